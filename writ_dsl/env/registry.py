@@ -1,0 +1,72 @@
+"""Find environments (domains) by name: the bundled ones and a user's search path.
+
+An environment is a folder holding an ``__init__.py`` that defines ``DOMAIN``,
+a :class:`writ_dsl.env.core.Domain`. Folders on the search path
+(``--env-path`` options, then ``$WRIT_ENV_PATH``, ``os.pathsep``-separated)
+come before the bundled ``envs/``, so a user may override a bundled domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..resources import bundled_dir
+from .core import Domain
+
+ENV_PATH_VARIABLE = "WRIT_ENV_PATH"
+_loaded: dict[Path, Domain] = {}
+
+
+class UnknownEnvironment(LookupError):
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        super().__init__(f"unknown environment '{name}' (known: {', '.join(self.known) or 'none'})")
+
+
+def search_path(extra: Sequence[str | Path] = ()) -> list[Path]:
+    from_env = [p for p in os.environ.get(ENV_PATH_VARIABLE, "").split(os.pathsep) if p]
+    return [Path(p) for p in (*extra, *from_env)] + [bundled_dir("envs")]
+
+
+def available(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
+    """Environment name -> folder, the first folder of the search path winning."""
+    found: dict[str, Path] = {}
+    for root in search_path(extra):
+        if not root.is_dir():
+            continue
+        for folder in sorted(root.iterdir()):
+            if (folder / "__init__.py").is_file() and not folder.name.startswith(("_", ".")):
+                found.setdefault(folder.name, folder.resolve())
+    return found
+
+
+def load_domain(name: str, extra: Sequence[str | Path] = ()) -> Domain:
+    folders = available(extra)
+    if name not in folders:
+        raise UnknownEnvironment(name, sorted(folders))
+    return _load_folder(folders[name])
+
+
+def _load_folder(folder: Path) -> Domain:
+    if folder in _loaded:
+        return _loaded[folder]
+    tag = hashlib.sha1(str(folder).encode()).hexdigest()[:10]
+    module_name = f"writ_envs_{folder.name}_{tag}"
+    spec = importlib.util.spec_from_file_location(
+        module_name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    domain = getattr(module, "DOMAIN", None)
+    if not isinstance(domain, Domain):
+        raise TypeError(f"{folder}/__init__.py does not define DOMAIN as a writ_dsl Domain")
+    _loaded[folder] = domain
+    return domain
