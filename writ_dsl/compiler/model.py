@@ -1,0 +1,97 @@
+"""The compiled task instance: one line of ``tasks.jsonl``.
+
+This is the contract between the compiler (which writes it) and the runner,
+the exporters and ``writ stats`` (which read it). ``writ schema task`` prints
+its JSON Schema. All values are plain JSON (dates as ISO strings).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..lang.ast import Span
+
+TrajectoryType = Literal["normal", "write_intensive", "read_heavy", "read_heavy_write_intensive"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PlannedCall(_Model):
+    """One concrete tool call of the resolved plan, in execution order."""
+
+    step: int
+    node: str  # plan node id, e.g. "read:direct[2]" or "write:1"
+    tool: str
+    kind: Literal["read", "write", "generic"]
+    arguments: dict[str, Any]
+    depends_on: list[str] = []  # node ids of the calls whose results this call's arguments need
+    evidence: list[str] = []  # for writes: node ids of every read in the transitive closure
+    span: Span
+
+
+class GoldAction(_Model):
+    action_id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+class BehaviorProfile(_Model):
+    name: str
+    settings: dict[str, Any] = {}
+
+
+class UserScenario(_Model):
+    """What the simulated user is given (τ²-bench's user_scenario, plus structured facts)."""
+
+    domain: str
+    persona: str | None = None
+    reason_for_call: str
+    known_info: str
+    unknown_info: str | None = None
+    task_instructions: str
+    known: dict[str, Any] = {}  # the same known facts, keyed, for the scripted user
+
+
+class DatabaseRef(_Model):
+    source: Literal["generated", "file"]
+    seed: int | None = None
+    size: int | None = None
+    path: str | None = None
+    state_hash: str  # hash of the initial database
+
+
+class Metrics(_Model):
+    writes: int
+    evidence_burden: list[int]  # per write, in write order: reads in its dependency closure
+    total_reads: int
+    depth: int  # longest dependency path, in calls
+    trajectory_type: TrajectoryType
+    non_evidence_reads: list[str] = []  # read nodes no write or told fact depends on
+
+
+class CompiledTask(_Model):
+    id: str
+    spec_path: str
+    spec_hash: str
+    task: str
+    span: Span
+    title: str | None = None
+    tags: list[str] = []
+    seed: int
+    env: str
+    db: DatabaseRef
+    params: dict[str, Any]
+    user_scenario: UserScenario
+    behavior: BehaviorProfile | None = None
+    plan: list[PlannedCall]
+    gold_actions: list[GoldAction]
+    communicate_info: list[str] = []
+    gold_state_hash: str
+    metrics: Metrics
+
+    def to_json_line(self) -> str:
+        return self.model_dump_json() + "\n"

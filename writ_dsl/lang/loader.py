@@ -1,0 +1,145 @@
+"""Load a .writ file with its imports into a :class:`LoadedSpec`.
+
+Imports are resolved relative to the importing file and must stay inside the
+library root: the nearest folder above the file that holds a ``writ.toml``
+(or, when there is none, the file's own folder). Import cycles are errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import diagnostics as diag
+from . import ast
+from .parser import parse_text
+
+LIBRARY_MARKER = "writ.toml"
+
+
+@dataclass
+class LoadedSpec:
+    path: Path
+    root: Path
+    source: str
+    module: ast.Module
+    imports: list[LoadedSpec] = field(default_factory=list)
+
+    @property
+    def display_path(self) -> str:
+        return display_path(self.path, self.root)
+
+    @property
+    def env_name(self) -> str | None:
+        env = self.module.env
+        return env.name.name if env else None
+
+    def closure(self) -> list[LoadedSpec]:
+        """This spec and every spec it imports, transitively, each once, imports first."""
+        seen: dict[Path, LoadedSpec] = {}
+
+        def visit(spec: LoadedSpec) -> None:
+            if spec.path in seen:
+                return
+            for child in spec.imports:
+                visit(child)
+            seen[spec.path] = spec
+
+        visit(self)
+        return list(seen.values())
+
+    def behaviors(self) -> dict[str, ast.BehaviorDecl]:
+        return {b.name.name: b for spec in self.closure() for b in spec.module.behaviors}
+
+    def shared(self) -> dict[str, ast.ParamStmt | ast.LetStmt]:
+        return {s.name.name: s for spec in self.closure() for s in spec.module.shared}
+
+    @property
+    def spec_hash(self) -> str:
+        digest = hashlib.sha256()
+        for spec in self.closure():
+            digest.update(spec.display_path.encode() + b"\0" + spec.source.encode() + b"\0")
+        return digest.hexdigest()
+
+
+def library_root(path: Path) -> Path:
+    for folder in path.resolve().parents:
+        if (folder / LIBRARY_MARKER).is_file():
+            return folder
+    return path.resolve().parent
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.parent if root.parent != root else root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_spec(path: Path, root: Path | None = None) -> tuple[LoadedSpec | None, list[diag.Diagnostic]]:
+    """Parse ``path`` and its imports; diagnostics from every file involved."""
+    root = (root or library_root(path)).resolve()
+    return _Loader(root).load(path.resolve(), chain=())
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[Path, LoadedSpec | None] = {}
+        self.diagnostics: list[diag.Diagnostic] = []
+
+    def load(self, path: Path, chain: tuple[Path, ...]) -> tuple[LoadedSpec | None, list[diag.Diagnostic]]:
+        spec = self._load(path, chain)
+        return spec, self.diagnostics
+
+    def _load(self, path: Path, chain: tuple[Path, ...]) -> LoadedSpec | None:
+        if path in self.cache:
+            return self.cache[path]
+        shown = display_path(path, self.root)
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.diagnostics.append(diag.make("io", shown, None, what=shown, detail=_reason(exc)))
+            return None
+        module, problems = parse_text(source, shown)
+        self.diagnostics.extend(problems)
+        if module is None:
+            self.cache[path] = None
+            return None
+        spec = LoadedSpec(path=path, root=self.root, source=source, module=module)
+        self.cache[path] = spec
+        spec.imports = self._imports(spec, chain + (path,))
+        return spec
+
+    def _imports(self, spec: LoadedSpec, chain: tuple[Path, ...]) -> list[LoadedSpec]:
+        loaded = []
+        for decl in spec.module.imports:
+            target = self._resolve(spec, decl, chain)
+            child = self._load(target, chain) if target is not None else None
+            if child is not None:
+                loaded.append(child)
+        return loaded
+
+    def _resolve(self, spec: LoadedSpec, decl: ast.ImportDecl, chain: tuple[Path, ...]) -> Path | None:
+        target = (spec.path.parent / decl.path.value).resolve()
+        where = spec.display_path
+        if not target.is_relative_to(self.root):
+            self._report("import-outside-root", where, decl, path=decl.path.value, root=str(self.root))
+        elif target in chain:
+            cycle = " -> ".join(display_path(p, self.root) for p in (*chain[chain.index(target):], target))
+            self._report("import-cycle", where, decl, cycle=cycle)
+        elif not target.is_file():
+            self._report("import-not-found", where, decl, path=decl.path.value)
+        else:
+            return target
+        return None
+
+    def _report(self, code: str, where: str, decl: ast.ImportDecl, **fields: str) -> None:
+        self.diagnostics.append(diag.make(code, where, decl.path.span, **fields))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return getattr(exc, "strerror", None) or str(exc)
