@@ -61,7 +61,7 @@ class Diagnostic:
         }
 
 
-def make(code: str, path: str, span: Span | None, *, severity: Severity = Severity.ERROR,
+def make(code: str, path: str, span: Span | None, /, *, severity: Severity = Severity.ERROR,
          notes: Sequence[str] = (), **fields: Any) -> Diagnostic:
     """Build a diagnostic whose wording comes from :data:`MESSAGES`."""
     return Diagnostic(code, MESSAGES[code].format(**fields), path, span, severity, tuple(notes))
