@@ -19,3 +19,4 @@ def main() -> None:
 
 # Command modules register themselves on ``main`` when imported.
 from . import env_commands  # noqa: E402,F401
+from . import stats_commands  # noqa: E402,F401

@@ -1,0 +1,79 @@
+"""writ stats: counts and distributions of compiled tasks or a synthesis output."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..plots import write_plots
+from ..stats import TYPES, Stats, collect
+from . import main
+
+
+@main.command("stats")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write plot images to this folder (default: PATH/plots for a folder).")
+@click.option("--plot-format", type=click.Choice(["png", "svg"]), default="png", show_default=True)
+@click.option("--no-plots", is_flag=True, help="Print the tables only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON instead of tables.")
+def stats_command(path: Path, plots_dir: Path | None, plot_format: str, no_plots: bool, as_json: bool) -> None:
+    """Counts by domain and type, writes per task, evidence burden per write,
+    dialogue lengths and rejection reasons of PATH (a tasks.jsonl or an output folder)."""
+    stats = collect(path)
+    if as_json:
+        click.echo(json.dumps(stats.to_json(), indent=2))
+    else:
+        _print_tables(stats)
+    if not no_plots:
+        target = plots_dir or (path / "plots" if path.is_dir() else path.with_name(path.stem + "_plots"))
+        files = write_plots(stats, target, plot_format)
+        click.echo(f"plots: {', '.join(str(f) for f in files)}", err=as_json)
+
+
+def _print_tables(stats: Stats) -> None:
+    console = Console()
+    console.print(_types_table(stats))
+    console.print(_histogram_table("writes per task", stats.writes_per_task, "tasks"))
+    console.print(_histogram_table("evidence burden per write", stats.burden_per_write, "writes"))
+    if stats.dialogue_lengths:
+        console.print(_histogram_table("messages per dialogue", stats.dialogue_lengths, "dialogues"))
+    if stats.rejections:
+        console.print(_rejections_table(stats.rejections))
+
+
+def _types_table(stats: Stats) -> Table:
+    table = Table(title=f"{stats.total} {stats.unit} by domain and trajectory type")
+    table.add_column("domain")
+    for kind in TYPES:
+        table.add_column(kind.replace("_", "-"), justify="right")
+    table.add_column("total", justify="right")
+    for domain in sorted({d for d, _ in stats.by_domain_type}):
+        counts = [stats.by_domain_type.get((domain, kind), 0) for kind in TYPES]
+        table.add_row(domain, *map(str, counts), str(sum(counts)))
+    return table
+
+
+def _histogram_table(title: str, counter: Counter[int], unit: str) -> Table:
+    table = Table(title=title)
+    table.add_column("value", justify="right")
+    table.add_column(unit, justify="right")
+    table.add_column("share", justify="right")
+    total = sum(counter.values()) or 1
+    for value in sorted(counter):
+        table.add_row(str(value), str(counter[value]), f"{100 * counter[value] / total:.1f}%")
+    return table
+
+
+def _rejections_table(rejections: Counter[str]) -> Table:
+    table = Table(title="rejections by reason")
+    table.add_column("reason")
+    table.add_column("count", justify="right")
+    for reason, count in sorted(rejections.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(reason, str(count))
+    return table

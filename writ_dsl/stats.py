@@ -1,0 +1,120 @@
+"""Statistics over compiled tasks or a synthesis output folder (``writ stats``).
+
+Input is either a ``tasks.jsonl`` file of compiled tasks, or a folder holding
+``tasks.jsonl`` and, after ``writ run``/``writ synth``, ``trajectories.jsonl``,
+``rejects.jsonl`` and ``compile_summary.json``. When trajectories exist the
+counts describe the verified trajectories; otherwise the compiled tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+TYPES = ("normal", "write_intensive", "read_heavy", "read_heavy_write_intensive")
+
+
+@dataclass
+class Stats:
+    source: str
+    unit: str  # "tasks" or "trajectories"
+    by_domain_type: Counter[tuple[str, str]] = field(default_factory=Counter)
+    writes_per_task: Counter[int] = field(default_factory=Counter)
+    burden_per_write: Counter[int] = field(default_factory=Counter)
+    dialogue_lengths: Counter[int] = field(default_factory=Counter)
+    rejections: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_domain_type.values())
+
+    def to_json(self) -> dict[str, Any]:
+        def table(counter: Counter) -> dict[str, int]:
+            return {str(k): v for k, v in sorted(counter.items())}
+
+        return {
+            "source": self.source,
+            "unit": self.unit,
+            "total": self.total,
+            "by_domain_type": {f"{d}/{t}": n for (d, t), n in sorted(self.by_domain_type.items())},
+            "writes_per_task": table(self.writes_per_task),
+            "evidence_burden_per_write": table(self.burden_per_write),
+            "dialogue_messages": table(self.dialogue_lengths),
+            "rejections": dict(sorted(self.rejections.items())),
+        }
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
+    return rows
+
+
+def collect(path: Path) -> Stats:
+    """Read a tasks file or an output folder and count what it holds."""
+    if path.is_file():
+        return _from_tasks(read_jsonl(path), str(path))
+    tasks_file = path / "tasks.jsonl"
+    if not tasks_file.is_file():
+        raise InputError(f"{path}: no tasks.jsonl here (expected compiled tasks or a synthesis output)")
+    tasks = read_jsonl(tasks_file)
+    stats = _from_trajectories(path, tasks) if (path / "trajectories.jsonl").is_file() else _from_tasks(tasks, str(path))
+    stats.rejections.update(_compile_rejections(path))
+    return stats
+
+
+def _from_tasks(tasks: list[dict[str, Any]], source: str) -> Stats:
+    stats = Stats(source=source, unit="tasks")
+    for task in tasks:
+        _count_task(stats, task)
+    return stats
+
+
+def _count_task(stats: Stats, task: dict[str, Any]) -> None:
+    metrics = task.get("metrics", {})
+    stats.by_domain_type[(task.get("env", "?"), metrics.get("trajectory_type", "?"))] += 1
+    stats.writes_per_task[metrics.get("writes", 0)] += 1
+    for burden in metrics.get("evidence_burden", []):
+        stats.burden_per_write[burden] += 1
+
+
+def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
+    by_id = {task["id"]: task for task in tasks}
+    stats = Stats(source=str(folder), unit="trajectories")
+    for row in read_jsonl(folder / "trajectories.jsonl"):
+        task = by_id.get(row.get("task_id"))
+        if task is not None:
+            _count_task(stats, task)
+        stats.dialogue_lengths[len(row.get("messages", []))] += 1
+    rejects = folder / "rejects.jsonl"
+    if rejects.is_file():
+        for row in read_jsonl(rejects):
+            stats.rejections[f"run: {row.get('status', 'rejected')}: {_reason_label(row)}"] += 1
+    return stats
+
+
+def _reason_label(row: dict[str, Any]) -> str:
+    reason = str(row.get("reason", "unknown"))
+    return reason.split(":", 1)[0].strip() or "unknown"
+
+
+def _compile_rejections(folder: Path) -> Counter[str]:
+    summary = folder / "compile_summary.json"
+    counts: Counter[str] = Counter()
+    if summary.is_file():
+        data = json.loads(summary.read_text(encoding="utf-8"))
+        for reason, n in data.get("rejections", {}).items():
+            counts[f"compile: {reason}"] += int(n)
+    return counts
