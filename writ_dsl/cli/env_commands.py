@@ -1,2 +1,81 @@
 """writ env: list, show and generate environments."""
-from . import main  # noqa: F401
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..env import listing
+from . import main
+from ._common import env_path_option
+
+
+def _console() -> Console:
+    """A console on the current stdout, wide enough for signatures when it is not a terminal."""
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
+@main.group("env")
+def env_group() -> None:
+    """List, inspect and generate environments."""
+
+
+@env_group.command("list")
+@env_path_option
+def list_command(env_path: tuple[str, ...]) -> None:
+    """List the environments on the search path."""
+    table = Table("name", "tools", "source")
+    for entry in listing.list_environments(env_path):
+        tools = str(entry.tool_count) if entry.problem is None else f"not loadable: {entry.problem}"
+        table.add_row(Text(entry.name), Text(tools), Text(str(entry.folder)))
+    _console().print(table)
+
+
+@env_group.command("show")
+@click.argument("name")
+@env_path_option
+def show_command(name: str, env_path: tuple[str, ...]) -> None:
+    """Show an environment: its description, tables and tools."""
+    domain = listing.find_domain(name, env_path)
+    console = _console()
+    console.print(f"[bold]{escape(domain.name)}[/bold]: {escape(domain.description)}")
+    console.print(Text(f"source: {domain.path}"))
+    for table_name, fields in domain.db_schema.items():
+        console.print(Text(f"table {table_name}: {', '.join(sorted(fields))}"))
+    table = Table("tool", "kind", "signature", title=f"{len(domain.tools)} tools")
+    for tool in domain.tools.values():
+        table.add_row(Text(tool.name), Text(tool.kind.value), Text(tool.signature()))
+    console.print(table)
+
+
+@env_group.command("tools")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["openai"]), default="openai", show_default=True)
+@env_path_option
+def tools_command(name: str, fmt: str, env_path: tuple[str, ...]) -> None:
+    """Print an environment's tool schemas as JSON."""
+    domain = listing.find_domain(name, env_path)
+    click.echo(listing.openai_tools_json(domain), nl=False)
+
+
+@env_group.command("db")
+@click.argument("name")
+@click.option("--seed", type=int, default=0, show_default=True, help="Generator seed.")
+@click.option("--size", type=click.IntRange(min=1), default=1, show_default=True, help="Scale factor.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", help="Output file (default stdout).")
+@env_path_option
+def db_command(name: str, seed: int, size: int, output: str, env_path: tuple[str, ...]) -> None:
+    """Generate an environment's database as τ²-bench-layout JSON."""
+    domain = listing.find_domain(name, env_path)
+    database = listing.generated_database(domain, seed, size)
+    text = database.to_json()
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    listing.write_text(output, text)
+    counts = ", ".join(f"{table}={len(rows)}" for table, rows in database.tables.items())
+    click.echo(f"wrote {output} ({counts}; state hash {database.state_hash()[:16]})", err=True)

@@ -238,7 +238,11 @@ def _inline_schema(schema: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict):
             if "$ref" in node:
                 return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
-            return {k: resolve(v) for k, v in node.items() if k not in ("$defs", "title")}
+            return {
+                k: resolve(v)
+                for k, v in node.items()
+                if k != "$defs" and not (k == "title" and isinstance(v, str))
+            }
         if isinstance(node, list):
             return [resolve(item) for item in node]
         return node

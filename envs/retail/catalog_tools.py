@@ -1,0 +1,67 @@
+"""Catalogue tools: product types, their variants, and single items."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import Field
+
+from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
+
+from .records import find_item, get_product, record_view
+
+
+class NoArgs(ToolArgs):
+    pass
+
+
+class ProductIdArgs(ToolArgs):
+    product_id: str = Field(
+        description="The product id, for example '6086499569'. A product id is not an item id."
+    )
+
+
+class ItemIdArgs(ToolArgs):
+    item_id: str = Field(
+        description="The item id, for example '1008292230'. An item id is not a product id."
+    )
+
+
+def list_all_product_types(state: State, args: NoArgs) -> str:
+    names = {product["name"]: product["product_id"] for product in state.values("products")}
+    return json.dumps(names, sort_keys=True)
+
+
+def get_product_details(state: State, args: ProductIdArgs) -> dict:
+    return record_view(get_product(state, args.product_id))
+
+
+def get_item_details(state: State, args: ItemIdArgs) -> dict:
+    return record_view(find_item(state, args.item_id))
+
+
+TOOLS = [
+    Tool(
+        "get_product_details",
+        ToolKind.READ,
+        "Return a product type with all of its variants: each item id with its options, "
+        "availability and price.",
+        ProductIdArgs,
+        get_product_details,
+    ),
+    Tool(
+        "get_item_details",
+        ToolKind.READ,
+        "Return one item (a variant of some product): its options, availability and price.",
+        ItemIdArgs,
+        get_item_details,
+    ),
+    Tool(
+        "list_all_product_types",
+        ToolKind.READ,
+        "List every product type the store sells as a JSON object from product name to "
+        "product id, sorted by name. Each product type has several items with their own ids and options.",
+        NoArgs,
+        list_all_product_types,
+    ),
+]

@@ -1,0 +1,160 @@
+"""Order tools: read an order; cancel it, or change its address or payment while pending."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
+
+from .records import (
+    address_record,
+    change_gift_card_balance,
+    get_order,
+    get_payment_method,
+    is_gift_card,
+    order_view,
+)
+from .user_tools import ADDRESS1, ADDRESS2, CITY, COUNTRY, STATE, ZIP
+
+ORDER_ID = "The order id, for example '#W0000000'; it starts with a '#'."
+PAYMENT_METHOD_ID = (
+    "The payment method id, for example 'gift_card_0000000' or 'credit_card_0000000', "
+    "as listed in the customer's or the order's details."
+)
+
+
+class OrderIdArgs(ToolArgs):
+    order_id: str = Field(description=ORDER_ID)
+
+
+class CancelArgs(ToolArgs):
+    order_id: str = Field(description=ORDER_ID)
+    reason: Literal["no longer needed", "ordered by mistake"] = Field(
+        description="Why the customer cancels: 'no longer needed' or 'ordered by mistake'."
+    )
+
+
+class ModifyOrderAddressArgs(ToolArgs):
+    order_id: str = Field(description=ORDER_ID)
+    address1: str = Field(description=ADDRESS1)
+    address2: str = Field(description=ADDRESS2)
+    city: str = Field(description=CITY)
+    state: str = Field(description=STATE)
+    country: str = Field(description=COUNTRY)
+    zip: str = Field(description=ZIP)
+
+
+class ModifyPaymentArgs(ToolArgs):
+    order_id: str = Field(description=ORDER_ID)
+    payment_method_id: str = Field(description=PAYMENT_METHOD_ID)
+
+
+def get_order_details(state: State, args: OrderIdArgs) -> dict:
+    return order_view(get_order(state, args.order_id))
+
+
+def cancel_pending_order(state: State, args: CancelArgs) -> dict:
+    order = get_order(state, args.order_id)
+    if order["status"] != "pending":
+        raise ToolError("Non-pending order cannot be cancelled")
+    refunds = [_refund_payment(state, order["user_id"], payment) for payment in order["payment_history"]]
+    order = state.edit("orders", args.order_id)
+    order["status"] = "cancelled"
+    order["cancel_reason"] = args.reason
+    order["payment_history"].extend(refunds)
+    return order_view(order)
+
+
+def _refund_payment(state: State, user_id: str, payment: dict) -> dict:
+    """A refund entry for one history entry; a gift card gets its money back at once."""
+    method_id = payment["payment_method_id"]
+    if is_gift_card(get_payment_method(state, user_id, method_id)):
+        change_gift_card_balance(state, user_id, method_id, payment["amount"])
+    return {"transaction_type": "refund", "amount": payment["amount"], "payment_method_id": method_id}
+
+
+def modify_pending_order_address(state: State, args: ModifyOrderAddressArgs) -> dict:
+    _pending_order(state, args.order_id)
+    order = state.edit("orders", args.order_id)
+    order["address"] = address_record(args)
+    return order_view(order)
+
+
+def modify_pending_order_payment(state: State, args: ModifyPaymentArgs) -> dict:
+    order = _pending_order(state, args.order_id)
+    user_id, new_id = order["user_id"], args.payment_method_id
+    old_id, amount = _check_payment_change(state, order, new_id)
+    order = state.edit("orders", args.order_id)
+    order["payment_history"].append(_entry("payment", amount, new_id))
+    order["payment_history"].append(_entry("refund", amount, old_id))
+    if is_gift_card(get_payment_method(state, user_id, new_id)):
+        change_gift_card_balance(state, user_id, new_id, -amount)
+    if is_gift_card(get_payment_method(state, user_id, old_id)):
+        change_gift_card_balance(state, user_id, old_id, amount)
+    return order_view(order)
+
+
+def _check_payment_change(state: State, order: dict, new_id: str) -> tuple[str, float]:
+    """Validate a payment change: the method paid so far and the amount to move."""
+    new_method = get_payment_method(state, order["user_id"], new_id)
+    history = order["payment_history"]
+    if len(history) != 1 or history[0]["transaction_type"] != "payment":
+        raise ToolError("There should be exactly one payment for a pending order")
+    old_id, amount = history[0]["payment_method_id"], history[0]["amount"]
+    if old_id == new_id:
+        raise ToolError("The new payment method should be different from the current one")
+    if is_gift_card(new_method) and new_method["balance"] < amount:
+        raise ToolError("Insufficient gift card balance to pay for the order")
+    get_payment_method(state, order["user_id"], old_id)  # the refund needs an existing method too
+    return old_id, amount
+
+
+def _pending_order(state: State, order_id: str) -> dict:
+    """An order in any pending status (plain or item-modified)."""
+    order = get_order(state, order_id)
+    if "pending" not in order["status"]:
+        raise ToolError("Non-pending order cannot be modified")
+    return order
+
+
+def _entry(kind: str, amount: float, method_id: str) -> dict:
+    return {"transaction_type": kind, "amount": amount, "payment_method_id": method_id}
+
+
+TOOLS = [
+    Tool(
+        "get_order_details",
+        ToolKind.READ,
+        "Return an order: status, items, shipping address, fulfillments and payment history.",
+        OrderIdArgs,
+        get_order_details,
+    ),
+    Tool(
+        "cancel_pending_order",
+        ToolKind.WRITE,
+        "Cancel an order whose status is 'pending'; processed or delivered orders cannot be cancelled. "
+        "Explain the cancellation and get an explicit 'yes' from the customer first. Every payment is "
+        "refunded: at once for a gift card, within 5-7 business days otherwise. Returns the updated order.",
+        CancelArgs,
+        cancel_pending_order,
+    ),
+    Tool(
+        "modify_pending_order_address",
+        ToolKind.WRITE,
+        "Change the shipping address of a pending order. Explain the change and get an explicit 'yes' "
+        "from the customer first. Returns the updated order.",
+        ModifyOrderAddressArgs,
+        modify_pending_order_address,
+    ),
+    Tool(
+        "modify_pending_order_payment",
+        ToolKind.WRITE,
+        "Pay a pending order with another of the customer's payment methods; the old method is refunded. "
+        "A gift card must cover the whole amount. Explain the change and get an explicit 'yes' from the "
+        "customer first. Returns the updated order.",
+        ModifyPaymentArgs,
+        modify_pending_order_payment,
+    ),
+]

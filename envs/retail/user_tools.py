@@ -1,0 +1,105 @@
+"""Customer tools: identify a customer, read their profile, change their default address."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
+
+from .records import address_record, get_user, record_view
+
+USER_ID = "The customer's user id, for example 'sara_doe_496'."
+ADDRESS1 = "First address line, for example '123 Main St'."
+ADDRESS2 = "Second address line, for example 'Apt 1'; may be empty."
+CITY = "City, for example 'San Francisco'."
+STATE = "State, for example 'CA'."
+COUNTRY = "Country, for example 'USA'."
+ZIP = "Zip code, for example '12345'."
+
+
+class FindByEmailArgs(ToolArgs):
+    email: str = Field(description="The customer's email address, for example 'someone@example.com'.")
+
+
+class FindByNameZipArgs(ToolArgs):
+    first_name: str = Field(description="The customer's first name, for example 'John'.")
+    last_name: str = Field(description="The customer's last name, for example 'Doe'.")
+    zip: str = Field(description="The zip code of the customer's default address, for example '12345'.")
+
+
+class UserIdArgs(ToolArgs):
+    user_id: str = Field(description=USER_ID)
+
+
+class ModifyUserAddressArgs(ToolArgs):
+    user_id: str = Field(description=USER_ID)
+    address1: str = Field(description=ADDRESS1)
+    address2: str = Field(description=ADDRESS2)
+    city: str = Field(description=CITY)
+    state: str = Field(description=STATE)
+    country: str = Field(description=COUNTRY)
+    zip: str = Field(description=ZIP)
+
+
+def find_user_id_by_email(state: State, args: FindByEmailArgs) -> str:
+    wanted = args.email.lower()
+    for user_id, user in state.items("users"):
+        if user["email"].lower() == wanted:
+            return user_id
+    raise ToolError("User not found")
+
+
+def find_user_id_by_name_zip(state: State, args: FindByNameZipArgs) -> str:
+    first, last = args.first_name.lower(), args.last_name.lower()
+    for user_id, user in state.items("users"):
+        name = user["name"]
+        same_name = name["first_name"].lower() == first and name["last_name"].lower() == last
+        if same_name and user["address"]["zip"] == args.zip:
+            return user_id
+    raise ToolError("User not found")
+
+
+def get_user_details(state: State, args: UserIdArgs) -> dict:
+    return record_view(get_user(state, args.user_id))
+
+
+def modify_user_address(state: State, args: ModifyUserAddressArgs) -> dict:
+    get_user(state, args.user_id)
+    user = state.edit("users", args.user_id)
+    user["address"] = address_record(args)
+    return record_view(user)
+
+
+TOOLS = [
+    Tool(
+        "find_user_id_by_email",
+        ToolKind.READ,
+        "Look up a customer's user id from their email address (case does not matter). "
+        "Fails with an error when no customer has that email.",
+        FindByEmailArgs,
+        find_user_id_by_email,
+    ),
+    Tool(
+        "find_user_id_by_name_zip",
+        ToolKind.READ,
+        "Look up a customer's user id from their first name, last name and zip code. "
+        "Use it only when the customer cannot be found by email or does not remember it.",
+        FindByNameZipArgs,
+        find_user_id_by_name_zip,
+    ),
+    Tool(
+        "get_user_details",
+        ToolKind.READ,
+        "Return a customer's profile: name, default address, email, payment methods and order ids.",
+        UserIdArgs,
+        get_user_details,
+    ),
+    Tool(
+        "modify_user_address",
+        ToolKind.WRITE,
+        "Replace a customer's default address. Explain the change and get an explicit 'yes' "
+        "from the customer first. Returns the updated profile.",
+        ModifyUserAddressArgs,
+        modify_user_address,
+    ),
+]
