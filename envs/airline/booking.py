@@ -1,0 +1,163 @@
+"""Writing tools that choose flights: booking a reservation and changing its itinerary or cabin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
+
+from .models import CabinClass, FlightInfo, FlightType, Insurance, Passenger, Payment
+from .pricing import booking_total, charge_booking, charge_update, check_booking_payments, check_update_payment
+from .records import (
+    NOW,
+    available_flight_date,
+    find_flight,
+    find_open_reservation,
+    find_user,
+    next_reservation_id,
+    reservation_view,
+)
+
+
+class BookReservationArgs(ToolArgs):
+    user_id: str = Field(description="The id of the user who books, such as 'sara_doe_496'.")
+    origin: str = Field(description="IATA code of the trip's origin, such as 'SFO'.")
+    destination: str = Field(description="IATA code of the trip's destination, such as 'JFK'.")
+    flight_type: FlightType = Field(description="'one_way' or 'round_trip'.")
+    cabin: CabinClass = Field(description="'basic_economy', 'economy' or 'business', the same for every flight.")
+    flights: list[FlightInfo] = Field(description="Every flight of the trip, in travel order.")
+    passengers: list[Passenger] = Field(description="Every passenger travelling.")
+    payment_methods: list[Payment] = Field(description="How the total is paid; the amounts must add up to it.")
+    total_baggages: int = Field(ge=0, description="Total number of checked bags.")
+    nonfree_baggages: int = Field(ge=0, description="Number of checked bags beyond the free allowance.")
+    insurance: Insurance = Field(description="'yes' to buy travel insurance for every passenger, else 'no'.")
+
+
+class UpdateFlightsArgs(ToolArgs):
+    reservation_id: str = Field(description="The reservation id, such as 'ZFA04Y'.")
+    cabin: CabinClass = Field(description="The cabin of the whole reservation after the change.")
+    flights: list[FlightInfo] = Field(
+        description="Every flight of the new itinerary, unchanged flights included, in travel order."
+    )
+    payment_id: str = Field(
+        description="Credit card or gift card from the user's profile that pays or receives the fare difference."
+    )
+
+
+def segment(flight: dict[str, Any], day: str, price: int) -> dict[str, Any]:
+    return {
+        "flight_number": flight["flight_number"],
+        "origin": flight["origin"],
+        "destination": flight["destination"],
+        "date": day,
+        "price": price,
+    }
+
+
+def _priced_segment(state: State, info: FlightInfo, cabin: str, travellers: int) -> dict[str, Any]:
+    """A bookable flight for ``travellers`` at today's fare; ToolError otherwise."""
+    flight = find_flight(state, info.flight_number)
+    status = available_flight_date(state, info.flight_number, info.date)
+    if status["available_seats"][cabin] < travellers:
+        raise ToolError(f"Not enough seats on flight {info.flight_number}")
+    return segment(flight, info.date, status["prices"][cabin])
+
+
+def _take_seats(state: State, segments: list[dict[str, Any]], cabin: str, travellers: int) -> None:
+    for booked in segments:
+        flight = state.edit("flights", booked["flight_number"])
+        flight["dates"][booked["date"]]["available_seats"][cabin] -= travellers
+
+
+def _new_reservation(reservation_id: str, params: BookReservationArgs, segments: list[dict[str, Any]]) -> dict:
+    return {
+        "reservation_id": reservation_id,
+        "user_id": params.user_id,
+        "origin": params.origin,
+        "destination": params.destination,
+        "flight_type": params.flight_type,
+        "cabin": params.cabin,
+        "flights": segments,
+        "passengers": [passenger.model_dump() for passenger in params.passengers],
+        "payment_history": [payment.model_dump() for payment in params.payment_methods],
+        "created_at": NOW,
+        "total_baggages": params.total_baggages,
+        "nonfree_baggages": params.nonfree_baggages,
+        "insurance": params.insurance,
+        "status": None,
+    }
+
+
+def book_reservation(state: State, params: BookReservationArgs) -> dict[str, Any]:
+    user = find_user(state, params.user_id)
+    reservation_id = next_reservation_id(state)
+    travellers = len(params.passengers)
+    segments = [_priced_segment(state, info, params.cabin, travellers) for info in params.flights]
+    prices = [booked["price"] for booked in segments]
+    total = booking_total(prices, travellers, params.insurance, params.nonfree_baggages)
+    check_booking_payments(user, params.payment_methods, total)
+    charge_booking(state, params.user_id, params.payment_methods)
+    _take_seats(state, segments, params.cabin, travellers)
+    record = _new_reservation(reservation_id, params, segments)
+    state.insert("reservations", reservation_id, record)
+    state.edit("users", params.user_id)["reservations"].append(reservation_id)
+    return reservation_view(record)
+
+
+def _kept_segment(reservation: dict[str, Any], info: FlightInfo, cabin: str) -> dict[str, Any] | None:
+    """The reservation's own segment for this flight and date, if the cabin stays the same."""
+    if cabin != reservation["cabin"]:
+        return None
+    for booked in reservation["flights"]:
+        if booked["flight_number"] == info.flight_number and booked["date"] == info.date:
+            return dict(booked)
+    return None
+
+
+def _new_itinerary(state: State, reservation: dict[str, Any], params: UpdateFlightsArgs) -> list[dict[str, Any]]:
+    travellers = len(reservation["passengers"])
+    segments = []
+    for info in params.flights:
+        find_flight(state, info.flight_number)
+        kept = _kept_segment(reservation, info, params.cabin)
+        segments.append(kept or _priced_segment(state, info, params.cabin, travellers))
+    return segments
+
+
+def update_reservation_flights(state: State, params: UpdateFlightsArgs) -> dict[str, Any]:
+    reservation = find_open_reservation(state, params.reservation_id)
+    user_id = reservation["user_id"]
+    user = find_user(state, user_id)
+    segments = _new_itinerary(state, reservation, params)
+    old_fare = sum(booked["price"] for booked in reservation["flights"])
+    difference = (sum(booked["price"] for booked in segments) - old_fare) * len(reservation["passengers"])
+    check_update_payment(user, params.payment_id, difference)
+    payment = charge_update(state, user_id, params.payment_id, difference)
+    record = state.edit("reservations", params.reservation_id)
+    if payment is not None:
+        record["payment_history"].append(payment)
+    record["flights"] = segments
+    record["cabin"] = params.cabin
+    return reservation_view(record)
+
+
+TOOLS = (
+    Tool(
+        "book_reservation",
+        ToolKind.WRITE,
+        "Book a new reservation for a user. Every flight must be bookable on its date with enough seats in the "
+        "cabin; the payment amounts must add up exactly to the total price.",
+        BookReservationArgs,
+        book_reservation,
+    ),
+    Tool(
+        "update_reservation_flights",
+        ToolKind.WRITE,
+        "Replace the flights and/or cabin of a reservation. Give the entire new itinerary; flights kept in the same "
+        "cabin keep the price paid. The fare difference for all passengers is charged to, or refunded to, payment_id.",
+        UpdateFlightsArgs,
+        update_reservation_flights,
+    ),
+)
