@@ -19,4 +19,7 @@ def main() -> None:
 
 # Command modules register themselves on ``main`` when imported.
 from . import env_commands  # noqa: E402,F401
+from . import check_commands  # noqa: E402,F401
 from . import stats_commands  # noqa: E402,F401
+from . import compile_commands  # noqa: E402,F401
+from . import run_commands  # noqa: E402,F401

@@ -1,0 +1,159 @@
+"""writ compile, writ graph, writ schema task, writ export tau2."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..compiler import codes
+from ..compiler.compile import CompileOptions, CompileResult, compile_paths
+from ..compiler.export_tau2 import export_tau2
+from ..compiler.graph import RENDERERS, render_graph
+from ..compiler.model import CompiledTask
+from ..compiler.plan import build_plan
+from ..compiler.values import REASONS
+from ..diagnostics import Diagnostic, format_text, has_errors
+from ..errors import InputError
+from ..lang.loader import load_spec
+from . import main
+from ._common import EXIT_PROBLEMS, env_path_option
+
+
+def _stderr() -> Console:
+    console = Console(stderr=True)
+    return console if console.is_terminal else Console(stderr=True, width=160)
+
+
+def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
+    for d in diagnostics:
+        click.echo(format_text(d, sources.get(d.path)), err=True)
+
+
+def _write_atomic(path: str, text: str) -> None:
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+# ---------------------------------------------------------------------- writ compile
+@main.command("compile")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-n", "--instances", "n", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Instances per task.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
+@click.option("-o", "--output", default="-", help="Output JSONL file (default stdout).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),
+              help="A τ²-bench-layout database JSON to use instead of the generated one.")
+@click.option("--db-seed", type=int, default=0, show_default=True, help="Seed of the generated database.")
+@click.option("--db-size", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Scale of the generated database.")
+@click.option("--task", "tasks", multiple=True, help="Compile only this task (repeatable).")
+@click.option("--max-attempts", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Attempts allowed per wanted instance.")
+@click.option("--read-heavy-burden", type=click.IntRange(min=1), default=None,
+              help="Evidence burden that makes an instance read-heavy (default: writ.toml, else 5).")
+@click.option("--write-intensive-writes", type=click.IntRange(min=1), default=None,
+              help="Write count that makes an instance write-intensive (default: writ.toml, else 3).")
+@env_path_option
+def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_path: str | None, db_seed: int,
+                    db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
+                    write_intensive_writes: int | None, env_path: tuple[str, ...]) -> None:
+    """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
+    options = CompileOptions(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
+                             db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
+                             read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
+    result = compile_paths(paths, options)
+    _report(result.diagnostics, result.sources)
+    if not result.ok:
+        sys.exit(EXIT_PROBLEMS)
+    if output == "-":
+        click.echo(result.to_jsonl(), nl=False)
+    else:
+        _write_atomic(output, result.to_jsonl())
+    _summary(result, output)
+
+
+def _summary(result: CompileResult, output: str) -> None:
+    table = Table("spec", "task", "produced", "attempts", "rejected",
+                  title=f"{len(result.tasks)} instances -> {'stdout' if output == '-' else output}")
+    for report in result.reports:
+        rejected = ", ".join(f"{reason} {report.rejected[reason]}" for reason in REASONS if report.rejected[reason])
+        table.add_row(Text(report.spec_path), Text(report.task), f"{report.produced}/{report.wanted}",
+                      str(report.attempts), Text(rejected or "-"))
+    _stderr().print(table)
+
+
+# ---------------------------------------------------------------------- writ graph
+@main.command("graph")
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
+def graph_command(target: str, fmt: str) -> None:
+    """Print the static evidence graph of a task: FILE or FILE:TASK."""
+    path, task_name = _split_target(target)
+    spec, problems = load_spec(path)
+    sources = {s.display_path: s.source for s in spec.closure()} if spec else {}
+    if spec is not None and not has_errors(problems):
+        problems = list(problems)
+        tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)]
+        if task_name is not None and not tasks:
+            problems.append(codes.make("task-not-found", spec.display_path, None, task=task_name,
+                                       path=spec.display_path))
+        outputs = []
+        for task in tasks:
+            plan, found = build_plan(spec, task)
+            problems.extend(found)
+            if plan is not None:
+                outputs.append(render_graph(spec, plan, fmt))
+        if not has_errors(problems):
+            click.echo("\n".join(outputs), nl=False)
+    _report(problems, sources)
+    if has_errors(problems):
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _split_target(target: str) -> tuple[Path, str | None]:
+    head, sep, tail = target.rpartition(":")
+    if sep and tail.isidentifier() and Path(head).is_file():
+        return Path(head), tail
+    if not Path(target).is_file():
+        raise click.BadParameter(f"{target}: no such file", param_hint="FILE[:TASK]")
+    return Path(target), None
+
+
+# ---------------------------------------------------------------------- writ schema / export
+@main.group("schema")
+def schema_group() -> None:
+    """Print the JSON Schema of writ's file formats."""
+
+
+@schema_group.command("task")
+def schema_task_command() -> None:
+    """The JSON Schema of one compiled task (a line of tasks.jsonl)."""
+    click.echo(json.dumps(CompiledTask.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@main.group("export")
+def export_group() -> None:
+    """Convert writ's outputs to other tools' formats."""
+
+
+@export_group.command("tau2")
+@click.argument("tasks_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="τ²-bench tasks JSON file.")
+def export_tau2_command(tasks_file: str, output: str) -> None:
+    """Convert compiled tasks (JSONL) to τ²-bench's task format (JSON)."""
+    count = export_tau2(tasks_file, output)
+    click.echo(f"wrote {count} tasks to {output}", err=True)

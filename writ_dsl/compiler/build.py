@@ -1,0 +1,95 @@
+"""Assemble a :class:`CompiledTask` from a successful instance run."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..env.core import Environment, ToolKind
+from ..lang import ast
+from ..lang.loader import LoadedSpec
+from . import render
+from .instantiate import InstanceRun
+from .metrics import Thresholds, resolve
+from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, UserScenario
+from .plan import Plan
+from .values import to_json
+
+
+@dataclass
+class TaskFrame:
+    """What every instance of one task shares when it is assembled."""
+
+    spec: LoadedSpec
+    plan: Plan
+    env: Environment
+    db: DatabaseRef
+    base_seed: int
+    thresholds: Thresholds
+    spec_path: str = ""
+    spec_hash: str = ""
+    seed_key: str = ""  # the spec's path inside its library: seeds survive moving the library
+
+    @classmethod
+    def create(cls, spec: LoadedSpec, plan: Plan, env: Environment, db: DatabaseRef, base_seed: int,
+               thresholds: Thresholds) -> TaskFrame:
+        return cls(spec, plan, env, db, base_seed, thresholds, spec.display_path, spec.spec_hash, library_path(spec))
+
+    @property
+    def task(self) -> ast.TaskDecl:
+        return self.plan.task
+
+    @cached_property
+    def tool_kinds(self) -> dict[str, ToolKind]:
+        return {name: tool.kind for name, tool in self.env.tools.items()}
+
+
+def library_path(spec: LoadedSpec) -> str:
+    try:
+        return spec.path.relative_to(spec.root).as_posix()
+    except ValueError:
+        return spec.display_path
+
+
+def task_id(frame: TaskFrame, index: int, seed: int) -> str:
+    key = f"{frame.seed_key}\0{frame.task.name.name}\0{frame.base_seed}\0{index}\0{seed}"
+    return f"{frame.task.name.name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+
+def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorProfile | None) -> CompiledTask:
+    plan_calls, metrics = resolve(frame.plan, run, frame.tool_kinds, frame.thresholds)
+    return CompiledTask(
+        id=task_id(frame, index, run.seed),
+        spec_path=frame.spec_path,
+        spec_hash=frame.spec_hash,
+        task=frame.task.name.name,
+        span=frame.task.span,
+        title=frame.task.title,
+        tags=frame.task.tags,
+        seed=run.seed,
+        env=frame.env.name,
+        db=frame.db,
+        params={name: to_json(value) for name, value in run.params.items()},
+        user_scenario=scenario(frame, run),
+        behavior=behavior,
+        plan=plan_calls,
+        gold_actions=[GoldAction(action_id=w.node, name=w.tool, arguments=w.arguments) for w in run.writes],
+        communicate_info=run.tells,
+        gold_state_hash=run.state_hash,
+        metrics=metrics,
+    )
+
+
+def scenario(frame: TaskFrame, run: InstanceRun) -> UserScenario:
+    texts: dict[str, Any] = run.texts
+    return UserScenario(
+        domain=frame.env.name,
+        persona=texts.get("persona"),
+        reason_for_call=texts.get("reason") or frame.task.title or frame.task.name.name,
+        known_info=render.known_info(run.known),
+        unknown_info=texts.get("unknown"),
+        task_instructions=texts.get("wants", ""),
+        known={key: to_json(value) for key, value in run.known.items()},
+    )

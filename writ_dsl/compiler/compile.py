@@ -1,0 +1,232 @@
+"""Compile specs into task instances: the driver around :mod:`.instantiate`.
+
+Per task: build the plan, then draw instance seeds (sha256 of spec path, task,
+base seed, index and attempt), run each instance, and resample rejected ones
+within a budget of ``max_attempts`` per wanted instance. Output order is the
+sorted file order, then task order, then instance index; the same inputs
+always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .. import diagnostics as diag
+from ..diagnostics import Diagnostic, Severity, has_errors
+from ..env.core import Environment
+from ..errors import InputError, SpecError
+from ..lang import ast
+from ..lang.loader import LIBRARY_MARKER, LoadedSpec, load_spec
+from . import codes
+from .behaviors import BehaviorPicker
+from .build import TaskFrame, assemble
+from .environments import EnvironmentSet
+from .instantiate import Fatal, TaskContext, derive_seed, run_instance
+from .metrics import Thresholds
+from .model import CompiledTask
+from .plan import build_plan
+from .validate import front_end_checks, tool_checks
+from .values import Rejection
+
+
+@dataclass(frozen=True)
+class CompileOptions:
+    n: int = 1
+    seed: int = 0
+    max_attempts: int = 50  # per wanted instance
+    db_path: Path | None = None
+    db_seed: int = 0
+    db_size: int = 1
+    env_path: tuple[str, ...] = ()
+    read_heavy_burden: int | None = None  # None: writ.toml [compile], else 5
+    write_intensive_writes: int | None = None  # None: writ.toml [compile], else 3
+    tasks: tuple[str, ...] = ()  # only these task names; empty = every task
+
+
+@dataclass
+class TaskReport:
+    spec_path: str
+    task: str
+    wanted: int
+    produced: int = 0
+    attempts: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class CompileResult:
+    tasks: list[CompiledTask] = field(default_factory=list)
+    reports: list[TaskReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # display path -> text, to quote in diagnostics
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    def to_jsonl(self) -> str:
+        return "".join(task.to_json_line() for task in self.tasks)
+
+    def raise_for_errors(self) -> CompileResult:
+        """This result, or SpecError carrying every error diagnostic."""
+        errors = [d for d in self.diagnostics if d.is_error]
+        if errors:
+            raise SpecError(errors)
+        return self
+
+
+# ---------------------------------------------------------------------- inputs
+def spec_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every .writ file named or found (recursively) under the paths, resolved, deduplicated, sorted."""
+    found: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.update(p.resolve() for p in path.rglob("*.writ") if p.is_file())
+        elif path.exists():
+            found.add(path.resolve())
+        else:
+            raise InputError(f"{raw}: no such file or folder")
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def compile_paths(paths: Iterable[str | Path], options: CompileOptions = CompileOptions()) -> CompileResult:
+    paths = [Path(p) for p in paths]
+    result = CompileResult()
+    files = spec_files(paths)
+    if not files:
+        what = ", ".join(p.as_posix() for p in paths)
+        result.diagnostics.append(diag.make("no-specs", what, None, what=what))
+    specs = []
+    for path in files:
+        spec, problems = load_spec(path)
+        result.diagnostics.extend(problems)
+        if spec is not None:
+            result.sources.update({s.display_path: s.source for s in spec.closure()})
+            specs.append(spec)
+    checked = front_end_checks(specs, options.env_path) if result.ok else None
+    result.diagnostics.extend(checked or [])
+    if result.ok:
+        compile_specs(specs, options, result, checked=checked is not None)
+        result.diagnostics.extend(_missing_tasks(specs, options))
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
+    known = {task.name.name for spec in specs for task in spec.module.tasks}
+    where = ", ".join(spec.display_path for spec in specs) or "the specs"
+    return [codes.make("task-not-found", where, None, task=name, path=where)
+            for name in options.tasks if name not in known]
+
+
+def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult | None = None,
+                  environments: EnvironmentSet | None = None, checked: bool = False) -> CompileResult:
+    """Compile loaded specs; ``checked`` says the front end's checks already passed on them."""
+    result = result or CompileResult()
+    environments = environments or EnvironmentSet(options)
+    for spec in specs:
+        compile_spec(spec, options, environments, result, checked)
+    return result
+
+
+def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: EnvironmentSet,
+                 result: CompileResult, checked: bool = False) -> None:
+    tasks = [t for t in spec.module.tasks if not options.tasks or t.name.name in options.tasks]
+    if not tasks:
+        return
+    env, problems = environments.for_spec(spec)
+    if env is not None and not checked:
+        problems = tool_checks(spec, env.domain)
+    result.diagnostics.extend(problems)
+    if env is None or has_errors(problems):
+        return
+    options = _with_library_settings(spec, options)
+    for task in tasks:
+        _compile_task(spec, task, env, environments, options, result)
+
+
+# ---------------------------------------------------------------------- one task
+def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, environments: EnvironmentSet,
+                  options: CompileOptions, result: CompileResult) -> None:
+    plan, problems = build_plan(spec, task)
+    picker, behavior_problems = BehaviorPicker.create(spec, task, options.seed)
+    result.diagnostics.extend(problems + behavior_problems)
+    if plan is None or behavior_problems:
+        return
+    thresholds = Thresholds(options.read_heavy_burden or 5, options.write_intensive_writes or 3)
+    frame = TaskFrame.create(spec, plan, env, environments.db_ref(env.name), options.seed, thresholds)
+    ctx = TaskContext.create(plan, env, environments.db_view(env.name))
+    report = TaskReport(spec.display_path, task.name.name, options.n)
+    result.reports.append(report)
+    _draw(frame, ctx, picker, options, report, result)
+
+
+def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: CompileOptions,
+          report: TaskReport, result: CompileResult) -> None:
+    samples: dict[str, Rejection] = {}
+    index, attempt = 0, 0
+    while report.produced < options.n and report.attempts < options.max_attempts * options.n:
+        if not report.produced and report.attempts >= options.max_attempts:
+            break
+        seed = derive_seed(frame.seed_key, frame.task.name.name, options.seed, index, attempt)
+        report.attempts += 1
+        try:
+            run = run_instance(ctx, seed)
+        except Rejection as exc:
+            report.rejected[exc.reason] += 1
+            samples.setdefault(exc.reason, exc)
+            attempt += 1
+            continue
+        except Fatal as exc:
+            result.diagnostics.append(exc.diagnostic)
+            return
+        result.tasks.append(assemble(frame, run, index, picker.pick(index)))
+        report.produced += 1
+        index, attempt = index + 1, 0
+    if report.produced < options.n:
+        result.diagnostics.append(_shortfall(frame, report, samples))
+
+
+def _shortfall(frame: TaskFrame, report: TaskReport, samples: dict[str, Rejection]) -> Diagnostic:
+    reason, _ = report.rejected.most_common(1)[0]
+    sample = samples[reason]
+    notes = [f"{count} rejected: {name}" for name, count in sorted(report.rejected.items())]
+    notes.append(f"first '{reason}' rejection: {sample.detail}")
+    fields: dict[str, Any] = {"task": report.task, "attempts": report.attempts, "reason": reason, "notes": notes}
+    span = sample.span or frame.task.span
+    path = sample.path or frame.spec_path
+    if not report.produced:
+        return codes.make("task-unsatisfiable", path, span, detail=sample.detail, **fields)
+    return codes.make("task-underproduced", path, span, severity=Severity.WARNING,
+                      produced=report.produced, wanted=report.wanted, **fields)
+
+
+# ---------------------------------------------------------------------- settings
+def library_settings(root: Path) -> dict[str, Any]:
+    """The ``[compile]`` table of the library's writ.toml (empty when absent)."""
+    path = root / LIBRARY_MARKER
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return dict(tomllib.load(handle).get("compile", {}))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def _with_library_settings(spec: LoadedSpec, options: CompileOptions) -> CompileOptions:
+    settings = library_settings(spec.root)
+    updates = {}
+    for key in ("read_heavy_burden", "write_intensive_writes"):
+        value = settings.get(key)
+        if getattr(options, key) is None and value is not None:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise InputError(f"{spec.root / LIBRARY_MARKER}: [compile] {key} must be a positive integer")
+            updates[key] = value
+    return replace(options, **updates)

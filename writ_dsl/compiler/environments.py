@@ -1,0 +1,85 @@
+"""The environments a compile uses: each domain bound to one database, loaded once per compile."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import Diagnostic
+from ..env.core import Database, Environment
+from ..env.registry import UnknownEnvironment, load_domain
+from ..errors import InputError
+from ..lang.loader import LoadedSpec
+from . import codes
+from .model import DatabaseRef
+from .values import DbView
+
+if TYPE_CHECKING:
+    from .compile import CompileOptions
+
+
+class EnvironmentSet:
+    def __init__(self, options: CompileOptions) -> None:
+        self.options = options
+        self._envs: dict[str, Environment] = {}
+        self._refs: dict[str, DatabaseRef] = {}
+        self._views: dict[str, DbView] = {}
+        self._file_db: Database | None = None
+
+    def for_spec(self, spec: LoadedSpec) -> tuple[Environment | None, list[Diagnostic]]:
+        decl = spec.module.env
+        if decl is None:
+            span = spec.module.tasks[0].span if spec.module.tasks else None
+            return None, [codes.make("missing-env", spec.display_path, span)]
+        try:
+            return self.get(decl.name.name), []
+        except UnknownEnvironment as exc:
+            return None, [codes.make("unknown-env", spec.display_path, decl.name.span, detail=str(exc))]
+
+    def get(self, name: str) -> Environment:
+        if name not in self._envs:
+            domain = load_domain(name, self.options.env_path)
+            self._envs[name] = domain.environment(self._database(), seed=self.options.db_seed,
+                                                  size=self.options.db_size)
+        return self._envs[name]
+
+    def add(self, env: Environment) -> None:
+        """Use ``env`` (e.g. an in-memory domain) for specs that name it."""
+        self._envs[env.name] = env
+
+    def db_ref(self, name: str) -> DatabaseRef:
+        if name not in self._refs:
+            env, options = self.get(name), self.options
+            if options.db_path is not None:
+                self._refs[name] = DatabaseRef(source="file", path=str(options.db_path),
+                                               state_hash=env.db.state_hash())
+            else:
+                self._refs[name] = DatabaseRef(source="generated", seed=options.db_seed, size=options.db_size,
+                                               state_hash=env.db.state_hash())
+        return self._refs[name]
+
+    def db_view(self, name: str) -> DbView:
+        if name not in self._views:
+            self._views[name] = DbView(self.get(name).db)
+        return self._views[name]
+
+    def _database(self) -> Database | None:
+        if self.options.db_path is None:
+            return None
+        if self._file_db is None:
+            self._file_db = load_database(str(self.options.db_path))
+        return self._file_db
+
+
+def load_database(path: str) -> Database:
+    """A τ²-bench-layout database file; InputError when unreadable or not table -> {id -> record}."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data: Any = json.load(handle)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(rows, dict) for rows in data.values()):
+        raise InputError(f"{path}: expected a JSON object of tables, each an object of records by id")
+    return Database(data)

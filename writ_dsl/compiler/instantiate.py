@@ -1,0 +1,215 @@
+"""Run one instance of a task: sample params, execute reads, evaluate, apply gold writes.
+
+:func:`run_instance` walks the plan's execution order against a fresh
+copy-on-write state. Anything that makes the instance ill-posed raises a
+:class:`Rejection`; a problem that no resampling can fix (a constant parameter
+source that is empty or fails) raises :class:`Fatal` with a located diagnostic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from ..env.core import Environment, State
+from ..lang import ast
+from . import codes, render
+from .evaluate import Evaluator
+from .plan import Plan, PlanNode
+from .values import DbView, Rejection, eval_error, hashable, to_json, to_text, type_name
+
+
+class Fatal(Exception):
+    """The task cannot produce any instance; ``diagnostic`` says why and where."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def derive_seed(*parts: Any) -> int:
+    """A 63-bit seed from the parts, via sha256 (stable across processes and machines)."""
+    digest = hashlib.sha256("\0".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+@dataclass
+class TaskContext:
+    """Everything one task's instances share during one compile."""
+
+    plan: Plan
+    env: Environment
+    evaluator: Evaluator
+    constants: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None) -> TaskContext:
+        return cls(plan, env, Evaluator(db_view or DbView(env.db)))
+
+
+@dataclass
+class ExecutedCall:
+    node: str  # call node id: "read:x", "read:x[2]" or "write:1"
+    statement: str  # the plan node of its statement
+    tool: str
+    arguments: dict[str, Any]
+    span: ast.Span
+
+
+@dataclass
+class InstanceRun:
+    seed: int
+    names: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    calls: list[ExecutedCall] = field(default_factory=list)
+    fan_out: dict[str, int] = field(default_factory=dict)
+    writes: list[ExecutedCall] = field(default_factory=list)
+    tells: list[str] = field(default_factory=list)
+    known: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    state_hash: str = ""
+
+
+def run_instance(ctx: TaskContext, seed: int) -> InstanceRun:
+    """Execute one instance; raises :class:`Rejection` or :class:`Fatal`."""
+    run = InstanceRun(seed)
+    rng = random.Random(seed)
+    state = ctx.env.new_state()
+    for node_id in ctx.plan.order:
+        node = ctx.plan.nodes[node_id]
+        try:
+            _STEPS[node.kind](ctx, node, run, rng, state)
+        except Rejection as exc:
+            exc.path = exc.path or node.path
+            raise
+    run.state_hash = state.state_hash()
+    return run
+
+
+# ---------------------------------------------------------------------- params
+def _param(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    stmt: ast.ParamStmt = node.stmt
+    items = _param_source(ctx, node, run)
+    if stmt.count is None:
+        value = items[rng.randrange(len(items))]
+    else:
+        value = [items[i] for i in sorted(rng.sample(range(len(items)), stmt.count))]
+    run.names[node.name] = value
+    run.params[node.name] = value
+
+
+def _param_source(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[Any]:
+    if node.id in ctx.constants:
+        return ctx.constants[node.id]
+    constant = not ctx.plan.deps(node.id)
+    try:
+        items = _sample_space(ctx, node, run)
+    except Rejection as exc:
+        if constant:
+            raise Fatal(codes.make("constant-error", node.path, exc.span or node.span, detail=exc.detail)) from None
+        raise
+    if constant:
+        ctx.constants[node.id] = items
+    return items
+
+
+def _sample_space(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[Any]:
+    stmt: ast.ParamStmt = node.stmt
+    items = ctx.evaluator.eval(stmt.source, run.names)
+    if not isinstance(items, list):
+        raise eval_error(f"a param samples from a list, not {type_name(items)}", stmt.source.span)
+    if stmt.count is not None:
+        items = list({hashable(item): item for item in items}.values())
+    wanted = stmt.count or 1
+    if len(items) < wanted:
+        _too_few(ctx, node, len(items), wanted)
+    return items
+
+
+def _too_few(ctx: TaskContext, node: PlanNode, found: int, wanted: int) -> None:
+    detail = "the list is empty" if not found else f"{wanted} distinct items wanted, {found} found"
+    if not ctx.plan.deps(node.id):
+        raise Fatal(codes.make("empty-parameter", node.path, node.span, name=node.name, detail=detail))
+    raise Rejection("empty", f"param '{node.name}': {detail}", node.span)
+
+
+# ---------------------------------------------------------------------- lets, requires, tells
+def _let(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    run.names[node.name] = ctx.evaluator.eval(node.stmt.value, run.names)
+
+
+def _require(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    stmt: ast.RequireStmt = node.stmt
+    if not ctx.evaluator.truth(stmt.condition, run.names):
+        raise Rejection("require", stmt.reason or f"requirement at line {stmt.span.line} does not hold", stmt.span)
+
+
+def _tell(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    run.tells.append(to_text(ctx.evaluator.eval(node.stmt.value, run.names)))
+
+
+# ---------------------------------------------------------------------- reads and writes
+def _read(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    stmt: ast.ReadStmt = node.stmt
+    if not stmt.loops:
+        run.names[node.name] = _call(ctx, node, run, state, run.names, node.id, "read-rejected")
+        return
+    axes = [_loop_items(ctx, loop, run) for loop in stmt.loops]
+    variables = [loop.var.name for loop in stmt.loops]
+    results = []
+    for i, combo in enumerate(itertools.product(*axes)):
+        scope = {**run.names, **dict(zip(variables, combo))}
+        results.append(_call(ctx, node, run, state, scope, f"{node.id}[{i}]", "read-rejected"))
+    run.fan_out[node.id] = len(results)
+    run.names[node.name] = results
+
+
+def _loop_items(ctx: TaskContext, loop: ast.Loop, run: InstanceRun) -> list[Any]:
+    items = ctx.evaluator.eval(loop.source, run.names)
+    if not isinstance(items, list):
+        raise eval_error(f"`for {loop.var.name} in` needs a list, not {type_name(items)}", loop.source.span)
+    return items
+
+
+def _write(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    value = _call(ctx, node, run, state, run.names, node.id, "write-rejected")
+    run.writes.append(run.calls[-1])
+    if node.name is not None:
+        run.names[node.name] = value
+
+
+def _call(ctx: TaskContext, node: PlanNode, run: InstanceRun, state: State, scope: dict[str, Any],
+          call_id: str, reason: str) -> Any:
+    stmt = node.stmt
+    arguments = {a.name.name: to_json(ctx.evaluator.eval(a.value, scope), strict=True, span=a.value.span)
+                 for a in stmt.args}
+    outcome = ctx.env.call(state, stmt.tool.name, arguments)
+    if not outcome.ok:
+        raise Rejection(reason, f"{stmt.tool.name}({_show(arguments)}): {outcome.error}", stmt.span)
+    run.calls.append(ExecutedCall(call_id, node.id, stmt.tool.name, arguments, stmt.span))
+    return outcome.value
+
+
+def _show(arguments: dict[str, Any]) -> str:
+    text = ", ".join(f"{k}={v!r}" for k, v in arguments.items())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+# ---------------------------------------------------------------------- user block
+def _user(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    block: ast.UserBlock = node.stmt
+    known = {s.name.name: ctx.evaluator.eval(s.value, run.names) for s in block.knows}
+    view = {**run.names, **known}
+    for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
+        run.texts[text_field.field] = render.render(text_field.text, view, text_field.span)
+    run.known = known
+
+
+_STEPS = {
+    "param": _param, "let": _let, "read": _read, "write": _write,
+    "require": _require, "tell": _tell, "user": _user,
+}

@@ -1,0 +1,158 @@
+"""The user scenario text: jinja2 templates (sandboxed, StrictUndefined) and natural-phrase filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..lang.ast import Span
+from .functions import IMPLEMENTATIONS
+from .values import Rejection, eval_error, is_date, is_number, number_text, parse_date, to_text
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+CITIES = {
+    "ATL": "Atlanta", "BOS": "Boston", "CLT": "Charlotte", "DEN": "Denver", "DFW": "Dallas-Fort Worth",
+    "DTW": "Detroit", "EWR": "Newark", "IAH": "Houston", "JFK": "New York", "LAS": "Las Vegas",
+    "LAX": "Los Angeles", "LGA": "New York", "MCO": "Orlando", "MIA": "Miami", "MSP": "Minneapolis",
+    "ORD": "Chicago", "PHL": "Philadelphia", "PHX": "Phoenix", "SEA": "Seattle", "SFO": "San Francisco",
+}
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if is_date(value):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    raise TypeError(f"not a date: {value!r}")
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def day(value: Any) -> str:
+    """A date as its day of the month: "the 25th"."""
+    return f"the {ordinal(_as_date(value).day)}"
+
+
+def month_day(value: Any) -> str:
+    """A date as "May 25"."""
+    value = _as_date(value)
+    return f"{value:%B} {value.day}"
+
+
+def long_date(value: Any) -> str:
+    """A date as "May 25, 2024"."""
+    value = _as_date(value)
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _join(items: Iterable[Any], word: str) -> str:
+    texts = [to_text(item) for item in items]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return f"{', '.join(texts[:-1])} {word} {texts[-1]}"
+
+
+def join_or(items: Iterable[Any]) -> str:
+    return _join(items, "or")
+
+
+def join_and(items: Iterable[Any]) -> str:
+    return _join(items, "and")
+
+
+def either(dates: Iterable[Any]) -> str:
+    """Dates as "the 25th or the 26th"."""
+    return join_or(day(d) for d in dates)
+
+
+def money(value: Any) -> str:
+    """An amount as "$1,234.50" (whole amounts without cents: "$1,234")."""
+    if not is_number(value):
+        raise TypeError(f"not an amount: {value!r}")
+    sign = "-" if value < 0 else ""
+    amount = abs(round(value, 2))
+    body = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    return f"{sign}${body}"
+
+
+def city(code: Any) -> str:
+    return CITIES.get(str(code), str(code))
+
+
+def _finalize(value: Any) -> Any:
+    return value if isinstance(value, str) else to_text(value)
+
+
+FILTERS = {
+    "day": day, "month_day": month_day, "long_date": long_date, "either": either, "money": money,
+    "join_or": join_or, "join_and": join_and, "city": city, "text": to_text, "number": number_text,
+}
+
+
+TEMPLATE_BUILTINS = ("count", "days", "hours", "minutes", "date", "datetime", "str", "lower", "upper")
+
+
+def _builtin(name: str) -> Any:
+    impl = IMPLEMENTATIONS[name]
+    return lambda *args: impl(list(args), {}, None)
+
+
+@cache
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
+                               keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    env.globals.update({name: _builtin(name) for name in TEMPLATE_BUILTINS})
+    return env
+
+
+def template_names(text: str) -> set[str]:
+    """The names a template reads; raises ``jinja2.TemplateSyntaxError``."""
+    return set(meta.find_undeclared_variables(environment().parse(text)))
+
+
+@cache
+def compile_template(text: str) -> jinja2.Template:
+    return environment().from_string(text)
+
+
+def render(text: str, view: Mapping[str, Any], span: Span | None = None) -> str:
+    """Render one user-block template; any failure is an eval-error located at ``span``."""
+    try:
+        return reflow(compile_template(text).render(view))
+    except Rejection as exc:
+        raise eval_error(f"template: {exc.detail}", span) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise eval_error(f"template: {exc}", span) from None
+
+
+def reflow(text: str) -> str:
+    """Lines joined into paragraphs (a blank line separates paragraphs), spaces collapsed."""
+    paragraphs = [" ".join(block.split()) for block in _PARAGRAPH.split(text.strip())]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def known_sentence(key: str, value: Any) -> str:
+    label = key.replace("_", " ")
+    shown = join_and(value) if isinstance(value, list) else to_text(value)
+    return f"Your {label}: {shown}."
+
+
+def known_info(known: Mapping[str, Any]) -> str:
+    """The ``knows`` facts as readable sentences."""
+    if not known:
+        return "You have no particular details to give."
+    return " ".join(known_sentence(key, value) for key, value in known.items())
