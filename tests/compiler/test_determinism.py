@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -34,6 +35,20 @@ def test_file_order_on_disk_does_not_matter(tmp_path):
     assert [line.split('"task":"')[1].split('"')[0] for line in first.splitlines()[::3]] == sorted(names)
 
 
+def test_total_is_spread_evenly_over_tasks_in_task_order(tmp_path):
+    make_library(tmp_path / "lib", ["alpha", "beta", "gamma"])
+    result = compile_paths([tmp_path / "lib"], CompileOptions(total=8, env_path=(FAKE_ENVS,)))
+    assert [(r.task, r.wanted, r.produced) for r in result.reports] == [
+        ("alpha", 3, 3), ("beta", 3, 3), ("gamma", 2, 2)]
+    assert len(result.tasks) == 8
+
+
+def test_total_smaller_than_the_task_count_skips_the_last_tasks(tmp_path):
+    make_library(tmp_path / "lib", ["alpha", "beta", "gamma"])
+    result = compile_paths([tmp_path / "lib"], CompileOptions(total=2, env_path=(FAKE_ENVS,)))
+    assert [r.task for r in result.reports] == ["alpha", "beta"] and result.ok
+
+
 def test_spec_files_are_sorted_and_deduplicated(tmp_path):
     make_library(tmp_path, ["b", "a"])
     files = spec_files([tmp_path, tmp_path / "sub" / "a.writ"])
@@ -51,4 +66,5 @@ def test_output_is_identical_across_processes(tmp_path):
                    str(library / "airline"), "-n", "3", "-o", str(out)]
         subprocess.run(command, check=True, env=env, cwd=REPO, capture_output=True)
         outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 6
+    tasks = {json.loads(line)["task"] for line in outputs[0].splitlines()}
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 3 * len(tasks) >= 6

@@ -46,6 +46,7 @@ class CompileOptions:
     read_heavy_burden: int | None = None  # None: writ.toml [compile], else 5
     write_intensive_writes: int | None = None  # None: writ.toml [compile], else 3
     tasks: tuple[str, ...] = ()  # only these task names; empty = every task
+    total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
 
 
 @dataclass
@@ -130,14 +131,30 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
     """Compile loaded specs; ``checked`` says the front end's checks already passed on them."""
     result = result or CompileResult()
     environments = environments or EnvironmentSet(options)
+    quotas = task_quotas(specs, options)
     for spec in specs:
-        compile_spec(spec, options, environments, result, checked)
+        compile_spec(spec, options, environments, result, checked, quotas)
     return result
 
 
+def _selected(spec: LoadedSpec, options: CompileOptions) -> list[ast.TaskDecl]:
+    return [t for t in spec.module.tasks if not options.tasks or t.name.name in options.tasks]
+
+
+def task_quotas(specs: Sequence[LoadedSpec], options: CompileOptions) -> dict[tuple[str, str], int]:
+    """Instances wanted per (spec, task): ``n`` each, or ``total`` spread evenly in task order."""
+    keys = [(spec.display_path, task.name.name) for spec in specs for task in _selected(spec, options)]
+    if options.total is None:
+        return dict.fromkeys(keys, options.n)
+    base, extra = divmod(options.total, max(len(keys), 1))
+    return {key: base + (index < extra) for index, key in enumerate(keys)}
+
+
 def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: EnvironmentSet,
-                 result: CompileResult, checked: bool = False) -> None:
-    tasks = [t for t in spec.module.tasks if not options.tasks or t.name.name in options.tasks]
+                 result: CompileResult, checked: bool = False,
+                 quotas: dict[tuple[str, str], int] | None = None) -> None:
+    quotas = quotas if quotas is not None else task_quotas([spec], options)
+    tasks = [t for t in _selected(spec, options) if quotas.get((spec.display_path, t.name.name), 0) > 0]
     if not tasks:
         return
     env, problems = environments.for_spec(spec)
@@ -148,7 +165,8 @@ def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: Enviro
         return
     options = _with_library_settings(spec, options)
     for task in tasks:
-        _compile_task(spec, task, env, environments, options, result)
+        wanted = quotas[(spec.display_path, task.name.name)]
+        _compile_task(spec, task, env, environments, replace(options, n=wanted), result)
 
 
 # ---------------------------------------------------------------------- one task
