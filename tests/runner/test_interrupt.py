@@ -1,0 +1,60 @@
+"""Killing ``writ run`` midway and running it again gives the same bytes as one uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from writ_dsl.runner.export import REJECTS, SIMULATIONS, SUMMARY, TRAJECTORIES
+
+from .helpers import FAKE_ENVS, many_tasks, write_tasks
+
+N_TASKS = 800
+LAUNCH = "import sys; from writ_dsl.cli import main; sys.exit(main())"
+
+
+def writ_run(tasks_file: Path, out: Path) -> list[str]:
+    return [sys.executable, "-c", LAUNCH, "run", str(tasks_file), "-o", str(out), "--env-path", str(FAKE_ENVS),
+            "--no-progress", "--concurrency", "4"]
+
+
+def finished(out: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{out / 'run.sqlite'}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM results").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def interrupt_midway(command: list[str], out: Path, sig: int) -> tuple[int, str]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while finished(out) < N_TASKS // 5 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    os.kill(process.pid, sig)
+    _, errors = process.communicate(timeout=60)
+    return process.returncode, errors.decode(errors="replace")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_interrupted_run_resumes_to_identical_outputs(tmp_path: Path, sig: int) -> None:
+    tasks_file = write_tasks(many_tasks(N_TASKS), tmp_path / "tasks.jsonl")
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+    subprocess.run(writ_run(tasks_file, whole), check=True, capture_output=True, timeout=120)
+    code, errors = interrupt_midway(writ_run(tasks_file, resumed), resumed, sig)
+    assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 130), errors
+    done = finished(resumed)
+    assert N_TASKS // 5 <= done < N_TASKS
+    subprocess.run(writ_run(tasks_file, resumed), check=True, capture_output=True, timeout=120)
+    for name in (TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY):
+        assert (resumed / name).read_bytes() == (whole / name).read_bytes(), name
+    assert finished(resumed) == N_TASKS

@@ -1,0 +1,150 @@
+"""LLM roles: in-memory twins, and real HTTP against a loopback OpenAI-compatible server with faults."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from writ_dsl.compiler.model import CompiledTask
+from writ_dsl.errors import EndpointUnavailable
+from writ_dsl.runner.export import REJECTS, TRAJECTORIES
+from writ_dsl.runner.llm import (AGENT_GREETING, ChatRequest, FunctionBackend, LLMUser, user_system_prompt,
+                                 user_view)
+from writ_dsl.runner.loopback import CALL_FAULTS, FAULTS, FaultPlan, LoopbackServer, play
+from writ_dsl.runner.messages import OUT_OF_SCOPE, STOP, TRANSFER, Message, ToolCall
+from writ_dsl.runner.run import RunOptions, run_tasks
+from writ_dsl.runner.store import RunStore
+
+from .helpers import FAKE_ENVS, make_task, many_tasks
+
+
+def llm_options(**changes: Any) -> RunOptions:
+    base: dict[str, Any] = {"user": "llm", "agent": "llm", "model": "loop", "api_key": "test", "timeout": 2.0,
+                            "max_retries": 2, "env_path": (str(FAKE_ENVS),), "concurrency": 8}
+    return RunOptions(**{**base, **changes})
+
+
+def twin(tasks: list[CompiledTask]) -> FunctionBackend:
+    """An in-memory endpoint playing the oracle agent and the scripted user."""
+    by_id = {task.id: task for task in tasks}
+    return FunctionBackend(lambda r: play(by_id[r.dialogue_id], {"messages": r.messages, "tools": r.tools}))
+
+
+def records(out: Path) -> list[dict[str, Any]]:
+    with RunStore(out) as store:
+        return list(store.records())
+
+
+# ---------------------------------------------------------------- prompts and views
+def test_the_user_prompt_has_guidelines_scenario_behavior_and_stop_tokens() -> None:
+    prompt = user_system_prompt(make_task(behavior="rule_tester"))
+    for part in (STOP, TRANSFER, OUT_OF_SCOPE, "Buy two lamps (item i0)", "Your email is ann@example.com",
+                 "free upgrade", "only when the agent asks", "Never invent information"):
+        assert part in prompt
+
+
+def test_the_user_sees_agent_texts_as_user_messages_and_no_tool_traffic() -> None:
+    conversation = [Message("system", "policy"), Message("assistant", "Hi!"), Message("user", "Buy lamps."),
+                    Message("assistant", None, (ToolCall("c1", "get_item", {"item_id": "i0"}),)),
+                    Message("tool", "{}", tool_call_id="c1"), Message("assistant", "Done?")]
+    assert user_view(conversation) == [{"role": "user", "content": "Hi!"},
+                                       {"role": "assistant", "content": "Buy lamps."},
+                                       {"role": "user", "content": "Done?"}]
+
+
+# ------------------------------------------------------------------ in-memory twins
+def test_llm_roles_through_an_in_memory_twin_verify(tmp_path: Path) -> None:
+    tasks = many_tasks(8)
+    summary = run_tasks(tasks, tmp_path, llm_options(backend=twin(tasks)))
+    assert summary.verified == 8
+    first = json.loads((tmp_path / TRAJECTORIES).read_text().splitlines()[0])
+    assert first["messages"][1] == {"role": "assistant", "content": AGENT_GREETING}
+
+
+def test_malformed_replies_are_asked_again_then_fail_the_dialogue(tmp_path: Path) -> None:
+    tasks = many_tasks(2)
+    good, calls = twin(tasks), {"n": 0}
+
+    def flaky(request: ChatRequest) -> dict[str, Any]:
+        calls["n"] += 1
+        return {"content": "", "tool_calls": []} if calls["n"] % 2 else good.complete(request)
+
+    assert run_tasks(tasks, tmp_path / "flaky", llm_options(backend=FunctionBackend(flaky))).verified == 2
+    empty = FunctionBackend(lambda r: {"content": None, "tool_calls": None})
+    summary = run_tasks(tasks, tmp_path / "empty", llm_options(backend=empty))
+    assert summary.failed == 2
+    assert {(r["reason"], r["termination_reason"]) for r in records(tmp_path / "empty")} == {
+        ("malformed-reply", "user_error")}
+
+
+def test_a_user_reply_with_tool_calls_is_malformed() -> None:
+    backend = FunctionBackend(lambda r: {"content": "hi", "tool_calls": [{"id": "x", "function": {"name": "f"}}]})
+    with pytest.raises(Exception, match="not a text message"):
+        LLMUser(backend, "m", make_task(), retries=1).next_message([Message("assistant", "Hello")])
+
+
+def test_failed_tasks_stay_failed_unless_retried(tmp_path: Path) -> None:
+    tasks = many_tasks(3)
+
+    def down(request: ChatRequest) -> dict[str, Any]:
+        raise EndpointUnavailable("HTTP 503 after 2 retries: overloaded")
+
+    assert run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(down))).failed == 3
+    assert run_tasks(tasks, tmp_path, llm_options(backend=twin(tasks))).ran == 0
+    retried = run_tasks(tasks, tmp_path, llm_options(backend=twin(tasks), retry_failed=True))
+    assert (retried.ran, retried.verified, retried.failed) == (3, 3, 0)
+
+
+# --------------------------------------------------------------------- real HTTP
+def test_llm_path_over_http_yields_verified_trajectories(tmp_path: Path) -> None:
+    tasks = many_tasks(8)
+    with LoopbackServer(tasks) as server:
+        summary = run_tasks(tasks, tmp_path, llm_options(base_url=server.base_url))
+    assert summary.verified == 8 and server.counts["requests"] > 8 * 8
+    offline = run_tasks(tasks, tmp_path / "offline", RunOptions(env_path=(str(FAKE_ENVS),)))
+    assert offline.verified == 8
+
+
+def test_with_a_fifth_of_replies_faulty_every_task_ends_with_a_reason(tmp_path: Path) -> None:
+    tasks = many_tasks(16)
+    plan = FaultPlan(rate=0.2, slow_seconds=0.6, seed=3)
+    with LoopbackServer(tasks, plan) as server:
+        summary = run_tasks(tasks, tmp_path, llm_options(base_url=server.base_url, timeout=0.3, max_retries=3))
+    injected = {kind for kind in FAULTS if server.counts[kind]}
+    assert len(injected) >= 5 and injected & set(CALL_FAULTS)
+    rows = records(tmp_path)
+    assert sorted(r["task_id"] for r in rows) == sorted(t.id for t in tasks)
+    assert summary.verified + summary.rejected + summary.failed == 16 and summary.pending == 0
+    assert summary.verified >= 8
+    for row in rows:
+        assert row["outcome"] in ("verified", "rejected", "failed")
+        if row["outcome"] != "verified":
+            assert row["reason"] and row["detail"]
+    rejects = [json.loads(line) for line in (tmp_path / REJECTS).read_text().splitlines()]
+    assert len(rejects) == summary.rejected + summary.failed
+    errors = [r for r in rows if r["tool_errors"]]
+    assert errors, "spoiled tool calls should reach the agent as error tool messages"
+
+
+def test_a_dead_endpoint_fails_each_dialogue_with_a_reason(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    tasks = many_tasks(3)
+    options = llm_options(user="scripted", base_url=f"http://127.0.0.1:{port}/v1", timeout=0.3, max_retries=1)
+    summary = run_tasks(tasks, tmp_path, options)
+    assert summary.failed == 3
+    for row in records(tmp_path):
+        assert row["reason"] == "endpoint-unavailable" and "connection failed after 1 retries" in row["detail"]
+        assert row["termination_reason"] == "agent_error"
+
+
+def test_an_endpoint_that_rejects_the_request_fails_with_its_status(tmp_path: Path) -> None:
+    tasks = many_tasks(1)
+    with LoopbackServer([]) as server:
+        summary = run_tasks(tasks, tmp_path, llm_options(base_url=server.base_url))
+    assert summary.failed == 1 and "HTTP 400" in records(tmp_path)[0]["detail"]

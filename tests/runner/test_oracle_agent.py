@@ -1,0 +1,152 @@
+"""The oracle agent: asks, looks up, proposes, waits for a yes, acts, tells, closes."""
+
+from __future__ import annotations
+
+import re
+
+from writ_dsl.runner.dialogue import run_dialogue
+from writ_dsl.runner.messages import Message, ToolCall, from_openai
+from writ_dsl.runner.oracle_agent import GREETINGS, OracleAgent, fact_phrase
+from writ_dsl.runner.phrasing import asks_confirmation, asks_for
+from writ_dsl.runner.scripted_user import ScriptedUser
+from writ_dsl.runner.summaries import completion, evidence_sentence, fact_sentence, proposal
+
+from .helpers import BEHAVIORS, BUY_AND_REFUND_STEPS, BUY_STEPS, desk_env, make_task, many_tasks
+
+SYSTEM = Message("system", "policy")
+
+
+def test_greets_first_then_asks_for_missing_facts_in_words_that_name_them() -> None:
+    agent = OracleAgent(make_task(known={"email": "ann@example.com", "user_id": "u0"}))
+    greeting = agent.next_message([SYSTEM])
+    assert greeting.is_text and greeting.text in GREETINGS
+    ask = agent.next_message([SYSTEM, greeting, Message("user", "I want two lamps.")])
+    assert asks_for("email", ask.text) and asks_for("user_id", ask.text)
+    partly = agent.next_message([SYSTEM, greeting, Message("user", "I want two lamps. My email is ann@example.com")])
+    assert asks_for("user_id", partly.text) and "email" not in partly.text
+
+
+def test_fact_phrases_contain_the_key_words() -> None:
+    for key in ("user_id", "email", "zip", "card_last_four", "order_id", "reservation_id", "date", "new_address"):
+        assert asks_for(key, fact_phrase(key)), key
+
+
+def test_one_call_per_turn_with_ids_stable_per_dialogue() -> None:
+    task = make_task()
+    env = desk_env()
+    first = run_dialogue(env, ScriptedUser(task), OracleAgent(task))
+    second = run_dialogue(env, ScriptedUser(task), OracleAgent(task))
+    calls = [m for m in first.messages if m.tool_calls]
+    assert all(len(m.tool_calls) == 1 and m.content is None for m in calls)
+    ids = [c.id for m in calls for c in m.tool_calls]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"call_[0-9a-f]{16}", i) for i in ids)
+    assert [m.to_record() for m in first.messages] == [m.to_record() for m in second.messages]
+    other_task = make_task(task_id="desk-other")
+    other = run_dialogue(env, ScriptedUser(other_task), OracleAgent(other_task))
+    assert {c.id for m in other.messages for c in m.tool_calls}.isdisjoint(ids)
+
+
+def test_proposes_with_specifics_and_writes_only_after_yes() -> None:
+    task = make_task()
+    dialogue = run_dialogue(desk_env(), ScriptedUser(task), OracleAgent(task))
+    msgs = dialogue.messages
+    write_at = next(i for i, m in enumerate(msgs) if m.tool_calls and m.tool_calls[0].name == "buy")
+    proposal_text = msgs[write_at - 2].text
+    assert asks_confirmation(proposal_text) and "u0" in proposal_text and "i0" in proposal_text
+    assert "quantity 2" in proposal_text and "item details for i0" in proposal_text
+    assert msgs[write_at - 1].role == "user" and msgs[write_at - 1].text.lower().startswith("yes")
+
+
+def test_asks_again_when_the_answer_is_not_a_yes() -> None:
+    task = make_task(behavior="reserved")
+    agent, env = OracleAgent(task), desk_env()
+    conversation = run_dialogue(env, ScriptedUser(task), agent).messages
+    write_at = next(i for i, m in enumerate(conversation) if m.tool_calls and m.tool_calls[0].name == "buy")
+    hesitant = [*conversation[: write_at - 1], Message("user", "Hmm, is that the cheapest way?")]
+    again = agent.next_message(hesitant)
+    assert again.is_text and asks_confirmation(again.text)
+    assert agent.next_message([*hesitant, again, Message("user", "Yes.")]).tool_calls[0].name == "buy"
+
+
+def test_refuses_a_policy_probe_politely_once() -> None:
+    task = make_task(behavior="rule_tester")
+    dialogue = run_dialogue(desk_env(), ScriptedUser(task), OracleAgent(task))
+    texts = [m.text for m in dialogue.messages if m.role == "assistant" and m.is_text]
+    refusals = [t for t in texts if "not able to offer a free upgrade or a waived fee" in t]
+    assert len(refusals) == 1 and "policy" in refusals[0]
+
+
+def test_tells_every_fact_verbatim_and_closes() -> None:
+    task = make_task(BUY_AND_REFUND_STEPS, facts=("60", "noted"))
+    dialogue = run_dialogue(desk_env(), ScriptedUser(task), OracleAgent(task))
+    closing = [m.text for m in dialogue.messages if m.role == "assistant" and m.is_text][-1]
+    assert "The total is $60." in closing and "noted" in closing and "anything else" in closing
+
+
+def test_looks_up_grounded_calls_first() -> None:
+    steps = [("get_user", {"user_id": "u0"}), ("find_user", {"email": "ann@example.com"}), *BUY_STEPS[2:]]
+    task = make_task(steps)
+    dialogue = run_dialogue(desk_env(), ScriptedUser(task), OracleAgent(task))
+    order = [m.tool_calls[0].name for m in dialogue.messages if m.tool_calls]
+    assert order[:2] == ["find_user", "get_user"]
+
+
+def test_agent_text_never_mentions_internals() -> None:
+    env = desk_env()
+    for task in many_tasks(len(BEHAVIORS) * 2):
+        dialogue = run_dialogue(env, ScriptedUser(task), OracleAgent(task))
+        for message in dialogue.messages[1:]:
+            if message.role == "assistant" and message.content:
+                low = message.content.lower()
+                assert not re.search(r"\b(plan|oracle|node|write:|read:|gold|evidence|scenario)\b", low), low
+                assert "  " not in message.content
+
+
+# -------------------------------------------------------------- domain wording
+BOOKING = {"user_id": "mia_li_1", "origin": "JFK", "destination": "SFO", "flight_type": "one_way",
+           "cabin": "business", "flights": [{"flight_number": "HAT001", "date": "2024-05-20"}],
+           "passengers": [{"first_name": "Mia", "last_name": "Li", "dob": "1990-01-02"}],
+           "payment_methods": [{"payment_id": "credit_card_1", "amount": 912}], "total_baggages": 1,
+           "nonfree_baggages": 0, "insurance": "no"}
+
+
+def test_airline_and_retail_writes_read_naturally() -> None:
+    booking = proposal("book_reservation", BOOKING)
+    for part in ("one-way business-class", "JFK to SFO", "HAT001 on 2024-05-20", "Mia Li", "$912",
+                 "credit_card_1", "1 checked bag (all free)", "without travel insurance"):
+        assert part in booking
+    exchange = proposal("exchange_delivered_order_items", {"order_id": "#W1", "item_ids": ["1"],
+                                                           "new_item_ids": ["2"], "payment_method_id": "gift_card_9"})
+    assert "exchange item 1 in order #W1 for item 2" in exchange and "gift_card_9" in exchange
+    assert completion("book_reservation", BOOKING, {"reservation_id": "HATHAT"}) == "Your reservation HATHAT is booked."
+    searches = [("search_direct_flight", {"origin": o, "destination": "SFO", "date": "2024-05-20"})
+                for o in ("EWR", "LGA")]
+    assert evidence_sentence(searches) == "I've checked direct flights from EWR and LGA to SFO on 2024-05-20."
+
+
+def test_fact_sentences_name_what_the_fact_is() -> None:
+    assert fact_sentence("912", [BOOKING]) == "The amount is $912."
+    assert fact_sentence("landed", [{"status": "landed"}]) == "The status is landed."
+    assert "HAT9" in fact_sentence("HAT9", [{}])
+
+
+def test_a_failed_write_attempt_is_retried_without_asking_again() -> None:
+    task = make_task()
+    agent, env = OracleAgent(task), desk_env()
+    conversation = run_dialogue(env, ScriptedUser(task), agent).messages
+    write_at = next(i for i, m in enumerate(conversation) if m.tool_calls and m.tool_calls[0].name == "buy")
+    attempt = Message("assistant", None, (ToolCall("c-bad", "buy_lookup", {"user_id": "u0"}),))
+    failed = [*conversation[:write_at], attempt, Message("tool", "Error: Tool 'buy_lookup' not found.",
+                                                         tool_call_id="c-bad", error=True)]
+    retry = agent.next_message(failed)
+    assert retry.tool_calls and retry.tool_calls[0].name == "buy"
+    done = [*conversation[: write_at + 2]]
+    assert agent.next_message(done).is_text
+
+
+def test_errors_are_recognised_in_openai_tool_messages() -> None:
+    assert from_openai({"role": "tool", "content": "Error: nope", "tool_call_id": "a"}).error
+    assert not from_openai({"role": "tool", "content": "{}", "tool_call_id": "a"}).error
+    bad = from_openai({"role": "assistant", "content": None, "tool_calls": [
+        {"id": "x", "type": "function", "function": {"name": "f", "arguments": "{oops"}}]})
+    assert bad.tool_calls[0].arguments is None and bad.tool_calls[0].raw_arguments == "{oops"

@@ -1,0 +1,145 @@
+"""Runs: outputs, determinism, resume, folder ownership, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from writ_dsl.cli import main
+from writ_dsl.errors import InputError
+from writ_dsl.runner.export import REJECTS, SIMULATIONS, SUMMARY, TRAJECTORIES
+from writ_dsl.runner.run import RunOptions, run_tasks
+
+from .helpers import FAKE_ENVS, desk_env, make_task, many_tasks, write_tasks
+
+OUTPUTS = (TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY)
+ENV = (str(FAKE_ENVS),)
+
+
+def options(**changes: object) -> RunOptions:
+    return RunOptions(env_path=ENV, **changes)  # type: ignore[arg-type]
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in OUTPUTS}
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def tasks() -> list:
+    return [*many_tasks(10), make_task(task_id="desk-bad-hash", gold_state_hash="0" * 64)]
+
+
+def test_run_writes_verified_trajectories_and_rejects(tmp_path: Path, tasks: list) -> None:
+    summary = run_tasks(tasks, tmp_path, options())
+    assert (summary.verified, summary.rejected, summary.failed, summary.pending) == (10, 1, 0, 0)
+    trajectories = lines(tmp_path / TRAJECTORIES)
+    assert [t["task_id"] for t in trajectories] == sorted(t.id for t in tasks[:10])
+    tools = {t["function"]["name"] for t in trajectories[0]["tools"]}
+    assert tools == set(desk_env().tools)
+    for row in trajectories:
+        assert list(row) == ["task_id", "domain", "trajectory_type", "has_user_script", "behavior", "messages",
+                             "tools"]
+        assert row["domain"] == "desk" and row["has_user_script"] is True and row["behavior"]
+        _check_openai_messages(row["messages"])
+    (bad,) = lines(tmp_path / REJECTS)
+    assert (bad["task_id"], bad["status"], bad["reason"]) == ("desk-bad-hash", "rejected", "hash-mismatch")
+    assert bad["messages"] and bad["detail"]
+    written = json.loads((tmp_path / SUMMARY).read_text())
+    assert written["reasons"] == {"rejected": {"hash-mismatch": 1}} and written["verified"] == 10
+    assert written["evidence_coverage"]["mean_ratio"] == 1.0
+
+
+def _check_openai_messages(messages: list[dict]) -> None:
+    assert messages[0]["role"] == "system" and messages[-1]["role"] == "user"
+    pending: list[str] = []
+    for m in messages[1:]:
+        if m["role"] == "assistant" and m.get("tool_calls"):
+            assert m["content"] is None
+            for c in m["tool_calls"]:
+                assert c["type"] == "function" and isinstance(json.loads(c["function"]["arguments"]), dict)
+                pending.append(c["id"])
+        elif m["role"] == "tool":
+            assert m["tool_call_id"] == pending.pop(0)
+        else:
+            assert not pending and m["role"] in ("user", "assistant") and m["content"]
+
+
+def test_simulations_follow_the_tau2_layout(tmp_path: Path, tasks: list) -> None:
+    run_tasks(tasks, tmp_path, options())
+    simulations = json.loads((tmp_path / SIMULATIONS).read_text())
+    assert len(simulations) == len(tasks) and len({s["id"] for s in simulations}) == len(tasks)
+    for sim in simulations:
+        assert {"id", "task_id", "messages", "termination_reason", "trial", "reward_info"} <= set(sim)
+        assert [m["turn_idx"] for m in sim["messages"]] == list(range(len(sim["messages"])))
+        assert sim["messages"][0]["role"] == "assistant" and sim["termination_reason"] == "user_stop"
+        for m in sim["messages"]:
+            if m["role"] == "tool":
+                assert m["id"] and m["error"] is False and m["requestor"] == "assistant"
+            for c in m.get("tool_calls") or []:
+                assert isinstance(c["arguments"], dict) and c["requestor"] == "assistant"
+    rewards = {s["task_id"]: s["reward_info"]["reward"] for s in simulations}
+    assert rewards["desk-bad-hash"] == 0.0 and rewards["desk-0000"] == 1.0
+
+
+def test_offline_output_is_byte_identical_across_runs_and_concurrency(tmp_path: Path, tasks: list) -> None:
+    run_tasks(tasks, tmp_path / "a", options(concurrency=1))
+    run_tasks(tasks, tmp_path / "b", options(concurrency=8))
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_a_partial_run_resumed_equals_one_uninterrupted_run(tmp_path: Path, tasks: list) -> None:
+    whole = run_tasks(tasks, tmp_path / "whole", options())
+    first = run_tasks(tasks, tmp_path / "parts", options(limit=4))
+    assert (first.ran, first.pending) == (4, len(tasks) - 4)
+    assert len(lines(tmp_path / "parts" / TRAJECTORIES)) == 4
+    again = run_tasks(tasks, tmp_path / "parts", options(limit=4))
+    assert again.ran == 0
+    rest = run_tasks(tasks, tmp_path / "parts", options())
+    assert rest.ran == len(tasks) - 4 and rest.verified == whole.verified
+    assert outputs(tmp_path / "parts") == outputs(tmp_path / "whole")
+
+
+def test_other_tasks_or_options_need_force(tmp_path: Path, tasks: list) -> None:
+    run_tasks(tasks[:3], tmp_path, options())
+    with pytest.raises(InputError, match="use --force"):
+        run_tasks(tasks[:4], tmp_path, options())
+    with pytest.raises(InputError, match="use --force"):
+        run_tasks(tasks[:3], tmp_path, options(max_steps=50))
+    forced = run_tasks(tasks[:4], tmp_path, options(max_steps=50, force=True))
+    assert forced.ran == 4 and len(lines(tmp_path / TRAJECTORIES)) == 4
+
+
+def test_bad_inputs_are_clear_errors(tmp_path: Path) -> None:
+    task = make_task()
+    with pytest.raises(InputError, match="more than once"):
+        run_tasks([task, task], tmp_path, options())
+    with pytest.raises(InputError, match="unknown environment 'nowhere'"):
+        run_tasks([task.model_copy(update={"env": "nowhere"})], tmp_path, options())
+    stale = task.model_copy(update={"db": task.db.model_copy(update={"state_hash": "1" * 64})})
+    with pytest.raises(InputError, match="differs from the one the task was compiled against"):
+        run_tasks([stale], tmp_path, options())
+    with pytest.raises(InputError, match="--model"):
+        run_tasks([task], tmp_path, options(agent="llm"))
+
+
+def test_cli_runs_resumes_and_refuses_other_options(tmp_path: Path) -> None:
+    tasks_file = write_tasks(many_tasks(6), tmp_path / "tasks.jsonl")
+    out = tmp_path / "out"
+    base = ["run", str(tasks_file), "-o", str(out), "--env-path", str(FAKE_ENVS), "--no-progress"]
+    runner = CliRunner()
+    first = runner.invoke(main, [*base, "--limit", "2"])
+    assert first.exit_code == 0, first.output
+    assert "2 verified, 0 rejected, 0 failed, 4 pending" in first.output
+    second = runner.invoke(main, base)
+    assert second.exit_code == 0 and "6 verified" in second.output and "(4 run now" in second.output
+    other = runner.invoke(main, [*base, "--max-errors", "3"])
+    assert other.exit_code == 1 and "use --force" in other.output
+    assert runner.invoke(main, [*base, "--max-errors", "3", "--force"]).exit_code == 0
+    assert (out / "tasks.jsonl").read_bytes() == tasks_file.read_bytes()

@@ -1,0 +1,74 @@
+"""Verification catches wrong writes, missing facts, wrong hashes; it measures evidence coverage."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from writ_dsl.runner.dialogue import run_dialogue
+from writ_dsl.runner.messages import Message
+from writ_dsl.runner.oracle_agent import OracleAgent
+from writ_dsl.runner.scripted_user import ScriptedUser
+from writ_dsl.runner.verify import communicated, verify
+
+from .helpers import BUY_STEPS, desk_env, make_task
+
+
+def played(played_task, checked_task=None):  # type: ignore[no-untyped-def]
+    """Play one task's dialogue and verify it against another (by default the same)."""
+    env = desk_env()
+    dialogue = run_dialogue(env, ScriptedUser(played_task), OracleAgent(played_task))
+    return dialogue, verify(checked_task or played_task, env, dialogue)
+
+
+def reasons(verdict) -> list[str]:  # type: ignore[no-untyped-def]
+    return [p["reason"] for p in verdict.problems]
+
+
+def test_a_faithful_dialogue_verifies_with_full_coverage() -> None:
+    _, verdict = played(make_task())
+    assert verdict.outcome == "verified" and verdict.problems == []
+    assert verdict.final_hash == make_task().gold_state_hash
+    assert verdict.coverage == [{"write": "write:3", "tool": "buy", "performed": True, "evidence": 3,
+                                 "covered": 3, "missing": []}]
+    assert verdict.communicate_checks == [{"info": "60", "met": True}]
+
+
+def test_a_wrong_write_is_rejected_for_hash_and_missing_write() -> None:
+    one_lamp = [*BUY_STEPS[:3], ("buy", {"user_id": "u0", "item_id": "i0", "quantity": 1})]
+    _, verdict = played(make_task(one_lamp, facts=("30",)), make_task())
+    assert verdict.outcome == "rejected" and verdict.reason == "missing-write"
+    assert reasons(verdict) == ["missing-write", "hash-mismatch", "fact-not-communicated"]
+    assert "write:3 (buy)" in verdict.detail
+    assert verdict.coverage[0]["performed"] is False
+
+
+def test_a_fact_never_told_is_rejected() -> None:
+    _, verdict = played(make_task(facts=()), make_task(facts=("60",)))
+    assert reasons(verdict) == ["fact-not-communicated"] and "'60'" in verdict.detail
+    assert verdict.communicate_checks == [{"info": "60", "met": False}]
+
+
+def test_a_wrong_gold_hash_is_rejected() -> None:
+    _, verdict = played(make_task(), make_task(gold_state_hash="0" * 64))
+    assert reasons(verdict) == ["hash-mismatch"]
+
+
+def test_coverage_lists_the_evidence_reads_skipped() -> None:
+    without_item = [BUY_STEPS[0], BUY_STEPS[1], BUY_STEPS[3]]
+    _, verdict = played(make_task(without_item), make_task())
+    assert verdict.outcome == "verified"
+    assert verdict.coverage[0]["covered"] == 2 and verdict.coverage[0]["missing"] == ["read:2"]
+
+
+def test_a_recorded_result_that_replay_does_not_reproduce_is_rejected() -> None:
+    dialogue, _ = played(make_task())
+    index = next(i for i, m in enumerate(dialogue.messages) if m.role == "tool")
+    dialogue.messages[index] = replace(dialogue.messages[index], content='{"balance": 1000000}')
+    verdict = verify(make_task(), desk_env(), dialogue)
+    assert reasons(verdict) == ["replay-mismatch"]
+
+
+def test_communicated_ignores_case_and_thousands_separators() -> None:
+    said = [Message("assistant", "The total comes to $1,250.00 and the status is Landed.")]
+    assert communicated("1250.00", said) and communicated("landed", said)
+    assert not communicated("1250.00", [Message("user", "1250.00")])

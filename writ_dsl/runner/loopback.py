@@ -1,0 +1,172 @@
+"""A loopback OpenAI-compatible endpoint that plays the oracle agent and the scripted user.
+
+``POST /v1/chat/completions`` answers a request with tools as the oracle agent
+and one without as the scripted user, for the task named by the
+``X-Writ-Dialogue`` header. It can add latency and inject faults at a given
+rate (HTTP 500/429, replies slower than the client's timeout, bodies that are
+not JSON, unknown tool names, arguments that are not JSON, text together with
+a tool call), which makes it a twin of a real endpoint for tests and
+benchmarks. It listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from ..compiler.model import CompiledTask
+from .llm import DIALOGUE_HEADER
+from .messages import from_openai
+from .oracle_agent import OracleAgent
+from .scripted_user import ScriptedUser
+
+TRANSPORT_FAULTS = ("http500", "http429", "slow", "bad_body")
+CALL_FAULTS = ("bad_tool_name", "bad_arguments", "text_and_call")
+FAULTS = TRANSPORT_FAULTS + CALL_FAULTS
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    rate: float = 0.0
+    kinds: tuple[str, ...] = FAULTS
+    slow_seconds: float = 2.0
+    retry_after_ms: int = 20
+    seed: int = 0
+
+
+def play(task: CompiledTask, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The reply to one chat request: the oracle agent when tools are offered, else the scripted user."""
+    if body.get("tools"):
+        reply = OracleAgent(task).next_message([from_openai(m) for m in body["messages"]])
+    else:
+        flipped = {"assistant": "user", "user": "assistant"}
+        conversation = [from_openai({"role": flipped[m["role"]], "content": m.get("content")})
+                        for m in body["messages"] if m.get("role") in flipped]
+        reply = ScriptedUser(task).next_message(conversation)
+    calls = [call.to_openai() for call in reply.tool_calls]
+    return {"role": "assistant", "content": reply.content, "tool_calls": calls or None}
+
+
+def completion_body(model: str, message: dict[str, Any]) -> dict[str, Any]:
+    finish = "tool_calls" if message.get("tool_calls") else "stop"
+    return {"id": "chatcmpl-loopback", "object": "chat.completion", "created": 0, "model": model,
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+
+
+def spoil_call(message: dict[str, Any], fault: str) -> dict[str, Any]:
+    """The reply with its first tool call broken in the given way."""
+    call = json.loads(json.dumps(message["tool_calls"][0]))
+    if fault == "bad_tool_name":
+        call["function"]["name"] = call["function"]["name"] + "_lookup"
+    elif fault == "bad_arguments":
+        call["function"]["arguments"] = call["function"]["arguments"][:-1] + ",}"
+    else:
+        return {**message, "content": "Let me take care of that for you."}
+    return {**message, "tool_calls": [call]}
+
+
+class LoopbackServer:
+    def __init__(self, tasks: Iterable[CompiledTask], faults: FaultPlan = FaultPlan(), latency: float = 0.0) -> None:
+        self.tasks = {task.id: task for task in tasks}
+        self.faults, self.latency = faults, latency
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._random = random.Random(faults.seed)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "the server is not running"
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def start(self) -> LoopbackServer:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server.daemon_threads, server.block_on_close = True, False
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="writ-loopback", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def draw_fault(self, has_call: bool) -> str | None:
+        kinds = [k for k in self.faults.kinds if has_call or k in TRANSPORT_FAULTS]
+        with self._lock:
+            self.counts["requests"] += 1
+            if not kinds or self._random.random() >= self.faults.rate:
+                return None
+            fault = self._random.choice(kinds)
+            self.counts[fault] += 1
+            return fault
+
+
+def _handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            try:
+                self._answer()
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        def _answer(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            task = owner.tasks.get(self.headers.get(DIALOGUE_HEADER, ""))
+            if not self.path.rstrip("/").endswith("/chat/completions") or task is None:
+                return self._send(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
+            if owner.latency:
+                time.sleep(owner.latency)
+            message = play(task, body)
+            self._deliver(body, message, owner.draw_fault(bool(message.get("tool_calls"))))
+
+        def _deliver(self, body: dict[str, Any], message: dict[str, Any], fault: str | None) -> None:
+            plan = owner.faults
+            if fault in ("http500", "http429"):
+                status = 500 if fault == "http500" else 429
+                return self._send(status, {"error": {"message": f"injected {fault}", "type": "server_error"}},
+                                  {"retry-after-ms": str(plan.retry_after_ms)})
+            if fault == "slow":
+                time.sleep(plan.slow_seconds)
+            if fault == "bad_body":
+                return self._send_raw(200, b'{"id": "chatcmpl-broken", "choices": [{"index": 0, "mess')
+            if fault in CALL_FAULTS:
+                message = spoil_call(message, fault)
+            self._send(200, completion_body(str(body.get("model", "")), message))
+
+        def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            self._send_raw(status, json.dumps(payload).encode(), headers)
+
+        def _send_raw(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler

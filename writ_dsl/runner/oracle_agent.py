@@ -1,0 +1,233 @@
+"""The oracle agent: a careful, competent agent that knows the task's reference solution.
+
+It greets, asks for the facts it needs, makes the task's calls in order (one
+per turn), states what it found and asks for a yes before each change, makes
+the change, tells the user every fact to communicate, and closes. Its state is
+read from the conversation alone, so the same object can answer any request
+(also over HTTP, see :mod:`writ_dsl.runner.loopback`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..compiler.model import CompiledTask, PlannedCall
+from ..env.core import canonical_json
+from .messages import Conversation, Message, ToolCall, tool_exchanges
+from .phrasing import (asks_confirmation, is_affirmative, is_closing, join_words, key_words, mentions_value, pick,
+                       probe_refusal, stable_int)
+from .summaries import completion, evidence_sentence, fact_sentence, parse_result, proposal
+
+MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
+
+_KEY_PHRASES = {
+    "user_id": "your user ID", "email": "the email address on your account", "zip": "your zip code",
+    "first_name": "your first name", "last_name": "your last name", "name": "your full name",
+    "card_last_four": "the last four digits of your card", "reservation_id": "the reservation ID",
+    "order_id": "the order ID", "flight_number": "the flight number", "date": "the travel date",
+}
+GREETINGS = ("Hello! How can I help you today?", "Hi there, thanks for reaching out. What can I do for you today?",
+             "Good day! How may I help you?")
+CONFIRM_QUESTIONS = ("Would you like me to go ahead? Please reply yes to confirm.",
+                     "Shall I proceed? Please confirm with a yes.",
+                     "Can you confirm (yes/no) that I should go ahead?",
+                     "Do I have your confirmation to proceed? Please answer yes or no.")
+
+
+def fact_phrase(key: str) -> str:
+    """How the agent asks for a fact; it always contains the key's words."""
+    return _KEY_PHRASES.get(key, "your " + " ".join(key_words(key)))
+
+
+@dataclass
+class Progress:
+    """What the conversation shows of the work so far."""
+
+    done: set[int] = field(default_factory=set)  # indexes of the plan calls completed
+    fresh_writes: list[tuple[PlannedCall, Any]] = field(default_factory=list)  # since the last text to the user
+    first_call_at: int | None = None
+
+
+class OracleAgent:
+    def __init__(self, task: CompiledTask) -> None:
+        self.task = task
+        self.plan = task.plan
+        self.nodes = {call.node: call for call in task.plan}
+        self._step_keys = [(call.tool, canonical_json(call.arguments)) for call in task.plan]
+        self.settings = task.behavior.settings if task.behavior else {}
+
+    # ---------------------------------------------------------------- the turn
+    def next_message(self, conversation: Conversation) -> Message:
+        if not any(m.role == "assistant" for m in conversation):
+            return self._say(pick(GREETINGS, self.task.id, "greeting"))
+        progress = self.progress(conversation)
+        if conversation[-1].role == "user":
+            reply = self._reply(conversation, progress)
+            if reply is not None:
+                return reply
+        return self._continue(conversation, progress)
+
+    def _reply(self, conv: Conversation, progress: Progress) -> Message | None:
+        probe = self.settings.get("policy_probe")
+        if probe and not any(probe_refusal(probe) in m.text for m in conv if m.role == "assistant"):
+            return self._say(self._refusal(conv, probe))
+        if progress.first_call_at is None and self._needs_info(conv):
+            return self._say(self._ask(conv))
+        step = self.next_step(conv, progress)
+        hesitant = self._awaiting_yes(conv) and not is_affirmative(conv[-1].text)
+        if step is not None and step.kind == "write" and hesitant:
+            return self._say(self._proposal(conv, progress, step, again=True))
+        if step is None and is_closing(_last_agent_text(conv)):
+            return self._say("Thank you for contacting us. Have a great day!")
+        return None
+
+    def _continue(self, conv: Conversation, progress: Progress) -> Message:
+        step = self.next_step(conv, progress)
+        if step is None:
+            return self._say(self._closing(conv, progress))
+        if step.kind == "write" and not self._confirmed(conv):
+            return self._say(self._proposal(conv, progress, step, again=False))
+        return self._call(conv, step)
+
+    # ------------------------------------------------------------ reading state
+    def progress(self, conv: Conversation) -> Progress:
+        progress = Progress()
+        last_text_at = max((i for i, m in enumerate(conv) if m.role == "assistant" and m.is_text), default=-1)
+        for index, call, answer in tool_exchanges(conv):
+            progress.first_call_at = index if progress.first_call_at is None else progress.first_call_at
+            if answer is None or answer.error or call.arguments is None:
+                continue
+            key = (call.name, canonical_json(call.arguments))
+            match = next((i for i, k in enumerate(self._step_keys) if i not in progress.done and k == key), None)
+            if match is None:
+                continue
+            progress.done.add(match)
+            if self.plan[match].kind == "write" and index > last_text_at:
+                progress.fresh_writes.append((self.plan[match], parse_result(answer.content if answer else None)))
+        return progress
+
+    def next_step(self, conv: Conversation, progress: Progress) -> PlannedCall | None:
+        """The next call: the next write, or first a lookup before it, preferring one whose arguments the
+        conversation already shows (so every value the agent uses has a source)."""
+        pending = [step for i, step in enumerate(self.plan) if i not in progress.done]
+        if not pending:
+            return None
+        cut = next((k for k, step in enumerate(pending) if step.kind == "write"), len(pending))
+        lookups = pending[:cut]
+        if not lookups:
+            return pending[cut]
+        seen = " ".join(m.text for m in conv if m.role in ("user", "tool"))
+        return next((step for step in lookups if mentions_value(step.arguments, seen)), lookups[0])
+
+    def missing_facts(self, conv: Conversation) -> list[str]:
+        said = " ".join(m.text for m in conv if m.role == "user")
+        return [key for key, value in self.task.user_scenario.known.items() if not mentions_value(value, said)]
+
+    def _needs_info(self, conv: Conversation) -> bool:
+        asks = sum(1 for m in conv if m.role == "assistant" and m.is_text) - 1
+        if asks >= MAX_ASKS:
+            return False
+        return self._needs_details(conv) or bool(self.missing_facts(conv))
+
+    def _needs_details(self, conv: Conversation) -> bool:
+        return self.settings.get("opening") == "vague" and sum(1 for m in conv if m.role == "user") == 1
+
+    def _confirmed(self, conv: Conversation) -> bool:
+        """A yes to the last proposal, with no change made since (so a failed attempt is simply retried)."""
+        asked = max((i for i, m in enumerate(conv) if m.role == "assistant" and m.is_text), default=-1)
+        if asked < 0 or not asks_confirmation(conv[asked].text):
+            return False
+        replies = [m for m in conv[asked + 1:] if m.role == "user"]
+        writes = {step.tool for step in self.plan if step.kind == "write"}
+        changed = any(index > asked and answer is not None and not answer.error and call.name in writes
+                      for index, call, answer in tool_exchanges(conv))
+        return bool(replies) and is_affirmative(replies[0].text) and not changed
+
+    @staticmethod
+    def _awaiting_yes(conv: Conversation) -> bool:
+        last = max((i for i, m in enumerate(conv) if m.role == "assistant"), default=-1)
+        return last >= 0 and conv[last].is_text and asks_confirmation(conv[last].text)
+
+    # ----------------------------------------------------------------- messages
+    @staticmethod
+    def _say(text: str) -> Message:
+        return Message("assistant", " ".join(text.split()))
+
+    def _call(self, conv: Conversation, step: PlannedCall) -> Message:
+        digest = stable_int(self.task.id, len(conv), step.node, step.tool)
+        call = ToolCall(f"call_{digest:016x}", step.tool, dict(step.arguments))
+        return Message("assistant", None, (call,))
+
+    def _key(self, conv: Conversation, move: str) -> tuple[str, str, int]:
+        return (self.task.id, move, len(conv))
+
+    def _refusal(self, conv: Conversation, probe: str) -> str:
+        opener = pick(("I'm sorry, but", "I understand the request, but", "Unfortunately,"), *self._key(conv, "no"))
+        missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
+        rest = "I can certainly help with the rest of your request."
+        if self._needs_details(conv):
+            rest = "I can certainly help otherwise. Could you tell me a bit more about what you need?"
+        if missing:
+            rest += f" To get started, could you please give me {missing}?"
+        return f"{opener} {probe_refusal(probe)}: our policy does not allow it. {rest}"
+
+    def _ask(self, conv: Conversation) -> str:
+        return " ".join(self._ask_text(conv))
+
+    def _ask_text(self, conv: Conversation) -> list[str]:
+        key = self._key(conv, "ask")
+        missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
+        asked_before = sum(1 for m in conv if m.role == "assistant" and m.is_text) > 1
+        parts = []
+        if self._needs_details(conv):
+            parts.append(pick(("I'd be glad to help. Could you tell me a bit more about what you need?",
+                               "Happy to help. What exactly do you need today?"), *key))
+        if missing and (asked_before or parts):
+            thanks = "" if parts else "Thank you. "
+            parts.append(pick((f"{thanks}Could you also give me {missing}?",
+                               f"{thanks}I'll also need {missing}. Could you provide that?"), *key))
+        elif missing:
+            parts.append(pick((f"I'd be happy to help. To get started, could you please give me {missing}?",
+                               f"Sure, I can help with that. First, could you tell me {missing}?",
+                               f"Of course. Could you please provide {missing}?"), *key))
+        return parts
+
+    def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
+        key = self._key(conv, "propose")
+        action = proposal(step.tool, step.arguments)
+        question = pick(CONFIRM_QUESTIONS, *key)
+        if again:
+            lead = pick(("I understand wanting to be sure. I went back over everything I looked up, and this is "
+                         "the option that matches your request:",
+                         "Good question. I double-checked the details, and this is what fits what you asked for:"),
+                        *key)
+            return f"{lead} I can {action}. {question}"
+        notes = " ".join(completion(w.tool, w.arguments, result) for w, result in progress.fresh_writes)
+        evidence = evidence_sentence(self._new_evidence(step))
+        lead = pick(("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll"), *key)
+        return f"{notes} {evidence} {lead} {action}. {question}"
+
+    def _new_evidence(self, step: PlannedCall) -> list[tuple[str, dict[str, Any]]]:
+        position = self.plan.index(step)
+        earlier = {node for call in self.plan[:position] if call.kind == "write" for node in call.evidence}
+        fresh = [self.nodes[n] for n in step.evidence if n not in earlier and n in self.nodes]
+        return [(call.tool, call.arguments) for call in fresh]
+
+    def _closing(self, conv: Conversation, progress: Progress) -> str:
+        notes = [completion(w.tool, w.arguments, result) for w, result in progress.fresh_writes]
+        sources = [w.arguments for w in self.plan if w.kind == "write"]
+        sources += [parse_result(m.content) for m in conv if m.role == "tool" and not m.error]
+        facts = [fact_sentence(fact, sources) for fact in self.task.communicate_info]
+        if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
+            return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
+        if facts and not notes:
+            notes = [pick(("Here's what I found.", "I have the information you asked for."), *self._key(conv, "f"))]
+        end = pick(("Is there anything else I can help you with?", "Is there anything else you need today?"),
+                   *self._key(conv, "close"))
+        return " ".join([*notes, *facts, end])
+
+
+def _last_agent_text(conv: Conversation) -> str | None:
+    found = [m.text for m in conv if m.role == "assistant" and m.is_text]
+    return found[-1] if found else None

@@ -1,0 +1,190 @@
+"""Shared wording helpers: seeded template choice, key words, value text, person flipping."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def stable_int(*parts: object) -> int:
+    data = "\x1f".join(str(part) for part in parts).encode()
+    return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+
+
+def pick(options: Sequence[T], *key: object) -> T:
+    """One option, chosen by a hash of the key: the same key always gives the same option."""
+    return options[stable_int(*key) % len(options)]
+
+
+def words(text: str | None) -> set[str]:
+    return set(_WORD.findall((text or "").lower()))
+
+
+def key_words(key: str) -> list[str]:
+    """The words of a fact's key: ``user_id`` -> ["user", "id"]."""
+    return [w for w in re.split(r"[_\W]+", key.lower()) if w]
+
+
+def asks_for(key: str, text: str | None) -> bool:
+    """Whether the text mentions every word of the key (so it asks for, or talks about, that fact)."""
+    return bool(text) and set(key_words(key)) <= words(text)
+
+
+def value_text(value: Any) -> str:
+    """A fact's value as the user says it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(value_text(v) for v in value.values() if v not in ("", None))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    text = value_text(value)
+    return [text] if text else []
+
+
+def mentions_value(value: Any, text: str | None) -> bool:
+    """Whether every part of the value appears in the text (case-insensitive)."""
+    haystack = (text or "").lower()
+    return all(leaf.lower() in haystack for leaf in _leaves(value))
+
+
+def humanize(name: str) -> str:
+    """``search_direct_flight`` -> "search direct flight"."""
+    return " ".join(key_words(name))
+
+
+def join_words(items: Sequence[str], word: str = "and") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+
+
+# ------------------------------------------------------------- second -> first person
+_FLIPS = [
+    (re.compile(pattern, re.I), repl)
+    for pattern, repl in [
+        (r"\byou are\b", "I am"), (r"\byou're\b", "I'm"), (r"\byou have\b", "I have"), (r"\byou've\b", "I've"),
+        (r"\byou were\b", "I was"), (r"\byourself\b", "myself"), (r"\byourselves\b", "ourselves"),
+        (r"\byours\b", "mine"), (r"\byour\b", "my"),
+        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about) you\b", r"\1 me"),
+        (r"\byou\b", "I"),
+    ]
+]
+_IMPERATIVES = frozenset(
+    "book cancel change modify update return exchange get find add remove send pay use upgrade downgrade "
+    "switch move check buy order request keep make give choose pick select reserve rebook travel fly "
+    "want need confirm replace refund transfer have ship set apply".split()
+)
+
+
+def flip_person(text: str) -> str:
+    """Second-person scenario text in the first person: "your card" -> "my card"."""
+    for pattern, repl in _FLIPS:
+        text = pattern.sub(lambda m, r=repl: _same_case(m, r), text)
+    return text
+
+
+def _same_case(match: re.Match[str], repl: str) -> str:
+    out = match.expand(repl)
+    return out[:1].upper() + out[1:] if match.group(0)[:1].isupper() else out
+
+
+def sentences(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
+
+
+def first_person_request(instructions: str) -> str:
+    """The scenario's instructions as the user would say them."""
+    return " ".join(_first_person_sentence(s) for s in sentences(instructions))
+
+
+def _first_person_sentence(sentence: str) -> str:
+    head, _, rest = sentence.partition(" ")
+    verb = head.lower()
+    if verb == "ask":
+        rest = re.sub(r"^(for|about)\s+", "", rest)
+        return _flip_tail(f"Please let me know {rest}")
+    if verb in _IMPERATIVES and head[:1].isupper():
+        return _flip_tail(f"I'd like to {verb} {rest}")
+    return _flip_tail(flip_person(sentence))
+
+
+def _flip_tail(sentence: str) -> str:
+    sentence = flip_person(sentence)
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
+_PROBE_HEAD = re.compile(r"^(?:first\s+)?(asks?|requests?|wants?|demands?|tries)\s+(for|to|that)?\s*", re.I)
+_PROBE_TAIL = re.compile(r"\s+(before|then|and then|prior to)\b.*$|[.;].*$", re.I)
+
+
+def probe_object(probe: str) -> tuple[str, str]:
+    """A policy probe description split into (verb form, object): ("for", "a free upgrade")."""
+    text = probe.strip()
+    match = _PROBE_HEAD.match(text)
+    joiner = (match.group(2) or "for").lower() if match else "for"
+    thing = _PROBE_TAIL.sub("", text[match.end():] if match else text).strip().rstrip(".")
+    thing = re.sub(r"\btheir\b", "my", re.sub(r"\bthem\b", "me", thing))
+    return joiner, flip_person(thing) if thing else "an exception to the rules"
+
+
+def probe_request(probe: str) -> str:
+    """The user's request: "could I get a free upgrade?"."""
+    joiner, thing = probe_object(probe)
+    return f"could you {thing}?" if joiner == "to" else f"could I get {thing}?"
+
+
+def probe_refusal(probe: str) -> str:
+    """The agent's refusal clause: "I'm not able to offer a free upgrade"."""
+    joiner, thing = probe_object(probe)
+    thing = re.sub(r"\bmy\b", "your", re.sub(r"\bme\b", "you", thing))
+    return f"I'm not able to {thing}" if joiner == "to" else f"I'm not able to offer {thing}"
+
+
+# ------------------------------------------------------------------ reading the other side
+_YES_WORDS = frozenset("yes yeah yep yup sure ok okay confirm confirmed proceed correct absolutely".split())
+_YES_PHRASES = ("go ahead", "please do", "sounds good", "do it", "that works")
+_CONFIRM_CUES = ("confirm", "go ahead", "proceed", "shall i", "should i", "would you like me to",
+                 "do you want me to", "yes/no", "is that correct", "is this correct")
+
+
+def is_affirmative(text: str | None) -> bool:
+    """A clear yes: a yes-word or phrase, no question, not opening with "no"."""
+    low = (text or "").lower().strip()
+    if "?" in low or low.startswith(("no", "not ", "wait")):
+        return False
+    return bool(words(low) & _YES_WORDS) or any(p in low for p in _YES_PHRASES)
+
+
+def asks_confirmation(text: str | None) -> bool:
+    """Whether an agent message asks the user to confirm an action."""
+    low = (text or "").lower()
+    return "?" in low and any(cue in low for cue in _CONFIRM_CUES)
+
+
+def is_closing(text: str | None) -> bool:
+    low = (text or "").lower()
+    return "anything else" in low or "have a great day" in low
+
+
+def is_transfer(text: str | None) -> bool:
+    low = (text or "").lower()
+    return "transferred to a human" in low or "transfer you to a human" in low

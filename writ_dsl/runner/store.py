@@ -1,0 +1,131 @@
+"""The durable state of a run: ``DIR/run.sqlite`` (WAL), one transaction per finished dialogue.
+
+``meta`` holds what identifies the run (the fingerprint of its tasks and
+options) and what the exports need (each domain's tools); ``results`` holds one
+row per finished task, keyed by task id. A killed run loses at most the
+dialogues in flight; running it again skips every task already in ``results``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+DB_NAME = "run.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    task_id TEXT PRIMARY KEY,
+    outcome TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+"""
+
+
+class RunStore:
+    def __init__(self, out_dir: Path, *, lock: bool = False) -> None:
+        self.path = out_dir / DB_NAME
+        self._lock_file = self._take_lock(out_dir) if lock else None
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+
+    @staticmethod
+    def _take_lock(out_dir: Path) -> Any:
+        handle = open(out_dir / "run.lock", "w")  # noqa: SIM115 - held for the store's lifetime
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                raise InputError(f"{out_dir}: another writ run is using this folder") from None
+        return handle
+
+    def close(self) -> None:
+        self.conn.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------- meta
+    def get_meta(self, key: str) -> Any:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def claim(self, fingerprint: str, meta: dict[str, Any], force: bool) -> bool:
+        """Bind the folder to this run; True when earlier results are kept (a resume)."""
+        existing = self.get_meta("fingerprint")
+        if existing is not None and existing != fingerprint and not force:
+            raise InputError(f"{self.path.parent} holds a run of other tasks or options "
+                             f"(run {existing[:12]}, this one {fingerprint[:12]}); use --force to start over")
+        if force or existing is None:
+            with self._transaction():
+                self.conn.execute("DELETE FROM results")
+                self.conn.execute("DELETE FROM meta")
+                self._put_meta({**meta, "fingerprint": fingerprint})
+            return False
+        return True
+
+    def update_meta(self, values: dict[str, Any]) -> None:
+        with self._transaction():
+            self._put_meta(values)
+
+    def _put_meta(self, values: dict[str, Any]) -> None:
+        rows = [(key, json.dumps(value, sort_keys=True, ensure_ascii=False)) for key, value in values.items()]
+        self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
+
+    # ---------------------------------------------------------------- results
+    def finished(self, *, include_failed: bool = True) -> set[str]:
+        query = "SELECT task_id FROM results" + ("" if include_failed else " WHERE outcome != 'failed'")
+        return {row[0] for row in self.conn.execute(query)}
+
+    def commit(self, task_id: str, outcome: str, record: dict[str, Any]) -> None:
+        text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        with self._transaction():
+            self.conn.execute("INSERT OR REPLACE INTO results (task_id, outcome, record) VALUES (?, ?, ?)",
+                              (task_id, outcome, text))
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for (text,) in self.conn.execute("SELECT record FROM results ORDER BY task_id"):
+            yield json.loads(text)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:  # e.g. Ctrl-C right after BEGIN: leave no transaction open
+            self._rollback()
+            raise
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None:
+            self._rollback()
+        else:
+            self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
