@@ -35,18 +35,18 @@ def test_file_order_on_disk_does_not_matter(tmp_path):
     assert [line.split('"task":"')[1].split('"')[0] for line in first.splitlines()[::3]] == sorted(names)
 
 
-def test_total_is_spread_evenly_over_tasks_in_task_order(tmp_path):
+def test_total_is_spread_evenly_over_tasks(tmp_path):
     make_library(tmp_path / "lib", ["alpha", "beta", "gamma"])
     result = compile_paths([tmp_path / "lib"], CompileOptions(total=8, env_path=(FAKE_ENVS,)))
     assert [(r.task, r.wanted, r.produced) for r in result.reports] == [
-        ("alpha", 3, 3), ("beta", 3, 3), ("gamma", 2, 2)]
+        ("alpha", 2, 2), ("beta", 3, 3), ("gamma", 3, 3)]
     assert len(result.tasks) == 8
 
 
-def test_total_smaller_than_the_task_count_skips_the_last_tasks(tmp_path):
-    make_library(tmp_path / "lib", ["alpha", "beta", "gamma"])
+def test_total_smaller_than_the_task_count_skips_evenly_spaced_tasks(tmp_path):
+    make_library(tmp_path / "lib", ["alpha", "beta", "gamma", "delta"])
     result = compile_paths([tmp_path / "lib"], CompileOptions(total=2, env_path=(FAKE_ENVS,)))
-    assert [r.task for r in result.reports] == ["alpha", "beta"] and result.ok
+    assert [r.task for r in result.reports] == ["beta", "gamma"] and result.ok
 
 
 def test_spec_files_are_sorted_and_deduplicated(tmp_path):

@@ -142,12 +142,13 @@ def _selected(spec: LoadedSpec, options: CompileOptions) -> list[ast.TaskDecl]:
 
 
 def task_quotas(specs: Sequence[LoadedSpec], options: CompileOptions) -> dict[tuple[str, str], int]:
-    """Instances wanted per (spec, task): ``n`` each, or ``total`` spread evenly in task order."""
+    """Instances wanted per (spec, task): ``n`` each, or ``total`` spread evenly over the tasks."""
     keys = [(spec.display_path, task.name.name) for spec in specs for task in _selected(spec, options)]
     if options.total is None:
         return dict.fromkeys(keys, options.n)
-    base, extra = divmod(options.total, max(len(keys), 1))
-    return {key: base + (index < extra) for index, key in enumerate(keys)}
+    total, count = options.total, max(len(keys), 1)
+    # Evenly spaced shares (as in line drawing): every task gets floor or ceil of total/count.
+    return {key: (i + 1) * total // count - i * total // count for i, key in enumerate(keys)}
 
 
 def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: EnvironmentSet,
