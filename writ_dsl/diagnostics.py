@@ -24,11 +24,77 @@ class Severity(StrEnum):
 
 # code -> message template (str.format fields). Add a code here, never inline a wording.
 MESSAGES: dict[str, str] = {
-    "syntax": "{detail}",
+    # syntax (writ_dsl.lang.lexer, writ_dsl.lang.parser)
+    "syntax": "expected {expected}{after}",
+    "unclosed": "unexpected {found}: {opener} on line {line} is not closed",
+    "unclosed-block": "unexpected `}}`: {outer} ends here, but {inner} on line {line} is not closed",
+    "unterminated-string": "unterminated string",
+    "single-quoted-string": "strings are written in double quotes",
+    "bad-character": "unexpected character `{text}`",
+    "invalid-date": "`{text}` is not a valid date",
+    "too-deep": "an expression of this file is nested too deeply to be processed",
+    "too-many-errors": "too many syntax errors ({count}); the rest of the file is not checked",
     "io": "cannot read {what}: {detail}",
+    "io-write": "cannot write {what}: {detail}",
+    "no-specs": "no .writ files under {what}",
+    # semantic checks (writ_dsl.lang.checks): environment and tools
+    "missing-env": "this file declares tasks but no `env`",
+    "duplicate-env": "`env` is already declared on line {line}",
+    "unknown-env": "{detail}",
+    "env-mismatch": "imported file {path} declares env '{theirs}', but this file declares '{ours}'",
+    "unknown-tool": "environment '{env}' has no tool '{tool}'",
+    "tool-kind": "'{tool}' is a {kind} tool and cannot be used in a `{stmt}` statement",
+    "missing-argument": "'{tool}' needs the argument(s) {names}",
+    "unknown-argument": "'{tool}' has no argument `{name}`",
+    "duplicate-argument": "argument `{name}` is already given on line {line}",
+    "argument-type": "argument `{name}` of '{tool}' must be {expected}, not {actual}",
+    "argument-enum": "argument `{name}` of '{tool}' must be one of {choices}, not {value}",
+    # names, `it`, `db`, builtins, cycles
+    "undefined-name": "'{name}' is not defined here (no param, let, read, write or shared definition of that name)",
+    "duplicate-name": "'{name}' is already defined on line {line}",
+    "duplicate-shared": "shared definition '{name}' is already defined {where}",
+    "shadowed-name": "'{name}' hides the shared definition {where}",
+    "duplicate-knows": "`knows` already has '{name}' (line {line})",
+    "unused-read": "the result of read '{name}' is never used",
+    "it-outside-items": "`it` is only defined in a `where` predicate or a per-item builtin argument",
+    "bare-db": "`db` is the database: write `db.TABLE` to get a table's records",
+    "unknown-table": "environment '{env}' has no table '{table}' (tables: {tables})",
+    "unknown-field": "records of table '{table}' have no field '{field}'",
+    "unknown-builtin": "unknown function '{name}'",
+    "builtin-arity": "{name}() takes {expected}, not {got}",
+    "builtin-keyword": "{name}() has no keyword argument `{keyword}` (keywords: {allowed})",
+    "dependency-cycle": "dependency cycle: {cycle}",
+    "check-failed": "the check {check} failed on this file ({detail}); please report it",
+    # declarations
+    "duplicate-task": "task '{name}' is already defined on line {line}",
+    "duplicate-statement": "a task has one `{stmt}`; the first is on line {line}",
+    "missing-user-field": "task '{task}' has no user `{field}`",
+    "duplicate-user-field": "user `{field}` is already given on line {line}",
+    "param-count": "`param {name} = {count} of ...` must sample at least 2 items (write `one of` for one)",
+    "template-syntax": "user {field} template: {detail}",
+    "template-undefined": "user {field} template uses '{name}', which is not defined in this task",
+    "template-filter": "user {field} template uses an unknown {what} '{name}'",
+    "unknown-behavior": "no behavior named '{name}' is defined or imported",
+    "duplicate-behavior-use": "behavior '{name}' is listed twice",
+    "duplicate-behavior": "behavior '{name}' is already defined {where}",
+    "unknown-setting": "behaviors have no setting '{name}'",
+    "duplicate-setting": "setting '{name}' is already given on line {line}",
+    "missing-description": "behavior '{name}' has no `description`",
+    "setting-type": "behavior setting '{name}' must be {expected}",
+    "setting-value": "behavior setting '{name}' must be one of {allowed}, not \"{value}\"",
     "import-outside-root": "import \"{path}\" leaves the spec library root {root}",
     "import-cycle": "import cycle: {cycle}",
     "import-not-found": "imported file \"{path}\" not found",
+}
+
+# Wording of the notes that follow a diagnostic.
+NOTES: dict[str, str] = {
+    "did-you-mean": "did you mean '{name}'?",
+    "loop-scope": "a read's loop variables are only in scope in that read's arguments",
+    "tool-in-expression": "tools are called by `read` and `write` statements, not in expressions",
+    "in-cycle": "'{name}' ({where}) is part of the cycle",
+    "arguments": "the arguments of '{tool}' are {names}",
+    "settings": "the settings are {names}",
 }
 
 
@@ -82,11 +148,15 @@ def format_text(d: Diagnostic, source: str | None = None) -> str:
     return "\n".join(lines)
 
 
+# Control characters print as one column each, so the caret stays under its token.
+_VISIBLE = {code: "?" for code in (*range(0x20), 0x7F)} | {ord("\t"): " "}
+
+
 def _excerpt(source: str, span: Span) -> list[str]:
     text_lines = source.splitlines()
     if not 1 <= span.line <= len(text_lines):
         return []
-    line = text_lines[span.line - 1]
+    line = text_lines[span.line - 1].translate(_VISIBLE)
     end = span.end_column if span.end_line == span.line else len(line) + 1
     width = max(1, end - span.column)
     caret = " " * (span.column - 1) + "^" + "~" * (width - 1)

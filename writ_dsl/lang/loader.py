@@ -8,6 +8,7 @@ library root: the nearest folder above the file that holds a ``writ.toml``
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from . import ast
 from .parser import parse_text
 
 LIBRARY_MARKER = "writ.toml"
+SPEC_SUFFIX = ".writ"
 
 
 @dataclass
@@ -83,11 +85,62 @@ def load_spec(path: Path, root: Path | None = None) -> tuple[LoadedSpec | None, 
     return _Loader(root).load(path.resolve(), chain=())
 
 
+@dataclass
+class LoadResult:
+    """Loaded files (None where a file did not load), every diagnostic, and every text read."""
+
+    specs: list[LoadedSpec | None] = field(default_factory=list)
+    diagnostics: list[diag.Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # display path -> text
+    files: dict[str, Path] = field(default_factory=dict)  # display path -> file
+
+    @property
+    def loaded(self) -> list[LoadedSpec]:
+        return [spec for spec in self.specs if spec is not None]
+
+
+def spec_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[diag.Diagnostic]]:
+    """The files named and the ``*.writ`` files under the folders named, each once, in sorted order."""
+    found: dict[Path, None] = {}
+    problems = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob(f"*{SPEC_SUFFIX}") if p.is_file())
+            if not inside:
+                problems.append(diag.make("no-specs", path.as_posix(), None, severity=diag.Severity.WARNING,
+                                          what=path.as_posix()))
+            found.update(dict.fromkeys(p.resolve() for p in inside))
+        else:
+            found[path.resolve()] = None
+    return sorted(found), problems
+
+
+def load_all(paths: Iterable[str | Path]) -> LoadResult:
+    """Load every spec file under ``paths``; files of one library share one parse of each import."""
+    files, problems = spec_files(paths)
+    result = LoadResult(diagnostics=problems)
+    loaders: dict[Path, _Loader] = {}
+    for path in files:
+        root = library_root(path)
+        loader = loaders.setdefault(root, _Loader(root))
+        spec, _ = loader.load(path, chain=())
+        result.specs.append(spec)
+    for loader in loaders.values():
+        result.diagnostics.extend(loader.diagnostics)
+        result.sources.update(loader.sources)
+        result.files.update(loader.files)
+    result.diagnostics = sorted(set(result.diagnostics), key=diag.Diagnostic.sort_key)
+    return result
+
+
 class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.cache: dict[Path, LoadedSpec | None] = {}
         self.diagnostics: list[diag.Diagnostic] = []
+        self.sources: dict[str, str] = {}
+        self.files: dict[str, Path] = {}
 
     def load(self, path: Path, chain: tuple[Path, ...]) -> tuple[LoadedSpec | None, list[diag.Diagnostic]]:
         spec = self._load(path, chain)
@@ -97,11 +150,14 @@ class _Loader:
         if path in self.cache:
             return self.cache[path]
         shown = display_path(path, self.root)
+        self.files[shown] = path
         try:
-            source = path.read_text(encoding="utf-8")
+            source = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            self.diagnostics.append(diag.make("io", shown, None, what=shown, detail=_reason(exc)))
+            self.cache[path] = None
+            self.diagnostics.append(diag.make("io", shown, None, what="the file", detail=_reason(exc)))
             return None
+        self.sources[shown] = source
         module, problems = parse_text(source, shown)
         self.diagnostics.extend(problems)
         if module is None:
@@ -122,14 +178,16 @@ class _Loader:
         return loaded
 
     def _resolve(self, spec: LoadedSpec, decl: ast.ImportDecl, chain: tuple[Path, ...]) -> Path | None:
-        target = (spec.path.parent / decl.path.value).resolve()
+        target = import_target(spec.path, decl)
         where = spec.display_path
-        if not target.is_relative_to(self.root):
+        if target is None:
+            self._report("import-not-found", where, decl, path=decl.path.value)
+        elif not target.is_relative_to(self.root):
             self._report("import-outside-root", where, decl, path=decl.path.value, root=str(self.root))
         elif target in chain:
             cycle = " -> ".join(display_path(p, self.root) for p in (*chain[chain.index(target):], target))
             self._report("import-cycle", where, decl, cycle=cycle)
-        elif not target.is_file():
+        elif not _is_file(target):
             self._report("import-not-found", where, decl, path=decl.path.value)
         else:
             return target
@@ -137,6 +195,21 @@ class _Loader:
 
     def _report(self, code: str, where: str, decl: ast.ImportDecl, **fields: str) -> None:
         self.diagnostics.append(diag.make(code, where, decl.path.span, **fields))
+
+
+def import_target(importer: Path, decl: ast.ImportDecl) -> Path | None:
+    """The file an import names, resolved against the importing file; None if it cannot be a path."""
+    try:
+        return (importer.parent / decl.path.value).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _reason(exc: Exception) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from lark import Token, Transformer, v_args
@@ -42,14 +43,15 @@ def _present(children: list[Any]) -> list[Any]:
 class ToAst(Transformer):
     """Builds :mod:`writ_dsl.lang.ast` nodes; the module path is set by the caller."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, comments: Sequence[ast.Comment] = ()) -> None:
         super().__init__()
         self.path = path
+        self.comments = list(comments)
 
     # ---------------------------------------------------------- module level
     def start(self, meta: Meta, items: list[Any]) -> ast.Module:
         span = span_of(meta) if not meta.empty else ast.Span(line=1, column=1, end_line=1, end_column=1)
-        return ast.Module(path=self.path, items=items, span=span)
+        return ast.Module(path=self.path, items=items, comments=self.comments, span=span)
 
     def env_decl(self, meta: Meta, children: list[Any]) -> ast.EnvDecl:
         return ast.EnvDecl(name=ident(children[0]), span=span_of(meta))

@@ -1,0 +1,190 @@
+"""What every semantic check gets: one loaded file, its environment, and shared lookups."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import jinja2
+import jinja2.nodes
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from .. import diagnostics as diag
+from ..env.core import Domain, Tool
+from . import ast, walk
+from .loader import LoadedSpec
+
+Shared = ast.ParamStmt | ast.LetStmt
+
+
+@dataclass(frozen=True)
+class Defined:
+    """A declaration and the display path of the file holding it."""
+
+    node: Any
+    path: str
+
+    def where(self, here: str) -> str:
+        """Where it is, seen from the file ``here``: "on line 3" or "in lib/shared.writ:3"."""
+        line = self.node.span.line
+        return f"on line {line}" if self.path == here else f"in {self.path}:{line}"
+
+
+@dataclass(frozen=True)
+class Use:
+    """An expression of a statement, with the names only it can see (a read's loop variables)."""
+
+    stmt: Any
+    expr: Any
+    extra: frozenset[str] = frozenset()
+
+
+def task_uses(task: ast.TaskDecl) -> Iterator[Use]:
+    for stmt in task.body:
+        yield from statement_uses(stmt)
+
+
+def statement_uses(stmt: Any) -> Iterator[Use]:
+    if isinstance(stmt, ast.ReadStmt):
+        loop_vars = frozenset(loop.var.name for loop in stmt.loops)
+        yield from (Use(stmt, arg.value, loop_vars) for arg in stmt.args)
+        yield from (Use(stmt, loop.source) for loop in stmt.loops)
+    elif isinstance(stmt, ast.WriteStmt):
+        yield from (Use(stmt, arg.value) for arg in stmt.args)
+    elif isinstance(stmt, ast.UserBlock):
+        yield from (Use(stmt, setting.value) for setting in stmt.knows)
+    else:
+        expr = {ast.ParamStmt: "source", ast.LetStmt: "value", ast.RequireStmt: "condition",
+                ast.TellStmt: "value"}.get(type(stmt))
+        if expr is not None:
+            yield Use(stmt, getattr(stmt, expr))
+
+
+@dataclass
+class CheckContext:
+    spec: LoadedSpec
+    domain: Domain | None = None
+    env_problem: str | None = None  # why the file's own `env` could not be loaded
+    template_env: jinja2.Environment = field(default_factory=lambda: default_template_env())
+    _visits: dict[int, list[walk.Visit]] = field(default_factory=dict, repr=False)
+    _templates: dict[str, Any] = field(default_factory=dict, repr=False)
+    _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def module(self) -> ast.Module:
+        return self.spec.module
+
+    @cached_property
+    def path(self) -> str:
+        return self.spec.display_path
+
+    def make(self, code: str, span: ast.Span | None, /, *, severity: diag.Severity = diag.Severity.ERROR,
+             notes: Sequence[str] = (), **fields: Any) -> diag.Diagnostic:
+        return diag.make(code, self.path, span, severity=severity, notes=notes, **fields)
+
+    def warn(self, code: str, span: ast.Span | None, /, **fields: Any) -> diag.Diagnostic:
+        return self.make(code, span, severity=diag.Severity.WARNING, **fields)
+
+    # ------------------------------------------------------------ definitions in scope
+    @cached_property
+    def shared(self) -> dict[str, list[Defined]]:
+        """Every shared param/let of this file and its imports, by name, in load order."""
+        found: dict[str, list[Defined]] = {}
+        for spec in self.spec.closure():
+            for stmt in spec.module.shared:
+                found.setdefault(stmt.name.name, []).append(Defined(stmt, spec.display_path))
+        return found
+
+    @cached_property
+    def behaviors(self) -> dict[str, list[Defined]]:
+        found: dict[str, list[Defined]] = {}
+        for spec in self.spec.closure():
+            for decl in spec.module.behaviors:
+                found.setdefault(decl.name.name, []).append(Defined(decl, spec.display_path))
+        return found
+
+    @cached_property
+    def uses(self) -> list[Use]:
+        """Every expression of the file: shared definitions first, then each task's."""
+        found = [use for stmt in self.module.shared for use in statement_uses(stmt)]
+        return found + [use for task in self.module.tasks for use in task_uses(task)]
+
+    def visits(self, expr: Any) -> list[walk.Visit]:
+        key = id(expr)
+        if key not in self._visits:
+            self._visits[key] = list(walk.walk(expr))
+        return self._visits[key]
+
+    def all_visits(self) -> Iterator[walk.Visit]:
+        for use in self.uses:
+            yield from self.visits(use.expr)
+
+    def template(self, text: str) -> jinja2.nodes.Template | jinja2.TemplateSyntaxError:
+        """A user template's syntax tree, or its syntax error."""
+        if text not in self._templates:
+            try:
+                self._templates[text] = self.template_env.parse(text)
+            except jinja2.TemplateSyntaxError as exc:
+                self._templates[text] = exc
+        return self._templates[text]
+
+    def template_names(self, text: str) -> set[str] | None:
+        """The names a user template reads (None if it does not parse)."""
+        if text not in self._template_names:
+            self._template_names[text] = self._read_names(text)
+        return self._template_names[text]
+
+    def _read_names(self, text: str) -> set[str] | None:
+        parsed = self.template(text)
+        if isinstance(parsed, jinja2.TemplateSyntaxError):
+            return None
+        try:
+            found = meta.find_undeclared_variables(parsed)
+        except jinja2.TemplateSyntaxError:  # an unknown filter or test
+            return None
+        return set(found) - set(self.template_env.globals)
+
+    def names(self, expr: Any) -> list[ast.Name]:
+        """The names an expression reads, ``it`` and ``db`` included."""
+        return [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name)]
+
+    def tool(self, name: str) -> Tool | None:
+        return self.domain.tools.get(name) if self.domain is not None else None
+
+    def tool_statements(self) -> Iterator[tuple[ast.ReadStmt | ast.WriteStmt, Tool]]:
+        for task in self.module.tasks:
+            for stmt in task.body:
+                if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) and (tool := self.tool(stmt.tool.name)):
+                    yield stmt, tool
+
+
+def default_template_env() -> jinja2.Environment:
+    """The environment user templates render in (with the compiler's filters), or a bare sandbox."""
+    try:
+        from ..compiler.render import environment
+    except ImportError:
+        return SandboxedEnvironment()
+    return environment()
+
+
+def did_you_mean(name: str, options: Iterable[str]) -> list[str]:
+    close = difflib.get_close_matches(name, sorted(set(options)), n=1, cutoff=0.6)
+    return [diag.NOTES["did-you-mean"].format(name=close[0])] if close else []
+
+
+def first_duplicates(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
+    """(first, later) for every item whose key was seen before."""
+    seen: dict[str, Any] = {}
+    for key, item in items:
+        if key in seen:
+            yield seen[key], item
+        else:
+            seen[key] = item
+
+
+def quoted_list(names: Iterable[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names) or "none"

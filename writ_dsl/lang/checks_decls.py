@@ -1,0 +1,137 @@
+"""Checks of declarations: tasks, user blocks and their templates, params, behaviors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+
+from .. import diagnostics as diag
+from . import ast
+from .check_context import CheckContext, did_you_mean, first_duplicates, quoted_list
+from .checks_names import task_scope
+
+REQUIRED_USER_FIELDS = ("reason", "wants")
+# setting -> (JSON type, allowed values or None)
+BEHAVIOR_SETTINGS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "description": ("string", None),
+    "disclosure": ("string", ("upfront", "on_request", "gradual")),
+    "opening": ("string", ("direct", "vague")),
+    "changes_mind": ("boolean", None),
+    "impatient": ("boolean", None),
+    "policy_probe": ("string", None),
+    "verbosity": ("string", ("terse", "normal", "chatty")),
+}
+_LITERAL_TYPES = {ast.String: "string", ast.Bool: "boolean"}
+_TYPE_WORDS = {"string": "a string", "boolean": "true or false"}
+
+
+# ---------------------------------------------------------------- tasks and user blocks
+def duplicate_tasks(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for first, later in first_duplicates((t.name.name, t) for t in ctx.module.tasks):
+        yield ctx.make("duplicate-task", later.name.span, name=later.name.name, line=first.name.span.line)
+
+
+def task_statements(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    """A task has at most one `title` and one `user` block."""
+    for task in ctx.module.tasks:
+        for kind, word in ((ast.TitleStmt, "title"), (ast.UserBlock, "user")):
+            found = task.of_kind(kind)
+            for later in found[1:]:
+                yield ctx.make("duplicate-statement", later.span, stmt=word, line=found[0].span.line)
+
+
+def user_fields(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for task in ctx.module.tasks:
+        user = task.user
+        fields = [f for f in (user.fields if user else []) if isinstance(f, ast.TextField)]
+        for first, later in first_duplicates((f.field, f) for f in fields):
+            yield ctx.make("duplicate-user-field", later.span, field=later.field, line=first.span.line)
+        knows = [f for f in (user.fields if user else []) if isinstance(f, ast.KnowsField)]
+        for later in knows[1:]:
+            yield ctx.make("duplicate-user-field", later.span, field="knows", line=knows[0].span.line)
+        present = {f.field for f in fields}
+        for name in REQUIRED_USER_FIELDS:
+            if name not in present:
+                where = user.span if user else task.name.span
+                yield ctx.make("missing-user-field", where, field=name, task=task.name.name)
+
+
+def param_counts(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    params = [*ctx.module.of_kind(ast.ParamStmt), *(p for t in ctx.module.tasks for p in t.of_kind(ast.ParamStmt))]
+    for param in params:
+        if param.count is not None and param.count < 2:
+            yield ctx.make("param-count", param.span, name=param.name.name, count=param.count)
+
+
+# ---------------------------------------------------------------- templates
+def templates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for task in ctx.module.tasks:
+        user = task.user
+        if user is None:
+            continue
+        scope = task_scope(ctx, task) | {s.name.name for s in user.knows}
+        for text in (f for f in user.fields if isinstance(f, ast.TextField)):
+            yield from _template(ctx, text, scope)
+
+
+def _template(ctx: CheckContext, text: ast.TextField, scope: set[str]) -> Iterator[diag.Diagnostic]:
+    parsed = ctx.template(text.text)
+    if isinstance(parsed, jinja2.TemplateSyntaxError):
+        where = f" (line {parsed.lineno} of the template)" if parsed.lineno and parsed.lineno > 1 else ""
+        yield ctx.make("template-syntax", text.span, field=text.field, detail=f"{parsed.message}{where}")
+        return
+    for name in sorted(ctx.template_names(text.text) or ()):
+        if name not in scope:
+            yield ctx.make("template-undefined", text.span, notes=did_you_mean(name, scope), field=text.field,
+                           name=name)
+    for kind, known in ((nodes.Filter, ctx.template_env.filters), (nodes.Test, ctx.template_env.tests)):
+        for name in sorted({node.name for node in parsed.find_all(kind)} - set(known)):
+            yield ctx.make("template-filter", text.span, notes=did_you_mean(name, known), field=text.field,
+                           what=kind.__name__.lower(), name=name)
+
+
+# ---------------------------------------------------------------- behaviors
+def behaviors_known(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for task in ctx.module.tasks:
+        for ident in task.behavior_names:
+            if ident.name not in ctx.behaviors:
+                notes = did_you_mean(ident.name, ctx.behaviors)
+                yield ctx.make("unknown-behavior", ident.span, notes=notes, name=ident.name)
+        for _, later in first_duplicates((i.name, i) for i in task.behavior_names):
+            yield ctx.make("duplicate-behavior-use", later.span, name=later.name)
+
+
+def behavior_duplicates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for decl in ctx.module.behaviors:
+        first = ctx.behaviors[decl.name.name][0]
+        if first.node is not decl:
+            yield ctx.make("duplicate-behavior", decl.name.span, name=decl.name.name, where=first.where(ctx.path))
+
+
+def behavior_settings(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for decl in ctx.module.behaviors:
+        for setting in decl.settings:
+            yield from _setting(ctx, setting)
+        for first, later in first_duplicates((s.name.name, s) for s in decl.settings):
+            yield ctx.make("duplicate-setting", later.name.span, name=later.name.name, line=first.span.line)
+        if "description" not in {s.name.name for s in decl.settings}:
+            yield ctx.make("missing-description", decl.name.span, name=decl.name.name)
+
+
+def _setting(ctx: CheckContext, setting: ast.Setting) -> Iterator[diag.Diagnostic]:
+    name = setting.name.name
+    if name not in BEHAVIOR_SETTINGS:
+        notes = did_you_mean(name, BEHAVIOR_SETTINGS) or [
+            diag.NOTES["settings"].format(names=quoted_list(BEHAVIOR_SETTINGS))]
+        yield ctx.make("unknown-setting", setting.name.span, notes=notes, name=name)
+        return
+    kind, allowed = BEHAVIOR_SETTINGS[name]
+    value: Any = setting.value
+    if _LITERAL_TYPES.get(type(value)) != kind:
+        yield ctx.make("setting-type", value.span, name=name, expected=_TYPE_WORDS[kind])
+    elif allowed is not None and value.value not in allowed:
+        yield ctx.make("setting-value", value.span, name=name, value=value.value,
+                       allowed=", ".join(f'"{a}"' for a in allowed))

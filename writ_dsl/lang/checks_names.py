@@ -1,0 +1,242 @@
+"""Checks of names: definitions and uses, `it` and `db`, builtin calls, dependency cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+
+from .. import diagnostics as diag
+from . import ast
+from .builtins import BUILTINS, IMPLICIT_NAMES, Builtin
+from .check_context import CheckContext, did_you_mean, first_duplicates, quoted_list, statement_uses, task_uses
+from .walk import Visit, table_of
+
+IMPLICIT = frozenset(IMPLICIT_NAMES)
+
+
+def _bound(task: ast.TaskDecl) -> list[ast.Ident]:
+    return [b.name for b in task.bindings if b.name is not None]
+
+
+def task_scope(ctx: CheckContext, task: ast.TaskDecl) -> set[str]:
+    return {ident.name for ident in _bound(task)} | set(ctx.shared) | IMPLICIT
+
+
+# ---------------------------------------------------------------- definitions and uses
+def undefined_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    shared_scope = set(ctx.shared) | IMPLICIT
+    for stmt in ctx.module.shared:
+        for use in statement_uses(stmt):
+            yield from _undefined(ctx, use.expr, shared_scope, set())
+    for task in ctx.module.tasks:
+        scope = task_scope(ctx, task)
+        loop_vars = {loop.var.name for read in task.of_kind(ast.ReadStmt) for loop in read.loops}
+        for use in task_uses(task):
+            yield from _undefined(ctx, use.expr, scope | use.extra, loop_vars)
+
+
+def _undefined(ctx: CheckContext, expr: Any, scope: set[str], loop_vars: set[str]) -> Iterator[diag.Diagnostic]:
+    for name in ctx.names(expr):
+        if name.id not in scope:
+            notes = [diag.NOTES["loop-scope"]] if name.id in loop_vars else did_you_mean(name.id, scope - IMPLICIT)
+            yield ctx.make("undefined-name", name.span, notes=notes, name=name.id)
+
+
+def duplicate_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for task in ctx.module.tasks:
+        bound = _bound(task)
+        pairs = list(first_duplicates((i.name, i) for i in bound))
+        for read in task.of_kind(ast.ReadStmt):
+            pairs += _clashes([loop.var for loop in read.loops], {i.name: i for i in reversed(bound)})
+        for first, later in pairs:
+            yield ctx.make("duplicate-name", later.span, name=later.name, line=first.span.line)
+        keys = [s.name for s in task.user.knows] if task.user else []
+        for first, later in first_duplicates((k.name, k) for k in keys):
+            yield ctx.make("duplicate-knows", later.span, name=later.name, line=first.span.line)
+
+
+def _clashes(idents: list[ast.Ident], known: dict[str, ast.Ident]) -> Iterator[tuple[ast.Ident, ast.Ident]]:
+    """(earlier, clashing) for each ident whose name is known or came before in ``idents``."""
+    seen = dict(known)
+    for ident in idents:
+        if ident.name in seen:
+            yield seen[ident.name], ident
+        else:
+            seen[ident.name] = ident
+
+
+def shared_duplicates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for stmt in ctx.module.shared:
+        first = ctx.shared[stmt.name.name][0]
+        if first.node is not stmt:
+            yield ctx.make("duplicate-shared", stmt.name.span, name=stmt.name.name, where=first.where(ctx.path))
+    for task in ctx.module.tasks:
+        for ident in _bound(task):
+            if ident.name in ctx.shared:
+                where = ctx.shared[ident.name][0].where(ctx.path)
+                yield ctx.make("shadowed-name", ident.span, severity=diag.Severity.WARNING, name=ident.name,
+                               where=where)
+
+
+def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for task in ctx.module.tasks:
+        used = {name.id for use in task_uses(task) for name in ctx.names(use.expr)}
+        user = task.user
+        for text in (f for f in (user.fields if user else []) if isinstance(f, ast.TextField)):
+            used |= ctx.template_names(text.text) or set()
+        for read in task.of_kind(ast.ReadStmt):
+            if read.name.name not in used:
+                yield ctx.warn("unused-read", read.name.span, name=read.name.name)
+
+
+# ---------------------------------------------------------------- it, db, builtins
+def it_outside_items(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for visit in ctx.all_visits():
+        if isinstance(visit.node, ast.Name) and visit.node.id == "it" and visit.items is None:
+            yield ctx.make("it-outside-items", visit.node.span)
+
+
+def db_usage(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    schema = ctx.domain.db_schema if ctx.domain is not None else None
+    for visit in ctx.all_visits():
+        yield from _db_visit(ctx, visit, schema)
+
+
+def _db_visit(ctx: CheckContext, visit: Visit, schema: Any) -> Iterator[diag.Diagnostic]:
+    node = visit.node
+    if isinstance(node, ast.Name) and node.id == "db" and table_of(visit.parent) is None:
+        yield ctx.make("bare-db", node.span)
+    if schema is None or not isinstance(node, ast.Attr):
+        return
+    table = table_of(node)
+    if table is not None and table not in schema:
+        yield ctx.make("unknown-table", node.span, notes=did_you_mean(table, schema), env=ctx.domain.name,
+                       table=table, tables=quoted_list(schema))
+    source = table_of(visit.items)
+    if isinstance(node.obj, ast.Name) and node.obj.id == "it" and source in schema:
+        if node.name not in schema[source]:
+            notes = did_you_mean(node.name, schema[source])
+            yield ctx.make("unknown-field", node.span, notes=notes, table=source, field=node.name)
+
+
+def builtin_calls(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for visit in ctx.all_visits():
+        if isinstance(visit.node, ast.Call):
+            yield from _call_problems(ctx, visit.node)
+
+
+def _call_problems(ctx: CheckContext, call: ast.Call) -> Iterator[diag.Diagnostic]:
+    builtin = BUILTINS.get(call.func.name)
+    if builtin is None:
+        tool_note = [diag.NOTES["tool-in-expression"]] if ctx.tool(call.func.name) else []
+        notes = tool_note or did_you_mean(call.func.name, BUILTINS)
+        yield ctx.make("unknown-builtin", call.func.span, notes=notes, name=call.func.name)
+        return
+    if not builtin.min_args <= len(call.args) <= builtin.max_args:
+        yield ctx.make("builtin-arity", call.func.span, name=builtin.name, expected=_arity(builtin),
+                       got=len(call.args))
+    for kwarg in call.kwargs:
+        if kwarg.name not in builtin.keywords:
+            yield ctx.make("builtin-keyword", kwarg.span, name=builtin.name, keyword=kwarg.name,
+                           allowed=quoted_list(builtin.keywords))
+    for first, later in first_duplicates((k.name, k) for k in call.kwargs):
+        yield ctx.make("duplicate-argument", later.span, name=later.name, line=first.span.line)
+
+
+def _arity(builtin: Builtin) -> str:
+    low, high = builtin.min_args, builtin.max_args
+    count = str(low) if low == high else f"{low} or {high}" if high == low + 1 else f"{low} to {high}"
+    return f"{count} argument{'' if count == '1' else 's'}"
+
+
+# ---------------------------------------------------------------- dependency cycles
+def dependency_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    for task in ctx.module.tasks:
+        graph = _task_graph(ctx, task)
+        yield from _cycles(ctx, graph, own=lambda node: node[0] in ("task", "write"))
+
+
+def shared_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    graph = nx.DiGraph()
+    own = {id(stmt) for stmt in ctx.module.shared}
+    _add_shared(ctx, graph, ctx.shared)
+    yield from _cycles(ctx, graph, own=lambda node: id(graph.nodes[node]["stmt"]) in own)
+
+
+def _task_graph(ctx: CheckContext, task: ast.TaskDecl) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for stmt in task.bindings:
+        node = ("task", stmt.name.name) if stmt.name is not None else ("write", stmt.span.line, stmt.span.column)
+        if node not in graph:
+            graph.add_node(node, stmt=stmt, path=ctx.path)
+    used_shared: set[str] = set()
+    for node, data in list(graph.nodes(data=True)):
+        for use in statement_uses(data["stmt"]):
+            for name in ctx.names(use.expr):
+                target = _resolve(graph, name.id, use.extra, ctx.shared)
+                if target is not None:
+                    graph.add_edge(target, node)
+                    used_shared |= {name.id} if target[0] == "shared" else set()
+    _add_shared(ctx, graph, {name: ctx.shared[name] for name in used_shared})
+    writes = [n for n, d in graph.nodes(data=True) if isinstance(d.get("stmt"), ast.WriteStmt)]
+    graph.add_edges_from(zip(writes, writes[1:]))
+    return graph
+
+
+def _resolve(graph: nx.DiGraph, name: str, hidden: frozenset[str], shared: dict) -> tuple | None:
+    if name in hidden:
+        return None
+    if ("task", name) in graph and "stmt" in graph.nodes[("task", name)]:
+        return ("task", name)
+    return ("shared", name) if name in shared else None
+
+
+def _add_shared(ctx: CheckContext, graph: nx.DiGraph, defined: dict) -> None:
+    pending = list(defined)
+    while pending:
+        name = pending.pop()
+        if "stmt" in graph.nodes.get(("shared", name), {}):
+            continue
+        first = ctx.shared[name][0]
+        graph.add_node(("shared", name), stmt=first.node, path=first.path)
+        for use in statement_uses(first.node):
+            for ref in ctx.names(use.expr):
+                if ref.id in ctx.shared:
+                    graph.add_edge(("shared", ref.id), ("shared", name))
+                    pending.append(ref.id)
+
+
+def _cycles(ctx: CheckContext, graph: nx.DiGraph, own: Any) -> Iterator[diag.Diagnostic]:
+    for component in nx.strongly_connected_components(graph):
+        first = min(component, key=lambda n: (not own(n), _position(graph, n)))
+        if not own(first) or (len(component) == 1 and not graph.has_edge(first, first)):
+            continue
+        members = _cycle_from(graph.subgraph(component), first)
+        text = " -> ".join(_label(graph, n) for n in (*members, first))
+        notes = [diag.NOTES["in-cycle"].format(name=_label(graph, n), where=_where(graph, n)) for n in members[1:]]
+        yield ctx.make("dependency-cycle", graph.nodes[first]["stmt"].span, notes=notes, cycle=text)
+
+
+def _cycle_from(graph: nx.DiGraph, start: Any) -> list[Any]:
+    """The shortest cycle through ``start`` in a strongly connected graph, starting there."""
+    if graph.has_edge(start, start):
+        return [start]
+    back = min((nx.shortest_path(graph, s, start) for s in graph.successors(start)), key=len)
+    return [start, *back[:-1]]
+
+
+def _position(graph: nx.DiGraph, node: Any) -> tuple[str, int, int]:
+    data = graph.nodes[node]
+    return data["path"], data["stmt"].span.line, data["stmt"].span.column
+
+
+def _label(graph: nx.DiGraph, node: Any) -> str:
+    stmt = graph.nodes[node]["stmt"]
+    return stmt.name.name if stmt.name is not None else f"the write on line {stmt.span.line}"
+
+
+def _where(graph: nx.DiGraph, node: Any) -> str:
+    data = graph.nodes[node]
+    return f"{data['path']}:{data['stmt'].span}"
