@@ -63,7 +63,7 @@ MESSAGES: dict[str, str] = {
     "unknown-builtin": "unknown function '{name}'",
     "builtin-arity": "{name}() takes {expected}, not {got}",
     "builtin-keyword": "{name}() has no keyword argument `{keyword}` (keywords: {allowed})",
-    "dependency-cycle": "dependency cycle: {cycle}",
+    "dependency-cycle": "dependency cycle (each needs the next): {cycle}",
     "check-failed": "the check {check} failed on this file ({detail}); please report it",
     # declarations
     "duplicate-task": "task '{name}' is already defined on line {line}",
@@ -85,6 +85,14 @@ MESSAGES: dict[str, str] = {
     "import-outside-root": "import \"{path}\" leaves the spec library root {root}",
     "import-cycle": "import cycle: {cycle}",
     "import-not-found": "imported file \"{path}\" not found",
+    # compiling instances (writ_dsl.compiler)
+    "empty-parameter": "parameter '{name}' has nothing to sample: {detail}",
+    "constant-error": "{detail}",
+    "task-unsatisfiable": "task '{task}' produced no instance in {attempts} attempts; "
+                          "most rejections were '{reason}': {detail}",
+    "task-underproduced": "task '{task}' produced {produced} of {wanted} instances in {attempts} attempts; "
+                          "most rejections were '{reason}'",
+    "task-not-found": "no task named '{task}' in {path}",
 }
 
 # Wording of the notes that follow a diagnostic.

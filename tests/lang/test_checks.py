@@ -190,7 +190,7 @@ def test_cycles_name_every_member(tmp_path: Path, domain: Domain) -> None:
     path = _write(tmp_path, task("    let a = c + 1\n    let b = a\n    let c = b\n    tell c"))
     problem = checks.check_spec(load_spec(path)[0], domain)[0]
     assert (problem.code, problem.span.line) == ("dependency-cycle", 3)
-    assert problem.message == "dependency cycle: a -> b -> c -> a"
+    assert problem.message == "dependency cycle (each needs the next): a -> b -> c -> a"
     assert [n.split(" (")[0] for n in problem.notes] == ["'b'", "'c'"]
 
 

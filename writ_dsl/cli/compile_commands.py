@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..compiler import codes
+from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
 from ..compiler.export_tau2 import export_tau2
 from ..compiler.graph import RENDERERS, render_graph
@@ -109,7 +109,7 @@ def graph_command(target: str, fmt: str) -> None:
         problems = list(problems)
         tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)]
         if task_name is not None and not tasks:
-            problems.append(codes.make("task-not-found", spec.display_path, None, task=task_name,
+            problems.append(diagnostics.make("task-not-found", spec.display_path, None, task=task_name,
                                        path=spec.display_path))
         outputs = []
         for task in tasks:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..lang import ast
 from ..lang.loader import LoadedSpec
-from . import codes
+from .. import diagnostics
 from .build import library_path
 from .evaluate import Evaluator
 from .instantiate import derive_seed
@@ -29,7 +29,7 @@ class BehaviorPicker:
         profiles, problems = [], []
         for position, ident in enumerate(task.behavior_names):
             if ident.name not in declared:
-                problems.append(codes.make("unknown-behavior", spec.display_path, ident.span, name=ident.name))
+                problems.append(diagnostics.make("unknown-behavior", spec.display_path, ident.span, name=ident.name))
                 continue
             profile = _profile(*declared[ident.name], problems)
             key = derive_seed(library_path(spec), task.name.name, seed, "behavior", ident.name, position)
@@ -44,5 +44,5 @@ def _profile(decl: ast.BehaviorDecl, path: str, problems: list[Diagnostic]) -> B
         try:
             settings[setting.name.name] = to_json(evaluator.eval(setting.value, {}))
         except Rejection as exc:
-            problems.append(codes.make("constant-error", path, exc.span or setting.span, detail=exc.detail))
+            problems.append(diagnostics.make("constant-error", path, exc.span or setting.span, detail=exc.detail))
     return BehaviorProfile(name=decl.name.name, settings=settings)

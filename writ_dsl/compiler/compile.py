@@ -22,7 +22,6 @@ from ..env.core import Environment
 from ..errors import InputError, SpecError
 from ..lang import ast
 from ..lang.loader import LIBRARY_MARKER, LoadedSpec, load_spec
-from . import codes
 from .behaviors import BehaviorPicker
 from .build import TaskFrame, assemble
 from .environments import EnvironmentSet
@@ -122,7 +121,7 @@ def compile_paths(paths: Iterable[str | Path], options: CompileOptions = Compile
 def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
     known = {task.name.name for spec in specs for task in spec.module.tasks}
     where = ", ".join(spec.display_path for spec in specs) or "the specs"
-    return [codes.make("task-not-found", where, None, task=name, path=where)
+    return [diag.make("task-not-found", where, None, task=name, path=where)
             for name in options.tasks if name not in known]
 
 
@@ -221,8 +220,8 @@ def _shortfall(frame: TaskFrame, report: TaskReport, samples: dict[str, Rejectio
     span = sample.span or frame.task.span
     path = sample.path or frame.spec_path
     if not report.produced:
-        return codes.make("task-unsatisfiable", path, span, detail=sample.detail, **fields)
-    return codes.make("task-underproduced", path, span, severity=Severity.WARNING,
+        return diag.make("task-unsatisfiable", path, span, detail=sample.detail, **fields)
+    return diag.make("task-underproduced", path, span, severity=Severity.WARNING,
                       produced=report.produced, wanted=report.wanted, **fields)
 
 

@@ -10,7 +10,7 @@ from ..env.core import Database, Environment
 from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
 from ..lang.loader import LoadedSpec
-from . import codes
+from .. import diagnostics
 from .model import DatabaseRef
 from .values import DbView
 
@@ -30,11 +30,11 @@ class EnvironmentSet:
         decl = spec.module.env
         if decl is None:
             span = spec.module.tasks[0].span if spec.module.tasks else None
-            return None, [codes.make("missing-env", spec.display_path, span)]
+            return None, [diagnostics.make("missing-env", spec.display_path, span)]
         try:
             return self.get(decl.name.name), []
         except UnknownEnvironment as exc:
-            return None, [codes.make("unknown-env", spec.display_path, decl.name.span, detail=str(exc))]
+            return None, [diagnostics.make("unknown-env", spec.display_path, decl.name.span, detail=str(exc))]
 
     def get(self, name: str) -> Environment:
         if name not in self._envs:

@@ -17,7 +17,8 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..env.core import Environment, State
 from ..lang import ast
-from . import codes, render
+from .. import diagnostics
+from . import render
 from .evaluate import Evaluator
 from .plan import Plan, PlanNode
 from .values import DbView, Rejection, eval_error, hashable, to_json, to_text, type_name
@@ -110,7 +111,7 @@ def _param_source(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[An
         items = _sample_space(ctx, node, run)
     except Rejection as exc:
         if constant:
-            raise Fatal(codes.make("constant-error", node.path, exc.span or node.span, detail=exc.detail)) from None
+            raise Fatal(diagnostics.make("constant-error", node.path, exc.span or node.span, detail=exc.detail)) from None
         raise
     if constant:
         ctx.constants[node.id] = items
@@ -133,7 +134,7 @@ def _sample_space(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[An
 def _too_few(ctx: TaskContext, node: PlanNode, found: int, wanted: int) -> None:
     detail = "the list is empty" if not found else f"{wanted} distinct items wanted, {found} found"
     if not ctx.plan.deps(node.id):
-        raise Fatal(codes.make("empty-parameter", node.path, node.span, name=node.name, detail=detail))
+        raise Fatal(diagnostics.make("empty-parameter", node.path, node.span, name=node.name, detail=detail))
     raise Rejection("empty", f"param '{node.name}': {detail}", node.span)
 
 

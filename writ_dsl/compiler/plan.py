@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from ..diagnostics import Diagnostic
 from ..lang import ast
 from ..lang.loader import LoadedSpec
-from . import codes, render
+from .. import diagnostics
+from . import render
 
 IMPLICIT = frozenset({"it", "db"})
 ROOT_KINDS = frozenset({"write", "require", "tell", "user", "read"})
@@ -179,14 +180,14 @@ class _Builder:
         for name, span in self._references(node):
             target = self._resolve(name)
             if target is None:
-                self.diagnostics.append(codes.make("undefined-name", node.path, span, name=name))
+                self.diagnostics.append(diagnostics.make("undefined-name", node.path, span, name=name))
             elif target == node.id:
                 self._self_reference(node, span)
             else:
                 self.graph.add_edge(target, node.id, data=True)
 
     def _self_reference(self, node: PlanNode, span: ast.Span) -> None:
-        self.diagnostics.append(codes.make("dependency-cycle", node.path, span, cycle=f"{node.label} -> {node.label}"))
+        self.diagnostics.append(diagnostics.make("dependency-cycle", node.path, span, cycle=f"{node.label} -> {node.label}"))
 
     def _references(self, node: PlanNode) -> list[tuple[str, ast.Span]]:
         stmt = node.stmt
@@ -213,7 +214,7 @@ class _Builder:
             names = render.template_names(text_field.text)
         except jinja2.TemplateSyntaxError as exc:
             self.diagnostics.append(
-                codes.make("template-syntax", self.path, text_field.span, field=text_field.field, detail=exc.message)
+                diagnostics.make("template-syntax", self.path, text_field.span, field=text_field.field, detail=exc.message)
             )
             return set()
         return names - set(render.environment().globals)
@@ -235,7 +236,7 @@ class _Builder:
         cycle = cycle[start:] + cycle[:start]
         text = " -> ".join(n.label for n in (*cycle, cycle[0]))
         notes = [f"{n.path}:{n.span}: {n.label} is part of the cycle" for n in cycle if n is not first]
-        self.diagnostics.append(codes.make("dependency-cycle", first.path, first.span, cycle=text, notes=notes))
+        self.diagnostics.append(diagnostics.make("dependency-cycle", first.path, first.span, cycle=text, notes=notes))
         return True
 
     def _order(self) -> list[str]:

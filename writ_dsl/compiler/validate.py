@@ -17,7 +17,7 @@ from ..env.core import Domain, ToolKind
 from ..env.registry import UnknownEnvironment, load_domain
 from ..lang import ast
 from ..lang.loader import LoadedSpec
-from . import codes
+from .. import diagnostics
 
 ALLOWED = {"read": (ToolKind.READ, ToolKind.GENERIC), "write": (ToolKind.WRITE,)}
 
@@ -67,7 +67,7 @@ def _tool_problem(path: str, stmt: ast.ReadStmt | ast.WriteStmt, domain: Domain)
     tool = domain.tools.get(stmt.tool.name)
     kind = "read" if isinstance(stmt, ast.ReadStmt) else "write"
     if tool is None:
-        return [codes.make("unknown-tool", path, stmt.tool.span, env=domain.name, tool=stmt.tool.name)]
+        return [diagnostics.make("unknown-tool", path, stmt.tool.span, env=domain.name, tool=stmt.tool.name)]
     if tool.kind not in ALLOWED[kind]:
-        return [codes.make("tool-kind", path, stmt.tool.span, tool=tool.name, kind=tool.kind.value, stmt=kind)]
+        return [diagnostics.make("tool-kind", path, stmt.tool.span, tool=tool.name, kind=tool.kind.value, stmt=kind)]
     return []
