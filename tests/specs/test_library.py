@@ -22,14 +22,6 @@ INSTANCES = 20  # per template, as in `writ compile FILE -n 20 --seed 0`
 MAX_REJECTION_SHARE = 0.20
 TYPES = ("normal", "write_intensive", "read_heavy")
 
-# Templates known to be ill-posed, with the reason; strict xfail, so fixing one fails the test
-# until it is removed from here.
-KNOWN_ILL_POSED = {
-    "move_and_tidy_orders": "samples any pending order, then requires its owner to have exactly two "
-                            "pending orders: about 70 % of the draws are rejected (require)",
-}
-
-
 def _templates() -> dict[str, tuple[str, Path]]:
     """Task name -> (environment, file) for every task of the library."""
     loaded = load_all([SPECS])
@@ -85,11 +77,7 @@ def test_instances_have_the_category_their_template_is_tagged_with(compiled):
     assert not wrong, dict(wrong)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_ILL_POSED[name]))
-    if name in KNOWN_ILL_POSED else name
-    for name in sorted(TEMPLATES)
-])
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
 def test_every_template_is_well_posed(compiled, name):
     report = next(r for r in compiled.reports if r.task == name)
     assert report.produced == INSTANCES, f"{name}: {report.produced}/{INSTANCES} instances"
