@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from writ_dsl.cli import main
 from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths
+from writ_dsl.env.registry import load_domain
 from writ_dsl.lang.loader import load_all
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,3 +85,15 @@ def test_every_template_is_well_posed(compiled, name):
     worst = {reason: count / report.attempts for reason, count in report.rejected.items()
              if count / report.attempts > MAX_REJECTION_SHARE}
     assert not worst, f"{name}: rejections above {MAX_REJECTION_SHARE:.0%} of {report.attempts} attempts: {worst}"
+
+
+def test_every_gold_action_list_replays_on_a_fresh_database_to_the_recorded_hash(compiled):
+    environments = {name: load_domain(name).environment() for name in ("airline", "retail")}
+    for task in compiled.tasks:
+        env = environments[task.env]
+        assert task.db.state_hash == env.db.state_hash()
+        state = env.new_state()
+        for action in task.gold_actions:
+            outcome = env.call(state, action.name, action.arguments)
+            assert outcome.ok, f"{task.id}: {action.name} failed: {outcome.error}"
+        assert state.state_hash() == task.gold_state_hash, task.id
