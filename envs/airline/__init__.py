@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from writ_dsl.env.folder import folder_domain
+from writ_dsl.env.generic import calculate_tool, transfer_tool
 
-from writ_dsl.env.core import Domain
-
-from . import booking, tools_generic, tools_read, tools_write
+from . import booking, tools_read, tools_write
 from .generator import generate
 from .records import FLIGHT_FIELDS, RESERVATION_FIELDS, USER_FIELDS
 
-FOLDER = Path(__file__).resolve().parent
-_TOOLS = (*tools_read.TOOLS, *booking.TOOLS, *tools_write.TOOLS, *tools_generic.TOOLS)
+GENERIC_TOOLS = (
+    calculate_tool("Evaluate an arithmetic expression and return the result rounded to 2 decimals."),
+    transfer_tool(
+        "Hand the conversation to a human agent with a summary of the issue. Only when the user explicitly asks "
+        "for a human, or when the request cannot be handled with the policy and the available tools."
+    ),
+)
 
-DOMAIN = Domain(
+DOMAIN = folder_domain(
+    __file__,
     name="airline",
     description=(
         "An airline customer-service desk: look up users, reservations and flights; search direct and one-stop "
         "flights; book, change, and cancel reservations; compensate with travel certificates."
     ),
-    policy=(FOLDER / "policy.md").read_text(encoding="utf-8"),
-    tools={tool.name: tool for tool in _TOOLS},
-    db_schema={
-        "flights": frozenset(FLIGHT_FIELDS),
-        "users": frozenset(USER_FIELDS),
-        "reservations": frozenset(RESERVATION_FIELDS),
-    },
+    tools=(*tools_read.TOOLS, *booking.TOOLS, *tools_write.TOOLS, *GENERIC_TOOLS),
+    tables={"flights": FLIGHT_FIELDS, "users": USER_FIELDS, "reservations": RESERVATION_FIELDS},
     generate=generate,
-    path=FOLDER,
 )

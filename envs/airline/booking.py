@@ -18,6 +18,7 @@ from .records import (
     find_user,
     next_reservation_id,
     reservation_view,
+    segment,
 )
 
 
@@ -44,16 +45,6 @@ class UpdateFlightsArgs(ToolArgs):
     payment_id: str = Field(
         description="Credit card or gift card from the user's profile that pays or receives the fare difference."
     )
-
-
-def segment(flight: dict[str, Any], day: str, price: int) -> dict[str, Any]:
-    return {
-        "flight_number": flight["flight_number"],
-        "origin": flight["origin"],
-        "destination": flight["destination"],
-        "date": day,
-        "price": price,
-    }
 
 
 def _priced_segment(state: State, info: FlightInfo, cabin: str, travellers: int) -> dict[str, Any]:

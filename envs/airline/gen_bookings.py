@@ -12,7 +12,7 @@ from typing import Any
 from .gen_network import DATES, base_fare, cabin_fares
 from .gen_people import make_person
 from .pricing import booking_total
-from .records import CABINS, NEW_RESERVATION_IDS, NOW
+from .records import CABINS, NEW_RESERVATION_IDS, NOW, segment
 
 FREE_BAGS = {
     "regular": {"basic_economy": 0, "economy": 1, "business": 2},
@@ -103,17 +103,6 @@ def _price(rng: random.Random, leg: Leg, cabin: str) -> int:
     return cabin_fares(rng, base_fare(flight["origin"], flight["destination"]))[cabin]
 
 
-def _segment(rng: random.Random, leg: Leg, cabin: str) -> dict[str, Any]:
-    flight, day = leg
-    return {
-        "flight_number": flight["flight_number"],
-        "origin": flight["origin"],
-        "destination": flight["destination"],
-        "date": day,
-        "price": _price(rng, leg, cabin),
-    }
-
-
 def _created_at(rng: random.Random, first: Leg) -> str:
     flight, day = first
     departure = datetime.fromisoformat(f"{day}T{flight['scheduled_departure_time_est'][:8]}")
@@ -152,7 +141,7 @@ def _cancel(record: dict[str, Any]) -> None:
 def make_reservation(rng: random.Random, network: Network, user: dict[str, Any], cabin: str, rid: str) -> dict:
     flight_type, destination, legs = _itinerary(rng, network)
     passengers = _passengers(rng, user)
-    segments = [_segment(rng, leg, cabin) for leg in legs]
+    segments = [segment(*leg, _price(rng, leg, cabin)) for leg in legs]
     bags = rng.randint(0, 2 * len(passengers))
     nonfree = max(0, bags - FREE_BAGS[user["membership"]][cabin] * len(passengers))
     insurance = "yes" if rng.random() < 0.35 else "no"

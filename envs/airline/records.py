@@ -51,17 +51,11 @@ _USER_DEFAULTS: dict[str, Any] = {"saved_passengers": [], "reservations": []}
 
 
 def find_user(state: State, user_id: str) -> dict[str, Any]:
-    record = state.get("users", user_id)
-    if record is None:
-        raise ToolError(f"User {user_id} not found")
-    return record
+    return state.require("users", user_id, f"User {user_id} not found")
 
 
 def find_reservation(state: State, reservation_id: str) -> dict[str, Any]:
-    record = state.get("reservations", reservation_id)
-    if record is None:
-        raise ToolError(f"Reservation {reservation_id} not found")
-    return record
+    return state.require("reservations", reservation_id, f"Reservation {reservation_id} not found")
 
 
 def find_open_reservation(state: State, reservation_id: str) -> dict[str, Any]:
@@ -73,10 +67,7 @@ def find_open_reservation(state: State, reservation_id: str) -> dict[str, Any]:
 
 
 def find_flight(state: State, flight_number: str) -> dict[str, Any]:
-    record = state.get("flights", flight_number)
-    if record is None:
-        raise ToolError(f"Flight {flight_number} not found")
-    return record
+    return state.require("flights", flight_number, f"Flight {flight_number} not found")
 
 
 def find_flight_date(state: State, flight_number: str, date: str) -> dict[str, Any]:
@@ -98,6 +89,17 @@ def next_reservation_id(state: State) -> str:
         if state.get("reservations", reservation_id) is None:
             return reservation_id
     raise ToolError("Too many reservations")
+
+
+def segment(flight: dict[str, Any], day: str, price: int) -> dict[str, Any]:
+    """One flight of a reservation: the flight on ``day`` at the fare paid per passenger."""
+    return {
+        "flight_number": flight["flight_number"],
+        "origin": flight["origin"],
+        "destination": flight["destination"],
+        "date": day,
+        "price": price,
+    }
 
 
 def reservation_view(record: dict[str, Any]) -> dict[str, Any]:

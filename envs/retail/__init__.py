@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from writ_dsl.env.folder import folder_domain
+from writ_dsl.env.generic import calculate_tool, transfer_tool
 
-from writ_dsl.env.core import Domain
-
-from . import catalog_tools, generic_tools, item_tools, order_tools, user_tools
+from . import catalog_tools, item_tools, order_tools, user_tools
 from .generator import generate
 from .records import ORDER_FIELDS, PRODUCT_FIELDS, USER_FIELDS
-
-_HERE = Path(__file__).resolve().parent
 
 TOOL_ORDER = (
     "find_user_id_by_email",
@@ -31,25 +28,31 @@ TOOL_ORDER = (
     "transfer_to_human_agents",
 )
 
+GENERIC_TOOLS = [
+    calculate_tool(
+        "Compute an arithmetic expression (numbers, + - * /, parentheses, spaces) and return the result "
+        "rounded to 2 decimals."
+    ),
+    transfer_tool(
+        "Hand the customer over to a human agent with a summary of the issue. Do this only when the "
+        "customer explicitly asks for a human, or when the policy and the tools cannot resolve the issue."
+    ),
+]
+
 _ALL_TOOLS = {
     tool.name: tool
-    for module in (user_tools, catalog_tools, order_tools, item_tools, generic_tools)
-    for tool in module.TOOLS
+    for tools in (user_tools.TOOLS, catalog_tools.TOOLS, order_tools.TOOLS, item_tools.TOOLS, GENERIC_TOOLS)
+    for tool in tools
 }
 
-DOMAIN = Domain(
+DOMAIN = folder_domain(
+    __file__,
     name="retail",
     description=(
         "Customer service for an online store: identify customers, answer questions about products and "
         "orders, cancel or modify pending orders, and request returns or exchanges of delivered ones."
     ),
-    policy=(_HERE / "policy.md").read_text(encoding="utf-8"),
-    tools={name: _ALL_TOOLS[name] for name in TOOL_ORDER},
-    db_schema={
-        "products": frozenset(PRODUCT_FIELDS),
-        "users": frozenset(USER_FIELDS),
-        "orders": frozenset(ORDER_FIELDS),
-    },
+    tools=[_ALL_TOOLS[name] for name in TOOL_ORDER],
+    tables={"products": PRODUCT_FIELDS, "users": USER_FIELDS, "orders": ORDER_FIELDS},
     generate=generate,
-    path=_HERE,
 )

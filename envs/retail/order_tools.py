@@ -16,7 +16,7 @@ from .records import (
     is_gift_card,
     order_view,
 )
-from .user_tools import ADDRESS1, ADDRESS2, CITY, COUNTRY, STATE, ZIP
+from .user_tools import AddressArgs
 
 ORDER_ID = "The order id, for example '#W0000000'; it starts with a '#'."
 PAYMENT_METHOD_ID = (
@@ -36,14 +36,8 @@ class CancelArgs(ToolArgs):
     )
 
 
-class ModifyOrderAddressArgs(ToolArgs):
-    order_id: str = Field(description=ORDER_ID)
-    address1: str = Field(description=ADDRESS1)
-    address2: str = Field(description=ADDRESS2)
-    city: str = Field(description=CITY)
-    state: str = Field(description=STATE)
-    country: str = Field(description=COUNTRY)
-    zip: str = Field(description=ZIP)
+class ModifyOrderAddressArgs(AddressArgs, OrderIdArgs):
+    pass
 
 
 class ModifyPaymentArgs(ToolArgs):

@@ -37,24 +37,15 @@ Record = dict[str, Any]
 
 
 def get_order(state: State, order_id: str) -> Record:
-    order = state.get("orders", order_id)
-    if order is None:
-        raise ToolError("Order not found")
-    return order
+    return state.require("orders", order_id, "Order not found")
 
 
 def get_user(state: State, user_id: str) -> Record:
-    user = state.get("users", user_id)
-    if user is None:
-        raise ToolError("User not found")
-    return user
+    return state.require("users", user_id, "User not found")
 
 
 def get_product(state: State, product_id: str) -> Record:
-    product = state.get("products", product_id)
-    if product is None:
-        raise ToolError("Product not found")
-    return product
+    return state.require("products", product_id, "Product not found")
 
 
 def find_item(state: State, item_id: str) -> Record:

@@ -9,12 +9,6 @@ from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 from .records import address_record, get_user, record_view
 
 USER_ID = "The customer's user id, for example 'sara_doe_496'."
-ADDRESS1 = "First address line, for example '123 Main St'."
-ADDRESS2 = "Second address line, for example 'Apt 1'; may be empty."
-CITY = "City, for example 'San Francisco'."
-STATE = "State, for example 'CA'."
-COUNTRY = "Country, for example 'USA'."
-ZIP = "Zip code, for example '12345'."
 
 
 class FindByEmailArgs(ToolArgs):
@@ -31,14 +25,20 @@ class UserIdArgs(ToolArgs):
     user_id: str = Field(description=USER_ID)
 
 
-class ModifyUserAddressArgs(ToolArgs):
-    user_id: str = Field(description=USER_ID)
-    address1: str = Field(description=ADDRESS1)
-    address2: str = Field(description=ADDRESS2)
-    city: str = Field(description=CITY)
-    state: str = Field(description=STATE)
-    country: str = Field(description=COUNTRY)
-    zip: str = Field(description=ZIP)
+class AddressArgs(ToolArgs):
+    """A new address. Pydantic puts the fields of later bases first, so ``class X(AddressArgs, IdArgs)``
+    takes the id and then the address."""
+
+    address1: str = Field(description="First address line, for example '123 Main St'.")
+    address2: str = Field(description="Second address line, for example 'Apt 1'; may be empty.")
+    city: str = Field(description="City, for example 'San Francisco'.")
+    state: str = Field(description="State, for example 'CA'.")
+    country: str = Field(description="Country, for example 'USA'.")
+    zip: str = Field(description="Zip code, for example '12345'.")
+
+
+class ModifyUserAddressArgs(AddressArgs, UserIdArgs):
+    pass
 
 
 def find_user_id_by_email(state: State, args: FindByEmailArgs) -> str:

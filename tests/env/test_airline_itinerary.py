@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from .airline_helpers import call_error, call_ok
 from .test_airline_writes import (  # noqa: F401 - env and state are fixtures
     DAY,
     PAST,
-    call_error,
-    call_ok,
     env,
     fare,
     full_flight,

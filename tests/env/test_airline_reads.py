@@ -9,6 +9,8 @@ import pytest
 from writ_dsl.env.core import ToolKind
 from writ_dsl.env.registry import load_domain
 
+from .airline_helpers import call_error, call_ok
+
 SEED = 11
 FUTURE = "2024-05-20"
 REFERENCE_TOOLS = {
@@ -49,21 +51,6 @@ def env():
 @pytest.fixture()
 def state(env):
     return env.new_state()
-
-
-def call_ok(env, state, tool, **args):
-    outcome = env.call(state, tool, args)
-    assert outcome.ok, outcome.error
-    return outcome.value
-
-
-def call_error(env, state, tool, **args):
-    before = state.state_hash()
-    outcome = env.call(state, tool, args)
-    assert not outcome.ok, f"{tool} unexpectedly succeeded"
-    assert state.state_hash() == before
-    assert outcome.content() == f"Error: {outcome.error}"
-    return outcome.error
 
 
 def test_tools_match_reference_names_kinds_and_arguments(env):

@@ -9,6 +9,8 @@ import pytest
 from writ_dsl.env.core import Database
 from writ_dsl.env.registry import load_domain
 
+from .airline_helpers import call_ok
+
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 DB_PATH = SHARED / "data" / "tau2-airline-db.json"
 
@@ -42,12 +44,6 @@ def env():
 @pytest.fixture()
 def state(env):
     return env.new_state()
-
-
-def call_ok(env, state, tool, **args):
-    outcome = env.call(state, tool, args)
-    assert outcome.ok, outcome.error
-    return outcome.value
 
 
 def test_reads_give_the_stored_records(env, state):

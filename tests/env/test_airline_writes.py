@@ -6,6 +6,8 @@ import pytest
 
 from writ_dsl.env.registry import load_domain
 
+from .airline_helpers import call_error, call_ok
+
 SEED = 5
 DAY = "2024-05-22"
 PAST = "2024-05-04"
@@ -23,20 +25,6 @@ def state(env):
 
 def tables(env):
     return env.db.tables
-
-
-def call_ok(env, state, tool, **args):
-    outcome = env.call(state, tool, args)
-    assert outcome.ok, outcome.error
-    return outcome.value
-
-
-def call_error(env, state, tool, **args):
-    before, changed = state.state_hash(), state.changed_keys
-    outcome = env.call(state, tool, args)
-    assert not outcome.ok, f"{tool} unexpectedly succeeded"
-    assert state.state_hash() == before and state.changed_keys == changed
-    return outcome.error
 
 
 def open_flight(env, cabin="economy", seats=2, day=DAY, skip=0):

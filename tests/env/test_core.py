@@ -190,6 +190,17 @@ def test_edit_of_a_missing_record_is_a_key_error() -> None:
         State(Database(toy_tables())).edit("items", "zzz")
 
 
+def test_require_gives_the_current_record_or_the_given_tool_error() -> None:
+    state = State(Database(toy_tables()))
+    state.insert("items", "c", {"n": 3, "tags": []})
+    assert state.require("items", "c", "no c") == {"n": 3, "tags": []}
+    state.delete("items", "a")
+    with pytest.raises(ToolError, match="^Item a not found$"):
+        state.require("items", "a", "Item a not found")
+    with pytest.raises(ToolError, match="^no table$"):
+        state.require("nothing", "a", "no table")
+
+
 # -- transactions and tool calls -------------------------------------------
 def test_tool_error_rolls_back_every_write() -> None:
     env = toy_env()

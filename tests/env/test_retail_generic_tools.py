@@ -42,12 +42,12 @@ def test_calculate(retail: Retail, expression: str, result: str) -> None:
         ("2 ^ 3", "Invalid characters in expression"),
         ("__import__('os')", "Invalid characters in expression"),
         ("1e3", "Invalid characters in expression"),
-        ("1 / 0", "division by zero"),
-        ("1.0 / 0", "float division by zero"),
-        ("2 +", "invalid syntax (<string>, line 1)"),
+        ("1 / 0", "Division by zero"),
+        ("1.0 / 0", "Division by zero"),
+        ("2 +", "Invalid expression"),
         ("()", "Invalid expression"),
         ("2 (3)", "Invalid expression"),
-        ("9 ** 9 ** 9", "Exponent too large"),
+        ("9 ** 9 ** 9", "Result too large"),
     ],
 )
 def test_calculate_errors(retail: Retail, expression: str, message: str) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -36,3 +37,19 @@ env_path_option = click.option(
     type=click.Path(file_okay=False),
     help="Extra folder of environments (repeatable; also $WRIT_ENV_PATH).",
 )
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+_DATABASE_OPTIONS = (
+    click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),
+                 help="A τ²-bench-layout database JSON to use instead of the generated one."),
+    click.option("--db-seed", type=int, default=0, show_default=True, help="Seed of the generated database."),
+    click.option("--db-size", type=click.IntRange(min=1), default=1, show_default=True,
+                 help="Scale of the generated database."),
+)
+
+
+def database_options(command: _Command) -> _Command:
+    """The options --db, --db-seed and --db-size, in that order."""
+    for option in reversed(_DATABASE_OPTIONS):
+        command = option(command)
+    return command

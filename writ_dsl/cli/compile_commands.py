@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic, format_text, has_errors
 from ..errors import InputError
 from ..lang.loader import load_spec
 from . import main
-from ._common import EXIT_PROBLEMS, env_path_option
+from ._common import EXIT_PROBLEMS, database_options, env_path_option
 
 
 def _stderr() -> Console:
@@ -55,11 +55,7 @@ def _write_atomic(path: str, text: str) -> None:
               help="Instances per task.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @click.option("-o", "--output", default="-", help="Output JSONL file (default stdout).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),
-              help="A τ²-bench-layout database JSON to use instead of the generated one.")
-@click.option("--db-seed", type=int, default=0, show_default=True, help="Seed of the generated database.")
-@click.option("--db-size", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Scale of the generated database.")
+@database_options
 @click.option("--task", "tasks", multiple=True, help="Compile only this task (repeatable).")
 @click.option("--max-attempts", type=click.IntRange(min=1), default=50, show_default=True,
               help="Attempts allowed per wanted instance.")

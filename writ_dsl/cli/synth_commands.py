@@ -12,7 +12,7 @@ from ..compiler.compile import CompileOptions, compile_paths
 from ..runner.run import RunOptions
 from ..synth import synthesize
 from . import main
-from ._common import EXIT_PROBLEMS
+from ._common import EXIT_PROBLEMS, database_options
 from .compile_commands import _report, _summary
 from .run_commands import run_command
 
@@ -25,11 +25,7 @@ _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.O
 @click.option("-n", "--instances", "total", type=click.IntRange(min=1), default=100, show_default=True,
               help="Task instances in all (one dialogue each), spread evenly over the tasks found.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),
-              help="A τ²-bench-layout database JSON to use instead of the generated one.")
-@click.option("--db-seed", type=int, default=0, show_default=True, help="Seed of the generated database.")
-@click.option("--db-size", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Scale of the generated database.")
+@database_options
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
 def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | None, db_seed: int, db_size: int,
                   tasks: tuple[str, ...], **run_args: Any) -> None:

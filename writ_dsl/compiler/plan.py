@@ -10,16 +10,15 @@ fanned-out read becomes one node per call.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 import networkx as nx
-from pydantic import BaseModel
 
 from ..diagnostics import Diagnostic
-from ..lang import ast
+from ..lang import ast, walk
 from ..lang.loader import LoadedSpec
 from .. import diagnostics
 from . import render
@@ -91,22 +90,9 @@ def _fan_out(graph: nx.DiGraph, read_id: str, count: int) -> None:
 
 
 # ---------------------------------------------------------------------- free names
-def _children(node: BaseModel) -> Iterator[ast.Node]:
-    for name in type(node).model_fields:
-        value = getattr(node, name)
-        if isinstance(value, ast.Node):
-            yield value
-        elif isinstance(value, list):
-            yield from (v for v in value if isinstance(v, ast.Node))
-
-
 def free_names(expr: ast.Node) -> list[ast.Name]:
     """Every name an expression reads (``it`` and ``db`` excluded), in source order."""
-    if isinstance(expr, ast.Name):
-        return [] if expr.id in IMPLICIT else [expr]
-    if isinstance(expr, ast.Call):
-        return [n for child in (*expr.args, *(k.value for k in expr.kwargs)) for n in free_names(child)]
-    return [n for child in _children(expr) for n in free_names(child)]
+    return [name for name in walk.names(expr) if name.id not in IMPLICIT]
 
 
 # ---------------------------------------------------------------------- building

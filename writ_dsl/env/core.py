@@ -111,6 +111,13 @@ class State:
             return None if changed is _DELETED else changed
         return self.base.tables.get(table, {}).get(key)
 
+    def require(self, table: str, key: str, missing: str) -> Any:
+        """The record, as :meth:`get` returns it; a ToolError with the message ``missing`` when absent."""
+        record = self.get(table, key)
+        if record is None:
+            raise ToolError(missing)
+        return record
+
     def keys(self, table: str) -> list[str]:
         keys = dict.fromkeys(self.base.tables.get(table, {}))
         for (name, key), value in self._changes.items():
