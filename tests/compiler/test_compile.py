@@ -261,3 +261,12 @@ def test_same_inputs_give_identical_bytes_and_seeds_matter(tmp_path):
     other = compile_shop(tmp_path, CHEAPEST_LAMP, n=5, seed=1).to_jsonl()
     assert first == again and first != other
     assert len(set(first.splitlines())) == 5
+
+
+def test_tell_labels_name_their_facts(tmp_path):
+    body = '  param u = one of db.users\n  tell u.name as "account holder"\n  tell count([1, 2])'
+    result = compile_shop(tmp_path, task_with(body), n=2)
+    assert result.ok
+    for task in result.tasks:
+        assert task.communicate_info == [task.params["u"]["name"], "2"]
+        assert task.communicate_labels == {task.params["u"]["name"]: "account holder"}

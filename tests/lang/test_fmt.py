@@ -152,3 +152,9 @@ def test_a_file_with_syntax_errors_is_not_formatted() -> None:
 @pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"])
 def test_files_without_items(text: str) -> None:
     assert fmt(text) == text.strip("\n") + ("\n" if text.strip() else "")
+
+
+def test_a_tell_label_is_kept_in_canonical_spacing() -> None:
+    source = 'env e\ntask t {\n  tell   x  as   "refund total"\n  tell y\n}\n'
+    text, problems = format_source(source, "t.writ")
+    assert not problems and "    tell x as \"refund total\"\n    tell y\n" in text

@@ -150,3 +150,13 @@ def test_errors_are_recognised_in_openai_tool_messages() -> None:
     bad = from_openai({"role": "assistant", "content": None, "tool_calls": [
         {"id": "x", "type": "function", "function": {"name": "f", "arguments": "{oops"}}]})
     assert bad.tool_calls[0].arguments is None and bad.tool_calls[0].raw_arguments == "{oops"
+
+
+def test_a_fact_label_from_the_spec_names_the_fact() -> None:
+    assert fact_sentence("5.15", [{}], "price difference") == "The price difference is $5.15."
+    assert fact_sentence("HATHAT", [{}], "new reservation number") == "The new reservation number is HATHAT."
+
+
+def test_money_facts_are_written_with_cents_and_still_contain_the_fact() -> None:
+    sentence = fact_sentence("172.7", [{}], "price difference")
+    assert sentence == "The price difference is $172.70." and "172.7" in sentence

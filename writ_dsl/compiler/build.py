@@ -77,6 +77,7 @@ def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorP
         plan=plan_calls,
         gold_actions=[GoldAction(action_id=w.node, name=w.tool, arguments=w.arguments) for w in run.writes],
         communicate_info=run.tells,
+        communicate_labels=run.tell_labels,
         gold_state_hash=run.state_hash,
         metrics=metrics,
     )

@@ -70,6 +70,7 @@ class InstanceRun:
     fan_out: dict[str, int] = field(default_factory=dict)
     writes: list[ExecutedCall] = field(default_factory=list)
     tells: list[str] = field(default_factory=list)
+    tell_labels: dict[str, str] = field(default_factory=dict)
     known: dict[str, Any] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     state_hash: str = ""
@@ -150,7 +151,10 @@ def _require(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Ran
 
 
 def _tell(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    run.tells.append(to_text(ctx.evaluator.eval(node.stmt.value, run.names)))
+    fact = to_text(ctx.evaluator.eval(node.stmt.value, run.names))
+    run.tells.append(fact)
+    if node.stmt.label is not None:
+        run.tell_labels.setdefault(fact, node.stmt.label)
 
 
 # ---------------------------------------------------------------------- reads and writes

@@ -90,6 +90,7 @@ class CompiledTask(_Model):
     plan: list[PlannedCall]
     gold_actions: list[GoldAction]
     communicate_info: list[str] = []
+    communicate_labels: dict[str, str] = {}  # fact -> how the agent names it (``tell x as "label"``)
     gold_state_hash: str
     metrics: Metrics
 

@@ -221,8 +221,11 @@ class RequireStmt(Node):
 
 
 class TellStmt(Node):
+    """``tell value [as "label"]``: a fact the agent must say; the label names it in the agent's words."""
+
     kind: Literal["tell"] = "tell"
     value: Expr
+    label: str | None = None
 
 
 class TitleStmt(Node):

@@ -171,7 +171,8 @@ _PRINT: dict[type, Callable[[_Printer, Any, int], None]] = {
     ast.ReadStmt: _read,
     ast.WriteStmt: _write,
     ast.RequireStmt: _require,
-    ast.TellStmt: _doc(lambda n: Cat(["tell ", expr_doc(n.value)])),
+    ast.TellStmt: _doc(lambda n: Cat(["tell ", expr_doc(n.value)]
+                                      + ([f" as {string_text(n.label)}"] if n.label is not None else []))),
     ast.UserBlock: lambda p, n, level: p.block("user", n, n.fields, level),
     ast.TextField: _doc(lambda n: f"{n.field} {string_text(n.text)}"),
     ast.KnowsField: lambda p, n, level: p.block("knows", n, n.settings, level),

@@ -121,7 +121,8 @@ class ToAst(Transformer):
         return ast.RequireStmt(condition=children[0], reason=reason, span=span_of(meta))
 
     def tell_stmt(self, meta: Meta, children: list[Any]) -> ast.TellStmt:
-        return ast.TellStmt(value=children[0], span=span_of(meta))
+        label = unquote(children[1]) if children[1] is not None else None
+        return ast.TellStmt(value=children[0], label=label, span=span_of(meta))
 
     # ---------------------------------------------------------- user block
     def user_block(self, meta: Meta, children: list[Any]) -> ast.UserBlock:

@@ -218,7 +218,8 @@ class OracleAgent:
         notes = [completion(w.tool, w.arguments, result) for w, result in progress.fresh_writes]
         sources = [w.arguments for w in self.plan if w.kind == "write"]
         sources += [parse_result(m.content) for m in conv if m.role == "tool" and not m.error]
-        facts = [fact_sentence(fact, sources) for fact in self.task.communicate_info]
+        labels = self.task.communicate_labels
+        facts = [fact_sentence(fact, sources, labels.get(fact)) for fact in self.task.communicate_info]
         if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
             return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
         if facts and not notes:

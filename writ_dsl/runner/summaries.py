@@ -91,7 +91,10 @@ def _address(a: Args) -> str:
 
 
 def _money(value: Any) -> str:
-    return f"${value_text(value)}"
+    """``$172.70`` for 172.7: cents written out, the plain figure still verbatim inside."""
+    text = value_text(value)
+    whole, dot, cents = text.partition(".")
+    return f"${text}0" if dot and len(cents) == 1 and whole.isdigit() else f"${text}"
 
 
 def _items(ids: Sequence[Any]) -> str:
@@ -196,13 +199,16 @@ def completion(tool: str, args: Args, result: Any) -> str:
 _MONEY_WORDS = ("amount", "price", "total", "cost", "fee", "balance", "refund", "fare")
 
 
-def fact_sentence(fact: str, sources: Sequence[Any]) -> str:
-    """A sentence that states the fact verbatim, named after where it shows up in the call data."""
-    key = next((k for source in sources if (k := _key_of(fact, source)) is not None), None)
-    money = key is not None and any(w in key for w in _MONEY_WORDS) and fact[:1].isdigit()
+def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None) -> str:
+    """A sentence that states the fact verbatim, named by the spec's label, or after where it
+    shows up in the call data."""
+    key = label or next((k for source in sources if (k := _key_of(fact, source)) is not None), None)
     if key is None:
         return f"The figure you asked about is {fact}." if fact[:1].isdigit() else f"For your reference: {fact}."
-    return f"The {humanize(key)} is {'$' if money else ''}{fact}."
+    name = key if label else humanize(key)
+    money = any(w in key.lower() for w in _MONEY_WORDS) and fact[:1].isdigit()
+    return f"The {name} is {_money(fact) if money else fact}."
+
 
 
 def _key_of(fact: str, value: Any, key: str | None = None) -> str | None:
