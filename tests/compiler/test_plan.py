@@ -126,3 +126,29 @@ def test_expand_makes_one_node_per_fanned_out_call(tmp_path):
     calls = sorted(n for n, d in graph.nodes(data=True) if d["call"])
     assert calls == [f"read:users[{i}]" for i in range(6)] + ["write:1"]
     assert all(graph.has_edge(f"read:users[{i}]", "read:users") for i in range(6))
+
+
+def test_database_only_lets_are_constants_evaluated_once_per_compile(tmp_path, monkeypatch):
+    from writ_dsl.compiler.instantiate import TaskContext, run_instance
+
+    from .helpers import shop_env
+
+    plan, problems = plan_of(tmp_path, """
+  let names = map(db.users, it.name)
+  let pool = db.users where it.name in names
+  param u = one of pool
+  let mine = pool where it.user_id == u.user_id
+  tell count(mine)
+  user { reason "r" wants "w" }
+""")
+    assert not problems
+    ctx = TaskContext.create(plan, shop_env())
+    assert ctx.constant_lets == {"let:names", "let:pool"}
+    assert ctx.is_constant("param:u") and not ctx.is_constant("let:mine")
+    evaluated = []
+    original = ctx.evaluator.eval
+    monkeypatch.setattr(ctx.evaluator, "eval", lambda expr, *rest: evaluated.append(expr) or original(expr, *rest))
+    runs = [run_instance(ctx, seed) for seed in range(5)]
+    pool_expr = plan.nodes["let:pool"].stmt.value
+    assert sum(expr is pool_expr for expr in evaluated) == 1
+    assert all(run.tells == ["1"] for run in runs)

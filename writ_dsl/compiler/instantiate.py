@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..diagnostics import Diagnostic
@@ -50,6 +51,19 @@ class TaskContext:
     @classmethod
     def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None) -> TaskContext:
         return cls(plan, env, Evaluator(db_view or DbView(env.db)))
+
+    @cached_property
+    def constant_lets(self) -> frozenset[str]:
+        """Lets that depend on nothing but the database and other such lets: one value per compile."""
+        constant: set[str] = set()
+        for node_id in self.plan.order:
+            if self.plan.nodes[node_id].kind == "let" and set(self.plan.deps(node_id)) <= constant:
+                constant.add(node_id)
+        return frozenset(constant)
+
+    def is_constant(self, node_id: str) -> bool:
+        """True when the node's value is the same in every instance (database-only inputs)."""
+        return set(self.plan.deps(node_id)) <= self.constant_lets
 
 
 @dataclass
@@ -107,7 +121,7 @@ def _param(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Rando
 def _param_source(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[Any]:
     if node.id in ctx.constants:
         return ctx.constants[node.id]
-    constant = not ctx.plan.deps(node.id)
+    constant = ctx.is_constant(node.id)
     try:
         items = _sample_space(ctx, node, run)
     except Rejection as exc:
@@ -134,14 +148,20 @@ def _sample_space(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[An
 
 def _too_few(ctx: TaskContext, node: PlanNode, found: int, wanted: int) -> None:
     detail = "the list is empty" if not found else f"{wanted} distinct items wanted, {found} found"
-    if not ctx.plan.deps(node.id):
+    if ctx.is_constant(node.id):
         raise Fatal(diagnostics.make("empty-parameter", node.path, node.span, name=node.name, detail=detail))
     raise Rejection("empty", f"param '{node.name}': {detail}", node.span)
 
 
 # ---------------------------------------------------------------------- lets, requires, tells
 def _let(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    run.names[node.name] = ctx.evaluator.eval(node.stmt.value, run.names)
+    if node.id not in ctx.constants:
+        value = ctx.evaluator.eval(node.stmt.value, run.names)
+        if node.id not in ctx.constant_lets:
+            run.names[node.name] = value
+            return
+        ctx.constants[node.id] = value
+    run.names[node.name] = ctx.constants[node.id]
 
 
 def _require(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
