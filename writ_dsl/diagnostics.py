@@ -57,6 +57,9 @@ MESSAGES: dict[str, str] = {
     "duplicate-knows": "`knows` already has '{name}' (line {line})",
     "unused-read": "the result of read '{name}' is never used",
     "it-outside-items": "`it` is only defined in a `where` predicate or a per-item builtin argument",
+    "misplaced-item-name": "`{name}: ...` names the item only in a per-item argument (the second argument of "
+                           "map, all or any, or `by =` of argmin, argmax or sort)",
+    "reserved-item-name": "'{name}' is built in and cannot name an item",
     "bare-db": "`db` is the database: write `db.TABLE` to get a table's records",
     "unknown-table": "environment '{env}' has no table '{table}' (tables: {tables})",
     "unknown-field": "records of table '{table}' have no field '{field}'",

@@ -1,6 +1,8 @@
 """The expression evaluator: AST expression + bindings -> value, or a :class:`Rejection`.
 
-``it`` is passed alongside the bindings (innermost wins); ``db`` is a
+``it`` is passed alongside the bindings (innermost wins); a named item
+(``xs where u: ...``, ``map(xs, x: ...)``) is also bound by name, in front of
+the outer names, so nested bodies still see it; ``db`` is a
 :class:`DbView` over the environment's initial database. Every runtime error
 is a ``Rejection("eval-error", detail, span)`` located at the failing node.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import ChainMap
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -52,6 +55,7 @@ class Evaluator:
             ast.Unary: self._unary,
             ast.Binary: self._binary,
             ast.Where: self._where,
+            ast.Lambda: self._lambda,
             ast.Cond: self._cond,
             ast.ListExpr: lambda n, names, it: [self.eval(i, names, it) for i in n.items],
             ast.RecordExpr: lambda n, names, it: {f.name: self.eval(f.value, names, it) for f in n.fields},
@@ -122,9 +126,16 @@ class Evaluator:
         return impl(args, kwargs, node.span)
 
     def _argument(self, expr: ast.Node, per_item: bool, names: Names, it: Any) -> Any:
+        if per_item and isinstance(expr, ast.Lambda):
+            body, binder = expr.body, expr.binder.name
+            return lambda item: self.eval(body, ChainMap({binder: item}, names), item)
         if per_item:
             return lambda item: self.eval(expr, names, item)
         return self.eval(expr, names, it)
+
+    def _lambda(self, node: ast.Lambda, names: Names, it: Any) -> Any:
+        raise eval_error(f"`{node.binder.name}: ...` names the item only in a per-item argument "
+                         "(of map, all, any, or `by =` of argmin, argmax, sort)", node.span)
 
     # ------------------------------------------------------------ operators
     def _unary(self, node: ast.Unary, names: Names, it: Any) -> Any:
@@ -148,7 +159,10 @@ class Evaluator:
         source = self.eval(node.source, names, it)
         if not isinstance(source, list):
             raise eval_error(f"`where` needs a list, not {type_name(source)}", node.source.span)
-        return [item for item in source if self.truth(node.predicate, names, item)]
+        if node.binder is None:
+            return [item for item in source if self.truth(node.predicate, names, item)]
+        binder = node.binder.name
+        return [item for item in source if self.truth(node.predicate, ChainMap({binder: item}, names), item)]
 
     def _cond(self, node: ast.Cond, names: Names, it: Any) -> Any:
         branch = node.then if self.truth(node.test, names, it) else node.otherwise

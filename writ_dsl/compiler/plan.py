@@ -91,8 +91,8 @@ def _fan_out(graph: nx.DiGraph, read_id: str, count: int) -> None:
 
 # ---------------------------------------------------------------------- free names
 def free_names(expr: ast.Node) -> list[ast.Name]:
-    """Every name an expression reads (``it`` and ``db`` excluded), in source order."""
-    return [name for name in walk.names(expr) if name.id not in IMPLICIT]
+    """Every name an expression reads (``it``, ``db`` and item names excluded), in source order."""
+    return [name for name in walk.free_names(expr) if name.id not in IMPLICIT]
 
 
 # ---------------------------------------------------------------------- building

@@ -114,11 +114,24 @@ class Binary(Node):
 
 
 class Where(Node):
-    """``source where predicate``: the items of a list for which the predicate holds (``it`` = item)."""
+    """``source where [u:] predicate``: the items for which the predicate holds (``it``, and ``u`` if named, = item)."""
 
     kind: Literal["where"] = "where"
     source: Expr
     predicate: Expr
+    binder: Ident | None = None
+
+
+class Lambda(Node):
+    """``x: body``: a per-item builtin argument that names the item (``map(xs, x: x.price)``).
+
+    Only meaningful as a per-item argument (see :data:`writ_dsl.lang.builtins.BUILTINS`);
+    in ``body`` both ``x`` and ``it`` are the current item.
+    """
+
+    kind: Literal["lambda"] = "lambda"
+    binder: Ident
+    body: Expr
 
 
 class Cond(Node):
@@ -155,7 +168,7 @@ class Range(Node):
 Expr = Annotated[
     Union[
         Number, String, DateLit, Bool, Null, Name, Attr, Index, Call,
-        Unary, Binary, Where, Cond, ListExpr, RecordExpr, Range,
+        Unary, Binary, Where, Lambda, Cond, ListExpr, RecordExpr, Range,
     ],
     Field(discriminator="kind"),
 ]

@@ -3,7 +3,8 @@
 Specs never define functions; they call these. The checker validates calls
 against :data:`BUILTINS`; the evaluator (:mod:`writ_dsl.compiler.evaluate`)
 implements each one. ``per_item`` lists the arguments (by position, or by
-keyword name) that are evaluated once per list item with ``it`` bound to it.
+keyword name) that are evaluated once per list item with ``it`` bound to it
+(and, when written ``x: body``, the name ``x`` too; see :class:`writ_dsl.lang.ast.Lambda`).
 """
 
 from __future__ import annotations

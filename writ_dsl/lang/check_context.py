@@ -149,8 +149,8 @@ class CheckContext:
         return set(found) - set(self.template_env.globals)
 
     def names(self, expr: Any) -> list[ast.Name]:
-        """The names an expression reads, ``it`` and ``db`` included."""
-        return [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name)]
+        """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
+        return [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
 
     def tool(self, name: str) -> Tool | None:
         return self.domain.tools.get(name) if self.domain is not None else None

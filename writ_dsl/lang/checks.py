@@ -42,6 +42,7 @@ from .checks_names import (
     dependency_cycles,
     duplicate_names,
     it_outside_items,
+    item_names,
     shared_cycles,
     shared_duplicates,
     undefined_names,
@@ -209,7 +210,7 @@ def _json(value: Any) -> str:
 CHECKS: tuple[Check, ...] = (
     env_declared, env_known, env_matches_imports,
     tool_known, tool_kind, tool_arguments, argument_types,
-    undefined_names, duplicate_names, shared_duplicates, it_outside_items, db_usage, builtin_calls,
+    undefined_names, duplicate_names, shared_duplicates, item_names, it_outside_items, db_usage, builtin_calls,
     unused_reads, dependency_cycles, shared_cycles,
     duplicate_tasks, task_statements, user_fields, param_counts,
     behaviors_known, behavior_duplicates, behavior_settings, templates,

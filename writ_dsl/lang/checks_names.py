@@ -1,4 +1,4 @@
-"""Checks of names: definitions and uses, `it` and `db`, builtin calls, dependency cycles."""
+"""Checks of names: definitions and uses, `it`, `db` and named items, builtin calls, dependency cycles."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ import networkx as nx
 from .. import diagnostics as diag
 from . import ast
 from .builtins import BUILTINS, IMPLICIT_NAMES, Builtin
-from .check_context import CheckContext, did_you_mean, first_duplicates, quoted_list, statement_uses, task_uses
+from .check_context import (
+    CheckContext,
+    Use,
+    did_you_mean,
+    first_duplicates,
+    quoted_list,
+    statement_uses,
+    task_uses,
+)
 from .walk import Visit, table_of
 
 IMPLICIT = frozenset(IMPLICIT_NAMES)
@@ -91,6 +99,38 @@ def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
                 yield ctx.warn("unused-read", read.name.span, name=read.name.name)
 
 
+# ---------------------------------------------------------------- named items
+def item_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    """A named item (``xs where u: ...``, ``map(xs, x: ...)``) hides no definition, loop variable or outer item."""
+    for stmt in ctx.module.shared:
+        for use in statement_uses(stmt):
+            yield from _item_clashes(ctx, use, {})
+    for task in ctx.module.tasks:
+        defined = {ident.name: ident for ident in reversed(_bound(task))}
+        for use in task_uses(task):
+            known = dict(defined)
+            if use.extra and isinstance(use.stmt, ast.ReadStmt):
+                for loop in use.stmt.loops:
+                    known.setdefault(loop.var.name, loop.var)
+            yield from _item_clashes(ctx, use, known)
+
+
+def _item_clashes(ctx: CheckContext, use: Use, known: dict[str, ast.Ident]) -> Iterator[diag.Diagnostic]:
+    for visit in ctx.visits(use.expr):
+        binder = visit.node.binder if isinstance(visit.node, (ast.Where, ast.Lambda)) else None
+        if binder is None:
+            continue
+        name = binder.name
+        if name in IMPLICIT:
+            yield ctx.make("reserved-item-name", binder.span, name=name)
+        elif name in visit.bound:
+            yield ctx.make("duplicate-name", binder.span, name=name, line=visit.bound[name].ident.span.line)
+        elif name in known:
+            yield ctx.make("duplicate-name", binder.span, name=name, line=known[name].span.line)
+        elif name in ctx.shared:
+            yield ctx.warn("shadowed-name", binder.span, name=name, where=ctx.shared[name][0].where(ctx.path))
+
+
 # ---------------------------------------------------------------- it, db, builtins
 def it_outside_items(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for visit in ctx.all_visits():
@@ -114,11 +154,20 @@ def _db_visit(ctx: CheckContext, visit: Visit, schema: Any) -> Iterator[diag.Dia
     if table is not None and table not in schema:
         yield ctx.make("unknown-table", node.span, notes=did_you_mean(table, schema), env=ctx.domain.name,
                        table=table, tables=quoted_list(schema))
-    source = table_of(visit.items)
-    if isinstance(node.obj, ast.Name) and node.obj.id == "it" and source in schema:
+    source = _item_table(visit, node.obj)
+    if source in schema:
         if node.name not in schema[source]:
             notes = did_you_mean(node.name, schema[source])
             yield ctx.make("unknown-field", node.span, notes=notes, table=source, field=node.name)
+
+
+def _item_table(visit: Visit, obj: ast.Node) -> str | None:
+    """``T`` when ``obj`` is ``it`` or a named item ranging over ``db.T``."""
+    if not isinstance(obj, ast.Name):
+        return None
+    if obj.id in visit.bound:
+        return table_of(visit.bound[obj.id].items)
+    return table_of(visit.items) if obj.id == "it" else None
 
 
 def builtin_calls(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
@@ -141,6 +190,11 @@ def _call_problems(ctx: CheckContext, call: ast.Call) -> Iterator[diag.Diagnosti
         if kwarg.name not in builtin.keywords:
             yield ctx.make("builtin-keyword", kwarg.span, name=builtin.name, keyword=kwarg.name,
                            allowed=quoted_list(builtin.keywords))
+    placed = [*((i in builtin.per_item, a) for i, a in enumerate(call.args)),
+              *((k.name in builtin.per_item or k.name not in builtin.keywords, k.value) for k in call.kwargs)]
+    for per_item, arg in placed:
+        if isinstance(arg, ast.Lambda) and not per_item:
+            yield ctx.make("misplaced-item-name", arg.binder.span, name=arg.binder.name)
     for first, later in first_duplicates((k.name, k) for k in call.kwargs):
         yield ctx.make("duplicate-argument", later.span, name=later.name, line=first.span.line)
 

@@ -110,7 +110,7 @@ def level(expr: Any) -> int:
         return _BINARY.get(expr.op, COMPARE)
     if isinstance(expr, ast.Unary):
         return NOT if expr.op == "not" else NEG
-    simple = {ast.Cond: COND, ast.Where: WHERE, ast.Range: RANGE, ast.Attr: POSTFIX, ast.Index: POSTFIX,
+    simple = {ast.Cond: COND, ast.Lambda: COND, ast.Where: WHERE, ast.Range: RANGE, ast.Attr: POSTFIX, ast.Index: POSTFIX,
               ast.Call: POSTFIX}
     return simple.get(type(expr), ATOM)
 
@@ -141,6 +141,10 @@ def _unary(expr: ast.Unary) -> Doc:
 def _call(expr: ast.Call) -> Doc:
     args = [expr_doc(a) for a in expr.args] + [Cat([f"{k.name} = ", expr_doc(k.value)]) for k in expr.kwargs]
     return Group(f"{expr.func.name}(", args, ")")
+
+
+def _binder(binder: ast.Ident | None) -> list[Doc]:
+    return [f"{binder.name}: "] if binder is not None else []
 
 
 def _record(expr: ast.RecordExpr) -> Doc:
@@ -174,7 +178,8 @@ _DOCS: dict[type, Any] = {
     ast.Call: _call,
     ast.Unary: _unary,
     ast.Binary: _binary,
-    ast.Where: lambda e: Cat([expr_doc(e.source, WHERE), " where ", expr_doc(e.predicate, OR)]),
+    ast.Where: lambda e: Cat([expr_doc(e.source, WHERE), " where ", *_binder(e.binder), expr_doc(e.predicate, OR)]),
+    ast.Lambda: lambda e: Cat([*_binder(e.binder), expr_doc(e.body)]),
     ast.Cond: lambda e: Cat(["if ", expr_doc(e.test), " then ", expr_doc(e.then), " else ", expr_doc(e.otherwise)]),
     ast.ListExpr: lambda e: Group("[", [expr_doc(i) for i in e.items], "]"),
     ast.RecordExpr: _record,

@@ -154,6 +154,13 @@ class ToAst(Transformer):
     def where(self, meta: Meta, children: list[Any]) -> ast.Where:
         return ast.Where(source=children[0], predicate=children[1], span=span_of(meta))
 
+    def where_named(self, meta: Meta, children: list[Any]) -> ast.Where:
+        source, binder, predicate = children
+        return ast.Where(source=source, predicate=predicate, binder=ident(binder), span=span_of(meta))
+
+    def binder(self, meta: Meta, children: list[Any]) -> ast.Lambda:
+        return ast.Lambda(binder=ident(children[0]), body=children[1], span=span_of(meta))
+
     def _binary(self, op: str, meta: Meta, children: list[Any]) -> ast.Binary:
         return ast.Binary(op=op, left=children[0], right=children[-1], span=span_of(meta))
 

@@ -1,15 +1,18 @@
-"""Walking the AST: every expression node with its parent and the list that `it` ranges over.
+"""Walking the AST: every expression node with its parent, the list that `it` ranges over, and the item names in scope.
 
 ``it`` is bound inside a ``where`` predicate (to the items of the ``where``'s
 source) and inside the per-item arguments of builtins such as ``map`` or
 ``sort(..., by = ...)`` (to the items of the first argument). The innermost
-binding wins.
+binding wins. A named item (``xs where u: ...``, ``map(xs, x: ...)``) is bound
+as well as ``it`` in the same body; unlike ``it``, an outer item's name stays
+visible in nested bodies, so a nested filter can refer to the outer item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from pydantic import BaseModel
 
@@ -18,10 +21,22 @@ from .builtins import BUILTINS
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A named item in scope: where it is named, and the expression whose items it stands for."""
+
+    ident: ast.Ident
+    items: ast.Node | None  # None: a binder outside a per-item argument (an error the checks report)
+
+
+_NOTHING: Mapping[str, Bound] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
 class Visit:
     node: ast.Node
     parent: ast.Node | None
     items: ast.Node | None  # the expression whose items `it` stands for here; None: no `it`
+    bound: Mapping[str, Bound] = field(default_factory=lambda: _NOTHING)  # the item names in scope here
 
 
 def children(node: BaseModel) -> Iterator[ast.Node]:
@@ -33,33 +48,65 @@ def children(node: BaseModel) -> Iterator[ast.Node]:
             yield from (v for v in value if isinstance(v, ast.Node))
 
 
-def walk(expr: ast.Node, items: ast.Node | None = None, parent: ast.Node | None = None) -> Iterator[Visit]:
+def walk(expr: ast.Node, items: ast.Node | None = None, parent: ast.Node | None = None,
+         bound: Mapping[str, Bound] = _NOTHING) -> Iterator[Visit]:
     """Every node of ``expr`` (itself first), in source order."""
-    yield Visit(expr, parent, items)
+    yield Visit(expr, parent, items, bound)
     if isinstance(expr, ast.Where):
-        yield from walk(expr.source, items, expr)
-        yield from walk(expr.predicate, expr.source, expr)
+        yield from walk(expr.source, items, expr, bound)
+        inner = _bind(bound, expr.binder, expr.source)
+        yield from walk(expr.predicate, expr.source, expr, inner)
+    elif isinstance(expr, ast.Lambda):  # not in a per-item position: the name is bound, `it` is not
+        yield from _lambda_body(expr, items, None, bound)
     elif isinstance(expr, ast.Call):
-        yield from _call(expr, items)
+        yield from _call(expr, items, bound)
     else:
         for child in children(expr):
-            yield from walk(child, items, expr)
+            yield from walk(child, items, expr, bound)
 
 
-def _call(call: ast.Call, items: ast.Node | None) -> Iterator[Visit]:
+def _bind(bound: Mapping[str, Bound], binder: ast.Ident | None, source: ast.Node | None) -> Mapping[str, Bound]:
+    if binder is None:
+        return bound
+    inner = {name: b for name, b in bound.items() if name != binder.name}
+    inner[binder.name] = Bound(binder, source)
+    return MappingProxyType(inner)
+
+
+def _lambda_body(node: ast.Lambda, outer: ast.Node | None, source: ast.Node | None,
+                 bound: Mapping[str, Bound]) -> Iterator[Visit]:
+    """The body of ``node``; ``source`` is what its item ranges over (None: no item)."""
+    yield from walk(node.body, source if source is not None else outer, node, _bind(bound, node.binder, source))
+
+
+def _argument(expr: ast.Node, per_item: bool, source: ast.Node | None, items: ast.Node | None,
+              parent: ast.Node, bound: Mapping[str, Bound]) -> Iterator[Visit]:
+    if per_item and isinstance(expr, ast.Lambda):
+        yield Visit(expr, parent, items, bound)
+        yield from _lambda_body(expr, items, source, bound)
+    else:
+        yield from walk(expr, source if per_item else items, parent, bound)
+
+
+def _call(call: ast.Call, items: ast.Node | None, bound: Mapping[str, Bound]) -> Iterator[Visit]:
     builtin = BUILTINS.get(call.func.name)
     per_item = builtin.per_item if builtin else ()
     source = call.args[0] if call.args else None
     for position, arg in enumerate(call.args):
-        yield from walk(arg, source if position in per_item else items, call)
+        yield from _argument(arg, position in per_item, source, items, call, bound)
     for kwarg in call.kwargs:
-        yield Visit(kwarg, call, items)
-        yield from walk(kwarg.value, source if kwarg.name in per_item else items, kwarg)
+        yield Visit(kwarg, call, items, bound)
+        yield from _argument(kwarg.value, kwarg.name in per_item, source, items, kwarg, bound)
 
 
 def names(expr: ast.Node) -> Iterator[ast.Name]:
-    """The names an expression reads, ``it`` and ``db`` included."""
+    """The names an expression reads, ``it``, ``db`` and item names included."""
     return (v.node for v in walk(expr) if isinstance(v.node, ast.Name))
+
+
+def free_names(expr: ast.Node) -> Iterator[ast.Name]:
+    """The names an expression reads that no item name binds (``it`` and ``db`` included)."""
+    return (v.node for v in walk(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound)
 
 
 def table_of(expr: ast.Node | None) -> str | None:
