@@ -40,8 +40,11 @@ Names = Mapping[str, Any]
 class Evaluator:
     """Evaluates expressions against named values; stateless apart from the database view."""
 
-    def __init__(self, db: DbView | None = None) -> None:
+    def __init__(self, db: DbView | None = None, optional_fields: frozenset[str] = frozenset()) -> None:
         self.db = db
+        # Fields the environment's schema declares: a record that omits one (as τ²-bench data
+        # does with a reservation's null `status`) reads as null instead of failing.
+        self.optional_fields = optional_fields
         self._dispatch: dict[type, Callable[[Any, Names, Any], Any]] = {
             ast.Number: lambda n, names, it: n.value,
             ast.String: lambda n, names, it: n.value,
@@ -90,6 +93,8 @@ class Evaluator:
         if not isinstance(obj, dict):
             raise eval_error(f"cannot read field '{node.name}' of {type_name(obj)}", node.span)
         if node.name not in obj:
+            if node.name in self.optional_fields:
+                return None
             shown = ", ".join(list(obj)[:12])
             raise eval_error(f"the record has no field '{node.name}' (fields: {shown})", node.span)
         return obj[node.name]

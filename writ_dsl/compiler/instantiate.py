@@ -50,7 +50,8 @@ class TaskContext:
 
     @classmethod
     def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None) -> TaskContext:
-        return cls(plan, env, Evaluator(db_view or DbView(env.db)))
+        fields = frozenset().union(*env.domain.db_schema.values())
+        return cls(plan, env, Evaluator(db_view or DbView(env.db), optional_fields=fields))
 
     @cached_property
     def constant_lets(self) -> frozenset[str]:
