@@ -65,7 +65,7 @@ def test_list_with_env_path(runner: CliRunner, env_root: Path) -> None:
     toy = next(line for line in result.stdout.splitlines() if " toy " in line)
     assert " 1 " in toy and str(env_root / "toy") in toy
     broken = next(line for line in result.stdout.splitlines() if " broken " in line)
-    assert "not loadable: TypeError" in broken
+    assert "not loadable: __init__.py does not define DOMAIN" in broken
     assert "not_an_env" not in result.stdout
     assert " retail " in result.stdout
 

@@ -60,10 +60,12 @@ def evaluate_arithmetic(expression: str) -> float:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         raise ToolError(INVALID_EXPRESSION) from None
     try:
         return float(_value(tree.body))
+    except RecursionError:
+        raise ToolError(INVALID_EXPRESSION) from None
     except ZeroDivisionError:
         raise ToolError(DIVISION_BY_ZERO) from None
     except OverflowError:

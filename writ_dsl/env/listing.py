@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import EnvironmentNotFound, InputError
 from .core import Database, Domain
-from .registry import UnknownEnvironment, available, load_domain
+from .registry import BrokenEnvironment, UnknownEnvironment, available, load_domain
 
 PathList = Sequence[str | Path]
 
@@ -39,6 +39,8 @@ def list_environments(extra: PathList = ()) -> list[EnvironmentEntry]:
 def _entry(name: str, folder: Path, extra: PathList) -> EnvironmentEntry:
     try:
         domain = load_domain(name, extra)
+    except BrokenEnvironment as exc:
+        return EnvironmentEntry(name, folder, None, exc.reason)
     except Exception as exc:  # a broken environment folder must not hide the others
         return EnvironmentEntry(name, folder, None, f"{type(exc).__name__}: {exc}")
     return EnvironmentEntry(name, folder, len(domain.tools))

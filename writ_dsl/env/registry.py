@@ -29,6 +29,16 @@ class UnknownEnvironment(LookupError):
         super().__init__(f"unknown environment '{name}' (known: {', '.join(self.known) or 'none'})")
 
 
+class BrokenEnvironment(UnknownEnvironment):
+    """An environment folder exists but cannot be loaded (its code fails, or DOMAIN is missing)."""
+
+    def __init__(self, name: str, folder: Path, reason: str) -> None:
+        LookupError.__init__(self, f"environment '{name}' cannot be loaded from {folder}: {reason}")
+        self.reason = reason
+        self.name = name
+        self.known = []
+
+
 def search_path(extra: Sequence[str | Path] = ()) -> list[Path]:
     from_env = [p for p in os.environ.get(ENV_PATH_VARIABLE, "").split(os.pathsep) if p]
     return [Path(p) for p in (*extra, *from_env)] + [bundled_dir("envs")]
@@ -64,9 +74,13 @@ def _load_folder(folder: Path) -> Domain:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # the folder's own code: any failure is the folder's, reported as such
+        sys.modules.pop(module_name, None)
+        raise BrokenEnvironment(folder.name, folder, f"{type(exc).__name__}: {exc}") from exc
     domain = getattr(module, "DOMAIN", None)
     if not isinstance(domain, Domain):
-        raise TypeError(f"{folder}/__init__.py does not define DOMAIN as a writ_dsl Domain")
+        raise BrokenEnvironment(folder.name, folder, "__init__.py does not define DOMAIN as a writ_dsl Domain")
     _loaded[folder] = domain
     return domain
