@@ -56,10 +56,26 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
+            _require_shape(row, path, number)
+            rows.append(row)
     return rows
+
+
+_LIST_FIELDS = ("messages",)
+_DICT_FIELDS = ("metrics",)
+
+
+def _require_shape(row: Any, path: Path, number: int) -> None:
+    """Rows are JSON objects whose known fields have the expected JSON types."""
+    if not isinstance(row, dict):
+        raise InputError(f"{path}:{number}: expected a JSON object, not {type(row).__name__}")
+    for names, kind in ((_LIST_FIELDS, list), (_DICT_FIELDS, dict)):
+        for name in names:
+            if name in row and not isinstance(row[name], kind):
+                raise InputError(f"{path}:{number}: field '{name}' must be a JSON {kind.__name__}")
 
 
 def collect(path: Path) -> Stats:

@@ -15,11 +15,12 @@ from typing import Any
 
 from .compiler.compile import CompileResult
 from .compiler.export_tau2 import to_tau2
-from .runner.run import RunOptions, RunSummary, run_tasks
+from .runner.run import RunOptions, RunSummary, check_out_dir, run_tasks
 
 
 def synthesize(result: CompileResult, out_dir: Path, options: RunOptions) -> RunSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
+    check_out_dir(result.tasks, out_dir, options)
     _write(out_dir / "tasks.jsonl", result.to_jsonl())
     _write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
     _write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))

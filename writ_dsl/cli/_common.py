@@ -25,9 +25,21 @@ class WritGroup(click.Group):
         except WritError as exc:
             click.echo(f"writ: error: {exc}", err=True)
             sys.exit(EXIT_PROBLEMS)
+        except OSError as exc:  # a path the user gave cannot be read or written
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"writ: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_PROBLEMS)
         except KeyboardInterrupt:
             click.echo("writ: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+
+
+def exit_on_failures(failed: int) -> None:
+    """Dialogues that failed (endpoint errors, internal errors) make the command exit 1."""
+    if failed:
+        click.echo(f"writ: error: {failed} dialogue(s) failed (see rejects.jsonl); "
+                   "run again with --retry-failed to retry them", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 env_path_option = click.option(

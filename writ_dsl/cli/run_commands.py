@@ -11,6 +11,7 @@ from ..compiler.export_tau2 import read_tasks
 from ..compiler.model import CompiledTask
 from ..runner.run import RunOptions, run_tasks
 from . import main
+from ._common import exit_on_failures
 from ._common import env_path_option
 
 
@@ -60,6 +61,7 @@ def run_command(tasks_file: str, out_dir: Path, user: str, agent: str, model: st
     click.echo(f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed"
                + (f", {summary.pending} pending" if summary.pending else "")
                + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s) -> {out_dir}", err=True)
+    exit_on_failures(summary.failed)
 
 
 def _keep_tasks(tasks: list[CompiledTask], out_dir: Path) -> None:

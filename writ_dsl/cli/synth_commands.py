@@ -12,6 +12,7 @@ from ..compiler.compile import CompileOptions, compile_paths
 from ..runner.run import RunOptions
 from ..synth import synthesize
 from . import main
+from ._common import exit_on_failures
 from ._common import EXIT_PROBLEMS, database_options
 from .compile_commands import _report, _summary
 from .run_commands import run_command
@@ -48,6 +49,7 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     click.echo(f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed"
                + (f", {summary.pending} pending" if summary.pending else "")
                + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s) -> {out_dir}", err=True)
+    exit_on_failures(summary.failed)
 
 
 synth_command.params.extend(p for p in run_command.params if p.name in _RUN_OPTION_NAMES)

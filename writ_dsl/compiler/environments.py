@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic
@@ -51,7 +52,7 @@ class EnvironmentSet:
         if name not in self._refs:
             env, options = self.get(name), self.options
             if options.db_path is not None:
-                self._refs[name] = DatabaseRef(source="file", path=str(options.db_path),
+                self._refs[name] = DatabaseRef(source="file", path=str(Path(options.db_path).resolve()),
                                                state_hash=env.db.state_hash())
             else:
                 self._refs[name] = DatabaseRef(source="generated", seed=options.db_seed, size=options.db_size,

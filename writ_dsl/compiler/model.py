@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..lang.ast import Span
 
@@ -59,7 +59,7 @@ class UserScenario(_Model):
 class DatabaseRef(_Model):
     source: Literal["generated", "file"]
     seed: int | None = None
-    size: int | None = None
+    size: int | None = Field(default=None, ge=1)
     path: str | None = None
     state_hash: str  # hash of the initial database
 

@@ -32,7 +32,7 @@ from .oracle_agent import OracleAgent
 from .progress import Reporter
 from .roles import AgentRole, UserRole
 from .scripted_user import ScriptedUser
-from .store import RunStore
+from .store import DB_NAME, RunStore
 from .verify import FAILED, Verdict, verify
 
 
@@ -94,6 +94,13 @@ def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOp
             summary = export_outputs(out_dir)
     return RunSummary(out_dir, len(tasks), ran, summary["verified"], summary["rejected"], summary["failed"],
                       summary["pending"], time.monotonic() - started)
+
+
+def check_out_dir(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOptions = RunOptions()) -> None:
+    """Refuse, before anything is written, a folder that holds another run (unless ``options.force``)."""
+    if (Path(out_dir) / DB_NAME).is_file():
+        with RunStore(Path(out_dir)) as store:
+            store.ensure_compatible(fingerprint(tasks, options), options.force)
 
 
 def _check(tasks: Sequence[CompiledTask], options: RunOptions) -> None:

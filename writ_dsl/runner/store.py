@@ -70,10 +70,7 @@ class RunStore:
 
     def claim(self, fingerprint: str, meta: dict[str, Any], force: bool) -> bool:
         """Bind the folder to this run; True when earlier results are kept (a resume)."""
-        existing = self.get_meta("fingerprint")
-        if existing is not None and existing != fingerprint and not force:
-            raise InputError(f"{self.path.parent} holds a run of other tasks or options "
-                             f"(run {existing[:12]}, this one {fingerprint[:12]}); use --force to start over")
+        existing = self.ensure_compatible(fingerprint, force)
         if force or existing is None:
             with self._transaction():
                 self.conn.execute("DELETE FROM results")
@@ -81,6 +78,14 @@ class RunStore:
                 self._put_meta({**meta, "fingerprint": fingerprint})
             return False
         return True
+
+    def ensure_compatible(self, fingerprint: str, force: bool) -> str | None:
+        """The folder's run fingerprint; InputError when it holds another run (unless ``force``)."""
+        existing = self.get_meta("fingerprint")
+        if existing is not None and existing != fingerprint and not force:
+            raise InputError(f"{self.path.parent} holds a run of other tasks or options "
+                             f"(run {existing[:12]}, this one {fingerprint[:12]}); use --force to start over")
+        return existing
 
     def update_meta(self, values: dict[str, Any]) -> None:
         with self._transaction():
