@@ -15,10 +15,8 @@ from pathlib import Path
 import jinja2
 
 from . import diagnostics as diag
-from .env.core import Domain
-from .env.registry import UnknownEnvironment, load_domain
-from .lang import checks
-from .lang.check_context import default_template_env
+from .env.registry import find_domain
+from .lang import checks, templates
 from .lang.loader import LoadedSpec, LoadResult, load_all
 from .lang.parser import too_deep
 
@@ -49,11 +47,10 @@ def load(paths: Iterable[str | Path]) -> LoadResult:
 def check(specs: Sequence[LoadedSpec], *, env_path: Sequence[str | Path] = (),
           template_env: jinja2.Environment | None = None) -> list[diag.Diagnostic]:
     """Stage 2: the semantic checks of every loaded file and of every file it imports."""
-    domains = _Domains(env_path)
-    template_env = template_env or default_template_env()
+    template_env = template_env or templates.environment()
     found: set[diag.Diagnostic] = set()
     for spec, env_name in _files_with_env(specs).values():
-        domain, problem = domains.get(env_name)
+        domain, problem = find_domain(env_name, env_path) if env_name else (None, None)
         own_problem = problem if env_name == spec.env_name else None
         try:
             found.update(checks.check_spec(spec, domain, env_problem=own_problem, template_env=template_env))
@@ -93,26 +90,3 @@ def _files_with_env(specs: Sequence[LoadedSpec]) -> dict[Path, tuple[LoadedSpec,
             if spec.path not in found or (found[spec.path][1] is None and env_name is not None):
                 found[spec.path] = (spec, env_name)
     return found
-
-
-class _Domains:
-    """Environments by name, each loaded once; a failure is kept as its message."""
-
-    def __init__(self, env_path: Sequence[str | Path]) -> None:
-        self.env_path = env_path
-        self.cache: dict[str, tuple[Domain | None, str | None]] = {}
-
-    def get(self, name: str | None) -> tuple[Domain | None, str | None]:
-        if name is None:
-            return None, None
-        if name not in self.cache:
-            self.cache[name] = self._load(name)
-        return self.cache[name]
-
-    def _load(self, name: str) -> tuple[Domain | None, str | None]:
-        try:
-            return load_domain(name, self.env_path), None
-        except UnknownEnvironment as exc:
-            return None, str(exc)
-        except Exception as exc:  # a broken environment folder is the user's problem, reported in place
-            return None, f"environment '{name}' cannot be loaded: {type(exc).__name__}: {exc}"

@@ -13,7 +13,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .lang.ast import Span
+from pydantic import BaseModel, ConfigDict
+
+
+class Span(BaseModel):
+    """A 1-based source range: where a diagnostic or a syntax node sits in its file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"
 
 
 class Severity(StrEnum):

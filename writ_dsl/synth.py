@@ -8,12 +8,12 @@ first; the run then resumes wherever an earlier, interrupted run stopped.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from .compiler.compile import CompileResult
+from .io import atomic_write
 from .compiler.export_tau2 import to_tau2
 from .runner.run import RunOptions, RunSummary, check_out_dir, run_tasks
 
@@ -21,9 +21,9 @@ from .runner.run import RunOptions, RunSummary, check_out_dir, run_tasks
 def synthesize(result: CompileResult, out_dir: Path, options: RunOptions) -> RunSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     check_out_dir(result.tasks, out_dir, options)
-    _write(out_dir / "tasks.jsonl", result.to_jsonl())
-    _write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
-    _write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
+    atomic_write(out_dir / "tasks.jsonl", result.to_jsonl())
+    atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
+    atomic_write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
     return run_tasks(result.tasks, out_dir, options)
 
 
@@ -46,9 +46,3 @@ def compile_summary(result: CompileResult) -> dict[str, Any]:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-
-
-def _write(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)

@@ -117,7 +117,7 @@ def test_every_gold_action_list_replays_to_the_recorded_hash():
 @pytest.mark.shared
 @pytest.mark.skipif(not TAU2_AIRLINE.is_file(), reason="τ²-bench airline database not available")
 def test_fastest_business_on_the_tau2_airline_database():
-    from writ_dsl.compiler.environments import load_database
+    from writ_dsl.env.database import load_database
 
     result = compile_paths([FASTEST], CompileOptions(n=6, db_path=TAU2_AIRLINE))
     env = load_domain("airline").environment(load_database(str(TAU2_AIRLINE)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from writ_dsl.compiler.compile import CompileOptions, compile_paths
-from writ_dsl.compiler.environments import load_database
+from writ_dsl.env.database import load_database
 from writ_dsl.env.registry import load_domain
 
 from .helpers import REPO, SPECS, replay

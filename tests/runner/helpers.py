@@ -10,7 +10,7 @@ from writ_dsl.compiler.model import (BehaviorProfile, CompiledTask, DatabaseRef,
                                      UserScenario)
 from writ_dsl.env.core import Environment
 from writ_dsl.env.registry import load_domain
-from writ_dsl.lang.ast import Span
+from writ_dsl.diagnostics import Span
 from writ_dsl.runner.messages import Conversation, Message
 
 FAKE_ENVS = Path(__file__).resolve().parent / "fake_envs"

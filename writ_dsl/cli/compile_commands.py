@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -15,7 +13,8 @@ from rich.text import Text
 
 from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
-from ..compiler.export_tau2 import export_tau2
+from ..compiler.export_tau2 import to_tau2
+from ..io import atomic_write, iter_tasks
 from ..compiler.graph import RENDERERS, render_graph
 from ..compiler.model import CompiledTask
 from ..compiler.plan import build_plan
@@ -35,17 +34,6 @@ def _stderr() -> Console:
 def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
     for d in diagnostics:
         click.echo(format_text(d, sources.get(d.path)), err=True)
-
-
-def _write_atomic(path: str, text: str) -> None:
-    target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------------- writ compile
@@ -78,7 +66,7 @@ def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_p
     if output == "-":
         click.echo(result.to_jsonl(), nl=False)
     else:
-        _write_atomic(output, result.to_jsonl())
+        atomic_write(output, result.to_jsonl())
     _summary(result, output)
 
 
@@ -151,5 +139,7 @@ def export_group() -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="τ²-bench tasks JSON file.")
 def export_tau2_command(tasks_file: str, output: str) -> None:
     """Convert compiled tasks (JSONL) to τ²-bench's task format (JSON)."""
-    count = export_tau2(tasks_file, output)
+    tasks = [to_tau2(task) for task in iter_tasks(tasks_file)]
+    atomic_write(output, json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
+    count = len(tasks)
     click.echo(f"wrote {count} tasks to {output}", err=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from ..compiler.export_tau2 import read_tasks
+from ..io import read_tasks, write_tasks
 from ..compiler.model import CompiledTask
 from ..runner.run import RunOptions, run_tasks
 from . import main
@@ -66,7 +65,4 @@ def run_command(tasks_file: str, out_dir: Path, user: str, agent: str, model: st
 
 def _keep_tasks(tasks: list[CompiledTask], out_dir: Path) -> None:
     """A copy of the input beside the outputs, so that the folder is complete (e.g. for ``writ stats``)."""
-    target = out_dir / "tasks.jsonl"
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text("".join(task.to_json_line() for task in tasks), encoding="utf-8")
-    os.replace(partial, target)
+    write_tasks(out_dir / "tasks.jsonl", tasks)

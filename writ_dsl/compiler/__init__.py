@@ -6,7 +6,7 @@ Stage functions, imported lazily so that reading :mod:`.model` stays cheap::
     compile_specs(loaded_specs, options) -> CompileResult                    # already loaded specs
     build_plan(spec, task) -> (Plan | None, diagnostics)                     # static evidence graph
     render_graph(spec, plan, "text" | "dot" | "mermaid") -> str
-    export_tau2(tasks_jsonl, output_json) -> int
+    to_tau2(compiled_task) -> dict                                          # τ²-bench task
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ _EXPORTS = {
     "compile_specs": ".compile",
     "build_plan": ".plan",
     "render_graph": ".graph",
-    "export_tau2": ".export_tau2",
-    "read_tasks": ".export_tau2",
     "to_tau2": ".export_tau2",
 }
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from ..env.core import Database, Environment
+from ..env.database import load_database
 from ..env.registry import UnknownEnvironment, load_domain
-from ..errors import InputError
 from ..lang.loader import LoadedSpec
 from .. import diagnostics
 from .model import DatabaseRef
@@ -70,17 +69,3 @@ class EnvironmentSet:
         if self._file_db is None:
             self._file_db = load_database(str(self.options.db_path))
         return self._file_db
-
-
-def load_database(path: str) -> Database:
-    """A τ²-bench-layout database file; InputError when unreadable or not table -> {id -> record}."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data: Any = json.load(handle)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or not all(isinstance(rows, dict) for rows in data.values()):
-        raise InputError(f"{path}: expected a JSON object of tables, each an object of records by id")
-    return Database(data)

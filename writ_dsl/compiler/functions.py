@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from ..lang.ast import Span
+from ..diagnostics import Span
 from .values import (
     Rejection,
     eval_error,

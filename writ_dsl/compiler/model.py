@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..lang.ast import Span
+from ..diagnostics import Span
 
 TrajectoryType = Literal["normal", "write_intensive", "read_heavy", "read_heavy_write_intensive"]
 

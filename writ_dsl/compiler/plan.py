@@ -18,10 +18,9 @@ import jinja2
 import networkx as nx
 
 from ..diagnostics import Diagnostic
-from ..lang import ast, walk
+from ..lang import ast, templates, walk
 from ..lang.loader import LoadedSpec
 from .. import diagnostics
-from . import render
 
 IMPLICIT = frozenset({"it", "db"})
 ROOT_KINDS = frozenset({"write", "require", "tell", "user", "read"})
@@ -197,13 +196,13 @@ class _Builder:
 
     def _template_names(self, text_field: ast.TextField) -> set[str]:
         try:
-            names = render.template_names(text_field.text)
+            names = templates.template_names(text_field.text)
         except jinja2.TemplateSyntaxError as exc:
             self.diagnostics.append(
                 diagnostics.make("template-syntax", self.path, text_field.span, field=text_field.field, detail=exc.message)
             )
             return set()
-        return names - set(render.environment().globals)
+        return names
 
     def _chain_writes(self) -> None:
         writes = [n for n in self.nodes.values() if n.kind == "write"]

@@ -9,10 +9,10 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..lang.ast import Span
+from ..diagnostics import Span
+from ..lang import templates
 from .functions import IMPLEMENTATIONS
 from .values import Rejection, eval_error, is_date, is_number, number_text, parse_date, to_text
 
@@ -102,9 +102,6 @@ FILTERS = {
 }
 
 
-TEMPLATE_BUILTINS = ("count", "days", "hours", "minutes", "date", "datetime", "str", "lower", "upper")
-
-
 def _builtin(name: str) -> Any:
     impl = IMPLEMENTATIONS[name]
     return lambda *args: impl(list(args), {}, None)
@@ -112,16 +109,8 @@ def _builtin(name: str) -> Any:
 
 @cache
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, finalize=_finalize,
-                               keep_trailing_newline=False)
-    env.filters.update(FILTERS)
-    env.globals.update({name: _builtin(name) for name in TEMPLATE_BUILTINS})
-    return env
-
-
-def template_names(text: str) -> set[str]:
-    """The names a template reads; raises ``jinja2.TemplateSyntaxError``."""
-    return set(meta.find_undeclared_variables(environment().parse(text)))
+    """The shared template environment, with the compiler's filters and builtins installed."""
+    return templates.register(FILTERS, {name: _builtin(name) for name in templates.TEMPLATE_GLOBALS}, _finalize)
 
 
 @cache

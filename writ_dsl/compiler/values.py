@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ..env.core import Database
-from ..lang.ast import Span
+from ..diagnostics import Span
 
 
 class Rejection(Exception):

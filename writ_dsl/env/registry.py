@@ -20,6 +20,7 @@ from .core import Domain
 
 ENV_PATH_VARIABLE = "WRIT_ENV_PATH"
 _loaded: dict[Path, Domain] = {}
+_found: dict[tuple[str, tuple[str, ...], str], Domain] = {}  # (name, search path, $WRIT_ENV_PATH) -> domain
 
 
 class UnknownEnvironment(LookupError):
@@ -57,10 +58,22 @@ def available(extra: Sequence[str | Path] = ()) -> dict[str, Path]:
 
 
 def load_domain(name: str, extra: Sequence[str | Path] = ()) -> Domain:
-    folders = available(extra)
-    if name not in folders:
-        raise UnknownEnvironment(name, sorted(folders))
-    return _load_folder(folders[name])
+    """The domain called ``name``; raises :class:`UnknownEnvironment` (or :class:`BrokenEnvironment`)."""
+    key = (name, tuple(str(p) for p in extra), os.environ.get(ENV_PATH_VARIABLE, ""))
+    if key not in _found:
+        folders = available(extra)
+        if name not in folders:
+            raise UnknownEnvironment(name, sorted(folders))
+        _found[key] = _load_folder(folders[name])
+    return _found[key]
+
+
+def find_domain(name: str, extra: Sequence[str | Path] = ()) -> tuple[Domain | None, str | None]:
+    """The domain called ``name``, or None and the reason it cannot be had, worded for a diagnostic."""
+    try:
+        return load_domain(name, extra), None
+    except UnknownEnvironment as exc:
+        return None, str(exc)
 
 
 def _load_folder(folder: Path) -> Domain:

@@ -12,17 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class Span(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def __str__(self) -> str:
-        return f"{self.line}:{self.column}"
+from ..diagnostics import Span
 
 
 class Node(BaseModel):

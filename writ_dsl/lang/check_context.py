@@ -11,11 +11,10 @@ from typing import Any
 import jinja2
 import jinja2.nodes
 from jinja2 import meta
-from jinja2.sandbox import SandboxedEnvironment
 
 from .. import diagnostics as diag
 from ..env.core import Domain, Tool
-from . import ast, walk
+from . import ast, templates, walk
 from .loader import LoadedSpec
 
 Shared = ast.ParamStmt | ast.LetStmt
@@ -69,7 +68,7 @@ class CheckContext:
     spec: LoadedSpec
     domain: Domain | None = None
     env_problem: str | None = None  # why the file's own `env` could not be loaded
-    template_env: jinja2.Environment = field(default_factory=lambda: default_template_env())
+    template_env: jinja2.Environment = field(default_factory=templates.environment)
     _visits: dict[int, list[walk.Visit]] = field(default_factory=dict, repr=False)
     _templates: dict[str, Any] = field(default_factory=dict, repr=False)
     _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
@@ -160,15 +159,6 @@ class CheckContext:
             for stmt in task.body:
                 if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) and (tool := self.tool(stmt.tool.name)):
                     yield stmt, tool
-
-
-def default_template_env() -> jinja2.Environment:
-    """The environment user templates render in (with the compiler's filters), or a bare sandbox."""
-    try:
-        from ..compiler.render import environment
-    except ImportError:
-        return SandboxedEnvironment()
-    return environment()
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> list[str]:

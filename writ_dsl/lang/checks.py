@@ -19,9 +19,9 @@ import jinja2
 from .. import diagnostics as diag
 from ..env.core import Domain, ToolKind
 from . import ast
+from .templates import environment as template_environment
 from .check_context import (
     CheckContext,
-    default_template_env,
     did_you_mean,
     first_duplicates,
     quoted_list,
@@ -234,5 +234,5 @@ def _run(check: Check, ctx: CheckContext) -> list[diag.Diagnostic]:
 def check_spec(spec: LoadedSpec, domain: Domain | None = None, *, env_problem: str | None = None,
                template_env: jinja2.Environment | None = None) -> list[diag.Diagnostic]:
     """Every check over one loaded file; ``domain`` is its environment (None: tools are not checked)."""
-    ctx = CheckContext(spec, domain, env_problem=env_problem, template_env=template_env or default_template_env())
+    ctx = CheckContext(spec, domain, env_problem=env_problem, template_env=template_env or template_environment())
     return run_checks(ctx)

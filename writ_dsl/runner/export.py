@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..io import atomic_write
 from .messages import Message, from_records
 from .store import DB_NAME, RunStore
 from .verify import VERIFIED
@@ -31,11 +31,11 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
         raise InputError(f"{out_dir}: no run here ({DB_NAME} is missing)")
     with RunStore(out_dir) as store:
         records, meta = list(store.records()), _meta(store)
-    _write(out_dir / TRAJECTORIES, "".join(_line(trajectory(r, meta)) for r in records if _ok(r)))
-    _write(out_dir / REJECTS, "".join(_line(reject(r)) for r in records if not _ok(r)))
-    _write(out_dir / SIMULATIONS, _pretty([simulation(r, meta) for r in records]))
+    atomic_write(out_dir / TRAJECTORIES, "".join(_line(trajectory(r, meta)) for r in records if _ok(r)))
+    atomic_write(out_dir / REJECTS, "".join(_line(reject(r)) for r in records if not _ok(r)))
+    atomic_write(out_dir / SIMULATIONS, _pretty([simulation(r, meta) for r in records]))
     summary = summarize(records, meta)
-    _write(out_dir / SUMMARY, _pretty(summary))
+    atomic_write(out_dir / SUMMARY, _pretty(summary))
     return summary
 
 
@@ -54,12 +54,6 @@ def _line(value: Any) -> str:
 
 def _pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
-
-
-def _write(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 # ----------------------------------------------------------------------- formats

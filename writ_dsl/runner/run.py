@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from ..compiler.model import CompiledTask
 from ..env.core import Environment, canonical_json
+from ..env.database import load_database
 from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
 from .dialogue import Dialogue, Interrupted, Limits, run_dialogue
@@ -146,8 +147,6 @@ def prepare_environments(tasks: Sequence[CompiledTask], env_path: Sequence[str] 
 
 
 def _environment(task: CompiledTask, env_path: Sequence[str]) -> Environment:
-    from ..compiler.environments import load_database
-
     try:
         domain = load_domain(task.env, env_path)
     except UnknownEnvironment as exc:
