@@ -1,7 +1,19 @@
-"""The pipeline as typed functions: each stage takes the previous stage's output.
+"""The pipeline as typed functions, one per stage; the CLI is a thin shell over this module.
 
-``load`` reads and parses spec files (with their imports); ``check`` runs the
-semantic checks over what loaded. The CLI is a thin shell over these.
+::
+
+    load(paths)                       -> LoadResult     parse every spec file and its imports
+    check(loaded, env_path=...)       -> CheckResult    the semantic checks (the one front end)
+    plan(spec, task)                  -> Plan           a checked task's evidence graph, in execution order
+    compile(checked, options)         -> CompileResult  verified task instances (gold writes, scenarios)
+    run(tasks, out_dir, options)      -> RunSummary     simulate and verify dialogues, durably
+    export(out_dir)                   -> dict           rewrite a run folder's outputs from its run state
+    synthesize(paths, out_dir, ...)   -> SynthResult    all of the above into one run folder
+
+Each stage can be called alone: ``compile`` takes what ``check`` returned,
+``run`` takes compiled tasks however they were obtained (e.g. ``read_tasks``).
+Stage modules are imported when a stage runs, so that importing this module
+(and starting the CLI) stays cheap.
 """
 
 from __future__ import annotations
@@ -11,24 +23,41 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import diagnostics as diag
-from .env.registry import find_domain
-from .lang import checks, templates
-from .lang.loader import LoadedSpec, LoadResult, load_all
-from .lang.parser import too_deep
+
+if TYPE_CHECKING:
+    from .compiler.compile import CompileOptions, CompileResult
+    from .compiler.model import CompiledTask
+    from .compiler.plan import Plan
+    from .env.core import Database, Domain
+    from .env.listing import EnvironmentEntry
+    from .lang import ast
+    from .lang.loader import LoadedSpec, LoadResult
+    from .runner.run import RunOptions, RunSummary
+    from .stats import Stats
+
+__all__ = [
+    "CheckResult", "SynthResult",
+    "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
+    "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
+    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "tau2_tasks",
+    "task_schema", "list_environments", "environment", "generate_database", "tools_json", "collect_stats",
+    "write_plots",
+]
 
 
 @dataclass
 class CheckResult:
-    """What ``writ check`` reports: every diagnostic, and the texts and files they point into."""
+    """What the front end found: every diagnostic, the loaded specs, and the texts and files they point into."""
 
     diagnostics: list[diag.Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    specs: list[LoadedSpec] = field(default_factory=list)
     checked: int = 0
+    env_path: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -38,34 +67,149 @@ class CheckResult:
     def warnings(self) -> int:
         return sum(d.severity is diag.Severity.WARNING for d in self.diagnostics)
 
+    @property
+    def ok(self) -> bool:
+        return not diag.has_errors(self.diagnostics)
 
+
+@dataclass
+class SynthResult:
+    checked: CheckResult
+    compiled: CompileResult | None = None
+    summary: RunSummary | None = None
+
+
+# ---------------------------------------------------------------------- stages
 def load(paths: Iterable[str | Path]) -> LoadResult:
-    """Stage 1: every ``.writ`` file under ``paths``, parsed, with its imports."""
+    """Stage 1: every ``.writ`` file under ``paths``, parsed, with its imports (each file parsed once)."""
+    from .lang.loader import load_all
+
     return load_all(paths)
 
 
-def check(specs: Sequence[LoadedSpec], *, env_path: Sequence[str | Path] = (),
-          template_env: jinja2.Environment | None = None) -> list[diag.Diagnostic]:
-    """Stage 2: the semantic checks of every loaded file and of every file it imports."""
-    template_env = template_env or templates.environment()
-    found: set[diag.Diagnostic] = set()
-    for spec, env_name in _files_with_env(specs).values():
+def check(loaded: LoadResult, *, env_path: Sequence[str | Path] = ()) -> CheckResult:
+    """Stage 2: the semantic checks of every loaded file and of every file it imports.
+
+    A file without an ``env`` of its own (a shared library) is checked against its importer's environment.
+    """
+    from .env.registry import find_domain
+    from .lang import checks
+    from .lang.parser import too_deep
+
+    found: set[diag.Diagnostic] = set(loaded.diagnostics)
+    for spec, env_name in _files_with_env(loaded.loaded).values():
         domain, problem = find_domain(env_name, env_path) if env_name else (None, None)
         own_problem = problem if env_name == spec.env_name else None
         try:
-            found.update(checks.check_spec(spec, domain, env_problem=own_problem, template_env=template_env))
+            found.update(checks.check_spec(spec, domain, env_problem=own_problem))
         except RecursionError:
             found.add(too_deep(spec.display_path))
-    return sorted(found, key=diag.Diagnostic.sort_key)
+    ordered = sorted(found, key=diag.Diagnostic.sort_key)
+    return CheckResult(ordered, loaded.sources, loaded.files, loaded.loaded, checked=len(loaded.specs),
+                       env_path=tuple(str(p) for p in env_path))
 
 
 def check_paths(paths: Iterable[str | Path], *, env_path: Sequence[str | Path] = ()) -> CheckResult:
     """``load`` then ``check``: what ``writ check PATH...`` does."""
     with no_cycle_collection():
-        loaded = load(paths)
-        problems = set(loaded.diagnostics) | set(check(loaded.loaded, env_path=env_path))
-    ordered = sorted(problems, key=diag.Diagnostic.sort_key)
-    return CheckResult(ordered, loaded.sources, loaded.files, checked=len(loaded.specs))
+        return check(load(paths), env_path=env_path)
+
+
+def plan(spec: LoadedSpec, task: ast.TaskDecl) -> Plan:
+    """Stage 3: a checked task's evidence graph in execution order (``writ graph`` draws it)."""
+    from .compiler.plan import build_plan
+
+    return build_plan(spec, task)
+
+
+def compile(checked: CheckResult, options: CompileOptions) -> CompileResult:  # noqa: A001 - the stage's name
+    """Stage 4: instances of every checked task; nothing is compiled when the front end found errors."""
+    from .compiler.compile import CompileResult, compile_specs
+
+    result = CompileResult(diagnostics=list(checked.diagnostics), sources=dict(checked.sources))
+    if checked.ok:
+        compile_specs(checked.specs, options, result)
+    result.diagnostics.sort(key=diag.Diagnostic.sort_key)
+    return result
+
+
+def compile_paths(paths: Iterable[str | Path], options: CompileOptions | None = None) -> CompileResult:
+    """``load``, ``check`` and ``compile``: what ``writ compile PATH...`` does."""
+    options = options or compile_options()
+    return compile(check_paths(paths, env_path=options.env_path), options)
+
+
+def run(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOptions) -> RunSummary:
+    """Stage 5: a verified dialogue per task into ``out_dir`` (resumable; see :mod:`writ_dsl.runner.run`)."""
+    from .runner.run import run_tasks
+
+    return run_tasks(tasks, out_dir, options)
+
+
+def export(out_dir: str | Path) -> dict[str, Any]:
+    """Stage 6: rewrite a run folder's output files from its run state; returns its summary."""
+    from .runner.export import export_outputs
+
+    return export_outputs(Path(out_dir))
+
+
+def synthesize(paths: Iterable[str | Path], out_dir: str | Path, compile_opts: CompileOptions,
+               run_opts: RunOptions) -> SynthResult:
+    """``load → check → compile → run → export`` into one run folder.
+
+    The folder is locked and checked for another run before anything is compiled or written; nothing is
+    written when the specs have errors. Running it again resumes.
+    """
+    from .synth import synthesize_checked
+
+    with no_cycle_collection():
+        checked = check(load(paths), env_path=compile_opts.env_path)
+    result = SynthResult(checked)
+    if checked.ok:
+        compiled, result.summary = synthesize_checked(checked.specs, Path(out_dir), compile_opts, run_opts)
+        compiled.diagnostics = sorted({*checked.diagnostics, *compiled.diagnostics}, key=diag.Diagnostic.sort_key)
+        compiled.sources = dict(checked.sources)
+        result.compiled = compiled
+    return result
+
+
+# ---------------------------------------------------------------------- options and files
+def compile_options(**values: Any) -> CompileOptions:
+    from .compiler.compile import CompileOptions
+
+    return CompileOptions(**values)
+
+
+def run_options(**values: Any) -> RunOptions:
+    from .runner.run import RunOptions
+
+    return RunOptions(**values)
+
+
+def read_tasks(path: str | Path) -> list[CompiledTask]:
+    from . import io
+
+    return io.read_tasks(path)
+
+
+def write_tasks(path: str | Path, tasks: Iterable[CompiledTask]) -> None:
+    from . import io
+
+    io.write_tasks(path, tasks)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a file atomically; failures are an InputError naming the file."""
+    from . import io
+
+    io.atomic_write(path, text)
+
+
+def spec_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The spec files named and those under the folders named, sorted."""
+    from .lang.loader import spec_files as find
+
+    return find(paths)[0]
 
 
 @contextmanager
@@ -90,3 +234,85 @@ def _files_with_env(specs: Sequence[LoadedSpec]) -> dict[Path, tuple[LoadedSpec,
             if spec.path not in found or (found[spec.path][1] is None and env_name is not None):
                 found[spec.path] = (spec, env_name)
     return found
+
+
+# ---------------------------------------------------------------------- beside the stages
+def format_source(source: str, path: str) -> tuple[str | None, list[diag.Diagnostic]]:
+    """A spec's text in the canonical layout (comments kept), or None and the syntax errors."""
+    from .lang import fmt
+
+    return fmt.format_source(source, path)
+
+
+def graph_formats() -> list[str]:
+    from .compiler.graph import RENDERERS
+
+    return sorted(RENDERERS)
+
+
+def render_graph(spec: LoadedSpec, task_plan: Plan, fmt: str) -> str:
+    """A plan drawn as ``text``, ``dot`` or ``mermaid``."""
+    from .compiler.graph import render_graph as draw
+
+    return draw(spec, task_plan, fmt)
+
+
+def rejection_reasons() -> tuple[str, ...]:
+    """Why the compiler rejects an instance, in the order summaries list them."""
+    from .compiler.values import REASONS
+
+    return tuple(REASONS)
+
+
+def tau2_tasks(tasks: Iterable[CompiledTask]) -> list[dict[str, Any]]:
+    """Compiled tasks in τ²-bench's task format."""
+    from .compiler.export_tau2 import to_tau2
+
+    return [to_tau2(task) for task in tasks]
+
+
+def task_schema() -> dict[str, Any]:
+    """The JSON Schema of one line of tasks.jsonl."""
+    from .compiler.model import CompiledTask
+
+    return CompiledTask.model_json_schema()
+
+
+def list_environments(env_path: Sequence[str | Path] = ()) -> list[EnvironmentEntry]:
+    """Every environment on the search path, with its tool count or why it cannot be loaded."""
+    from .env import listing
+
+    return listing.list_environments(env_path)
+
+
+def environment(name: str, env_path: Sequence[str | Path] = ()) -> Domain:
+    """The domain called ``name``; ``EnvironmentNotFound`` lists the known names."""
+    from .env import listing
+
+    return listing.find_domain(name, env_path)
+
+
+def generate_database(domain: Domain, seed: int, size: int) -> Database:
+    from .env import listing
+
+    return listing.generated_database(domain, seed, size)
+
+
+def tools_json(domain: Domain) -> str:
+    """A domain's tools as the JSON ``tools`` array of an OpenAI chat request."""
+    from .env import listing
+
+    return listing.openai_tools_json(domain)
+
+
+def collect_stats(path: str | Path) -> Stats:
+    """Counts and distributions of a tasks.jsonl file or a run folder."""
+    from .stats import collect
+
+    return collect(Path(path))
+
+
+def write_plots(stats: Stats, folder: str | Path, fmt: str = "png") -> list[Path]:
+    from .plots import write_plots as draw
+
+    return draw(stats, Path(folder), fmt)

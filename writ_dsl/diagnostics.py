@@ -49,7 +49,6 @@ MESSAGES: dict[str, str] = {
     "too-deep": "an expression of this file is nested too deeply to be processed",
     "too-many-errors": "too many syntax errors ({count}); the rest of the file is not checked",
     "io": "cannot read {what}: {detail}",
-    "io-write": "cannot write {what}: {detail}",
     "no-specs": "no .writ files under {what}",
     # semantic checks (writ_dsl.lang.checks): environment and tools
     "missing-env": "this file declares tasks but no `env`",
@@ -110,6 +109,7 @@ MESSAGES: dict[str, str] = {
     "task-underproduced": "task '{task}' produced {produced} of {wanted} instances in {attempts} attempts; "
                           "most rejections were '{reason}'",
     "task-not-found": "no task named '{task}' in {path}",
+    "no-tasks": "no task in {where}",
 }
 
 # Wording of the notes that follow a diagnostic.

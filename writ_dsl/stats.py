@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import InputError
 
@@ -21,6 +21,8 @@ TYPES = ("normal", "write_intensive", "read_heavy", "read_heavy_write_intensive"
 
 @dataclass
 class Stats:
+    TYPES: ClassVar[tuple[str, ...]] = TYPES  # trajectory types, in the order tables list them
+
     source: str
     unit: str  # "tasks" or "trajectories"
     by_domain_type: Counter[tuple[str, str]] = field(default_factory=Counter)

@@ -45,7 +45,7 @@ def test_synth_into_a_folder_of_another_run_changes_nothing(tmp_path):
     assert invoke("synth", SIMPLE, "-n", "2", "-o", out, "--no-progress").exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".lock"}
     result = invoke("synth", SIMPLE, "-n", "3", "-o", out, "--no-progress")
-    assert result.exit_code == 1 and "holds a run of other tasks" in result.output
+    assert result.exit_code == 1 and "holds another synthesis" in result.output
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".lock"}
     assert after == before
 

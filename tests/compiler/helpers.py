@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions, CompileResult
 from writ_dsl.compiler.evaluate import Evaluator
 from writ_dsl.compiler.model import CompiledTask
 from writ_dsl.compiler.values import DbView

@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import sys
 
-from writ_dsl.compiler.compile import CompileOptions, compile_paths, spec_files
+from writ_dsl.api import compile_paths, spec_files
+from writ_dsl.compiler.compile import CompileOptions
 
 from .helpers import FAKE_ENVS, REPO, SPECS, write_spec
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from writ_dsl.compiler.compile import CompileOptions, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions
 from writ_dsl.env.database import load_database
 from writ_dsl.env.registry import load_domain
 

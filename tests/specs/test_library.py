@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
-from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions, CompileResult
 from writ_dsl.env.registry import load_domain
 from writ_dsl.lang.loader import load_all
 

@@ -7,37 +7,15 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from .. import diagnostics
-from ..compiler.compile import CompileOptions, CompileResult, compile_paths
-from ..compiler.export_tau2 import to_tau2
-from ..io import atomic_write, iter_tasks
-from ..compiler.graph import RENDERERS, render_graph
-from ..compiler.model import CompiledTask
-from ..compiler.plan import build_plan
-from ..compiler.values import REASONS
-from ..diagnostics import Diagnostic, format_text, has_errors
-from ..errors import InputError
-from ..lang.loader import load_spec
-from . import main
+from .. import api
+from .. import diagnostics as diag
 from ._common import EXIT_PROBLEMS, database_options, env_path_option
-
-
-def _stderr() -> Console:
-    console = Console(stderr=True)
-    return console if console.is_terminal else Console(stderr=True, width=160)
-
-
-def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
-    for d in diagnostics:
-        click.echo(format_text(d, sources.get(d.path)), err=True)
+from .reporting import report, summary_table
 
 
 # ---------------------------------------------------------------------- writ compile
-@main.command("compile")
+@click.command("compile")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-n", "--instances", "n", type=click.IntRange(min=1), default=1, show_default=True,
               help="Instances per task.")
@@ -56,55 +34,40 @@ def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_p
                     db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
                     write_intensive_writes: int | None, env_path: tuple[str, ...]) -> None:
     """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
-    options = CompileOptions(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
+    options = api.compile_options(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
                              db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
                              read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
-    result = compile_paths(paths, options)
-    _report(result.diagnostics, result.sources)
+    result = api.compile(api.check_paths(paths, env_path=env_path), options)
+    report(result.diagnostics, result.sources)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     if output == "-":
         click.echo(result.to_jsonl(), nl=False)
     else:
-        atomic_write(output, result.to_jsonl())
-    _summary(result, output)
-
-
-def _summary(result: CompileResult, output: str) -> None:
-    table = Table("spec", "task", "produced", "attempts", "rejected",
-                  title=f"{len(result.tasks)} instances -> {'stdout' if output == '-' else output}")
-    for report in result.reports:
-        rejected = ", ".join(f"{reason} {report.rejected[reason]}" for reason in REASONS if report.rejected[reason])
-        table.add_row(Text(report.spec_path), Text(report.task), f"{report.produced}/{report.wanted}",
-                      str(report.attempts), Text(rejected or "-"))
-    _stderr().print(table)
+        api.write_tasks(output, result.tasks)
+    summary_table(result, output)
 
 
 # ---------------------------------------------------------------------- writ graph
-@main.command("graph")
+@click.command("graph")
 @click.argument("target")
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
-def graph_command(target: str, fmt: str) -> None:
-    """Print the static evidence graph of a task: FILE or FILE:TASK."""
+@click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid"]), default="text", show_default=True)
+@env_path_option
+def graph_command(target: str, fmt: str, env_path: tuple[str, ...]) -> None:
+    """Print the evidence graph of a task: FILE or FILE:TASK."""
     path, task_name = _split_target(target)
-    spec, problems = load_spec(path)
-    sources = {s.display_path: s.source for s in spec.closure()} if spec else {}
-    if spec is not None and not has_errors(problems):
-        problems = list(problems)
-        tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)]
-        if task_name is not None and not tasks:
-            problems.append(diagnostics.make("task-not-found", spec.display_path, None, task=task_name,
-                                       path=spec.display_path))
-        outputs = []
-        for task in tasks:
-            plan, found = build_plan(spec, task)
-            problems.extend(found)
-            if plan is not None:
-                outputs.append(render_graph(spec, plan, fmt))
-        if not has_errors(problems):
-            click.echo("\n".join(outputs), nl=False)
-    _report(problems, sources)
-    if has_errors(problems):
+    checked = api.check_paths([path], env_path=env_path)
+    problems = list(checked.diagnostics)
+    spec = checked.specs[0] if checked.specs else None
+    tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)] if spec else []
+    if spec is not None and not tasks:
+        code, fields = ("task-not-found", {"task": task_name}) if task_name else ("no-tasks", {})
+        problems.append(diag.make(code, spec.display_path, None, path=spec.display_path, where=spec.display_path,
+                                  **fields))
+    if not diag.has_errors(problems):
+        click.echo("\n".join(api.render_graph(spec, api.plan(spec, task), fmt) for task in tasks), nl=False)
+    report(problems, checked.sources)
+    if diag.has_errors(problems):
         sys.exit(EXIT_PROBLEMS)
 
 
@@ -112,13 +75,15 @@ def _split_target(target: str) -> tuple[Path, str | None]:
     head, sep, tail = target.rpartition(":")
     if sep and tail.isidentifier() and Path(head).is_file():
         return Path(head), tail
+    if Path(target).is_dir():
+        raise click.BadParameter(f"{target} is a folder; name one spec file", param_hint="FILE[:TASK]")
     if not Path(target).is_file():
         raise click.BadParameter(f"{target}: no such file", param_hint="FILE[:TASK]")
     return Path(target), None
 
 
 # ---------------------------------------------------------------------- writ schema / export
-@main.group("schema")
+@click.group("schema")
 def schema_group() -> None:
     """Print the JSON Schema of writ's file formats."""
 
@@ -126,10 +91,10 @@ def schema_group() -> None:
 @schema_group.command("task")
 def schema_task_command() -> None:
     """The JSON Schema of one compiled task (a line of tasks.jsonl)."""
-    click.echo(json.dumps(CompiledTask.model_json_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(api.task_schema(), indent=2, ensure_ascii=False))
 
 
-@main.group("export")
+@click.group("export")
 def export_group() -> None:
     """Convert writ's outputs to other tools' formats."""
 
@@ -139,7 +104,7 @@ def export_group() -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="τ²-bench tasks JSON file.")
 def export_tau2_command(tasks_file: str, output: str) -> None:
     """Convert compiled tasks (JSONL) to τ²-bench's task format (JSON)."""
-    tasks = [to_tau2(task) for task in iter_tasks(tasks_file)]
-    atomic_write(output, json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
+    tasks = api.tau2_tasks(api.read_tasks(tasks_file))
+    api.write_text(output, json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
     count = len(tasks)
     click.echo(f"wrote {count} tasks to {output}", err=True)

@@ -6,15 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..io import read_tasks, write_tasks
-from ..compiler.model import CompiledTask
-from ..runner.run import RunOptions, run_tasks
-from . import main
-from ._common import exit_on_failures
-from ._common import env_path_option
+from .. import api
+from ._common import env_path_option, exit_on_failures
 
 
-@main.command("run")
+@click.command("run")
 @click.argument("tasks_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Run folder: run.sqlite and the output files (resumable).")
@@ -50,19 +46,19 @@ def run_command(tasks_file: str, out_dir: Path, user: str, agent: str, model: st
     Offline by default (scripted user, oracle agent). Interrupt and run the same
     command again to resume.
     """
-    options = RunOptions(user=user, agent=agent, model=model, user_model=user_model,  # type: ignore[arg-type]
+    options = api.run_options(user=user, agent=agent, model=model, user_model=user_model,  # type: ignore[arg-type]
                          base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries,
                          concurrency=concurrency, limit=limit, max_steps=max_steps, max_errors=max_errors,
                          env_path=env_path, force=force, retry_failed=retry_failed, progress=progress)
-    tasks = read_tasks(tasks_file)
-    summary = run_tasks(tasks, out_dir, options)
-    _keep_tasks(tasks, out_dir)
+    tasks = api.read_tasks(tasks_file)
+    summary = api.run(tasks, out_dir, options)
+    api.write_tasks(out_dir / "tasks.jsonl", tasks)  # the input beside the outputs: a complete folder
+    echo_run_summary(summary)
+
+
+def echo_run_summary(summary: api.RunSummary) -> None:
+    """One line of totals; exit 1 when dialogues failed."""
     click.echo(f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed"
                + (f", {summary.pending} pending" if summary.pending else "")
-               + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s) -> {out_dir}", err=True)
+               + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s) -> {summary.out_dir}", err=True)
     exit_on_failures(summary.failed)
-
-
-def _keep_tasks(tasks: list[CompiledTask], out_dir: Path) -> None:
-    """A copy of the input beside the outputs, so that the folder is complete (e.g. for ``writ stats``)."""
-    write_tasks(out_dir / "tasks.jsonl", tasks)

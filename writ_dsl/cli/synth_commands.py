@@ -8,20 +8,16 @@ from typing import Any
 
 import click
 
-from ..compiler.compile import CompileOptions, compile_paths
-from ..runner.run import RunOptions
-from ..synth import synthesize
-from . import main
-from ._common import exit_on_failures
+from .. import api
 from ._common import EXIT_PROBLEMS, database_options
-from .compile_commands import _report, _summary
-from .run_commands import run_command
+from .reporting import report, summary_table
+from .run_commands import echo_run_summary, run_command
 
 # The run options of `writ synth` are exactly those of `writ run`.
 _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.Option) and p.name != "limit"]
 
 
-@main.command("synth")
+@click.command("synth")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-n", "--instances", "total", type=click.IntRange(min=1), default=100, show_default=True,
               help="Task instances in all (one dialogue each), spread evenly over the tasks found.")
@@ -38,18 +34,17 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     again to resume an interrupted run.
     """
     out_dir: Path = run_args.pop("out_dir")
-    compile_options = CompileOptions(total=total, seed=seed, db_path=Path(db_path) if db_path else None,
-                                     db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"], tasks=tasks)
-    result = compile_paths(paths, compile_options)
-    _report(result.diagnostics, result.sources)
-    if not result.ok:
+    compile_options = api.compile_options(total=total, seed=seed, db_path=Path(db_path) if db_path else None,
+                                          db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"],
+                                          tasks=tasks)
+    result = api.synthesize(paths, out_dir, compile_options, api.run_options(**run_args))
+    diagnostics = result.compiled.diagnostics if result.compiled else result.checked.diagnostics
+    report(diagnostics, result.checked.sources)
+    if result.summary is None:
         sys.exit(EXIT_PROBLEMS)
-    _summary(result, str(out_dir / "tasks.jsonl"))
-    summary = synthesize(result, out_dir, RunOptions(**run_args))
-    click.echo(f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed"
-               + (f", {summary.pending} pending" if summary.pending else "")
-               + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s) -> {out_dir}", err=True)
-    exit_on_failures(summary.failed)
+    assert result.compiled is not None
+    summary_table(result.compiled, str(out_dir / "tasks.jsonl"))
+    echo_run_summary(result.summary)
 
 
 synth_command.params.extend(p for p in run_command.params if p.name in _RUN_OPTION_NAMES)

@@ -14,7 +14,8 @@ import networkx as nx
 
 from ..lang import ast
 from ..lang.loader import LoadedSpec
-from .plan import Plan, PlanNode
+from ..lang.depgraph import GraphNode
+from .plan import Plan
 
 
 class GraphView:
@@ -30,7 +31,7 @@ class GraphView:
         ids = list(self.plan.order) + unused
         return sorted(ids, key=lambda n: self.plan.nodes[n].kind == "write")
 
-    def text_of(self, node: PlanNode, expr: ast.Node) -> str:
+    def text_of(self, node: GraphNode, expr: ast.Node) -> str:
         lines = self.sources.get(node.path, "").splitlines()
         span = expr.span
         if span.line == span.end_line and 0 < span.line <= len(lines):
@@ -42,7 +43,7 @@ class GraphView:
         picked[0] = picked[0][span.column - 1:]
         return " ".join(part.strip() for part in picked)
 
-    def multiplicity(self, node: PlanNode) -> tuple[str, int | None]:
+    def multiplicity(self, node: GraphNode) -> tuple[str, int | None]:
         loops = node.stmt.loops
         text = " × ".join(f"count({self.text_of(node, loop.source)})" for loop in loops)
         counts = [static_count(loop.source, self.plan) for loop in loops]
@@ -67,7 +68,7 @@ class GraphView:
         total = " + ".join(([str(known)] if known or not unknown else []) + unknown)
         return parts, total
 
-    def title(self, node: PlanNode) -> str:
+    def title(self, node: GraphNode) -> str:
         stmt = node.stmt
         if node.kind == "param":
             how = "one of" if stmt.count is None else f"{stmt.count} of"
@@ -82,7 +83,7 @@ class GraphView:
             return f"tell {_clip(self.text_of(node, stmt.value))}"
         return "user"
 
-    def _call_title(self, node: PlanNode) -> str:
+    def _call_title(self, node: GraphNode) -> str:
         head = f"read {node.name}" if node.kind == "read" else f"{node.id}" + (f" {node.name}" if node.name else "")
         title = f"{head}: {node.stmt.tool.name}"
         if node.fanned:
