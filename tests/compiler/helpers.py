@@ -15,7 +15,7 @@ from writ_dsl.env.registry import load_domain
 from writ_dsl.lang import ast
 from writ_dsl.lang.parser import parse_text
 
-FAKE_ENVS = str(Path(__file__).resolve().parent / "fake_envs")
+FAKE_ENVS = str(Path(__file__).resolve().parents[1] / "fake_envs")
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "specs"
 

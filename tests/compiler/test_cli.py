@@ -88,7 +88,7 @@ def test_syntax_errors_exit_1(tmp_path):
 
 
 def test_compile_with_a_database_file(lamp_spec, tmp_path):
-    from tests.compiler.fake_envs.shop import generate
+    from fake_envs.shop import generate
 
     data = generate()
     data["items"]["i2"]["stock"] = 0
