@@ -129,6 +129,10 @@ class State:
                 keys[key] = None
         return list(keys)
 
+    def changed_in(self, table: str) -> list[str]:
+        """Keys of ``table`` that this state changed, inserted or deleted."""
+        return [key for name, key in self._changes if name == table]
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         for key in self.keys(table):
             yield key, self.get(table, key)
