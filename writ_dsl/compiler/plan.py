@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
@@ -52,6 +53,26 @@ class Plan:
             if node.fanned:
                 _fan_out(graph, node.id, calls.get(node.id, 0))
         return graph
+
+    # -- the instance graph as plain predecessor lists (built per instance, so no networkx graph)
+    @cached_property
+    def data_preds(self) -> dict[str, tuple[str, ...]]:
+        """Every node evaluated per instance, in execution order, with the nodes among them it reads."""
+        keep = set(self.order)
+        edges = self.graph.edges
+        return {node: tuple(p for p in self.graph.predecessors(node) if p in keep and edges[p, node]["data"])
+                for node in self.order}
+
+    def instance_preds(self, calls: Mapping[str, int]) -> dict[str, tuple[str, ...]]:
+        """:meth:`expand` as predecessor lists, keys in a topological order; fanned-out calls are ``id[i]``."""
+        preds: dict[str, tuple[str, ...]] = {}
+        for node_id, before in self.data_preds.items():
+            if self.nodes[node_id].fanned:
+                fanned = tuple(f"{node_id}[{i}]" for i in range(calls.get(node_id, 0)))
+                preds.update(dict.fromkeys(fanned, before))
+                before = before + fanned
+            preds[node_id] = before
+        return preds
 
 
 def _fan_out(graph: nx.DiGraph, read_id: str, count: int) -> None:

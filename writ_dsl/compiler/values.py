@@ -85,6 +85,9 @@ def type_name(value: Any) -> str:
 # ------------------------------------------------------------------ equality and order
 def equals(a: Any, b: Any) -> bool:
     """Deep equality; numbers compare by value, a date equals its ISO text, bools are not numbers."""
+    kind = type(a)
+    if kind is type(b) and (kind is str or kind is int or kind is float):  # the common case, answered first
+        return a == b
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a is b
     if is_number(a) and is_number(b):

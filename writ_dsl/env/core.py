@@ -89,6 +89,18 @@ class Database:
 
 
 _DELETED = object()
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists and atoms), several times faster than ``copy.deepcopy``;
+    anything else is deep-copied."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _ATOMS else json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _ATOMS else json_copy(item) for item in value]
+    return value if kind in _ATOMS else copy.deepcopy(value)
 
 
 class State:
@@ -129,6 +141,10 @@ class State:
                 keys[key] = None
         return list(keys)
 
+    def changed_in(self, table: str) -> list[str]:
+        """Keys of ``table`` that this state changed, inserted or deleted."""
+        return [key for name, key in self._changes if name == table]
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         for key in self.keys(table):
             yield key, self.get(table, key)
@@ -145,7 +161,7 @@ class State:
             raise KeyError((table, key))
         if self._fresh is not None and (table, key) in self._fresh:
             return record
-        record = copy.deepcopy(record)
+        record = json_copy(record)
         self._changes[(table, key)] = record
         if self._fresh is not None:
             self._fresh.add((table, key))

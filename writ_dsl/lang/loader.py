@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import diagnostics as diag
@@ -158,7 +159,7 @@ class _Loader:
             self.diagnostics.append(diag.make("io", shown, None, what="the file", detail=_reason(exc)))
             return None
         self.sources[shown] = source
-        module, problems = parse_text(source, shown)
+        module, problems = parsed(source, shown)
         self.diagnostics.extend(problems)
         if module is None:
             self.cache[path] = None
@@ -195,6 +196,19 @@ class _Loader:
 
     def _report(self, code: str, where: str, decl: ast.ImportDecl, **fields: str) -> None:
         self.diagnostics.append(diag.make(code, where, decl.path.span, **fields))
+
+
+@lru_cache(maxsize=256)
+def _parse_once(source: str, shown: str) -> tuple[ast.Module | None, tuple[diag.Diagnostic, ...]]:
+    module, problems = parse_text(source, shown)
+    return module, tuple(problems)
+
+
+def parsed(source: str, shown: str) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
+    """``parse_text``, parsed once per process for the same text and path: a file that many specs
+    import (``specs/common/*.writ``) is parsed once per run. Syntax trees are immutable, so sharing is safe."""
+    module, problems = _parse_once(source, shown)
+    return module, list(problems)
 
 
 def import_target(importer: Path, decl: ast.ImportDecl) -> Path | None:
