@@ -110,6 +110,9 @@ MESSAGES: dict[str, str] = {
     "task-underproduced": "task '{task}' produced {produced} of {wanted} instances in {attempts} attempts; "
                           "most rejections were '{reason}'",
     "task-not-found": "no task named '{task}' in {path}",
+    "eval-error": "task '{task}': {detail} (rejected {count} attempt(s); a spec bug, not an ill-posed instance)",
+    "small-parameter-pool": "task '{task}': parameter '{name}' took {distinct} distinct value(s) "
+                            "in {produced} instances (fewer than half)",
 }
 
 # Wording of the notes that follow a diagnostic.
@@ -120,6 +123,7 @@ NOTES: dict[str, str] = {
     "in-cycle": "'{name}' ({where}) is part of the cycle",
     "arguments": "the arguments of '{tool}' are {names}",
     "settings": "the settings are {names}",
+    "eval-error-bias": "the instances that avoid this error are a biased sample; `--strict` makes it an error",
 }
 
 
