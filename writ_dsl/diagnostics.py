@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
     "bare-db": "`db` is the database: write `db.TABLE` to get a table's records",
     "unknown-table": "environment '{env}' has no table '{table}' (tables: {tables})",
     "unknown-field": "records of table '{table}' have no field '{field}'",
+    "unknown-result-field": "{owner} has no field '{field}' (fields: {fields})",
     "unknown-builtin": "unknown function '{name}'",
     "builtin-arity": "{name}() takes {expected}, not {got}",
     "builtin-keyword": "{name}() has no keyword argument `{keyword}` (keywords: {allowed})",

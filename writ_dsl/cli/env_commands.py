@@ -8,7 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..env import listing
+from ..env import listing, shapes
 from . import main
 from ._common import env_path_option
 
@@ -37,10 +37,14 @@ def list_command(env_path: tuple[str, ...]) -> None:
 
 @env_group.command("show")
 @click.argument("name")
+@click.option("--results", is_flag=True, help="Show what each tool returns and the fields of every record.")
 @env_path_option
-def show_command(name: str, env_path: tuple[str, ...]) -> None:
+def show_command(name: str, results: bool, env_path: tuple[str, ...]) -> None:
     """Show an environment: its description, tables and tools."""
     domain = listing.find_domain(name, env_path)
+    if results:
+        click.echo("\n".join(shapes.result_lines(domain)))
+        return
     console = _console()
     console.print(f"[bold]{escape(domain.name)}[/bold]: {escape(domain.description)}")
     console.print(Text(f"source: {domain.path}"))
