@@ -86,3 +86,16 @@ def value_problems(expr: Any, schema: dict[str, Any], inferrer: Inferrer,
     if not _JSON_KINDS[found.kind] & allowed:
         expected = " or ".join(TYPE_WORDS.get(t, t) for t in sorted(allowed))
         yield expr, expected, _WORDS[found.kind]
+
+
+def calls_arguments(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    """`calls(x)`: x must name a fanned-out read of the task (its loop values are kept only there)."""
+    for task in ctx.module.tasks:
+        fanned = {stmt.name.name for stmt in task.of_kind(ast.ReadStmt) if stmt.loops}
+        for use in (u for stmt in task.body for u in statement_uses(stmt)):
+            for visit in ctx.visits(use.expr):
+                node = visit.node
+                if isinstance(node, ast.Call) and node.func.name == "calls" and len(node.args) == 1:
+                    arg = node.args[0]
+                    if not (isinstance(arg, ast.Name) and arg.id in fanned):
+                        yield ctx.make("calls-argument", arg.span)

@@ -179,7 +179,17 @@ class Inferrer:
         for kwarg in expr.kwargs:
             bodies.append(self._argument(kwarg.value, local, builtin, kwarg.name, expr.args[0] if expr.args else None,
                                          first))
+        if expr.func.name == "calls" and expr.args:
+            return self._calls_type(expr.args[0], item)
         return _call_type(expr.func.name, first, item, bodies)
+
+    def _calls_type(self, arg: Any, result: Type) -> Type:
+        stmt = self.defs.get(arg.id) if isinstance(arg, ast.Name) else None
+        if not isinstance(stmt, ast.ReadStmt) or not stmt.loops:
+            return list_of(UNKNOWN)
+        fields = dict(self.loop_scope(stmt))
+        fields["result"] = result
+        return list_of(record(fields))
 
     def _argument(self, arg: Any, local: Scope, builtin: Any, key: int | str, source: Any, items: Type) -> Type:
         if builtin is not None and key in builtin.per_item:
@@ -234,6 +244,13 @@ def _call_type(name: str, first: Type, item: Type, bodies: list[Type]) -> Type:
         return list_of(first.item) if first.kind == "map" and first.item else list_of(UNKNOWN)
     if name == "keys":
         return list_of(STRING)
+    if name == "zip":
+        second = bodies[0] if bodies else UNKNOWN
+        return list_of(list_of(join(item, second.item if second.kind == "list" and second.item else UNKNOWN)))
+    if name == "enumerate":
+        return list_of(record({"index": NUMBER, "item": item}))
+    if name == "group_by":
+        return list_of(record({"key": bodies[0] if bodies else UNKNOWN, "items": first}))
     return _SIMPLE.get(name, UNKNOWN)
 
 
