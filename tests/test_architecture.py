@@ -97,6 +97,6 @@ PINNED = [
     "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
     "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "tau2_tasks",
-    "task_schema", "list_environments", "environment", "generate_database", "tools_json", "collect_stats",
+    "task_schema", "list_environments", "environment", "result_shapes", "generate_database", "tools_json", "collect_stats",
     "write_plots",
 ]

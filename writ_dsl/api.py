@@ -43,7 +43,7 @@ __all__ = [
     "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
     "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "tau2_tasks",
-    "task_schema", "list_environments", "environment", "generate_database", "tools_json", "collect_stats",
+    "task_schema", "list_environments", "environment", "result_shapes", "generate_database", "tools_json", "collect_stats",
     "write_plots",
 ]
 
@@ -290,6 +290,13 @@ def environment(name: str, env_path: Sequence[str | Path] = ()) -> Domain:
     from .env import listing
 
     return listing.find_domain(name, env_path)
+
+
+def result_shapes(domain: Domain) -> list[str]:
+    """What each tool of a domain returns, and the fields of every record, as lines of text."""
+    from .lang import shapes
+
+    return shapes.result_lines(domain)
 
 
 def generate_database(domain: Domain, seed: int, size: int) -> Database:

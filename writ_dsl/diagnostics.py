@@ -76,9 +76,11 @@ MESSAGES: dict[str, str] = {
     "bare-db": "`db` is the database: write `db.TABLE` to get a table's records",
     "unknown-table": "environment '{env}' has no table '{table}' (tables: {tables})",
     "unknown-field": "records of table '{table}' have no field '{field}'",
+    "unknown-result-field": "{owner} has no field '{field}' (fields: {fields})",
     "unknown-builtin": "unknown function '{name}'",
     "builtin-arity": "{name}() takes {expected}, not {got}",
     "builtin-keyword": "{name}() has no keyword argument `{keyword}` (keywords: {allowed})",
+    "calls-argument": "calls() takes the name of a fanned-out read of this task (`read x = tool(...) for v in xs`)",
     "dependency-cycle": "dependency cycle (each needs the next): {cycle}",
     "check-failed": "the check {check} failed on this file ({detail}); please report it",
     # declarations
@@ -110,6 +112,9 @@ MESSAGES: dict[str, str] = {
                           "most rejections were '{reason}'",
     "task-not-found": "no task named '{task}' in {path}",
     "no-tasks": "no task in {where}",
+    "eval-error": "task '{task}': {detail} (rejected {count} attempt(s); a spec bug, not an ill-posed instance)",
+    "small-parameter-pool": "task '{task}': parameter '{name}' took {distinct} distinct value(s) "
+                            "in {produced} instances (fewer than half)",
 }
 
 # Wording of the notes that follow a diagnostic.
@@ -120,6 +125,7 @@ NOTES: dict[str, str] = {
     "in-cycle": "'{name}' ({where}) is part of the cycle",
     "arguments": "the arguments of '{tool}' are {names}",
     "settings": "the settings are {names}",
+    "eval-error-bias": "the instances that avoid this error are a biased sample; `--strict` makes it an error",
 }
 
 

@@ -82,7 +82,7 @@ def compile_summary(result: CompileResult) -> dict[str, Any]:
         "rejections": dict(sorted(rejections.items())),
         "tasks": [
             {"spec": r.spec_path, "task": r.task, "wanted": r.wanted, "produced": r.produced,
-             "attempts": r.attempts, "rejected": dict(sorted(r.rejected.items()))}
+             "attempts": r.attempts, "rejected": dict(sorted(r.rejected.items())), "eval_errors": r.eval_errors}
             for r in result.reports
         ],
     }

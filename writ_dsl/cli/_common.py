@@ -59,6 +59,9 @@ def exit_on_failures(failed: int) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+strict_option = click.option("--strict", is_flag=True,
+                             help="Fail on any eval error (a spec bug; by default reported as a warning).")
+
 env_path_option = click.option(
     "--env-path",
     "env_path",

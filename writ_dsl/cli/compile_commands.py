@@ -10,7 +10,7 @@ import click
 
 from .. import api
 from .. import diagnostics as diag
-from ._common import EXIT_PROBLEMS, database_options, env_path_option
+from ._common import EXIT_PROBLEMS, database_options, env_path_option, strict_option
 from .reporting import report, summary_table
 
 
@@ -29,14 +29,16 @@ from .reporting import report, summary_table
               help="Evidence burden that makes an instance read-heavy (default: writ.toml, else 5).")
 @click.option("--write-intensive-writes", type=click.IntRange(min=1), default=None,
               help="Write count that makes an instance write-intensive (default: writ.toml, else 3).")
+@strict_option
 @env_path_option
 def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_path: str | None, db_seed: int,
                     db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
-                    write_intensive_writes: int | None, env_path: tuple[str, ...]) -> None:
+                    write_intensive_writes: int | None, strict: bool, env_path: tuple[str, ...]) -> None:
     """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
     options = api.compile_options(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
-                             db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
-                             read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
+                                   db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
+                                   strict=strict, read_heavy_burden=read_heavy_burden,
+                                   write_intensive_writes=write_intensive_writes)
     result = api.compile(api.check_paths(paths, env_path=env_path), options)
     report(result.diagnostics, result.sources)
     if not result.ok:

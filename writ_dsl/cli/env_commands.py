@@ -36,10 +36,14 @@ def list_command(env_path: tuple[str, ...]) -> None:
 
 @env_group.command("show")
 @click.argument("name")
+@click.option("--results", is_flag=True, help="Show what each tool returns and the fields of every record.")
 @env_path_option
-def show_command(name: str, env_path: tuple[str, ...]) -> None:
+def show_command(name: str, results: bool, env_path: tuple[str, ...]) -> None:
     """Show an environment: its description, tables and tools."""
     domain = api.environment(name, env_path)
+    if results:
+        click.echo("\n".join(api.result_shapes(domain)))
+        return
     console = _console()
     console.print(f"[bold]{escape(domain.name)}[/bold]: {escape(domain.description)}")
     console.print(Text(f"source: {domain.path}"))

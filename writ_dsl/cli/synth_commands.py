@@ -10,6 +10,7 @@ import click
 
 from .. import api
 from ._common import EXIT_PROBLEMS, database_options
+from ._common import strict_option
 from .reporting import report, summary_table
 from .run_commands import echo_run_summary, run_command
 
@@ -24,8 +25,9 @@ _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.O
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @database_options
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
+@strict_option
 def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | None, db_seed: int, db_size: int,
-                  tasks: tuple[str, ...], **run_args: Any) -> None:
+                  tasks: tuple[str, ...], strict: bool, **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -36,7 +38,7 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     out_dir: Path = run_args.pop("out_dir")
     compile_options = api.compile_options(total=total, seed=seed, db_path=Path(db_path) if db_path else None,
                                           db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"],
-                                          tasks=tasks)
+                                          tasks=tasks, strict=strict)
     result = api.synthesize(paths, out_dir, compile_options, api.run_options(**run_args))
     diagnostics = result.compiled.diagnostics if result.compiled else result.checked.diagnostics
     report(diagnostics, result.checked.sources)

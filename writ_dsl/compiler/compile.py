@@ -29,6 +29,7 @@ from .instantiate import Fatal, TaskContext, derive_seed, run_instance
 from .metrics import Thresholds
 from .model import CompiledTask
 from .plan import build_plan
+from .spec_bugs import DrawWatch
 from .values import Rejection
 
 
@@ -45,6 +46,7 @@ class CompileOptions:
     write_intensive_writes: int | None = None  # None: writ.toml [compile], else 3
     tasks: tuple[str, ...] = ()  # only these task names; empty = every task
     total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
+    strict: bool = False  # eval errors are errors (else warnings)
 
 
 @dataclass
@@ -55,6 +57,7 @@ class TaskReport:
     produced: int = 0
     attempts: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+    eval_errors: list[dict[str, Any]] = field(default_factory=list)  # first error per source location
 
 
 @dataclass
@@ -147,6 +150,7 @@ def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, enviro
 def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: CompileOptions,
           report: TaskReport, result: CompileResult) -> None:
     samples: dict[str, Rejection] = {}
+    watch = DrawWatch(frame.spec_path)
     index, attempt = 0, 0
     while report.produced < options.n and report.attempts < options.max_attempts * options.n:
         if not report.produced and report.attempts >= options.max_attempts:
@@ -158,14 +162,20 @@ def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: C
         except Rejection as exc:
             report.rejected[exc.reason] += 1
             samples.setdefault(exc.reason, exc)
+            watch.rejected(exc)
             attempt += 1
             continue
         except Fatal as exc:
             result.diagnostics.append(exc.diagnostic)
             return
         result.tasks.append(assemble(frame, run, index, picker.pick(index)))
+        watch.accepted(run.params)
         report.produced += 1
         index, attempt = index + 1, 0
+    report.eval_errors = [site.to_json() for _, site in sorted(watch.eval_errors.items())]
+    if not report.produced and report.attempts:  # the unsatisfiable error below already shows this rejection
+        watch.forget(samples[report.rejected.most_common(1)[0][0]])
+    result.diagnostics.extend(watch.diagnostics(frame.plan, report.task, report.produced, options.strict))
     if report.produced < options.n:
         result.diagnostics.append(_shortfall(frame, report, samples))
 

@@ -23,7 +23,7 @@ from . import render
 from .evaluate import Evaluator
 from ..lang.depgraph import GraphNode
 from .plan import Plan
-from .values import DbView, Rejection, eval_error, hashable, to_json, to_text, type_name
+from .values import DbView, FannedOut, Rejection, eval_error, hashable, to_json, to_text, type_name
 
 
 class Fatal(Exception):
@@ -187,12 +187,13 @@ def _read(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Rando
         return
     axes = [_loop_items(ctx, loop, run) for loop in stmt.loops]
     variables = [loop.var.name for loop in stmt.loops]
-    results = []
+    results, bindings = [], []
     for i, combo in enumerate(itertools.product(*axes)):
-        scope = {**run.names, **dict(zip(variables, combo))}
+        bindings.append(dict(zip(variables, combo)))
+        scope = {**run.names, **bindings[-1]}
         results.append(_call(ctx, node, run, state, scope, f"{node.id}[{i}]", "read-rejected"))
     run.fan_out[node.id] = len(results)
-    run.names[node.name] = results
+    run.names[node.name] = FannedOut(results, bindings)
 
 
 def _loop_items(ctx: TaskContext, loop: ast.Loop, run: InstanceRun) -> list[Any]:

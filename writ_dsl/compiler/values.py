@@ -34,6 +34,14 @@ def eval_error(detail: str, span: Span | None = None) -> Rejection:
     return Rejection("eval-error", detail, span)
 
 
+class FannedOut(list):
+    """The results of a fanned-out read, in call order; ``bindings`` holds each call's loop values."""
+
+    def __init__(self, results: list[Any], bindings: list[dict[str, Any]]) -> None:
+        super().__init__(results)
+        self.bindings = bindings
+
+
 class DbView:
     """``db``: each table as the list of its records, in database key order."""
 

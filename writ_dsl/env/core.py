@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 _MOD = 2**256
 
@@ -217,13 +217,21 @@ ToolFunction = Callable[[State, Any], Any]
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool of a domain. ``params`` is a pydantic model of its arguments."""
+    """One tool of a domain. ``params`` is a pydantic model of its arguments; ``result`` is the type of what
+    it returns (a pydantic model, ``list[Model]``, ``str``...; None: not declared)."""
 
     name: str
     kind: ToolKind
     description: str
     params: type[BaseModel]
     func: ToolFunction
+    result: Any = None
+
+    def result_schema(self) -> dict[str, Any] | None:
+        """The JSON schema of the result, inlined; None when the tool does not declare it."""
+        if self.result is None:
+            return None
+        return _inline_schema(TypeAdapter(self.result).json_schema())
 
     @cached_property
     def parameters_schema(self) -> dict[str, Any]:
@@ -316,6 +324,7 @@ class Domain:
     db_schema: Mapping[str, frozenset[str]]
     generate: Callable[[int, int], dict[str, Any]]
     path: Path | None = None
+    records: Mapping[str, Any] = field(default_factory=dict)  # table -> pydantic model of its records
     _db_cache: dict[tuple[int, int], Database] = field(default_factory=dict, compare=False, repr=False)
 
     def database(self, seed: int = 0, size: int = 1) -> Database:

@@ -48,6 +48,7 @@ from .checks_names import (
     undefined_names,
     unused_reads,
 )
+from .checks_types import argument_values, calls_arguments, result_fields
 from .loader import LoadedSpec, import_target
 
 Check = Callable[[CheckContext], Iterable[diag.Diagnostic]]
@@ -209,7 +210,7 @@ def _json(value: Any) -> str:
 
 CHECKS: tuple[Check, ...] = (
     env_declared, env_known, env_matches_imports,
-    tool_known, tool_kind, tool_arguments, argument_types,
+    tool_known, tool_kind, tool_arguments, argument_types, argument_values, result_fields, calls_arguments,
     undefined_names, duplicate_names, shared_duplicates, item_names, it_outside_items, db_usage, builtin_calls,
     unused_reads, dependency_cycles, shared_cycles,
     duplicate_tasks, task_statements, user_fields, param_counts,
