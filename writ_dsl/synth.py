@@ -14,7 +14,7 @@ from typing import Any
 
 from .compiler.compile import CompileResult
 from .io import atomic_write
-from .compiler.export_tau2 import to_tau2
+from .exports.tau2_tasks import to_tau2
 from .runner.run import RunOptions, RunSummary, check_out_dir, run_tasks
 
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
-from writ_dsl.compiler.export_tau2 import to_tau2
+from writ_dsl.exports.tau2_tasks import to_tau2
 from writ_dsl.io import read_tasks
 from writ_dsl.compiler.model import CompiledTask
 from writ_dsl.errors import InputError

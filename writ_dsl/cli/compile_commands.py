@@ -1,4 +1,4 @@
-"""writ compile, writ graph, writ schema task, writ export tau2."""
+"""writ compile, writ graph, writ schema task."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from rich.text import Text
 
 from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
-from ..compiler.export_tau2 import to_tau2
-from ..io import atomic_write, iter_tasks
+from ..io import atomic_write
 from ..compiler.graph import RENDERERS, render_graph
 from ..compiler.model import CompiledTask
 from ..compiler.plan import build_plan
@@ -127,19 +126,3 @@ def schema_group() -> None:
 def schema_task_command() -> None:
     """The JSON Schema of one compiled task (a line of tasks.jsonl)."""
     click.echo(json.dumps(CompiledTask.model_json_schema(), indent=2, ensure_ascii=False))
-
-
-@main.group("export")
-def export_group() -> None:
-    """Convert writ's outputs to other tools' formats."""
-
-
-@export_group.command("tau2")
-@click.argument("tasks_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="τ²-bench tasks JSON file.")
-def export_tau2_command(tasks_file: str, output: str) -> None:
-    """Convert compiled tasks (JSONL) to τ²-bench's task format (JSON)."""
-    tasks = [to_tau2(task) for task in iter_tasks(tasks_file)]
-    atomic_write(output, json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
-    count = len(tasks)
-    click.echo(f"wrote {count} tasks to {output}", err=True)

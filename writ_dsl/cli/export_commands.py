@@ -1,0 +1,31 @@
+"""writ export: a finished run folder in another tool's format (see :mod:`writ_dsl.exports`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..exports import ALIASES, FORMATS, ExportOptions, export_run, format_module
+from . import main
+
+_CHOICES = [*FORMATS, *ALIASES]
+_UNITS = {"tau2-tasks": "tasks"}
+_HELP = ("Write the run in RUN_DIR in FORMAT (-o is a file, or a folder for hf and tau2-results).\n\n\b\n"
+         + "\n".join(f"{name:13} {module.SUMMARY}" for name, module in FORMATS.items())
+         + "\ntau2          the same as tau2-tasks; RUN_DIR may then be a tasks.jsonl file")
+
+
+@main.command("export", help=_HELP)
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(_CHOICES))
+@click.argument("source", metavar="RUN_DIR", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Output file (a folder for hf and tau2-results).")
+@click.option("--validation-share", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="hf: share of templates held out for the validation split.")
+@click.option("--split-seed", type=int, default=0, show_default=True, help="hf: which templates are held out.")
+def export_command(fmt: str, source: Path, output: Path, validation_share: float, split_seed: int) -> None:
+    module = format_module(fmt)
+    rows = export_run(fmt, source, output, ExportOptions(validation_share=validation_share, seed=split_seed))
+    unit = _UNITS.get(module.NAME, "dialogues")
+    click.echo(f"wrote {rows} {unit} to {output}", err=True)
