@@ -1,8 +1,7 @@
-"""writ compile, writ graph, writ schema task."""
+"""writ compile, writ graph."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
 from ..io import atomic_write
 from ..compiler.graph import RENDERERS, render_graph
-from ..compiler.model import CompiledTask
 from ..compiler.plan import build_plan
 from ..compiler.values import REASONS
 from ..diagnostics import Diagnostic, format_text, has_errors
@@ -117,12 +115,3 @@ def _split_target(target: str) -> tuple[Path, str | None]:
 
 
 # ---------------------------------------------------------------------- writ schema / export
-@main.group("schema")
-def schema_group() -> None:
-    """Print the JSON Schema of writ's file formats."""
-
-
-@schema_group.command("task")
-def schema_task_command() -> None:
-    """The JSON Schema of one compiled task (a line of tasks.jsonl)."""
-    click.echo(json.dumps(CompiledTask.model_json_schema(), indent=2, ensure_ascii=False))

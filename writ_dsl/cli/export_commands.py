@@ -1,12 +1,14 @@
-"""writ export: a finished run folder in another tool's format (see :mod:`writ_dsl.exports`)."""
+"""writ export (a finished run folder in another tool's format) and writ schema (the JSON Schema of a file)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from ..exports import ALIASES, FORMATS, ExportOptions, export_run, format_module
+from ..exports.schemas import SCHEMAS, json_schema
 from . import main
 
 _CHOICES = [*FORMATS, *ALIASES]
@@ -29,3 +31,11 @@ def export_command(fmt: str, source: Path, output: Path, validation_share: float
     rows = export_run(fmt, source, output, ExportOptions(validation_share=validation_share, seed=split_seed))
     unit = _UNITS.get(module.NAME, "dialogues")
     click.echo(f"wrote {rows} {unit} to {output}", err=True)
+
+
+@main.command("schema")
+@click.argument("name", type=click.Choice(list(SCHEMAS)))
+def schema_command(name: str) -> None:
+    """Print the JSON Schema of a file writ writes: a line of trajectories.jsonl (trajectory),
+    rejects.jsonl (reject) or tasks.jsonl (task), or a run's manifest.json (manifest)."""
+    click.echo(json.dumps(json_schema(name), indent=2, ensure_ascii=False))
