@@ -46,7 +46,7 @@ def _types_panel(ax, stats: Stats) -> None:
     colors = ["#8c8c8c", "#4c72b0", "#dd8452", "#c44e52"]
     for kind, color in zip(TYPES, colors):
         counts = [stats.by_domain_type.get((d, kind), 0) for d in domains]
-        ax.bar(domains, counts, bottom=bottom, label=kind.replace("_", "-"), color=color)
+        ax.bar(domains, counts, bottom=bottom, label=kind, color=color)
         bottom = [b + c for b, c in zip(bottom, counts)]
     ax.set_title(f"{stats.unit} by domain and trajectory type (total {stats.total})")
     ax.set_ylabel(stats.unit)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import InputError
 
-TYPES = ("normal", "write_intensive", "read_heavy", "read_heavy_write_intensive")
+TYPES = ("normal", "write-intensive", "read-heavy", "read-heavy-write-intensive")
 
 
 @dataclass

@@ -17,7 +17,7 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def _output_folder(tmp_path: Path) -> Path:
-    tasks = [_task("a", "airline", "read_heavy", [9]), _task("b", "retail", "write_intensive", [1, 2, 2]),
+    tasks = [_task("a", "airline", "read-heavy", [9]), _task("b", "retail", "write-intensive", [1, 2, 2]),
              _task("c", "retail", "normal", [1])]
     _write_jsonl(tmp_path / "tasks.jsonl", tasks)
     _write_jsonl(tmp_path / "trajectories.jsonl", [
@@ -28,11 +28,11 @@ def _output_folder(tmp_path: Path) -> Path:
 
 
 def test_tasks_file_counts_by_domain_type_and_burden(tmp_path):
-    tasks = [_task("a", "airline", "read_heavy", [9]), _task("b", "airline", "normal", [1])]
+    tasks = [_task("a", "airline", "read-heavy", [9]), _task("b", "airline", "normal", [1])]
     _write_jsonl(tmp_path / "tasks.jsonl", tasks)
     stats = collect(tmp_path / "tasks.jsonl")
     assert stats.unit == "tasks"
-    assert stats.by_domain_type == {("airline", "read_heavy"): 1, ("airline", "normal"): 1}
+    assert stats.by_domain_type == {("airline", "read-heavy"): 1, ("airline", "normal"): 1}
     assert stats.burden_per_write == {9: 1, 1: 1}
 
 

@@ -51,7 +51,7 @@ def _types_table(stats: Stats) -> Table:
     table = Table(title=f"{stats.total} {stats.unit} by domain and trajectory type")
     table.add_column("domain")
     for kind in TYPES:
-        table.add_column(kind.replace("_", "-"), justify="right")
+        table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
     for domain in sorted({d for d, _ in stats.by_domain_type}):
         counts = [stats.by_domain_type.get((domain, kind), 0) for kind in TYPES]
