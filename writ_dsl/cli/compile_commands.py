@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from rich.text import Text
 
 from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
+from ..compiler.progress import CompileProgress
 from ..io import atomic_write
 from ..compiler.graph import RENDERERS, render_graph
 from ..compiler.plan import build_plan
@@ -20,7 +22,7 @@ from ..diagnostics import Diagnostic, format_text, has_errors
 from ..errors import InputError
 from ..lang.loader import load_spec
 from . import main
-from ._common import EXIT_PROBLEMS, database_options, env_path_option
+from ._common import EXIT_PROBLEMS, count_options, database_options, env_path_option, quota_fields
 
 
 def _stderr() -> Console:
@@ -36,8 +38,7 @@ def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
 # ---------------------------------------------------------------------- writ compile
 @main.command("compile")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-n", "--instances", "n", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Instances per task.")
+@count_options(default_total=None)
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @click.option("-o", "--output", default="-", help="Output JSONL file (default stdout).")
 @database_options
@@ -48,15 +49,22 @@ def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
               help="Evidence burden that makes an instance read-heavy (default: writ.toml, else 5).")
 @click.option("--write-intensive-writes", type=click.IntRange(min=1), default=None,
               help="Write count that makes an instance write-intensive (default: writ.toml, else 3).")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show progress on stderr (a bar on a terminal, else a line per task).")
 @env_path_option
-def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_path: str | None, db_seed: int,
+def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int, output: str, db_path: str | None, db_seed: int,
                     db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
-                    write_intensive_writes: int | None, env_path: tuple[str, ...]) -> None:
-    """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
-    options = CompileOptions(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
+                    write_intensive_writes: int | None, progress: bool, env_path: tuple[str, ...]) -> None:
+    """Compile .writ specs (files or folders) into verified task instances (JSONL).
+
+    -n counts instances in all (as in writ synth); --per-task counts them per task.
+    """
+    quotas = quota_fields(instances, per_task, default_total=None)
+    options = CompileOptions(**quotas, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
                              db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
                              read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
-    result = compile_paths(paths, options)
+    with CompileProgress(enabled=progress) as reporter:
+        result = compile_paths(paths, replace(options, progress=reporter))
     _report(result.diagnostics, result.sources)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)

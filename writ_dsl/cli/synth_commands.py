@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from ..compiler.compile import CompileOptions, compile_paths
+from ..compiler.progress import CompileProgress
+from ..preview import Spread, spread
 from ..runner.run import RunOptions
 from ..synth import synthesize
 from . import main
 from ._common import exit_on_failures
-from ._common import EXIT_PROBLEMS, database_options
-from .compile_commands import _report, _summary
+from ._common import EXIT_PROBLEMS, count_options, database_options, quota_fields
+from .compile_commands import _report, _stderr, _summary
 from .run_commands import run_command
 
 # The run options of `writ synth` are exactly those of `writ run`.
@@ -23,13 +29,14 @@ _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.O
 
 @main.command("synth")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-n", "--instances", "total", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Task instances in all (one dialogue each), spread evenly over the tasks found.")
+@count_options(default_total=100)
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @database_options
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
-def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | None, db_seed: int, db_size: int,
-                  tasks: tuple[str, ...], **run_args: Any) -> None:
+@click.option("--dry-run", is_flag=True, help="Print how the instances spread over the templates; compile nothing.")
+def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int,
+                  db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], dry_run: bool,
+                  **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -38,9 +45,14 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     again to resume an interrupted run.
     """
     out_dir: Path = run_args.pop("out_dir")
-    compile_options = CompileOptions(total=total, seed=seed, db_path=Path(db_path) if db_path else None,
-                                     db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"], tasks=tasks)
-    result = compile_paths(paths, compile_options)
+    compile_options = CompileOptions(**quota_fields(instances, per_task, default_total=100), seed=seed,
+                                     db_path=Path(db_path) if db_path else None, db_seed=db_seed, db_size=db_size,
+                                     env_path=run_args["env_path"], tasks=tasks)
+    if dry_run:
+        _print_spread(spread(paths, compile_options))
+        return
+    with CompileProgress(enabled=run_args["progress"]) as reporter:
+        result = compile_paths(paths, replace(compile_options, progress=reporter))
     _report(result.diagnostics, result.sources)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
@@ -53,3 +65,14 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
 
 
 synth_command.params.extend(p for p in run_command.params if p.name in _RUN_OPTION_NAMES)
+
+
+def _print_spread(found: Spread) -> None:
+    _report(found.diagnostics, found.sources)
+    if not found.ok:
+        sys.exit(EXIT_PROBLEMS)
+    table = Table("spec", "task", "env", "tags", "instances",
+                  title=f"dry run: {found.total} instances over {len(found.templates)} templates (nothing compiled)")
+    for t in found.templates:
+        table.add_row(Text(t.spec), Text(t.task), t.env or "-", Text(", ".join(t.tags) or "-"), str(t.instances))
+    Console(width=max(_stderr().width, 100)).print(table)

@@ -29,6 +29,7 @@ from .instantiate import Fatal, TaskContext, derive_seed, run_instance
 from .metrics import Thresholds
 from .model import CompiledTask
 from .plan import build_plan
+from .progress import ProgressSink
 from .validate import front_end_checks, tool_checks
 from .values import Rejection
 
@@ -46,6 +47,7 @@ class CompileOptions:
     write_intensive_writes: int | None = None  # None: writ.toml [compile], else 3
     tasks: tuple[str, ...] = ()  # only these task names; empty = every task
     total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
+    progress: ProgressSink | None = field(default=None, compare=False)  # told the total, then each task done
 
 
 @dataclass
@@ -131,6 +133,8 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
     result = result or CompileResult()
     environments = environments or EnvironmentSet(options)
     quotas = task_quotas(specs, options)
+    if options.progress is not None:
+        options.progress.start(sum(quotas.values()))
     for spec in specs:
         compile_spec(spec, options, environments, result, checked, quotas)
     return result
@@ -167,6 +171,8 @@ def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: Enviro
     for task in tasks:
         wanted = quotas[(spec.display_path, task.name.name)]
         _compile_task(spec, task, env, environments, replace(options, n=wanted), result)
+        if options.progress is not None:
+            options.progress.advance(wanted, f"{spec.display_path}::{task.name.name}")
 
 
 # ---------------------------------------------------------------------- one task
