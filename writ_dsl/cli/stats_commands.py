@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..plots import write_plots
-from ..stats import TYPES, Stats, collect
+from ..stats import TYPES, Stats, collect, token_summary
 from . import main
 
 
@@ -43,8 +43,25 @@ def _print_tables(stats: Stats) -> None:
     console.print(_histogram_table("evidence burden per write", stats.burden_per_write, "writes"))
     if stats.dialogue_lengths:
         console.print(_histogram_table("messages per dialogue", stats.dialogue_lengths, "dialogues"))
+    if stats.by_behavior:
+        console.print(_counts_table(f"{stats.unit} per user behaviour", "behaviour", stats.by_behavior, stats.unit))
+    if stats.by_template:
+        console.print(_counts_table(f"{stats.unit} per template", "template", stats.by_template, stats.unit))
+    tokens = token_summary(stats.dialogue_tokens, stats.tokenizer)
+    if tokens:
+        console.print(f"tokens per dialogue ({tokens['tokenizer']}): mean {tokens['mean']}, median "
+                      f"{tokens['median']}, max {tokens['max']}, total {tokens['total']}")
     if stats.rejections:
         console.print(_rejections_table(stats.rejections))
+
+
+def _counts_table(title: str, name: str, counter: Counter[str], unit: str) -> Table:
+    table = Table(title=title)
+    table.add_column(name)
+    table.add_column(unit, justify="right")
+    for key in sorted(counter):
+        table.add_row(key, str(counter[key]))
+    return table
 
 
 def _types_table(stats: Stats) -> Table:
