@@ -25,3 +25,4 @@ from . import compile_commands  # noqa: E402,F401
 from . import run_commands  # noqa: E402,F401
 from . import synth_commands  # noqa: E402,F401
 from . import export_commands  # noqa: E402,F401
+from . import view_commands  # noqa: E402,F401
