@@ -26,3 +26,4 @@ from . import run_commands  # noqa: E402,F401
 from . import synth_commands  # noqa: E402,F401
 from . import export_commands  # noqa: E402,F401
 from . import view_commands  # noqa: E402,F401
+from . import editor_commands  # noqa: E402,F401
