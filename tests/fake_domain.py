@@ -99,7 +99,7 @@ def refund(state: State, p: OrderArgs) -> dict[str, Any]:
 
 
 TOOLS = {tool.name: tool for tool in (
-    Tool("get_user", ToolKind.READ, "Get a user.", UserArgs, get_user),
+    Tool("get_user", ToolKind.READ, "Get a user by id.", UserArgs, get_user),
     Tool("find_user", ToolKind.READ, "Find a user id by email.", EmailArgs, find_user),
     Tool("get_item", ToolKind.READ, "Get an item.", ItemArgs, get_item),
     Tool("list_items", ToolKind.READ, "Items of a category.", CategoryArgs, list_items),

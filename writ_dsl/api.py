@@ -36,7 +36,10 @@ if TYPE_CHECKING:
     from .lang import ast
     from .lang.loader import LoadedSpec, LoadResult
     from .runner.run import RunOptions, RunSummary
+    from .compiler.progress import CompileProgress
+    from .preview import Spread
     from .stats import Stats
+    from .viewer import ReportSummary
 
 __all__ = [
     "CheckResult", "SynthResult",
@@ -44,7 +47,8 @@ __all__ = [
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
     "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "tau2_tasks",
     "task_schema", "list_environments", "environment", "result_shapes", "generate_database", "tools_json", "collect_stats",
-    "write_plots",
+    "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
+    "json_schema", "view", "serve_language_server",
 ]
 
 
@@ -266,7 +270,7 @@ def rejection_reasons() -> tuple[str, ...]:
 
 def tau2_tasks(tasks: Iterable[CompiledTask]) -> list[dict[str, Any]]:
     """Compiled tasks in τ²-bench's task format."""
-    from .compiler.export_tau2 import to_tau2
+    from .exports.tau2_tasks import to_tau2
 
     return [to_tau2(task) for task in tasks]
 
@@ -323,3 +327,73 @@ def write_plots(stats: Stats, folder: str | Path, fmt: str = "png") -> list[Path
     from .plots import write_plots as draw
 
     return draw(stats, Path(folder), fmt)
+
+
+def compile_progress(enabled: bool = True) -> CompileProgress:
+    """A progress display for ``compile`` (pass it as ``compile_options(progress=...)``): a bar on a terminal,
+    plain lines otherwise; use it as a context manager."""
+    from .compiler.progress import CompileProgress
+
+    return CompileProgress(enabled=enabled)
+
+
+def preview(checked: CheckResult, options: CompileOptions) -> Spread:
+    """How ``compile`` would spread the instances over the templates, compiling nothing (``--dry-run``)."""
+    from .preview import spread
+
+    return spread(checked.specs, options)
+
+
+def token_summary(stats: Stats) -> dict[str, Any] | None:
+    """Mean, median, maximum and total tokens per dialogue, and the tokenizer that counted them."""
+    from .stats import token_summary as summarize
+
+    return summarize(stats.dialogue_tokens, stats.tokenizer)
+
+
+def export_formats() -> dict[str, str]:
+    """Export format name -> one-line summary (``writ export FORMAT``); aliases included."""
+    from .exports import ALIASES, FORMATS
+
+    return {**{name: module.SUMMARY for name, module in FORMATS.items()},
+            **{alias: f"the same as {target}" for alias, target in ALIASES.items()}}
+
+
+def export_as(fmt: str, source: str | Path, output: str | Path, *, validation_share: float = 0.1,
+              split_seed: int = 0) -> tuple[int, str]:
+    """Write a finished run folder in another tool's format; (rows written, what a row is)."""
+    from .exports import ExportOptions, export_run, format_module
+
+    rows = export_run(fmt, source, output, ExportOptions(validation_share=validation_share, seed=split_seed))
+    return rows, "tasks" if format_module(fmt).NAME == "tau2-tasks" else "dialogues"
+
+
+def schema_names() -> list[str]:
+    from .exports.schemas import SCHEMAS
+
+    return list(SCHEMAS)
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of a file writ writes: ``trajectory``, ``reject``, ``task`` or ``manifest``."""
+    from .exports.schemas import json_schema as schema
+
+    return schema(name)
+
+
+def view(run_dir: str | Path, output: str | Path, *, plots: bool = True) -> ReportSummary:
+    """A run folder as one self-contained HTML report (``writ view``)."""
+    from .viewer import write_report
+
+    return write_report(run_dir, output, plots=plots)
+
+
+def serve_language_server(env_path: Sequence[str | Path] = ()) -> None:
+    """Run the .writ language server on stdin/stdout; needs the ``editor`` extra."""
+    from .errors import InputError
+
+    try:
+        from .editor.lsp import serve
+    except ImportError:
+        raise InputError("writ lsp needs pygls: pip install 'writ-dsl[editor]'") from None
+    serve(env_path)

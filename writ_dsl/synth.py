@@ -12,14 +12,14 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from .compiler.compile import CompileOptions, CompileResult, compile_specs
-from .compiler.export_tau2 import to_tau2
 from .env.core import canonical_json
 from .errors import InputError
+from .exports.tau2_tasks import to_tau2
 from .io import atomic_write, write_tasks
 from .lang.loader import LoadedSpec
 from .runner.export import OUTPUT_FILES
@@ -49,7 +49,8 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
 
 def synth_identity(specs: Sequence[LoadedSpec], compile_options: CompileOptions, run_options: RunOptions) -> str:
     """What makes two syntheses the same run: the spec texts and every option that shapes the output."""
-    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(compile_options).items()}
+    options = {field.name: getattr(compile_options, field.name) for field in fields(compile_options) if field.compare}
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in options.items()}
     content = {"specs": sorted(spec.spec_hash for spec in specs), "compile": options, "run": run_options.identity()}
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 

@@ -92,7 +92,7 @@ def test_fastest_business_has_nine_reads_of_evidence_and_is_read_heavy():
     for task in result.tasks:
         assert task.metrics.evidence_burden == [9]
         assert task.metrics.total_reads == 9 and task.metrics.writes == 1
-        assert task.metrics.trajectory_type == "read_heavy"
+        assert task.metrics.trajectory_type == "read-heavy"
         assert task.metrics.non_evidence_reads == []
         assert [c.tool for c in task.plan].count("search_onestop_flight") == 4
         assert len(task.plan[-1].evidence) == 9

@@ -22,7 +22,7 @@ DOMAINS = ("airline", "retail")
 MIN_TEMPLATES = 12
 INSTANCES = 20  # per template, as in `writ compile FILE -n 20 --seed 0`
 MAX_REJECTION_SHARE = 0.20
-TYPES = ("normal", "write_intensive", "read_heavy")
+TYPES = ("normal", "write-intensive", "read-heavy")
 
 def _templates() -> dict[str, tuple[str, Path]]:
     """Task name -> (environment, file) for every task of the library."""
@@ -73,8 +73,8 @@ def test_instances_have_the_category_their_template_is_tagged_with(compiled):
     wrong = defaultdict(set)
     for task in compiled.tasks:
         kind, tags = task.metrics.trajectory_type, set(task.tags)
-        if ("normal" in tags and kind != "normal") or ("read-heavy" in tags and "read_heavy" not in kind) \
-                or ("write-intensive" in tags and "write_intensive" not in kind):
+        if ("normal" in tags and kind != "normal") or ("read-heavy" in tags and "read-heavy" not in kind) \
+                or ("write-intensive" in tags and "write-intensive" not in kind):
             wrong[task.task].add(kind)
     assert not wrong, dict(wrong)
 

@@ -21,8 +21,10 @@ COMMANDS = {
     "synth": "synth_commands:synth_command",
     "stats": "stats_commands:stats_command",
     "env": "env_commands:env_group",
-    "export": "compile_commands:export_group",
-    "schema": "compile_commands:schema_group",
+    "export": "export_commands:export_command",
+    "schema": "export_commands:schema_command",
+    "view": "view_commands:view_command",
+    "lsp": "editor_commands:lsp_command",
 }
 
 

@@ -85,3 +85,23 @@ def database_options(command: _Command) -> _Command:
     for option in reversed(_DATABASE_OPTIONS):
         command = option(command)
     return command
+
+
+def count_options(default_total: int | None) -> Callable[[_Command], _Command]:
+    """-n/--instances N (in all, spread evenly over the tasks) and --per-task K (each task), exclusive."""
+    default = f"default {default_total} in all" if default_total else "default 1 per task"
+    instances = click.option("-n", "--instances", "instances", type=click.IntRange(min=1), default=None,
+                             help=f"Task instances in all, spread evenly over the tasks ({default}).")
+    per_task = click.option("--per-task", "per_task", type=click.IntRange(min=1), default=None,
+                            help="Task instances per task, instead of -n in all.")
+    return lambda command: instances(per_task(command))
+
+
+def quota_fields(instances: int | None, per_task: int | None, default_total: int | None) -> dict[str, Any]:
+    """The CompileOptions fields (``total`` or ``n``) for -n/--per-task; both at once is a usage error."""
+    if instances is not None and per_task is not None:
+        raise click.UsageError("give -n/--instances (in all) or --per-task (each task), not both")
+    if per_task is not None:
+        return {"n": per_task, "total": None}
+    total = instances if instances is not None else default_total
+    return {"n": 1, "total": total}

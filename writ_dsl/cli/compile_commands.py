@@ -1,8 +1,7 @@
-"""writ compile, writ graph, writ schema task, writ export tau2."""
+"""writ compile and writ graph."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,15 +9,14 @@ import click
 
 from .. import api
 from .. import diagnostics as diag
-from ._common import EXIT_PROBLEMS, database_options, env_path_option, strict_option
+from ._common import EXIT_PROBLEMS, count_options, database_options, env_path_option, quota_fields, strict_option
 from .reporting import report, summary_table
 
 
 # ---------------------------------------------------------------------- writ compile
 @click.command("compile")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-n", "--instances", "n", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Instances per task.")
+@count_options(default_total=None)
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @click.option("-o", "--output", default="-", help="Output JSONL file (default stdout).")
 @database_options
@@ -30,16 +28,25 @@ from .reporting import report, summary_table
 @click.option("--write-intensive-writes", type=click.IntRange(min=1), default=None,
               help="Write count that makes an instance write-intensive (default: writ.toml, else 3).")
 @strict_option
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show progress on stderr (a bar on a terminal, else a line per task).")
 @env_path_option
-def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_path: str | None, db_seed: int,
-                    db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
-                    write_intensive_writes: int | None, strict: bool, env_path: tuple[str, ...]) -> None:
-    """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
-    options = api.compile_options(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
-                                   db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
-                                   strict=strict, read_heavy_burden=read_heavy_burden,
-                                   write_intensive_writes=write_intensive_writes)
-    result = api.compile(api.check_paths(paths, env_path=env_path), options)
+def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int, output: str,
+                    db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], max_attempts: int,
+                    read_heavy_burden: int | None, write_intensive_writes: int | None, strict: bool, progress: bool,
+                    env_path: tuple[str, ...]) -> None:
+    """Compile .writ specs (files or folders) into verified task instances (JSONL).
+
+    -n counts instances in all (as in writ synth); --per-task counts them per task.
+    """
+    quotas = quota_fields(instances, per_task, default_total=None)
+    checked = api.check_paths(paths, env_path=env_path)
+    with api.compile_progress(enabled=progress) as reporter:
+        options = api.compile_options(**quotas, seed=seed, db_path=Path(db_path) if db_path else None,
+                                      db_seed=db_seed, db_size=db_size, env_path=env_path, tasks=tasks,
+                                      max_attempts=max_attempts, strict=strict, read_heavy_burden=read_heavy_burden,
+                                      write_intensive_writes=write_intensive_writes, progress=reporter)
+        result = api.compile(checked, options)
     report(result.diagnostics, result.sources)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
@@ -82,31 +89,3 @@ def _split_target(target: str) -> tuple[Path, str | None]:
     if not Path(target).is_file():
         raise click.BadParameter(f"{target}: no such file", param_hint="FILE[:TASK]")
     return Path(target), None
-
-
-# ---------------------------------------------------------------------- writ schema / export
-@click.group("schema")
-def schema_group() -> None:
-    """Print the JSON Schema of writ's file formats."""
-
-
-@schema_group.command("task")
-def schema_task_command() -> None:
-    """The JSON Schema of one compiled task (a line of tasks.jsonl)."""
-    click.echo(json.dumps(api.task_schema(), indent=2, ensure_ascii=False))
-
-
-@click.group("export")
-def export_group() -> None:
-    """Convert writ's outputs to other tools' formats."""
-
-
-@export_group.command("tau2")
-@click.argument("tasks_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="τ²-bench tasks JSON file.")
-def export_tau2_command(tasks_file: str, output: str) -> None:
-    """Convert compiled tasks (JSONL) to τ²-bench's task format (JSON)."""
-    tasks = api.tau2_tasks(api.read_tasks(tasks_file))
-    api.write_text(output, json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
-    count = len(tasks)
-    click.echo(f"wrote {count} tasks to {output}", err=True)

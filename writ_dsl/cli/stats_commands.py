@@ -41,15 +41,32 @@ def _print_tables(stats: api.Stats) -> None:
     console.print(_histogram_table("evidence burden per write", stats.burden_per_write, "writes"))
     if stats.dialogue_lengths:
         console.print(_histogram_table("messages per dialogue", stats.dialogue_lengths, "dialogues"))
+    if stats.by_behavior:
+        console.print(_counts_table(f"{stats.unit} per user behaviour", "behaviour", stats.by_behavior, stats.unit))
+    if stats.by_template:
+        console.print(_counts_table(f"{stats.unit} per template", "template", stats.by_template, stats.unit))
+    tokens = api.token_summary(stats)
+    if tokens:
+        console.print(f"tokens per dialogue ({tokens['tokenizer']}): mean {tokens['mean']}, median "
+                      f"{tokens['median']}, max {tokens['max']}, total {tokens['total']}")
     if stats.rejections:
         console.print(_rejections_table(stats.rejections))
+
+
+def _counts_table(title: str, name: str, counter: Counter[str], unit: str) -> Table:
+    table = Table(title=title)
+    table.add_column(name)
+    table.add_column(unit, justify="right")
+    for key in sorted(counter):
+        table.add_row(key, str(counter[key]))
+    return table
 
 
 def _types_table(stats: api.Stats) -> Table:
     table = Table(title=f"{stats.total} {stats.unit} by domain and trajectory type")
     table.add_column("domain")
     for kind in stats.TYPES:
-        table.add_column(kind.replace("_", "-"), justify="right")
+        table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
     for domain in sorted({d for d, _ in stats.by_domain_type}):
         counts = [stats.by_domain_type.get((domain, kind), 0) for kind in stats.TYPES]

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from .. import api
-from ._common import EXIT_PROBLEMS, database_options
-from ._common import strict_option
+from ._common import EXIT_PROBLEMS, count_options, database_options, quota_fields, strict_option
 from .reporting import report, summary_table
 from .run_commands import echo_run_summary, run_command
 
@@ -20,14 +22,15 @@ _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.O
 
 @click.command("synth")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-n", "--instances", "total", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Task instances in all (one dialogue each), spread evenly over the tasks found.")
+@count_options(default_total=100)
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @database_options
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
 @strict_option
-def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | None, db_seed: int, db_size: int,
-                  tasks: tuple[str, ...], strict: bool, **run_args: Any) -> None:
+@click.option("--dry-run", is_flag=True, help="Print how the instances spread over the templates; compile nothing.")
+def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int,
+                  db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], strict: bool,
+                  dry_run: bool, **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -36,10 +39,15 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     again to resume an interrupted run.
     """
     out_dir: Path = run_args.pop("out_dir")
-    compile_options = api.compile_options(total=total, seed=seed, db_path=Path(db_path) if db_path else None,
-                                          db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"],
-                                          tasks=tasks, strict=strict)
-    result = api.synthesize(paths, out_dir, compile_options, api.run_options(**run_args))
+    fields = dict(**quota_fields(instances, per_task, default_total=100), seed=seed,
+                  db_path=Path(db_path) if db_path else None, db_seed=db_seed, db_size=db_size,
+                  env_path=run_args["env_path"], tasks=tasks, strict=strict)
+    if dry_run:
+        _print_spread(paths, api.compile_options(**fields))
+        return
+    with api.compile_progress(enabled=run_args["progress"]) as reporter:
+        result = api.synthesize(paths, out_dir, api.compile_options(**fields, progress=reporter),
+                                api.run_options(**run_args))
     diagnostics = result.compiled.diagnostics if result.compiled else result.checked.diagnostics
     report(diagnostics, result.checked.sources)
     if result.summary is None:
@@ -50,3 +58,16 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
 
 
 synth_command.params.extend(p for p in run_command.params if p.name in _RUN_OPTION_NAMES)
+
+
+def _print_spread(paths: tuple[str, ...], options: api.CompileOptions) -> None:
+    checked = api.check_paths(paths, env_path=options.env_path)
+    report(checked.diagnostics, checked.sources)
+    if not checked.ok:
+        sys.exit(EXIT_PROBLEMS)
+    found = api.preview(checked, options)
+    table = Table("spec", "task", "env", "tags", "instances",
+                  title=f"dry run: {found.total} instances over {len(found.templates)} templates (nothing compiled)")
+    for t in found.templates:
+        table.add_row(Text(t.spec), Text(t.task), t.env or "-", Text(", ".join(t.tags) or "-"), str(t.instances))
+    Console(stderr=True, width=160).print(table)

@@ -30,6 +30,7 @@ from .metrics import Thresholds
 from .model import CompiledTask
 from .plan import build_plan
 from .spec_bugs import DrawWatch
+from .progress import ProgressSink
 from .values import Rejection
 
 
@@ -47,6 +48,7 @@ class CompileOptions:
     tasks: tuple[str, ...] = ()  # only these task names; empty = every task
     total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
     strict: bool = False  # eval errors are errors (else warnings)
+    progress: ProgressSink | None = field(default=None, compare=False)  # told the total, then each task done
 
 
 @dataclass
@@ -98,6 +100,8 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
     if not quotas:
         where = ", ".join(spec.display_path for spec in specs) or "the specs"
         result.diagnostics.append(diag.make("no-tasks", where, None, where=where))
+    if options.progress is not None:
+        options.progress.start(sum(quotas.values()))
     for spec in specs:
         compile_spec(spec, options, environments, result, quotas)
     result.diagnostics.extend(_missing_tasks(specs, options))
@@ -129,6 +133,8 @@ def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: Enviro
     for task in tasks:
         wanted = quotas[(spec.display_path, task.name.name)]
         _compile_task(spec, task, env, environments, replace(options, n=wanted), result)
+        if options.progress is not None:
+            options.progress.advance(wanted, f"{spec.display_path}::{task.name.name}")
 
 
 # ---------------------------------------------------------------------- one task

@@ -24,8 +24,8 @@ class Thresholds:
         heavy = any(b >= self.read_heavy_burden for b in burdens)
         intensive = writes >= self.write_intensive_writes
         if heavy and intensive:
-            return "read_heavy_write_intensive"
-        return "read_heavy" if heavy else ("write_intensive" if intensive else "normal")
+            return "read-heavy-write-intensive"
+        return "read-heavy" if heavy else ("write-intensive" if intensive else "normal")
 
 
 @dataclass

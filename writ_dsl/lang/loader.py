@@ -135,9 +135,16 @@ def load_all(paths: Iterable[str | Path]) -> LoadResult:
     return result
 
 
+def load_source(path: Path, text: str) -> tuple[LoadedSpec | None, list[diag.Diagnostic]]:
+    """Like :func:`load_spec`, with the text of ``path`` given (an editor's unsaved buffer); imports from disk."""
+    path = path.resolve()
+    return _Loader(library_root(path).resolve(), overrides={path: text}).load(path, chain=())
+
+
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, overrides: dict[Path, str] | None = None) -> None:
         self.root = root
+        self.overrides = overrides or {}
         self.cache: dict[Path, LoadedSpec | None] = {}
         self.diagnostics: list[diag.Diagnostic] = []
         self.sources: dict[str, str] = {}
@@ -153,7 +160,7 @@ class _Loader:
         shown = display_path(path, self.root)
         self.files[shown] = path
         try:
-            source = path.read_text(encoding="utf-8-sig")
+            source = self.overrides[path] if path in self.overrides else path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self.cache[path] = None
             self.diagnostics.append(diag.make("io", shown, None, what="the file", detail=_reason(exc)))
