@@ -9,7 +9,7 @@ characters (rounded up), and the name says so.
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 APPROXIMATE = "approx. chars/4"
@@ -29,6 +29,7 @@ def tokenizer_name() -> str:
     return "cl100k_base" if _encoding() is not None else APPROXIMATE
 
 
+@lru_cache(maxsize=8192)  # system prompts and tool schemas repeat across dialogues
 def count_text(text: str) -> int:
     encoding = _encoding()
     if encoding is None:
@@ -37,8 +38,9 @@ def count_text(text: str) -> int:
 
 
 def count_messages(messages: list[dict[str, Any]]) -> int:
-    """Tokens in a chat's texts: every message's content plus each tool call's name and arguments."""
-    return count_text("\n".join(_texts(messages)))
+    """Tokens in a chat's texts: every message's content plus each tool call's name and arguments, counted
+    one text at a time (no chat-template tokens)."""
+    return sum(count_text(text) for text in _texts(messages))
 
 
 def _texts(messages: list[dict[str, Any]]) -> list[str]:

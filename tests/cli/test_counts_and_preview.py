@@ -44,6 +44,9 @@ def test_synth_dry_run_prints_the_spread_and_writes_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert "40 instances over 34 templates" in result.output and "book_fastest_business" in result.output
     assert not (tmp_path / "out").exists()
+    assert invoke("synth", SPECS, "-n", "40", "--dry-run").exit_code == 0
+    missing = invoke("synth", SPECS, "-n", "40")
+    assert missing.exit_code == 2 and "Missing option '-o'" in missing.output
 
 
 def test_synth_dry_run_reports_spec_errors(tmp_path):

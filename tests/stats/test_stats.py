@@ -97,7 +97,7 @@ def test_breakdowns_by_template_behaviour_and_tokens(tmp_path):
     stats = collect(_rich_folder(tmp_path))
     assert stats.by_template == {"specs/a.writ::t_a": 1, "specs/b.writ::t_b": 1}
     assert stats.by_behavior == {"calm": 2}
-    assert stats.dialogue_tokens == [count_text(("word " * 40) + "\nget_user {}"), count_text("word " * 40)]
+    assert stats.dialogue_tokens == [count_text("word " * 40) + count_text("get_user {}"), count_text("word " * 40)]
     assert stats.dialogue_tokens[0] > stats.dialogue_tokens[1] > 0
     assert stats.to_json()["dialogue_tokens"]["tokenizer"] == stats.tokenizer
 

@@ -91,3 +91,10 @@ def _wait(condition, seconds: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the page did not become ready"
         time.sleep(0.05)
+
+
+def test_the_same_run_gives_the_same_report_bytes(report, tmp_path):
+    from writ_dsl.viewer import write_report
+
+    write_report(report.parent, tmp_path / "again.html")
+    assert (tmp_path / "again.html").read_bytes() == report.read_bytes()

@@ -18,6 +18,9 @@ from .run_commands import echo_run_summary, run_command
 
 # The run options of `writ synth` are exactly those of `writ run`.
 _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.Option) and p.name != "limit"]
+# The same -o as `writ run`, but optional here: a dry run writes nothing.
+_OUTPUT = click.Option(["-o", "--output", "out_dir"], type=click.Path(file_okay=False, path_type=Path),
+                       help="Run folder: run.sqlite and the output files (resumable); not needed with --dry-run.")
 
 
 @click.command("synth")
@@ -38,13 +41,15 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
     rejects.jsonl, simulations.json and summary.json. Run the same command
     again to resume an interrupted run.
     """
-    out_dir: Path = run_args.pop("out_dir")
+    out_dir: Path | None = run_args.pop("out_dir")
     fields = dict(**quota_fields(instances, per_task, default_total=100), seed=seed,
                   db_path=Path(db_path) if db_path else None, db_seed=db_seed, db_size=db_size,
                   env_path=run_args["env_path"], tasks=tasks, strict=strict)
     if dry_run:
         _print_spread(paths, api.compile_options(**fields))
         return
+    if out_dir is None:
+        raise click.UsageError("Missing option '-o' / '--output' (the run folder).")
     with api.compile_progress(enabled=run_args["progress"]) as reporter:
         result = api.synthesize(paths, out_dir, api.compile_options(**fields, progress=reporter),
                                 api.run_options(**run_args))
@@ -57,7 +62,8 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
     echo_run_summary(result.summary)
 
 
-synth_command.params.extend(p for p in run_command.params if p.name in _RUN_OPTION_NAMES)
+synth_command.params.extend(_OUTPUT if p.name == "out_dir" else p
+                             for p in run_command.params if p.name in _RUN_OPTION_NAMES)
 
 
 def _print_spread(paths: tuple[str, ...], options: api.CompileOptions) -> None:

@@ -15,14 +15,12 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from ..exports.source import json_array
-
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
 
 def script_json(value: Any) -> str:
     """JSON safe to place inside a script element."""
-    return _safe(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return _safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def _safe(text: str) -> str:
@@ -44,8 +42,11 @@ def page(title: str, summary: dict[str, Any], tasks: dict[str, Any], dialogues: 
     yield f"<script type=\"application/json\" id=\"writ-summary\">{script_json(summary)}</script>\n"
     yield f"<script type=\"application/json\" id=\"writ-tasks\">{script_json(tasks)}</script>\n"
     yield "<script type=\"application/json\" id=\"writ-dialogues\">"
-    for piece in json_array(iter(dialogues), indent=0):
-        yield _safe(piece)
+    first = True
+    for item in dialogues:
+        yield ("[" if first else ",") + script_json(item)
+        first = False
+    yield "[]" if first else "]"
     yield "</script>\n"
     yield f"<script type=\"application/json\" id=\"writ-prompts\">{script_json(prompts)}</script>\n"
     yield _plots(plots)
