@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic, format_text, has_errors
 from ..errors import InputError
 from ..lang.loader import load_spec
 from . import main
-from ._common import EXIT_PROBLEMS, database_options, env_path_option
+from ._common import EXIT_PROBLEMS, database_options, env_path_option, workers_option
 
 
 def _stderr() -> Console:
@@ -52,13 +52,15 @@ def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
 @click.option("--write-intensive-writes", type=click.IntRange(min=1), default=None,
               help="Write count that makes an instance write-intensive (default: writ.toml, else 3).")
 @env_path_option
+@workers_option
 def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_path: str | None, db_seed: int,
                     db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
-                    write_intensive_writes: int | None, env_path: tuple[str, ...]) -> None:
+                    write_intensive_writes: int | None, env_path: tuple[str, ...], workers: int | None) -> None:
     """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
     options = CompileOptions(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
                              db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
-                             read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
+                             read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes,
+                             workers=workers)
     result = compile_paths(paths, options)
     _report(result.diagnostics, result.sources)
     if not result.ok:

@@ -13,7 +13,7 @@ from ..runner.run import RunOptions
 from ..synth import synthesize
 from . import main
 from ._common import exit_on_failures
-from ._common import EXIT_PROBLEMS, database_options
+from ._common import EXIT_PROBLEMS, database_options, workers_option
 from .compile_commands import _report, _summary
 from .run_commands import run_command
 
@@ -28,8 +28,9 @@ _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.O
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @database_options
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
+@workers_option
 def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | None, db_seed: int, db_size: int,
-                  tasks: tuple[str, ...], **run_args: Any) -> None:
+                  tasks: tuple[str, ...], workers: int | None, **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -39,7 +40,8 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     """
     out_dir: Path = run_args.pop("out_dir")
     compile_options = CompileOptions(total=total, seed=seed, db_path=Path(db_path) if db_path else None,
-                                     db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"], tasks=tasks)
+                                     db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"], tasks=tasks,
+                                     workers=workers)
     result = compile_paths(paths, compile_options)
     _report(result.diagnostics, result.sources)
     if not result.ok:

@@ -46,6 +46,7 @@ class CompileOptions:
     write_intensive_writes: int | None = None  # None: writ.toml [compile], else 3
     tasks: tuple[str, ...] = ()  # only these task names; empty = every task
     total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
+    workers: int | None = 1  # worker processes, None: all cores; the output is the same for any number (.shards)
 
 
 @dataclass
@@ -129,11 +130,22 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
                   environments: EnvironmentSet | None = None, checked: bool = False) -> CompileResult:
     """Compile loaded specs; ``checked`` says the front end's checks already passed on them."""
     result = result or CompileResult()
+    workers = options.workers or _cores()
+    if workers > 1 and environments is None:
+        from .shards import compile_sharded
+
+        return compile_sharded(specs, options, result, checked, workers=workers)
     environments = environments or EnvironmentSet(options)
     quotas = task_quotas(specs, options)
     for spec in specs:
         compile_spec(spec, options, environments, result, checked, quotas)
     return result
+
+
+def _cores() -> int:
+    from .engine import available_cores
+
+    return available_cores()
 
 
 def _selected(spec: LoadedSpec, options: CompileOptions) -> list[ast.TaskDecl]:

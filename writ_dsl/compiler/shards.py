@@ -1,0 +1,98 @@
+"""Compile in worker processes: one shard per (spec, task), merged in the serial order.
+
+Every instance seed already depends only on (spec, task, base seed, index,
+attempt), and every task has its own plan, context and behavior picker, so a
+task compiles to the same instances wherever it runs. The shards are listed in
+the order :func:`compile_specs` visits tasks and their results are appended in
+that order, so the output is byte-identical for any engine and worker count.
+Each worker builds its own environments (databases are generated from their
+seed, or read from ``--db``), once per process.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic
+from ..lang.loader import LoadedSpec
+from .engine import Engine, make_engine
+from .environments import EnvironmentSet
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from .compile import CompileOptions, CompileResult
+
+
+@dataclass(frozen=True)
+class TaskShard:
+    spec: LoadedSpec
+    task: str
+    wanted: int
+    options: CompileOptions
+    checked: bool
+
+
+def shards(specs: Sequence[LoadedSpec], options: CompileOptions, checked: bool) -> list[TaskShard]:
+    """One shard per task that has instances to make, in the serial compile order."""
+    from .compile import task_quotas
+
+    quotas = task_quotas(specs, options)
+    return [TaskShard(spec, task.name.name, quotas[(spec.display_path, task.name.name)], options, checked)
+            for spec in specs for task in spec.module.tasks
+            if quotas.get((spec.display_path, task.name.name), 0) > 0]
+
+
+def compile_shard(shard: TaskShard) -> CompileResult:
+    """One task's instances, reports and diagnostics (run in a worker)."""
+    from .compile import CompileResult, compile_spec
+
+    result = CompileResult()
+    options = replace(shard.options, tasks=(shard.task,))
+    quotas = {(shard.spec.display_path, shard.task): shard.wanted}
+    compile_spec(shard.spec, options, _environments(_environment_key(shard.options)), result, shard.checked, quotas)
+    return result
+
+
+def compile_sharded(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult,
+                    checked: bool, *, workers: int = 1, engine: Engine | None = None) -> CompileResult:
+    """Compile every task on ``engine`` (default: as many workers as asked, at most one per shard) and
+    append the results to ``result`` in the serial order.
+
+    A spec's own problems (its environment, its tool checks) come back from each of its shards; they
+    are kept once.
+    """
+    units = shards(specs, options, checked)
+    with nullcontext(engine) if engine else make_engine(min(workers, len(units))) as running:
+        merge(result, running.map(compile_shard, units))
+    return result
+
+
+def merge(result: CompileResult, parts: Iterable[CompileResult]) -> None:
+    seen: set[Diagnostic] = set(result.diagnostics)
+    for part in parts:
+        result.tasks.extend(part.tasks)
+        result.reports.extend(part.reports)
+        fresh = [d for d in part.diagnostics if d not in seen]
+        seen.update(fresh)
+        result.diagnostics.extend(fresh)
+
+
+_EnvironmentKey = tuple[object, ...]
+
+
+def _environment_key(options: CompileOptions) -> _EnvironmentKey:
+    return (options.db_path, options.db_seed, options.db_size, options.env_path)
+
+
+@lru_cache(maxsize=1)
+def _environments(key: _EnvironmentKey) -> EnvironmentSet:
+    """The environments of a worker, built on its first shard and kept for the next ones."""
+    from .compile import CompileOptions
+
+    db_path, db_seed, db_size, env_path = key
+    return EnvironmentSet(CompileOptions(db_path=db_path, db_seed=db_seed, db_size=db_size,  # type: ignore[arg-type]
+                                         env_path=env_path))  # type: ignore[arg-type]
