@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from writ_dsl.cli import main
 from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths, spec_files
-from writ_dsl.compiler.engine import ENGINES, LocalEngine, ProcessEngine, make_engine
-from writ_dsl.compiler.shards import compile_sharded, shards
+from writ_dsl.compiler.engine import ENGINES, LocalEngine, ProcessEngine, make_engine, worker_context
+from writ_dsl.compiler.shards import ShardContext, compile_sharded, shards
 from writ_dsl.lang.loader import load_spec
 
 from .helpers import FAKE_ENVS, SPECS, write_spec
@@ -73,10 +73,13 @@ def test_the_local_twin_merges_shards_like_the_serial_compile(tmp_path):
     root = library(tmp_path / "lib")
     options = CompileOptions(total=17, seed=1, env_path=(FAKE_ENVS,))
     specs = [load_spec(path)[0] for path in spec_files([root])]
-    units = shards(specs, options, checked=True)
-    assert [(u.spec.display_path, u.task) for u in units][:2] == [("lib/a.writ", "pick_a"), ("lib/a.writ", "tell_a")]
+    units = shards(specs, options)
+    assert [(specs[u.spec].display_path, u.task) for u in units][:2] == [
+        ("lib/a.writ", "pick_a"), ("lib/a.writ", "tell_a")]
     assert sum(u.wanted for u in units) == 17
-    sharded = compile_sharded(specs, options, CompileResult(), True, engine=LocalEngine())
+    with LocalEngine(context=ShardContext(specs, options, True)) as engine:
+        sharded = compile_sharded(specs, options, CompileResult(), True, engine=engine)
+    assert worker_context() is None
     assert outcome(sharded) == outcome(compile_paths([root], options))
 
 
@@ -99,15 +102,16 @@ def test_cli_workers_option_does_not_change_the_output(tmp_path):
     assert outputs[0] == outputs[1] and outputs[0].count("\n") == 12
 
 
-def slow_square(value: int) -> int:
+def slow_scaled(value: int) -> int:
     time.sleep(0.02 * (5 - value))  # the first items finish last
-    return value * value
+    return value * worker_context()
 
 
-def test_engines_give_results_in_input_order():
-    with ProcessEngine(2) as engine:
-        assert list(engine.map(slow_square, range(5))) == [0, 1, 4, 9, 16]
-    assert list(LocalEngine().map(slow_square, range(3))) == [0, 1, 4]
+def test_engines_give_results_in_input_order_and_the_context_to_every_item():
+    with ProcessEngine(2, context=10) as engine:
+        assert list(engine.map(slow_scaled, range(5))) == [0, 10, 20, 30, 40]
+    with LocalEngine(context=3) as engine:
+        assert list(engine.map(slow_scaled, range(3))) == [0, 3, 6]
 
 
 def test_engine_registry():

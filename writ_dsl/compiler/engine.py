@@ -7,8 +7,13 @@ workers. ``local`` runs the items one after another in this process (tests
 use it as the twin of the others); ``process`` runs them in a pool of worker
 processes. More engines (e.g. a cluster) are one more entry in ``ENGINES``.
 
-    with make_engine(workers=4) as engine:
-        results = list(engine.map(compile_shard, shards))
+Data every item needs (the loaded specs, the options) is the engine's
+``context``: it reaches each worker once, when the worker starts (for free
+where workers are forked), and :func:`worker_context` returns it there, so
+the items themselves stay small.
+
+    with make_engine(workers=4, context=specs) as engine:
+        results = list(engine.map(compile_shard, shard_items))
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -42,6 +47,25 @@ class Engine(Protocol):
                  trace: TracebackType | None) -> None: ...
 
 
+_context: Any = None
+
+
+def worker_context() -> Any:
+    """The ``context`` of the engine this item runs on."""
+    return _context
+
+
+def _install(context: Any) -> Any:
+    global _context
+    previous, _context = _context, context
+    return previous
+
+
+def _start_worker(context: Any) -> None:
+    _install(context)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
 class _Closing:
     def close(self) -> None:
         pass
@@ -59,11 +83,15 @@ class LocalEngine(_Closing):
 
     name = "local"
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, context: Any = None) -> None:
         self.workers = 1
+        self._previous = _install(context)
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         return map(func, items)
+
+    def close(self) -> None:
+        _install(self._previous)
 
 
 class ProcessEngine(_Closing):
@@ -71,10 +99,10 @@ class ProcessEngine(_Closing):
 
     name = "process"
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, context: Any = None) -> None:
         self.workers = max(1, workers)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                         initializer=_ignore_interrupts)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_start_method(),
+                                         initializer=_start_worker, initargs=(context,))
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         return self._pool.map(func, items)
@@ -83,7 +111,7 @@ class ProcessEngine(_Closing):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-ENGINES: dict[str, Callable[[int], Engine]] = {"local": LocalEngine, "process": ProcessEngine}
+ENGINES: dict[str, Callable[[int, Any], Engine]] = {"local": LocalEngine, "process": ProcessEngine}
 
 
 def available_cores() -> int:
@@ -94,20 +122,17 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def make_engine(workers: int, name: str | None = None) -> Engine:
+def make_engine(workers: int, name: str | None = None, context: Any = None) -> Engine:
     """The named engine, else ``local`` for one worker and ``process`` for more."""
     chosen = name or ("local" if workers <= 1 else "process")
     if chosen not in ENGINES:
         raise ValueError(f"unknown engine '{chosen}' (known: {', '.join(sorted(ENGINES))})")
-    return ENGINES[chosen](workers)
+    return ENGINES[chosen](workers, context)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _start_method() -> multiprocessing.context.BaseContext:
     """Fork where it is safe and cheap (Linux: workers start with the modules already loaded), else spawn."""
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

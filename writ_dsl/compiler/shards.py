@@ -5,8 +5,10 @@ attempt), and every task has its own plan, context and behavior picker, so a
 task compiles to the same instances wherever it runs. The shards are listed in
 the order :func:`compile_specs` visits tasks and their results are appended in
 that order, so the output is byte-identical for any engine and worker count.
-Each worker builds its own environments (databases are generated from their
-seed, or read from ``--db``), once per process.
+The loaded specs and the options are the engine's context (sent to each
+worker once); a shard names its spec by position. Each worker builds its own
+environments (databases are generated from their seed, or read from
+``--db``), once per process.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from ..lang.loader import LoadedSpec
-from .engine import Engine, make_engine
+from .engine import Engine, make_engine, worker_context
 from .environments import EnvironmentSet
 
 if TYPE_CHECKING:
@@ -29,20 +31,25 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class TaskShard:
-    spec: LoadedSpec
+    spec: int  # position in the context's specs
     task: str
     wanted: int
+
+
+@dataclass(frozen=True)
+class ShardContext:
+    specs: Sequence[LoadedSpec]
     options: CompileOptions
     checked: bool
 
 
-def shards(specs: Sequence[LoadedSpec], options: CompileOptions, checked: bool) -> list[TaskShard]:
+def shards(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[TaskShard]:
     """One shard per task that has instances to make, in the serial compile order."""
     from .compile import task_quotas
 
     quotas = task_quotas(specs, options)
-    return [TaskShard(spec, task.name.name, quotas[(spec.display_path, task.name.name)], options, checked)
-            for spec in specs for task in spec.module.tasks
+    return [TaskShard(i, task.name.name, quotas[(spec.display_path, task.name.name)])
+            for i, spec in enumerate(specs) for task in spec.module.tasks
             if quotas.get((spec.display_path, task.name.name), 0) > 0]
 
 
@@ -50,23 +57,26 @@ def compile_shard(shard: TaskShard) -> CompileResult:
     """One task's instances, reports and diagnostics (run in a worker)."""
     from .compile import CompileResult, compile_spec
 
-    result = CompileResult()
-    options = replace(shard.options, tasks=(shard.task,))
-    quotas = {(shard.spec.display_path, shard.task): shard.wanted}
-    compile_spec(shard.spec, options, _environments(_environment_key(shard.options)), result, shard.checked, quotas)
+    context: ShardContext = worker_context()
+    spec, result = context.specs[shard.spec], CompileResult()
+    options = replace(context.options, tasks=(shard.task,))
+    quotas = {(spec.display_path, shard.task): shard.wanted}
+    compile_spec(spec, options, _environments(_environment_key(context.options)), result, context.checked, quotas)
     return result
 
 
 def compile_sharded(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult,
                     checked: bool, *, workers: int = 1, engine: Engine | None = None) -> CompileResult:
     """Compile every task on ``engine`` (default: as many workers as asked, at most one per shard) and
-    append the results to ``result`` in the serial order.
+    append the results to ``result`` in the serial order. An ``engine`` given must carry the
+    :class:`ShardContext` of these specs.
 
     A spec's own problems (its environment, its tool checks) come back from each of its shards; they
     are kept once.
     """
-    units = shards(specs, options, checked)
-    with nullcontext(engine) if engine else make_engine(min(workers, len(units))) as running:
+    units = shards(specs, options)
+    context = ShardContext(list(specs), options, checked)
+    with nullcontext(engine) if engine else make_engine(min(workers, len(units)), context=context) as running:
         merge(result, running.map(compile_shard, units))
     return result
 
