@@ -21,6 +21,7 @@ from pathlib import Path
 from lark import Lark, Tree
 
 from writ_dsl import api
+from writ_dsl.lang.check_context import _names_in_shared_environment
 from writ_dsl.lang.loader import forget_parses
 from writ_dsl.lang.parser import get_parser
 
@@ -133,8 +134,9 @@ def best_of(repeat: int, action: Callable[[], object]) -> float:
 
 
 def fresh_check(folder: str) -> api.CheckResult:
-    """``writ check`` as a new process runs it: no file parsed before."""
+    """``writ check`` as a new process runs it: no file or template parsed before."""
     forget_parses()
+    _names_in_shared_environment.cache_clear()
     return api.check_paths([folder])
 
 
