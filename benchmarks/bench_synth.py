@@ -86,15 +86,16 @@ def compile_workers(n: int, repeat: int, tmp: Path) -> None:
 
 
 def check_ratio(files: int, repeat: int) -> None:
-    from bench_check import best_of, fresh_check, generate, raw_parse
+    from bench_check import best_of, forget, generate, raw_parse
 
+    from writ_dsl import api
     from writ_dsl.lang.parser import get_parser
 
     with tempfile.TemporaryDirectory() as folder:
         texts = [p.read_text(encoding="utf-8") for p in generate(Path(folder), files, 0)]
         lark = get_parser()
-        fresh_check(folder)
-        check_s = best_of(repeat, lambda: fresh_check(folder))
+        api.check_paths([folder])
+        check_s = best_of(repeat, lambda: api.check_paths([folder]), before=forget)
         parse_s = best_of(repeat, lambda: raw_parse(lark, texts))
     print(f"writ check vs raw Lark parse, {files} generated files (CPU, best of {repeat})")
     print(f"  check {check_s:6.3f} s, raw parse {parse_s:6.3f} s, ratio {check_s / parse_s:5.2f}x (target <= 1.5x)")
