@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from writ_dsl.cli import main
 from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths, spec_files
 from writ_dsl.compiler.engine import ENGINES, LocalEngine, ProcessEngine, make_engine, worker_context
+from writ_dsl.errors import CompileError
 from writ_dsl.compiler.shards import ShardContext, compile_sharded, shards
 from writ_dsl.lang.loader import load_spec
 
@@ -112,6 +114,15 @@ def test_engines_give_results_in_input_order_and_the_context_to_every_item():
         assert list(engine.map(slow_scaled, range(5))) == [0, 10, 20, 30, 40]
     with LocalEngine(context=3) as engine:
         assert list(engine.map(slow_scaled, range(3))) == [0, 3, 6]
+
+
+def stop_abruptly(value: int) -> int:
+    os._exit(1)
+
+
+def test_a_worker_that_dies_is_a_clear_error():
+    with ProcessEngine(2) as engine, pytest.raises(CompileError, match="worker process stopped"):
+        list(engine.map(stop_abruptly, range(3)))
 
 
 def test_engine_registry():

@@ -24,8 +24,11 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
+
+from ..errors import CompileError
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -105,7 +108,11 @@ class ProcessEngine(_Closing):
                                          initializer=_start_worker, initargs=(context,))
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
-        return self._pool.map(func, items)
+        try:
+            yield from self._pool.map(func, items)
+        except BrokenProcessPool:
+            raise CompileError("a worker process stopped unexpectedly (out of memory?); "
+                               "run again with fewer --workers") from None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
