@@ -52,3 +52,15 @@ def test_an_unwritable_cache_folder_falls_back_to_building(tmp_path, monkeypatch
     blocker.write_text("")
     monkeypatch.setenv("WRIT_CACHE_DIR", str(blocker / "sub"))
     assert cached_lark(grammar(), **OPTIONS).parse("env airline\n").data == "start"
+
+
+def test_no_home_folder_means_no_cache(monkeypatch):
+    monkeypatch.delenv("WRIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert cache_file(grammar(), OPTIONS) is None
+    assert cached_lark(grammar(), **OPTIONS).parse("env airline\n").data == "start"

@@ -70,6 +70,11 @@ env_path_option = click.option(
     help="Extra folder of environments (repeatable; also $WRIT_ENV_PATH).",
 )
 
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Worker processes that compile tasks (default: all cores). The output is the same for any number.",
+)
+
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 _DATABASE_OPTIONS = (
     click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),

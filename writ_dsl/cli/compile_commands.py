@@ -9,7 +9,8 @@ import click
 
 from .. import api
 from .. import diagnostics as diag
-from ._common import EXIT_PROBLEMS, count_options, database_options, env_path_option, quota_fields, strict_option
+from ._common import (EXIT_PROBLEMS, count_options, database_options, env_path_option, quota_fields, strict_option,
+                      workers_option)
 from .reporting import report, summary_table
 
 
@@ -31,10 +32,11 @@ from .reporting import report, summary_table
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show progress on stderr (a bar on a terminal, else a line per task).")
 @env_path_option
+@workers_option
 def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int, output: str,
                     db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], max_attempts: int,
                     read_heavy_burden: int | None, write_intensive_writes: int | None, strict: bool, progress: bool,
-                    env_path: tuple[str, ...]) -> None:
+                    env_path: tuple[str, ...], workers: int | None) -> None:
     """Compile .writ specs (files or folders) into verified task instances (JSONL).
 
     -n counts instances in all (as in writ synth); --per-task counts them per task.
@@ -45,7 +47,8 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
         options = api.compile_options(**quotas, seed=seed, db_path=Path(db_path) if db_path else None,
                                       db_seed=db_seed, db_size=db_size, env_path=env_path, tasks=tasks,
                                       max_attempts=max_attempts, strict=strict, read_heavy_burden=read_heavy_burden,
-                                      write_intensive_writes=write_intensive_writes, progress=reporter)
+                                      write_intensive_writes=write_intensive_writes, progress=reporter,
+                                      workers=workers)
         result = api.compile(checked, options)
     report(result.diagnostics, result.sources)
     if not result.ok:

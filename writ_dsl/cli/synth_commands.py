@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import api
-from ._common import EXIT_PROBLEMS, count_options, database_options, quota_fields, strict_option
+from ._common import EXIT_PROBLEMS, count_options, database_options, quota_fields, strict_option, workers_option
 from .reporting import report, summary_table
 from .run_commands import echo_run_summary, run_command
 
@@ -31,9 +31,10 @@ _OUTPUT = click.Option(["-o", "--output", "out_dir"], type=click.Path(file_okay=
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
 @strict_option
 @click.option("--dry-run", is_flag=True, help="Print how the instances spread over the templates; compile nothing.")
+@workers_option
 def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int,
                   db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], strict: bool,
-                  dry_run: bool, **run_args: Any) -> None:
+                  dry_run: bool, workers: int | None, **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -44,7 +45,7 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
     out_dir: Path | None = run_args.pop("out_dir")
     fields = dict(**quota_fields(instances, per_task, default_total=100), seed=seed,
                   db_path=Path(db_path) if db_path else None, db_seed=db_seed, db_size=db_size,
-                  env_path=run_args["env_path"], tasks=tasks, strict=strict)
+                  env_path=run_args["env_path"], tasks=tasks, strict=strict, workers=workers)
     if dry_run:
         _print_spread(paths, api.compile_options(**fields))
         return

@@ -49,6 +49,7 @@ class CompileOptions:
     total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
     strict: bool = False  # eval errors are errors (else warnings)
     progress: ProgressSink | None = field(default=None, compare=False)  # told the total, then each task done
+    workers: int | None = field(default=1, compare=False)  # worker processes, None: all cores; same output
 
 
 @dataclass
@@ -93,19 +94,32 @@ def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list
 
 def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult | None = None,
                   environments: EnvironmentSet | None = None) -> CompileResult:
-    """Compile specs that passed the front end's checks (:func:`writ_dsl.api.check`)."""
+    """Compile specs that passed the front end's checks (:func:`writ_dsl.api.check`), in worker processes
+    when ``options.workers`` asks for more than one (the output is the same for any number)."""
     result = result or CompileResult()
-    environments = environments or EnvironmentSet(options)
     quotas = task_quotas(specs, options)
     if not quotas:
         where = ", ".join(spec.display_path for spec in specs) or "the specs"
         result.diagnostics.append(diag.make("no-tasks", where, None, where=where))
     if options.progress is not None:
         options.progress.start(sum(quotas.values()))
-    for spec in specs:
-        compile_spec(spec, options, environments, result, quotas)
+    workers = options.workers or _cores()
+    if workers > 1 and environments is None and len(quotas) > 1:
+        from .shards import compile_sharded
+
+        compile_sharded(specs, options, result, workers=workers)
+    else:
+        environments = environments or EnvironmentSet(options)
+        for spec in specs:
+            compile_spec(spec, options, environments, result, quotas)
     result.diagnostics.extend(_missing_tasks(specs, options))
     return result
+
+
+def _cores() -> int:
+    from .engine import available_cores
+
+    return available_cores()
 
 
 def _selected(spec: LoadedSpec, options: CompileOptions) -> list[ast.TaskDecl]:

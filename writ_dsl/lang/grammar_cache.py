@@ -33,7 +33,12 @@ def cache_dir() -> Path | None:
     if configured:
         return None if configured == OFF else Path(configured)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "writ-dsl"
+    if xdg:
+        return Path(xdg) / "writ-dsl"
+    try:
+        return Path.home() / ".cache" / "writ-dsl"
+    except (KeyError, RuntimeError):  # no home folder to be found: no cache
+        return None
 
 
 def cache_file(grammar: str, options: dict[str, Any]) -> Path | None:

@@ -218,6 +218,11 @@ def parsed(source: str, shown: str) -> tuple[ast.Module | None, list[diag.Diagno
     return module, list(problems)
 
 
+def forget_parses() -> None:
+    """Empty the parse cache (benchmarks: to measure parsing, not the cache)."""
+    _parse_once.cache_clear()
+
+
 def import_target(importer: Path, decl: ast.ImportDecl) -> Path | None:
     """The file an import names, resolved against the importing file; None if it cannot be a path."""
     try:
