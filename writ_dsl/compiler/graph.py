@@ -89,6 +89,8 @@ class GraphView:
             text, count = self.multiplicity(node)
             title += f" ×{count}" if count is not None else ""
             title += f" [{text}]"
+        if node.guarded:
+            title += f" if {_clip(self.text_of(node, node.stmt.guard))}"
         return title
 
 

@@ -41,7 +41,11 @@ class PlanNode:
 
     @property
     def fanned(self) -> bool:
-        return self.kind == "read" and bool(self.stmt.loops)
+        return self.kind in ("read", "write") and bool(self.stmt.loops)
+
+    @property
+    def guarded(self) -> bool:
+        return self.kind == "write" and self.stmt.guard is not None
 
     @property
     def label(self) -> str:
@@ -71,21 +75,23 @@ class Plan:
         return graph
 
     def expand(self, calls: Mapping[str, int]) -> nx.DiGraph:
-        """The instance graph: ``calls`` gives the number of calls of every fanned-out read."""
+        """The instance graph: ``calls`` gives the number of calls of every fanned-out read or write
+        (and 0 for a guarded write whose guard failed)."""
         graph = self.data_graph()
         for node_id, data in graph.nodes(data=True):
-            data["call"] = data["kind"] == "write" or (data["kind"] == "read" and not self.nodes[node_id].fanned)
-        for node in self.of_kind("read"):
+            node = self.nodes[node_id]
+            data["call"] = node.kind in ("read", "write") and not node.fanned and calls.get(node_id, 1) > 0
+        for node in self.of_kind("read") + self.of_kind("write"):
             if node.fanned:
-                _fan_out(graph, node.id, calls.get(node.id, 0))
+                _fan_out(graph, node.id, calls.get(node.id, 0), node.kind)
         return graph
 
 
-def _fan_out(graph: nx.DiGraph, read_id: str, count: int) -> None:
-    preds = list(graph.predecessors(read_id))
-    calls = [f"{read_id}[{i}]" for i in range(count)]
-    graph.add_nodes_from(calls, kind="read", call=True)
-    graph.add_edges_from([(p, call) for call in calls for p in preds] + [(call, read_id) for call in calls])
+def _fan_out(graph: nx.DiGraph, node_id: str, count: int, kind: str = "read") -> None:
+    preds = list(graph.predecessors(node_id))
+    calls = [f"{node_id}[{i}]" for i in range(count)]
+    graph.add_nodes_from(calls, kind=kind, call=True)
+    graph.add_edges_from([(p, call) for call in calls for p in preds] + [(call, node_id) for call in calls])
 
 
 # ---------------------------------------------------------------------- free names
@@ -179,11 +185,11 @@ class _Builder:
         if node.kind == "user":
             return self._user_references(stmt)
         exprs = {"param": lambda: [stmt.source], "let": lambda: [stmt.value], "require": lambda: [stmt.condition],
-                 "tell": lambda: [stmt.value], "write": lambda: [a.value for a in stmt.args],
-                 "read": lambda: [a.value for a in stmt.args]}[node.kind]()
-        hidden = {loop.var.name for loop in stmt.loops} if node.kind == "read" else set()
+                 "tell": lambda: [stmt.value], "read": lambda: [a.value for a in stmt.args],
+                 "write": lambda: [a.value for a in stmt.args] + ([stmt.guard] if stmt.guard else [])}[node.kind]()
+        hidden = {loop.var.name for loop in stmt.loops} if node.kind in ("read", "write") else set()
         found = [(n.id, n.span) for e in exprs for n in free_names(e) if n.id not in hidden]
-        if node.kind == "read":
+        if node.kind in ("read", "write"):
             found += [(n.id, n.span) for loop in stmt.loops for n in free_names(loop.source)]
         return found
 

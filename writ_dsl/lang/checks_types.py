@@ -30,7 +30,7 @@ def result_fields(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """`profile.finez` on a read result, a let or a param whose type the environment declares."""
     for task, inferrer in _inferrers(ctx):
         for stmt in task.body:
-            local = inferrer.loop_scope(stmt) if isinstance(stmt, ast.ReadStmt) else {}
+            local = inferrer.loop_scope(stmt) if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) else {}
             for use in statement_uses(stmt):
                 inferrer.infer(use.expr, local if use.extra else {})
         for node, name, owner in inferrer.problems.values():
@@ -53,7 +53,7 @@ def argument_values(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
             if tool is None:
                 continue
             properties = tool.parameters_schema.get("properties", {})
-            local = inferrer.loop_scope(stmt) if isinstance(stmt, ast.ReadStmt) else {}
+            local = inferrer.loop_scope(stmt)
             for arg in stmt.args:
                 if arg.name.name in properties:
                     for node, expected, actual in value_problems(arg.value, properties[arg.name.name], inferrer,

@@ -76,7 +76,7 @@ class Inferrer:
         tool = self.domain.tools.get(name)
         return from_annotation(tool.result) if tool is not None else UNKNOWN
 
-    def loop_scope(self, stmt: ast.ReadStmt) -> dict[str, Type]:
+    def loop_scope(self, stmt: ast.ReadStmt | ast.WriteStmt) -> dict[str, Type]:
         found = {}
         for loop in stmt.loops:
             items = self.infer(loop.source, found)
