@@ -64,7 +64,7 @@ def check_paths(paths: Iterable[str | Path], *, env_path: Sequence[str | Path] =
     with no_cycle_collection():
         loaded = load(paths)
         problems = set(loaded.diagnostics) | set(check(loaded.loaded, env_path=env_path))
-    ordered = sorted(problems, key=diag.Diagnostic.sort_key)
+    ordered = sorted(checks.without_knock_on(problems), key=diag.Diagnostic.sort_key)
     return CheckResult(ordered, loaded.sources, loaded.files, checked=len(loaded.specs))
 
 

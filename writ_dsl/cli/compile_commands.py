@@ -19,7 +19,7 @@ from ..compiler.graph import RENDERERS, render_graph
 from ..compiler.model import CompiledTask
 from ..compiler.plan import build_plan
 from ..compiler.values import REASONS
-from ..diagnostics import Diagnostic, format_text, has_errors
+from ..diagnostics import Diagnostic, as_typed, format_text, has_errors, with_typed_paths
 from ..errors import InputError
 from ..lang.loader import load_spec
 from . import main
@@ -35,9 +35,12 @@ def _stderr() -> Console:
     return console if console.is_terminal else Console(stderr=True, width=160)
 
 
-def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
+def _report(diagnostics: list[Diagnostic], sources: dict[str, str], files: dict[str, Path] | None = None) -> None:
+    """Each diagnostic with its source line, its file shown as the user would type it (as `writ check` does)."""
+    files = files or {}
     for d in diagnostics:
-        click.echo(format_text(d, sources.get(d.path)), err=True)
+        source = sources.get(d.path)
+        click.echo(format_text(with_typed_paths([d], files)[0], source), err=True)
 
 
 # ---------------------------------------------------------------------- writ compile
@@ -65,7 +68,7 @@ def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_p
                              db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts, strict=strict,
                              read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
     result = compile_paths(paths, options)
-    _report(result.diagnostics, result.sources)
+    _report(result.diagnostics, result.sources, result.files)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     if output == "-":
@@ -80,7 +83,8 @@ def _summary(result: CompileResult, output: str) -> None:
                   title=f"{len(result.tasks)} instances -> {'stdout' if output == '-' else output}")
     for report in result.reports:
         rejected = ", ".join(f"{reason} {report.rejected[reason]}" for reason in REASONS if report.rejected[reason])
-        table.add_row(Text(report.spec_path), Text(report.task), f"{report.produced}/{report.wanted}",
+        shown = as_typed(result.files[report.spec_path]) if report.spec_path in result.files else report.spec_path
+        table.add_row(Text(shown), Text(report.task), f"{report.produced}/{report.wanted}",
                       str(report.attempts), Text(rejected or "-"))
     _stderr().print(table)
 
@@ -94,6 +98,7 @@ def graph_command(target: str, fmt: str) -> None:
     path, task_name = _split_target(target)
     spec, problems = load_spec(path)
     sources = {s.display_path: s.source for s in spec.closure()} if spec else {}
+    files = {s.display_path: s.path for s in spec.closure()} if spec else {}
     if spec is not None and not has_errors(problems):
         problems = list(problems)
         tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)]
@@ -108,7 +113,7 @@ def graph_command(target: str, fmt: str) -> None:
                 outputs.append(render_graph(spec, plan, fmt))
         if not has_errors(problems):
             click.echo("\n".join(outputs), nl=False)
-    _report(problems, sources)
+    _report(problems, sources, files)
     if has_errors(problems):
         sys.exit(EXIT_PROBLEMS)
 

@@ -43,7 +43,7 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
                                      db_seed=db_seed, db_size=db_size, env_path=run_args["env_path"], tasks=tasks,
                                      strict=strict)
     result = compile_paths(paths, compile_options)
-    _report(result.diagnostics, result.sources)
+    _report(result.diagnostics, result.sources, result.files)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     _summary(result, str(out_dir / "tasks.jsonl"))

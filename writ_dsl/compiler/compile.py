@@ -67,6 +67,7 @@ class CompileResult:
     reports: list[TaskReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # display path -> text, to quote in diagnostics
+    files: dict[str, Path] = field(default_factory=dict)  # display path -> file, to show paths as typed
 
     @property
     def ok(self) -> bool:
@@ -111,6 +112,7 @@ def compile_paths(paths: Iterable[str | Path], options: CompileOptions = Compile
         result.diagnostics.extend(problems)
         if spec is not None:
             result.sources.update({s.display_path: s.source for s in spec.closure()})
+            result.files.update({s.display_path: s.path for s in spec.closure()})
             specs.append(spec)
     checked = front_end_checks(specs, options.env_path) if result.ok else None
     result.diagnostics.extend(checked or [])
