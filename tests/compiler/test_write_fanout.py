@@ -63,3 +63,23 @@ def test_loop_variables_of_a_write_are_only_in_its_arguments_and_guard(tmp_path)
     result = compile_shop(tmp_path / "lib", spec)
     [problem] = result.diagnostics
     assert problem.code == "undefined-name" and problem.span.line == 4
+
+
+def test_graph_of_an_instance_shows_fan_out_as_numbers_and_the_write_order(tmp_path):
+    from click.testing import CliRunner
+
+    from writ_dsl.cli import main
+
+    from .helpers import FAKE_ENVS, write_spec
+
+    spec = write_spec(tmp_path / "lib", FAN_OUT)
+    static = CliRunner().invoke(main, ["graph", f"{spec}:t"])
+    assert static.exit_code == 0 and "buy [count(found)] if i.stock > 0" in static.stdout
+    assert "      after: write:1\n" in static.stdout and "      after: write:1, write:2\n" in static.stdout
+    result = CliRunner().invoke(main, ["graph", f"{spec}:t", "--instance", "0", "--env-path", FAKE_ENVS])
+    assert result.exit_code == 0, result.output
+    compiled = compile_shop(tmp_path / "lib2", FAN_OUT, n=1).tasks[0]
+    buys = sum(a.name == "buy" for a in compiled.gold_actions)
+    assert f"buy ×{buys} [in this instance]" in result.stdout
+    made = len(compiled.gold_actions) - buys - sum(a.action_id.startswith("write:2") for a in compiled.gold_actions)
+    assert ("(true)" if made else "(false: not made)") in result.stdout

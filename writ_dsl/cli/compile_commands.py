@@ -15,7 +15,7 @@ from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
 from ..compiler.export_tau2 import to_tau2
 from ..io import atomic_write, iter_tasks
-from ..compiler.graph import RENDERERS, render_graph
+from ..compiler.graph import RENDERERS, compile_instance, instance_calls, render_graph
 from ..compiler.model import CompiledTask
 from ..compiler.plan import build_plan
 from ..compiler.values import REASONS
@@ -93,9 +93,15 @@ def _summary(result: CompileResult, output: str) -> None:
 @main.command("graph")
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
-def graph_command(target: str, fmt: str) -> None:
-    """Print the static evidence graph of a task: FILE or FILE:TASK."""
+@click.option("--instance", type=click.IntRange(min=0), default=None,
+              help="Compile the task and show instance K's fan-out as numbers (needs FILE:TASK).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the compile (with --instance).")
+@env_path_option
+def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_path: tuple[str, ...]) -> None:
+    """Print the evidence graph of a task: FILE or FILE:TASK (static, or of one compiled instance)."""
     path, task_name = _split_target(target)
+    if instance is not None and task_name is None:
+        raise click.BadParameter("--instance needs one task: FILE:TASK", param_hint="TARGET")
     spec, problems = load_spec(path)
     sources = {s.display_path: s.source for s in spec.closure()} if spec else {}
     files = {s.display_path: s.path for s in spec.closure()} if spec else {}
@@ -109,8 +115,15 @@ def graph_command(target: str, fmt: str) -> None:
         for task in tasks:
             plan, found = build_plan(spec, task)
             problems.extend(found)
+            calls = None
+            if plan is not None and instance is not None:
+                compiled, found = compile_instance(path, task.name.name, instance,
+                                                   CompileOptions(seed=seed, env_path=env_path))
+                problems.extend(found)
+                calls = instance_calls(compiled) if compiled is not None else None
+                plan = plan if compiled is not None else None
             if plan is not None:
-                outputs.append(render_graph(spec, plan, fmt))
+                outputs.append(render_graph(spec, plan, fmt, calls))
         if not has_errors(problems):
             click.echo("\n".join(outputs), nl=False)
     _report(problems, sources, files)
