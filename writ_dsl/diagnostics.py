@@ -82,7 +82,8 @@ MESSAGES: dict[str, str] = {
     "unknown-builtin": "unknown function '{name}'",
     "builtin-arity": "{name}() takes {expected}, not {got}",
     "builtin-keyword": "{name}() has no keyword argument `{keyword}` (keywords: {allowed})",
-    "calls-argument": "calls() takes the name of a fanned-out read of this task (`read x = tool(...) for v in xs`)",
+    "calls-argument": "calls() takes the name of a fanned-out read or write of this task "
+                      "(`read x = tool(...) for v in xs`)",
     "dependency-cycle": "dependency cycle (each needs the next): {cycle}",
     "check-failed": "the check {check} failed on this file ({detail}); please report it",
     # declarations

@@ -89,9 +89,9 @@ def value_problems(expr: Any, schema: dict[str, Any], inferrer: Inferrer,
 
 
 def calls_arguments(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
-    """`calls(x)`: x must name a fanned-out read of the task (its loop values are kept only there)."""
+    """`calls(x)`: x must name a fanned-out read or write of the task (its loop values are kept only there)."""
     for task in ctx.module.tasks:
-        fanned = {stmt.name.name for stmt in task.of_kind(ast.ReadStmt) if stmt.loops}
+        fanned = {stmt.name.name for stmt in task.of_kind((ast.ReadStmt, ast.WriteStmt)) if stmt.loops and stmt.name}
         for use in (u for stmt in task.body for u in statement_uses(stmt)):
             for visit in ctx.visits(use.expr):
                 node = visit.node
