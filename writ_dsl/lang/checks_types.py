@@ -26,10 +26,19 @@ def _inferrers(ctx: CheckContext) -> Iterator[tuple[ast.TaskDecl, Inferrer]]:
         yield task, Inferrer(ctx.domain, task, shared)
 
 
+def _scopes(ctx: CheckContext) -> Iterator[tuple[list[Any], Inferrer]]:
+    """The statements of every task, and the file's shared definitions, each with their inferrer."""
+    if ctx.domain is not None and ctx.module.shared:
+        shared = {name: defined[0].node for name, defined in ctx.shared.items()}
+        yield list(ctx.module.shared), Inferrer(ctx.domain, None, shared)
+    for task, inferrer in _inferrers(ctx):
+        yield list(task.body), inferrer
+
+
 def result_fields(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """`profile.finez` on a read result, a let or a param whose type the environment declares."""
-    for task, inferrer in _inferrers(ctx):
-        for stmt in task.body:
+    for statements, inferrer in _scopes(ctx):
+        for stmt in statements:
             local = inferrer.loop_scope(stmt) if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) else {}
             for use in statement_uses(stmt):
                 inferrer.infer(use.expr, local if use.extra else {})
