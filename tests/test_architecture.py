@@ -96,8 +96,9 @@ PINNED = [
     "CheckResult", "SynthResult",
     "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
-    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "tau2_tasks",
-    "task_schema", "list_environments", "environment", "result_shapes", "generate_database", "tools_json", "collect_stats",
+    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
+    "tau2_tasks",
+    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "generate_database", "tools_json", "collect_stats",
     "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "serve_language_server",
 ]

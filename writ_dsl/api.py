@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .compiler.plan import Plan
     from .env.core import Database, Domain
     from .env.listing import EnvironmentEntry
+    from .env.scaffold import Scaffold
     from .lang import ast
     from .lang.loader import LoadedSpec, LoadResult
     from .runner.run import RunOptions, RunSummary
@@ -45,8 +46,9 @@ __all__ = [
     "CheckResult", "SynthResult",
     "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
-    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "tau2_tasks",
-    "task_schema", "list_environments", "environment", "result_shapes", "generate_database", "tools_json", "collect_stats",
+    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
+    "tau2_tasks",
+    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "generate_database", "tools_json", "collect_stats",
     "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "serve_language_server",
 ]
@@ -108,7 +110,7 @@ def check(loaded: LoadResult, *, env_path: Sequence[str | Path] = ()) -> CheckRe
             found.update(checks.check_spec(spec, domain, env_problem=own_problem))
         except RecursionError:
             found.add(too_deep(spec.display_path))
-    ordered = sorted(found, key=diag.Diagnostic.sort_key)
+    ordered = sorted(checks.without_knock_on(found), key=diag.Diagnostic.sort_key)
     return CheckResult(ordered, loaded.sources, loaded.files, loaded.loaded, checked=len(loaded.specs),
                        env_path=tuple(str(p) for p in env_path))
 
@@ -130,7 +132,8 @@ def compile(checked: CheckResult, options: CompileOptions) -> CompileResult:  # 
     """Stage 4: instances of every checked task; nothing is compiled when the front end found errors."""
     from .compiler.compile import CompileResult, compile_specs
 
-    result = CompileResult(diagnostics=list(checked.diagnostics), sources=dict(checked.sources))
+    result = CompileResult(diagnostics=list(checked.diagnostics), sources=dict(checked.sources),
+                           files=dict(checked.files))
     if checked.ok:
         compile_specs(checked.specs, options, result)
     result.diagnostics.sort(key=diag.Diagnostic.sort_key)
@@ -172,7 +175,7 @@ def synthesize(paths: Iterable[str | Path], out_dir: str | Path, compile_opts: C
     if checked.ok:
         compiled, result.summary = synthesize_checked(checked.specs, Path(out_dir), compile_opts, run_opts)
         compiled.diagnostics = sorted({*checked.diagnostics, *compiled.diagnostics}, key=diag.Diagnostic.sort_key)
-        compiled.sources = dict(checked.sources)
+        compiled.sources, compiled.files = dict(checked.sources), dict(checked.files)
         result.compiled = compiled
     return result
 
@@ -254,11 +257,11 @@ def graph_formats() -> list[str]:
     return sorted(RENDERERS)
 
 
-def render_graph(spec: LoadedSpec, task_plan: Plan, fmt: str) -> str:
-    """A plan drawn as ``text``, ``dot`` or ``mermaid``."""
+def render_graph(spec: LoadedSpec, task_plan: Plan, fmt: str, calls: dict[str, int] | None = None) -> str:
+    """A plan drawn as ``text``, ``dot`` or ``mermaid``; with ``calls``, an instance's fan-out as numbers."""
     from .compiler.graph import render_graph as draw
 
-    return draw(spec, task_plan, fmt)
+    return draw(spec, task_plan, fmt, calls)
 
 
 def rejection_reasons() -> tuple[str, ...]:
@@ -266,6 +269,27 @@ def rejection_reasons() -> tuple[str, ...]:
     from .compiler.values import REASONS
 
     return tuple(REASONS)
+
+
+def compile_instance(checked: CheckResult, task: str, index: int,
+                     options: CompileOptions) -> tuple[CompiledTask | None, list[diag.Diagnostic]]:
+    """Instance ``index`` (from 0) of one checked task, as ``compile`` produces it; or None and why not."""
+    from dataclasses import replace
+
+    result = compile(checked, replace(options, n=index + 1, total=None, tasks=(task,)))
+    found = [t for t in result.tasks if t.task == task]
+    if result.ok and len(found) > index:
+        return found[index], []
+    # a task-underproduced warning is an error here: the instance asked for does not exist
+    return None, [replace(d, severity=diag.Severity.ERROR) if d.code == "task-underproduced" else d
+                  for d in result.diagnostics]
+
+
+def instance_calls(task: CompiledTask) -> dict[str, int]:
+    """Calls per fanned-out or guarded statement of a compiled instance, for ``render_graph``."""
+    from .compiler.graph import instance_calls as count
+
+    return count(task)
 
 
 def tau2_tasks(tasks: Iterable[CompiledTask]) -> list[dict[str, Any]]:
@@ -301,6 +325,13 @@ def result_shapes(domain: Domain) -> list[str]:
     from .lang import shapes
 
     return shapes.result_lines(domain)
+
+
+def new_environment(name: str, root: str | Path = ".") -> Scaffold:
+    """Scaffold ``envs/NAME`` (tools, result shapes, database generator, policy, tests) and ``specs/NAME``."""
+    from .env import scaffold
+
+    return scaffold.new_environment(name, root)
 
 
 def generate_database(domain: Domain, seed: int, size: int) -> Database:

@@ -103,3 +103,15 @@ def test_annotations_become_types():
 def test_the_bundled_specs_stay_clean():
     result = api.check_paths([REPO / "specs"])
     assert result.errors == 0 and result.warnings == 0, result.diagnostics
+
+
+def test_shared_definitions_are_checked_in_their_file(tmp_path):
+    (tmp_path / "writ.toml").write_text("")
+    (tmp_path / "shared.writ").write_text(
+        'env airline\nlet golds = db.users where it.name.frist_name == "Ana"\n', encoding="utf-8")
+    path = tmp_path / "spec.writ"
+    path.write_text('env airline\nimport "shared.writ"\ntask t {\n    param u = one of golds\n    tell u.emial\n'
+                    '    user { reason "r" wants "w" }\n}\n', encoding="utf-8")
+    result = api.check_paths([path])
+    found = [(d.path.rsplit("/", 1)[-1], d.span.line, d.span.column, d.code) for d in result.diagnostics]
+    assert found == [("shared.writ", 2, 28, "unknown-result-field"), ("spec.writ", 5, 10, "unknown-result-field")]

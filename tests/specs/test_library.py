@@ -98,3 +98,37 @@ def test_every_gold_action_list_replays_on_a_fresh_database_to_the_recorded_hash
             outcome = env.call(state, action.name, action.arguments)
             assert outcome.ok, f"{task.id}: {action.name} failed: {outcome.error}"
         assert state.state_hash() == task.gold_state_hash, task.id
+
+
+def _uses(predicate) -> list[str]:
+    from writ_dsl.lang import ast, walk
+
+    found = []
+    for name, (_, path) in TEMPLATES.items():
+        module = load_all([path]).loaded[0].module
+        task = next(t for t in module.tasks if t.name.name == name)
+        nodes = [v.node for stmt in task.body for field in ("value", "source", "condition")
+                 if getattr(stmt, field, None) is not None for v in walk.walk(getattr(stmt, field))]
+        if predicate(task, nodes, ast):
+            found.append(name)
+    return found
+
+
+def _calls(name: str):
+    return lambda task, nodes, ast: any(isinstance(n, ast.Call) and n.func.name == name for n in nodes)
+
+
+@pytest.mark.parametrize("construct, predicate", [
+    ("write fan-out", lambda task, nodes, ast: any(w.loops for w in task.of_kind(ast.WriteStmt))),
+    ("write guard", lambda task, nodes, ast: any(w.guard is not None for w in task.of_kind(ast.WriteStmt))),
+    ("calls", _calls("calls")), ("group_by", _calls("group_by")), ("zip", _calls("zip")),
+    ("enumerate", _calls("enumerate")),
+])
+def test_the_library_has_a_template_for_each_new_construct(construct, predicate):
+    assert _uses(predicate), f"no template uses {construct}"
+
+
+def test_fanned_out_writes_vary_per_instance(compiled):
+    for task in ("cancel_every_cancellable", "cancel_pending_over_limit"):
+        writes = {t.metrics.writes for t in compiled.tasks if t.task == task}
+        assert len(writes) >= 2, (task, writes)

@@ -122,7 +122,4 @@ def _diff(before: str, after: str, shown: str) -> str:
 
 
 def _relative(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return diag.as_typed(path)

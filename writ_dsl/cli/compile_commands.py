@@ -50,7 +50,7 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
                                       write_intensive_writes=write_intensive_writes, progress=reporter,
                                       workers=workers)
         result = api.compile(checked, options)
-    report(result.diagnostics, result.sources)
+    report(result.diagnostics, result.sources, result.files)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     if output == "-":
@@ -64,10 +64,15 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
 @click.command("graph")
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid"]), default="text", show_default=True)
+@click.option("--instance", type=click.IntRange(min=0), default=None,
+              help="Compile the task and show instance K's fan-out as numbers (needs FILE:TASK).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the compile (with --instance).")
 @env_path_option
-def graph_command(target: str, fmt: str, env_path: tuple[str, ...]) -> None:
-    """Print the evidence graph of a task: FILE or FILE:TASK."""
+def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_path: tuple[str, ...]) -> None:
+    """Print the evidence graph of a task: FILE or FILE:TASK (static, or of one compiled instance)."""
     path, task_name = _split_target(target)
+    if instance is not None and task_name is None:
+        raise click.BadParameter("--instance needs one task: FILE:TASK", param_hint="TARGET")
     checked = api.check_paths([path], env_path=env_path)
     problems = list(checked.diagnostics)
     spec = checked.specs[0] if checked.specs else None
@@ -76,9 +81,20 @@ def graph_command(target: str, fmt: str, env_path: tuple[str, ...]) -> None:
         code, fields = ("task-not-found", {"task": task_name}) if task_name else ("no-tasks", {})
         problems.append(diag.make(code, spec.display_path, None, path=spec.display_path, where=spec.display_path,
                                   **fields))
+    outputs = []
+    for task in tasks if not diag.has_errors(problems) else []:
+        calls = None
+        if instance is not None:
+            options = api.compile_options(seed=seed, env_path=env_path)
+            compiled, found = api.compile_instance(checked, task.name.name, instance, options)
+            problems.extend(d for d in found if d not in problems)
+            if compiled is None:
+                continue
+            calls = api.instance_calls(compiled)
+        outputs.append(api.render_graph(spec, api.plan(spec, task), fmt, calls))
     if not diag.has_errors(problems):
-        click.echo("\n".join(api.render_graph(spec, api.plan(spec, task), fmt) for task in tasks), nl=False)
-    report(problems, checked.sources)
+        click.echo("\n".join(outputs), nl=False)
+    report(problems, checked.sources, checked.files)
     if diag.has_errors(problems):
         sys.exit(EXIT_PROBLEMS)
 

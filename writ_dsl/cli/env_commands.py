@@ -82,3 +82,18 @@ def db_command(name: str, seed: int, size: int, output: str, env_path: tuple[str
     api.write_text(output, text)
     counts = ", ".join(f"{table}={len(rows)}" for table, rows in database.tables.items())
     click.echo(f"wrote {output} ({counts}; state hash {database.state_hash()[:16]})", err=True)
+
+
+@env_group.command("new")
+@click.argument("name")
+@click.option("--root", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Where envs/NAME and specs/NAME are created.")
+def new_command(name: str, root: str) -> None:
+    """Scaffold a new environment (tools, result shapes, database generator, policy, tests) and an example spec."""
+    made = api.new_environment(name, root)
+    for path in made.files:
+        click.echo(f"created {path}")
+    click.echo(f"\nnext:\n  writ compile {made.specs} --env-path {made.envs} -n 5\n"
+               f"  writ synth {made.specs} --env-path {made.envs} -n 20 -o runs/{name}\n"
+               f"  pytest {made.envs / name / 'tests'}\n"
+               "then follow docs/environments.md to make it your own.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -16,10 +18,10 @@ def _stderr() -> Console:
     return console if console.is_terminal else Console(stderr=True, width=160)
 
 
-def report(diagnostics: list[diag.Diagnostic], sources: dict[str, str]) -> None:
-    """Print diagnostics to stderr, each with its source line."""
+def report(diagnostics: list[diag.Diagnostic], sources: dict[str, str], files: dict[str, Path] | None = None) -> None:
+    """Print diagnostics to stderr, each with its source line and its file as the user would type it."""
     for d in diagnostics:
-        click.echo(diag.format_text(d, sources.get(d.path)), err=True)
+        click.echo(diag.format_text(diag.with_typed_paths([d], files or {})[0], sources.get(d.path)), err=True)
 
 
 def summary_table(result: api.CompileResult, output: str) -> None:
@@ -29,6 +31,7 @@ def summary_table(result: api.CompileResult, output: str) -> None:
     reasons = api.rejection_reasons()
     for task in result.reports:
         rejected = ", ".join(f"{reason} {task.rejected[reason]}" for reason in reasons if task.rejected[reason])
-        table.add_row(Text(task.spec_path), Text(task.task), f"{task.produced}/{task.wanted}",
+        shown = diag.as_typed(result.files[task.spec_path]) if task.spec_path in result.files else task.spec_path
+        table.add_row(Text(shown), Text(task.task), f"{task.produced}/{task.wanted}",
                       str(task.attempts), Text(rejected or "-"))
     _stderr().print(table)

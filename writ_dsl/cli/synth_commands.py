@@ -55,7 +55,7 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
         result = api.synthesize(paths, out_dir, api.compile_options(**fields, progress=reporter),
                                 api.run_options(**run_args))
     diagnostics = result.compiled.diagnostics if result.compiled else result.checked.diagnostics
-    report(diagnostics, result.checked.sources)
+    report(diagnostics, result.checked.sources, result.checked.files)
     if result.summary is None:
         sys.exit(EXIT_PROBLEMS)
     assert result.compiled is not None

@@ -69,6 +69,7 @@ class CompileResult:
     reports: list[TaskReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # display path -> text, to quote in diagnostics
+    files: dict[str, Path] = field(default_factory=dict)  # display path -> file, to show paths as typed
 
     @property
     def ok(self) -> bool:

@@ -181,7 +181,7 @@ def enumerate_(args: list[Any], kw: dict[str, Any], span: Span) -> list[dict[str
 def calls(args: list[Any], kw: dict[str, Any], span: Span) -> list[dict[str, Any]]:
     results = args[0]
     if not isinstance(results, FannedOut):
-        raise eval_error(f"calls() needs a fanned-out read, not {type_name(results)}", span)
+        raise eval_error(f"calls() needs a fanned-out read or write, not {type_name(results)}", span)
     return [{**binding, "result": result} for binding, result in zip(results.bindings, results)]
 
 

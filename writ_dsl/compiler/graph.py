@@ -8,21 +8,22 @@ when it is known without data). Writes come last.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-
+from collections.abc import Callable, Mapping
 import networkx as nx
 
 from ..lang import ast
 from ..lang.loader import LoadedSpec
 from ..lang.depgraph import GraphNode
+from .model import CompiledTask
 from .plan import Plan
 
 
 class GraphView:
     """What the renderers need: the plan plus source text for expressions."""
 
-    def __init__(self, spec: LoadedSpec, plan: Plan) -> None:
+    def __init__(self, spec: LoadedSpec, plan: Plan, calls: Mapping[str, int] | None = None) -> None:
         self.plan = plan
+        self.calls = calls  # an instance's number of calls per fanned-out or guarded statement
         self.sources = {s.display_path: s.source for s in spec.closure()}
         self.ids = self._ordered_ids()
 
@@ -44,6 +45,8 @@ class GraphView:
         return " ".join(part.strip() for part in picked)
 
     def multiplicity(self, node: GraphNode) -> tuple[str, int | None]:
+        if self.calls is not None and node.fanned:
+            return "in this instance", self.calls.get(node.id, 0)
         loops = node.stmt.loops
         text = " × ".join(f"count({self.text_of(node, loop.source)})" for loop in loops)
         counts = [static_count(loop.source, self.plan) for loop in loops]
@@ -90,7 +93,15 @@ class GraphView:
             text, count = self.multiplicity(node)
             title += f" ×{count}" if count is not None else ""
             title += f" [{text}]"
+        if node.guarded:
+            title += f" if {_clip(self.text_of(node, node.stmt.guard))}"
+            if self.calls is not None and not node.fanned:
+                title += " (true)" if node.id in self.calls else " (false: not made)"
         return title
+
+    def after(self, node_id: str) -> list[str]:
+        """The writes this write comes right after (in source order, or because it uses their result)."""
+        return [u for u in self.plan.graph.predecessors(node_id) if self.plan.nodes[u].kind == "write"]
 
 
 def static_count(expr: ast.Node, plan: Plan) -> int | None:
@@ -125,6 +136,8 @@ def render_text(view: GraphView) -> str:
         if node.kind == "write":
             parts, total = view.evidence(node_id)
             lines.append(f"      evidence: {', '.join(parts) or 'none'} = {total} read calls")
+            if view.after(node_id):
+                lines.append(f"      after: {', '.join(view.after(node_id))}")
     return "\n".join(lines) + "\n"
 
 
@@ -171,6 +184,15 @@ def _edges(view: GraphView) -> list[tuple[str, str, bool]]:
 RENDERERS: dict[str, Callable[[GraphView], str]] = {"text": render_text, "dot": render_dot, "mermaid": render_mermaid}
 
 
-def render_graph(spec: LoadedSpec, plan: Plan, fmt: str = "text") -> str:
-    return RENDERERS[fmt](GraphView(spec, plan))
+def render_graph(spec: LoadedSpec, plan: Plan, fmt: str = "text", calls: Mapping[str, int] | None = None) -> str:
+    """The graph; with ``calls`` (see :func:`instance_calls`), fan-out as one compiled instance's numbers."""
+    return RENDERERS[fmt](GraphView(spec, plan, calls))
 
+
+def instance_calls(task: CompiledTask) -> dict[str, int]:
+    """Calls per fanned-out or guarded statement of a compiled instance (0 for a write it left out)."""
+    counts: dict[str, int] = {}
+    for call in task.plan:
+        statement = call.node.split("[", 1)[0]
+        counts[statement] = counts.get(statement, 0) + 1
+    return counts

@@ -185,15 +185,27 @@ def _read(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Rando
     if not stmt.loops:
         run.names[node.name] = _call(ctx, node, run, state, run.names, node.id, "read-rejected")
         return
+    run.names[node.name] = _fan_out_calls(ctx, node, run, state, "read-rejected")
+
+
+def _fan_out_calls(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: State, reason: str) -> FannedOut:
+    """One call per combination of the loop values (the first loop outermost) for which the guard holds."""
+    stmt = node.stmt
     axes = [_loop_items(ctx, loop, run) for loop in stmt.loops]
     variables = [loop.var.name for loop in stmt.loops]
+    guard = getattr(stmt, "guard", None)
     results, bindings = [], []
-    for i, combo in enumerate(itertools.product(*axes)):
-        bindings.append(dict(zip(variables, combo)))
-        scope = {**run.names, **bindings[-1]}
-        results.append(_call(ctx, node, run, state, scope, f"{node.id}[{i}]", "read-rejected"))
+    for combo in itertools.product(*axes):
+        binding = dict(zip(variables, combo))
+        scope = {**run.names, **binding}
+        if guard is not None and not ctx.evaluator.truth(guard, scope):
+            continue
+        bindings.append(binding)
+        results.append(_call(ctx, node, run, state, scope, f"{node.id}[{len(results)}]", reason))
+        if node.kind == "write":
+            run.writes.append(run.calls[-1])
     run.fan_out[node.id] = len(results)
-    run.names[node.name] = FannedOut(results, bindings)
+    return FannedOut(results, bindings)
 
 
 def _loop_items(ctx: TaskContext, loop: ast.Loop, run: InstanceRun) -> list[Any]:
@@ -204,8 +216,15 @@ def _loop_items(ctx: TaskContext, loop: ast.Loop, run: InstanceRun) -> list[Any]
 
 
 def _write(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    value = _call(ctx, node, run, state, run.names, node.id, "write-rejected")
-    run.writes.append(run.calls[-1])
+    stmt: ast.WriteStmt = node.stmt
+    if stmt.loops:
+        value: Any = _fan_out_calls(ctx, node, run, state, "write-rejected")
+    elif stmt.guard is not None and not ctx.evaluator.truth(stmt.guard, run.names):
+        run.fan_out[node.id] = 0
+        value = None
+    else:
+        value = _call(ctx, node, run, state, run.names, node.id, "write-rejected")
+        run.writes.append(run.calls[-1])
     if node.name is not None:
         run.names[node.name] = value
 

@@ -41,11 +41,13 @@ def _closure(plan: Plan, fan_out: dict[str, int]) -> _Closure:
     depth: dict[str, int] = {}
     calls: set[str] = set()
     for node, preds in plan.instance_preds(fan_out).items():
-        planned = plan.nodes.get(node)  # None for one call of a fanned-out read
-        is_call = planned is None or planned.kind == "write" or (planned.kind == "read" and not planned.fanned)
+        one_call = node not in plan.nodes  # one call of a fanned-out read or write: "id[i]"
+        statement = plan.nodes[node.rsplit("[", 1)[0]] if one_call else plan.nodes[node]
+        is_call = one_call or (statement.kind in ("read", "write") and not statement.fanned
+                               and fan_out.get(node, 1) > 0)  # 0: a guarded write left out
         if is_call:
             calls.add(node)
-        own = {node} if is_call and (planned is None or planned.kind == "read") else set()
+        own = {node} if is_call and statement.kind == "read" else set()
         reads[node] = frozenset(own.union(*(reads[p] for p in preds)))
         upstream[node] = frozenset().union(*({p} if p in calls else upstream[p] for p in preds))
         depth[node] = int(is_call) + max((depth[p] for p in preds), default=0)

@@ -4,7 +4,7 @@ The planner adds what compiling needs: which nodes an instance evaluates, in
 which order, and each instance's fan-out. Nodes downstream of a write run after it; everything else sees
 the initial database. The execution order is topological, ties broken by
 source position. :meth:`Plan.expand` gives an instance's graph, where each
-fanned-out read becomes one node per call.
+fanned-out read or write becomes one node per call.
 """
 
 from __future__ import annotations
@@ -45,13 +45,15 @@ class Plan:
         return graph
 
     def expand(self, calls: Mapping[str, int]) -> nx.DiGraph:
-        """The instance graph: ``calls`` gives the number of calls of every fanned-out read."""
+        """The instance graph: ``calls`` gives the number of calls of every fanned-out read or write
+        (and 0 for a guarded write whose guard failed)."""
         graph = self.data_graph()
         for node_id, data in graph.nodes(data=True):
-            data["call"] = data["kind"] == "write" or (data["kind"] == "read" and not self.nodes[node_id].fanned)
-        for node in self.of_kind("read"):
+            node = self.nodes[node_id]
+            data["call"] = node.kind in ("read", "write") and not node.fanned and calls.get(node_id, 1) > 0
+        for node in self.of_kind("read") + self.of_kind("write"):
             if node.fanned:
-                _fan_out(graph, node.id, calls.get(node.id, 0))
+                _fan_out(graph, node.id, calls.get(node.id, 0), node.kind)
         return graph
 
     # -- the instance graph as plain predecessor lists (built per instance, so no networkx graph)
@@ -75,11 +77,11 @@ class Plan:
         return preds
 
 
-def _fan_out(graph: nx.DiGraph, read_id: str, count: int) -> None:
-    preds = list(graph.predecessors(read_id))
-    calls = [f"{read_id}[{i}]" for i in range(count)]
-    graph.add_nodes_from(calls, kind="read", call=True)
-    graph.add_edges_from([(p, call) for call in calls for p in preds] + [(call, read_id) for call in calls])
+def _fan_out(graph: nx.DiGraph, node_id: str, count: int, kind: str = "read") -> None:
+    preds = list(graph.predecessors(node_id))
+    calls = [f"{node_id}[{i}]" for i in range(count)]
+    graph.add_nodes_from(calls, kind=kind, call=True)
+    graph.add_edges_from([(p, call) for call in calls for p in preds] + [(call, node_id) for call in calls])
 
 
 # ---------------------------------------------------------------------- building

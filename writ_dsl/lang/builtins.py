@@ -45,7 +45,7 @@ _ALL = (
             keywords=("by",), per_item=("by",)),
     Builtin("zip", 2, 2, "two lists of one length as a list of pairs [x, y]"),
     Builtin("enumerate", 1, 1, "the items as records {index, item}, index from 0"),
-    Builtin("calls", 1, 1, "the calls of a fanned-out read: records of its loop values and `result`"),
+    Builtin("calls", 1, 1, "the calls of a fanned-out read or write: records of its loop values and `result`"),
     Builtin("keys", 1, 1, "the keys of a record, in order"),
     Builtin("values", 1, 1, "the values of a record, in key order"),
     Builtin("days", 1, 1, "a duration of n days"),

@@ -48,12 +48,12 @@ def task_uses(task: ast.TaskDecl) -> Iterator[Use]:
 
 
 def statement_uses(stmt: Any) -> Iterator[Use]:
-    if isinstance(stmt, ast.ReadStmt):
+    if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)):
         loop_vars = frozenset(loop.var.name for loop in stmt.loops)
         yield from (Use(stmt, arg.value, loop_vars) for arg in stmt.args)
         yield from (Use(stmt, loop.source) for loop in stmt.loops)
-    elif isinstance(stmt, ast.WriteStmt):
-        yield from (Use(stmt, arg.value) for arg in stmt.args)
+        if isinstance(stmt, ast.WriteStmt) and stmt.guard is not None:
+            yield Use(stmt, stmt.guard, loop_vars)
     elif isinstance(stmt, ast.UserBlock):
         yield from (Use(stmt, setting.value) for setting in stmt.knows)
     else:

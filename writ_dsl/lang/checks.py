@@ -232,6 +232,17 @@ def _run(check: Check, ctx: CheckContext) -> list[diag.Diagnostic]:
         return [ctx.make("check-failed", None, check=check.__name__, detail=f"{type(exc).__name__}: {exc}")]
 
 
+IMPORT_FAILURES = frozenset({"import-outside-root", "import-not-found", "import-cycle"})
+KNOCK_ON = frozenset({"undefined-name", "unknown-behavior", "template-undefined"})
+
+
+def without_knock_on(found: Iterable[diag.Diagnostic]) -> list[diag.Diagnostic]:
+    """The diagnostics, less the names a file lacks only because one of its imports failed."""
+    found = list(found)
+    broken = {d.path for d in found if d.code in IMPORT_FAILURES}
+    return [d for d in found if not (d.path in broken and d.code in KNOCK_ON)]
+
+
 def check_spec(spec: LoadedSpec, domain: Domain | None = None, *, env_problem: str | None = None,
                template_env: jinja2.Environment | None = None) -> list[diag.Diagnostic]:
     """Every check over one loaded file; ``domain`` is its environment (None: tools are not checked)."""

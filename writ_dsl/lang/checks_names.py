@@ -38,7 +38,7 @@ def undefined_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
             yield from _undefined(ctx, use.expr, shared_scope, set())
     for task in ctx.module.tasks:
         scope = task_scope(ctx, task)
-        loop_vars = {loop.var.name for read in task.of_kind(ast.ReadStmt) for loop in read.loops}
+        loop_vars = {loop.var.name for call in task.of_kind((ast.ReadStmt, ast.WriteStmt)) for loop in call.loops}
         for use in task_uses(task):
             yield from _undefined(ctx, use.expr, scope | use.extra, loop_vars)
 
@@ -54,8 +54,8 @@ def duplicate_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
         bound = _bound(task)
         pairs = list(first_duplicates((i.name, i) for i in bound))
-        for read in task.of_kind(ast.ReadStmt):
-            pairs += _clashes([loop.var for loop in read.loops], {i.name: i for i in reversed(bound)})
+        for call in task.of_kind((ast.ReadStmt, ast.WriteStmt)):
+            pairs += _clashes([loop.var for loop in call.loops], {i.name: i for i in reversed(bound)})
         for first, later in pairs:
             yield ctx.make("duplicate-name", later.span, name=later.name, line=first.span.line)
         keys = [s.name for s in task.user.knows] if task.user else []
@@ -107,7 +107,7 @@ def item_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
         defined = {ident.name: ident for ident in reversed(_bound(task))}
         for use in task_uses(task):
             known = dict(defined)
-            if use.extra and isinstance(use.stmt, ast.ReadStmt):
+            if use.extra and isinstance(use.stmt, (ast.ReadStmt, ast.WriteStmt)):
                 for loop in use.stmt.loops:
                     known.setdefault(loop.var.name, loop.var)
             yield from _item_clashes(ctx, use, known)

@@ -26,11 +26,20 @@ def _inferrers(ctx: CheckContext) -> Iterator[tuple[ast.TaskDecl, Inferrer]]:
         yield task, Inferrer(ctx.domain, task, shared)
 
 
+def _scopes(ctx: CheckContext) -> Iterator[tuple[list[Any], Inferrer]]:
+    """The statements of every task, and the file's shared definitions, each with their inferrer."""
+    if ctx.domain is not None and ctx.module.shared:
+        shared = {name: defined[0].node for name, defined in ctx.shared.items()}
+        yield list(ctx.module.shared), Inferrer(ctx.domain, None, shared)
+    for task, inferrer in _inferrers(ctx):
+        yield list(task.body), inferrer
+
+
 def result_fields(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """`profile.finez` on a read result, a let or a param whose type the environment declares."""
-    for task, inferrer in _inferrers(ctx):
-        for stmt in task.body:
-            local = inferrer.loop_scope(stmt) if isinstance(stmt, ast.ReadStmt) else {}
+    for statements, inferrer in _scopes(ctx):
+        for stmt in statements:
+            local = inferrer.loop_scope(stmt) if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) else {}
             for use in statement_uses(stmt):
                 inferrer.infer(use.expr, local if use.extra else {})
         for node, name, owner in inferrer.problems.values():
@@ -53,7 +62,7 @@ def argument_values(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
             if tool is None:
                 continue
             properties = tool.parameters_schema.get("properties", {})
-            local = inferrer.loop_scope(stmt) if isinstance(stmt, ast.ReadStmt) else {}
+            local = inferrer.loop_scope(stmt)
             for arg in stmt.args:
                 if arg.name.name in properties:
                     for node, expected, actual in value_problems(arg.value, properties[arg.name.name], inferrer,
@@ -89,9 +98,9 @@ def value_problems(expr: Any, schema: dict[str, Any], inferrer: Inferrer,
 
 
 def calls_arguments(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
-    """`calls(x)`: x must name a fanned-out read of the task (its loop values are kept only there)."""
+    """`calls(x)`: x must name a fanned-out read or write of the task (its loop values are kept only there)."""
     for task in ctx.module.tasks:
-        fanned = {stmt.name.name for stmt in task.of_kind(ast.ReadStmt) if stmt.loops}
+        fanned = {stmt.name.name for stmt in task.of_kind((ast.ReadStmt, ast.WriteStmt)) if stmt.loops and stmt.name}
         for use in (u for stmt in task.body for u in statement_uses(stmt)):
             for visit in ctx.visits(use.expr):
                 node = visit.node

@@ -45,7 +45,11 @@ class GraphNode:
 
     @property
     def fanned(self) -> bool:
-        return self.kind == "read" and bool(self.stmt.loops)
+        return self.kind in ("read", "write") and bool(self.stmt.loops)
+
+    @property
+    def guarded(self) -> bool:
+        return self.kind == "write" and self.stmt.guard is not None
 
     @property
     def label(self) -> str:
@@ -169,11 +173,12 @@ def references(stmt: Any, kind: str) -> list[str]:
     if kind == "user":
         return _user_references(stmt)
     exprs = {"param": lambda: [stmt.source], "let": lambda: [stmt.value], "require": lambda: [stmt.condition],
-             "tell": lambda: [stmt.value], "write": lambda: [a.value for a in stmt.args],
-             "read": lambda: [a.value for a in stmt.args]}[kind]()
-    hidden = {loop.var.name for loop in stmt.loops} if kind == "read" else set()
+             "tell": lambda: [stmt.value], "read": lambda: [a.value for a in stmt.args],
+             "write": lambda: [a.value for a in stmt.args] + ([stmt.guard] if stmt.guard else [])}[kind]()
+    calls = kind in ("read", "write")
+    hidden = {loop.var.name for loop in stmt.loops} if calls else set()
     found = [n.id for e in exprs for n in free_names(e) if n.id not in hidden]
-    if kind == "read":
+    if calls:
         found += [n.id for loop in stmt.loops for n in free_names(loop.source)]
     return found
 

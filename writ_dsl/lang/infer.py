@@ -76,7 +76,7 @@ class Inferrer:
         tool = self.domain.tools.get(name)
         return from_annotation(tool.result) if tool is not None else UNKNOWN
 
-    def loop_scope(self, stmt: ast.ReadStmt) -> dict[str, Type]:
+    def loop_scope(self, stmt: ast.ReadStmt | ast.WriteStmt) -> dict[str, Type]:
         found = {}
         for loop in stmt.loops:
             items = self.infer(loop.source, found)
@@ -185,7 +185,7 @@ class Inferrer:
 
     def _calls_type(self, arg: Any, result: Type) -> Type:
         stmt = self.defs.get(arg.id) if isinstance(arg, ast.Name) else None
-        if not isinstance(stmt, ast.ReadStmt) or not stmt.loops:
+        if not isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) or not stmt.loops:
             return list_of(UNKNOWN)
         fields = dict(self.loop_scope(stmt))
         fields["result"] = result

@@ -191,7 +191,10 @@ class _Loader:
         if target is None:
             self._report("import-not-found", where, decl, path=decl.path.value)
         elif not target.is_relative_to(self.root):
-            self._report("import-outside-root", where, decl, path=decl.path.value, root=str(self.root))
+            notes = [] if (self.root / LIBRARY_MARKER).is_file() else [diag.NOTES["no-library-root"].format(
+                marker=LIBRARY_MARKER, folder=str(self.root))]
+            self.diagnostics.append(diag.make("import-outside-root", where, decl.path.span, notes=notes,
+                                              path=decl.path.value, root=str(self.root)))
         elif target in chain:
             cycle = " -> ".join(display_path(p, self.root) for p in (*chain[chain.index(target):], target))
             self._report("import-cycle", where, decl, cycle=cycle)

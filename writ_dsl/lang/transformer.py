@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -34,6 +36,13 @@ def ident(token: Token) -> ast.Ident:
 
 def _string(token: Token) -> ast.String:
     return ast.String(value=unquote(token), span=span_of(token))
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """A write's `if` condition, kept apart from its arguments until the statement is built."""
+
+    value: Any
 
 
 def _present(children: list[Any]) -> list[Any]:
@@ -129,13 +138,18 @@ class ToAst(Transformer):
         return ast.Loop(var=ident(children[0]), source=children[1], span=span_of(meta))
 
     def write_stmt(self, meta: Meta, children: list[Any]) -> ast.WriteStmt:
-        name, tool, *args = children
+        name, tool, *args, loops, guard = children
         return ast.WriteStmt(
             name=ident(name) if name is not None else None,
             tool=ident(tool),
             args=_present(args),
+            loops=loops or [],
+            guard=guard.value if guard is not None else None,
             span=span_of(meta),
         )
+
+    def guard(self, meta: Meta, children: list[Any]) -> _Guard:
+        return _Guard(children[0])
 
     def arg(self, meta: Meta, children: list[Any]) -> ast.Arg:
         return ast.Arg(name=ident(children[0]), value=children[1], span=span_of(meta))
