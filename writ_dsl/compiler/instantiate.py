@@ -17,6 +17,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..env.core import Environment, State
+from ..env.policy import Action, policy_violations
 from ..lang import ast
 from .. import diagnostics
 from . import render
@@ -103,8 +104,18 @@ def run_instance(ctx: TaskContext, seed: int) -> InstanceRun:
         except Rejection as exc:
             exc.path = exc.path or node.path
             raise
+    _check_policy(ctx, run)
     run.state_hash = state.state_hash()
     return run
+
+
+def _check_policy(ctx: TaskContext, run: InstanceRun) -> None:
+    """Reject an instance whose gold writes break a rule of the domain's policy."""
+    actions = [Action(w.tool, w.arguments) for w in run.writes]
+    problems = policy_violations(ctx.env.domain.policy_rules, actions, ctx.env.db)
+    if problems:
+        first = next(w for w in run.writes)
+        raise Rejection("policy", "; ".join(problems), first.span)
 
 
 # ---------------------------------------------------------------------- params

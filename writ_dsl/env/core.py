@@ -300,6 +300,7 @@ class Domain:
     db_schema: Mapping[str, frozenset[str]]
     generate: Callable[[int, int], dict[str, Any]]
     path: Path | None = None
+    policy_rules: tuple[Callable[..., Any], ...] = ()  # see writ_dsl.env.policy
     _db_cache: dict[tuple[int, int], Database] = field(default_factory=dict, compare=False, repr=False)
 
     def database(self, seed: int = 0, size: int = 1) -> Database:

@@ -19,10 +19,12 @@ def folder_domain(
     tools: Iterable[Tool],
     tables: Mapping[str, Iterable[str]],
     generate: Callable[[int, int], dict[str, Any]],
+    policy_rules: Iterable[Callable[..., Any]] = (),
 ) -> Domain:
     """The domain of the folder holding ``init_file`` (pass ``__file__``); its policy is the folder's policy.md.
 
-    ``tools`` keep their order; ``tables`` maps each table to the fields of its records.
+    ``tools`` keep their order; ``tables`` maps each table to the fields of its records;
+    ``policy_rules`` are the policy's rules as code (see :mod:`writ_dsl.env.policy`).
     """
     folder = Path(init_file).resolve().parent
     return Domain(
@@ -33,4 +35,19 @@ def folder_domain(
         db_schema={table: frozenset(fields) for table, fields in tables.items()},
         generate=generate,
         path=folder,
+        policy_rules=tuple(policy_rules),
     )
+
+
+def ordered_tools(tools: Iterable[Tool], order: Iterable[str]) -> list[Tool]:
+    """``tools`` in the given order of names; a tool left out of the order, or a name without a tool, is an
+    error (raised while the environment folder loads, so it is reported as a broken environment)."""
+    by_name = {tool.name: tool for tool in tools}
+    order = list(order)
+    unlisted = [name for name in by_name if name not in order]
+    unknown = [name for name in order if name not in by_name]
+    if unlisted or unknown:
+        problems = [f"tools missing from the tool order: {', '.join(unlisted)}"] if unlisted else []
+        problems += [f"names in the tool order without a tool: {', '.join(unknown)}"] if unknown else []
+        raise ValueError("; ".join(problems))
+    return [by_name[name] for name in order]
