@@ -104,7 +104,7 @@ def test_fastest_business_books_what_brute_force_finds():
         assert [(f["flight_number"], f["date"]) for f in booking["flights"]] == expected["legs"]
         assert booking["payment_methods"][0]["amount"] == expected["price"]
         assert booking["cabin"] == "business" and booking["destination"] == task.params["destination"]
-        assert task.communicate_info == [str(expected["price"])]
+        assert task.communicate_info == [f"{expected['price']:.2f}"]
 
 
 def test_every_gold_action_list_replays_to_the_recorded_hash():

@@ -23,7 +23,7 @@ from .. import diagnostics
 from . import render
 from .evaluate import Evaluator
 from .plan import Plan, PlanNode
-from .values import DbView, Rejection, eval_error, hashable, to_json, to_text, type_name
+from .values import DbView, Rejection, eval_error, hashable, is_number, to_json, to_text, type_name
 
 
 class Fatal(Exception):
@@ -87,6 +87,7 @@ class InstanceRun:
     writes: list[ExecutedCall] = field(default_factory=list)
     tells: list[str] = field(default_factory=list)
     tell_labels: dict[str, str] = field(default_factory=dict)
+    told: list[tuple[tuple[int, int], str, str | None]] = field(default_factory=list)  # (position, fact, label)
     known: dict[str, Any] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     state_hash: str = ""
@@ -183,10 +184,20 @@ def _require(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Ran
 
 
 def _tell(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    fact = to_text(ctx.evaluator.eval(node.stmt.value, run.names))
-    run.tells.append(fact)
+    fact = fact_text(ctx.evaluator.eval(node.stmt.value, run.names))
+    run.told.append(((node.span.line, node.span.column), fact, node.stmt.label))
+    run.told.sort(key=lambda told: told[0])
+    run.tells[:] = [text for _, text, _ in run.told]
     if node.stmt.label is not None:
         run.tell_labels.setdefault(fact, node.stmt.label)
+
+
+def fact_text(value: Any) -> str:
+    """A fact as the agent must say it: numbers with cents ("50.00", "172.70"), so that a short figure cannot
+    be found by accident inside another one."""
+    if is_number(value):
+        return f"{value:.2f}"
+    return to_text(value)
 
 
 # ---------------------------------------------------------------------- reads and writes

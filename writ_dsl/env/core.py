@@ -26,6 +26,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .wording import NO_PHRASING, Phrasing
+
 _MOD = 2**256
 
 
@@ -201,13 +203,15 @@ ToolFunction = Callable[[State, Any], Any]
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool of a domain. ``params`` is a pydantic model of its arguments."""
+    """One tool of a domain. ``params`` is a pydantic model of its arguments; ``phrasing`` is how the offline
+    agent speaks of it (see :mod:`writ_dsl.env.wording`)."""
 
     name: str
     kind: ToolKind
     description: str
     params: type[BaseModel]
     func: ToolFunction
+    phrasing: Phrasing = NO_PHRASING
 
     @cached_property
     def parameters_schema(self) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from ..env.wording import humanize, join_words, key_words, value_text  # noqa: F401 (used by the roles)
+
 T = TypeVar("T")
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -26,27 +28,9 @@ def words(text: str | None) -> set[str]:
     return set(_WORD.findall((text or "").lower()))
 
 
-def key_words(key: str) -> list[str]:
-    """The words of a fact's key: ``user_id`` -> ["user", "id"]."""
-    return [w for w in re.split(r"[_\W]+", key.lower()) if w]
-
-
 def asks_for(key: str, text: str | None) -> bool:
     """Whether the text mentions every word of the key (so it asks for, or talks about, that fact)."""
     return bool(text) and set(key_words(key)) <= words(text)
-
-
-def value_text(value: Any) -> str:
-    """A fact's value as the user says it."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(value_text(v) for v in value.values() if v not in ("", None))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _leaves(value: Any) -> list[str]:
@@ -62,18 +46,6 @@ def mentions_value(value: Any, text: str | None) -> bool:
     """Whether every part of the value appears in the text (case-insensitive)."""
     haystack = (text or "").lower()
     return all(leaf.lower() in haystack for leaf in _leaves(value))
-
-
-def humanize(name: str) -> str:
-    """``search_direct_flight`` -> "search direct flight"."""
-    return " ".join(key_words(name))
-
-
-def join_words(items: Sequence[str], word: str = "and") -> str:
-    items = [i for i in items if i]
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return ", ".join(items[:-1]) + f", {word} " + items[-1]
 
 
 # ------------------------------------------------------------- second -> first person

@@ -181,7 +181,7 @@ class Roles:
 
     def agent(self, task: CompiledTask, env: Environment) -> AgentRole:
         if self.options.agent == "oracle":
-            return OracleAgent(task)
+            return OracleAgent(task, env.domain.tools)
         assert self.backend is not None
         return LLMAgent(self.backend, self.options.model or "default", env.domain.openai_tools(), task.id,
                         self.options.reply_retries)
