@@ -42,7 +42,7 @@ CONFIRM_QUESTIONS = ("Would you like me to go ahead? Please reply yes to confirm
 
 DETAIL_QUESTIONS = ("I'd be glad to help. Could you tell me a bit more about what you need?",
                     "Happy to help. What exactly do you need today?",
-                    "Of course. What would you like me to do for you?",
+                    "Of course. What can I do for you?",
                     "Sure. Could you describe what you'd like to get done?")
 PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll",
                   "So here is what I suggest: I'll", "What I can do now is", "If you agree, I'll")

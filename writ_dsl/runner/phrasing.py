@@ -55,7 +55,10 @@ _FLIPS = [
         (r"\byou are\b", "I am"), (r"\byou're\b", "I'm"), (r"\byou have\b", "I have"), (r"\byou've\b", "I've"),
         (r"\byou were\b", "I was"), (r"\byourself\b", "myself"), (r"\byourselves\b", "ourselves"),
         (r"\byours\b", "mine"), (r"\byour\b", "my"),
-        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about) you\b", r"\1 me"),
+        (r"\b(both|all|each|either|neither) of you\b", r"\1 of us"), (r"\byou both\b", "we both"),
+        (r"\b(just|only) you\b", r"\1 me"),
+        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|than|like|by|but|"
+         r"besides|except) you\b", r"\1 me"),
         (r"\byou\b", "I"),
     ]
 ]
@@ -83,24 +86,52 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
 
 
-def first_person_request(instructions: str) -> str:
-    """The scenario's instructions as the user would say them."""
-    return " ".join(_first_person_sentence(s) for s in sentences(instructions))
+_ASK_INLINE = re.compile(r"\bask (how much|what|whether|if|when|which|for)\b", re.I)
 
 
-def _first_person_sentence(sentence: str) -> str:
+def first_person_request(instructions: str, key: object = "") -> str:
+    """The scenario's instructions as the user would say them: each imperative opened by one of several
+    connectors, and every "ask ..." turned into the user's own question, each chosen by a hash of ``key``."""
+    from .user_phrases import ASK_LEADS, CONNECTORS, INLINE_ASKS
+
+    def ask(match: re.Match[str], index: int) -> str:
+        word = match.group(1).lower()
+        lead = pick(INLINE_ASKS, key, "inline", index)
+        return lead if word == "for" else f"{lead} {word}"
+
+    said = []
+    for index, sentence in enumerate(sentences(instructions)):
+        if not sentence.lower().startswith("ask "):
+            sentence = _ASK_INLINE.sub(lambda m: ask(m, index), sentence)
+        said.append(_first_person_sentence(sentence, pick(CONNECTORS, key, "verb", index),
+                                           pick(ASK_LEADS, key, "ask", index)))
+    return " ".join(said)
+
+
+def _first_person_sentence(sentence: str, connector: str = "I'd like to {verb}",
+                           ask_lead: str = "Please let me know") -> str:
     head, _, rest = sentence.partition(" ")
     verb = head.lower()
     if verb == "ask":
         rest = re.sub(r"^(for|about)\s+", "", rest)
-        return _flip_tail(f"Please let me know {rest}")
+        rest = re.sub(r"^(how much|what|whether|if|when|which)\b", r"\1", _ASK_INLINE.sub(r"\1", rest))
+        return _end(_full_stop(f"{ask_lead} {flip_person(rest)}"), ask_lead)
     if verb in _IMPERATIVES and head[:1].isupper():
-        return _flip_tail(f"I'd like to {verb} {rest}")
+        return _end(_full_stop(connector.format(verb=flip_person(f"{verb} {rest}"))), connector)
     return _flip_tail(flip_person(sentence))
 
 
+def _end(sentence: str, lead: str) -> str:
+    """A question when the lead asks one ("Could you ...?")."""
+    asking = lead.startswith(("Could you", "Can you"))
+    return sentence[:-1] + "?" if asking and sentence.endswith(".") else sentence
+
+
 def _flip_tail(sentence: str) -> str:
-    sentence = flip_person(sentence)
+    return _full_stop(flip_person(sentence))
+
+
+def _full_stop(sentence: str) -> str:
     return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 

@@ -61,6 +61,7 @@ def namer(names: Mapping[str, str]) -> Namer:
 
 # ------------------------------------------------------------------------ decisions
 _CRITERIA = (
+    (r"\b(land\w* as early as possible|lands? first|earliest arrival|arrives? earliest)\b", "the one that lands earliest"),
     (r"\b(fastest|quickest|shortest)\b", "the fastest"),
     (r"\b(fewest stops|fewest connections)\b", "the one with the fewest stops"),
     (r"\b(cheapest|lowest price|least expensive|lowest fare)\b", "the cheapest"),
@@ -140,7 +141,7 @@ _DESCRIBED = ("orders", "reservations")  # told apart by what the user described
 
 def _by_description(instructions: str) -> str:
     ranked = criterion(instructions)
-    return ranked if ranked in ("the most expensive", "the cheapest") else "the one that matches what you described"
+    return ranked if ranked == "the most expensive" else "the one that matches what you described"
 
 
 def _describe(winner: Any, write: Args, name: Namer) -> str:
