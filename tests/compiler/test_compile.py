@@ -55,8 +55,8 @@ def test_gold_write_books_the_cheapest_lamp_and_replays(tmp_path):
 
 def test_plan_and_metrics_of_a_simple_task(tmp_path):
     (task, *_) = compile_shop(tmp_path, CHEAPEST_LAMP).tasks
-    assert [(c.step, c.node, c.kind) for c in task.plan] == [
-        (0, "read:profile", "read"), (1, "read:lamps", "read"), (2, "write:1", "write")]
+    assert sorted((c.node, c.kind) for c in task.plan[:2]) == [("read:lamps", "read"), ("read:profile", "read")]
+    assert [c.step for c in task.plan] == [0, 1, 2] and (task.plan[2].node, task.plan[2].kind) == ("write:1", "write")
     assert task.plan[2].depends_on == ["read:profile", "read:lamps"]
     assert task.plan[2].evidence == ["read:profile", "read:lamps"]
     assert task.metrics.model_dump() == {

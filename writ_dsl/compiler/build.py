@@ -13,6 +13,7 @@ from ..lang.loader import LoadedSpec
 from . import render
 from .instantiate import InstanceRun
 from .metrics import Thresholds, resolve
+from .order import varied_order
 from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, TaskFact, UserScenario
 from .plan import Plan
 from .values import to_json
@@ -74,7 +75,7 @@ def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorP
         params={name: to_json(value) for name, value in run.params.items()},
         user_scenario=scenario(frame, run),
         behavior=behavior,
-        plan=plan_calls,
+        plan=varied_order(plan_calls, run.seed),
         gold_actions=[GoldAction(action_id=w.node, name=w.tool, arguments=w.arguments) for w in run.writes],
         communicate_info=run.tells,
         communicate_labels=run.tell_labels,
