@@ -57,6 +57,20 @@ class Quality:
         }
 
 
+    def summary_lines(self) -> list[str]:
+        """The quality section as text lines (for ``writ stats``)."""
+        lines = [f"quality of {self.dialogues} dialogues (ids, numbers and emails masked)"]
+        for role, by_n in self.distinct.items():
+            lines.append(f"  distinct-n {role:<9} " + "  ".join(f"{n}: {v:.4f}" for n, v in by_n.items()))
+        lines.append(f"  distinct first user messages: {self.distinct_first_share:.1%} of {self.first_messages}")
+        single = self.single_order_templates
+        lines.append(f"  templates with independent reads: {len(self.tool_orders)}, "
+                     f"with a single tool order: {len(single)}" + (f" ({', '.join(single)})" if single else ""))
+        for name, ids in self.lints.items():
+            lines.append(f"  lint {name}: {len(ids)}" + (f" (e.g. {ids[0]})" if ids else ""))
+        return lines
+
+
 # ------------------------------------------------------------------------ text
 def mask(text: str) -> list[str]:
     """Lower-case tokens with every token holding a digit or an @ replaced by a placeholder."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .quality import Quality, measure
 
 TYPES = ("normal", "write_intensive", "read_heavy", "read_heavy_write_intensive")
 
@@ -28,6 +29,7 @@ class Stats:
     burden_per_write: Counter[int] = field(default_factory=Counter)
     dialogue_lengths: Counter[int] = field(default_factory=Counter)
     rejections: Counter[str] = field(default_factory=Counter)
+    quality: Quality | None = None  # for a folder with trajectories
 
     @property
     def total(self) -> int:
@@ -46,6 +48,7 @@ class Stats:
             "evidence_burden_per_write": table(self.burden_per_write),
             "dialogue_messages": table(self.dialogue_lengths),
             "rejections": dict(sorted(self.rejections.items())),
+            **({"quality": self.quality.to_json()} if self.quality is not None else {}),
         }
 
 
@@ -109,7 +112,9 @@ def _count_task(stats: Stats, task: dict[str, Any]) -> None:
 def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
     by_id = {task["id"]: task for task in tasks}
     stats = Stats(source=str(folder), unit="trajectories")
-    for row in read_jsonl(folder / "trajectories.jsonl"):
+    trajectories = read_jsonl(folder / "trajectories.jsonl")
+    stats.quality = measure(tasks, trajectories)
+    for row in trajectories:
         task = by_id.get(row.get("task_id"))
         if task is not None:
             _count_task(stats, task)

@@ -45,6 +45,8 @@ def _print_tables(stats: Stats) -> None:
         console.print(_histogram_table("messages per dialogue", stats.dialogue_lengths, "dialogues"))
     if stats.rejections:
         console.print(_rejections_table(stats.rejections))
+    if stats.quality is not None:
+        console.print("\n".join(stats.quality.summary_lines()), highlight=False)
 
 
 def _types_table(stats: Stats) -> Table:
