@@ -33,11 +33,17 @@ _KEY_PHRASES = {
     "order_id": "the order ID", "flight_number": "the flight number", "date": "the travel date",
 }
 GREETINGS = ("Hello! How can I help you today?", "Hi there, thanks for reaching out. What can I do for you today?",
-             "Good day! How may I help you?")
+             "Good day! How may I help you?", "Hi! What can I help you with?", "Hello, thanks for contacting us. "
+             "How can I assist you?", "Welcome! What brings you here today?", "Hi, how can I help?",
+             "Hello and welcome. What can I do for you?")
 CONFIRM_QUESTIONS = ("Would you like me to go ahead? Please reply yes to confirm.",
                      "Shall I proceed? Please confirm with a yes.",
                      "Can you confirm (yes/no) that I should go ahead?",
-                     "Do I have your confirmation to proceed? Please answer yes or no.")
+                     "Do I have your confirmation to proceed? Please answer yes or no.",
+                     "Should I go ahead with this? A yes from you is all I need.",
+                     "Is it okay for me to proceed? Please reply yes or no.",
+                     "Would you like me to proceed with that? Just confirm with a yes.",
+                     "Shall I go ahead and do this? Please answer yes to confirm.")
 
 
 DETAIL_QUESTIONS = ("I'd be glad to help. Could you tell me a bit more about what you need?",
@@ -256,7 +262,7 @@ class OracleAgent:
                    f"I can {action}. {question}"
         notes = " ".join(completion(w.tool, w.arguments, result, self.tools, progress.name)
                          for w, result in progress.fresh_writes)
-        evidence = evidence_sentence(self._new_evidence(step), self.tools)
+        evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
         lead = pick(PROPOSAL_LEADS, *key)
         return f"{notes} {evidence} {decision} {figures} {lead} {action}. {question}"
 
@@ -264,12 +270,13 @@ class OracleAgent:
         reads = [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
                  if n in self.nodes and n in progress.results]
         return decision_sentence(step.arguments, reads, self.tools, self.task.user_scenario.task_instructions,
-                                 progress.name)
+                                 progress.name, stable_int(self.task.id, step.node, "decision"))
 
     def _figures(self, conv: Conversation, step: PlannedCall) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes."""
         index = [call.node for call in self.plan if call.kind == "write"].index(step.node)
-        return [fact_sentence(f.text, self._fact_sources(conv), f.label) for f in self.task.facts if f.write == index]
+        return [fact_sentence(f.text, self._fact_sources(conv), f.label, stable_int(self.task.id, f.text, "fact"))
+                for f in self.task.facts if f.write == index]
 
     def _fact_sources(self, conv: Conversation) -> list[Any]:
         sources: list[Any] = [w.arguments for w in self.plan if w.kind == "write"]
@@ -287,15 +294,16 @@ class OracleAgent:
         sources = self._fact_sources(conv)
         labels = self.task.communicate_labels
         said = " ".join(m.text for m in conv if m.role == "assistant" and m.is_text)
-        facts = [fact_sentence(fact, sources, labels.get(fact)) for fact in self.task.communicate_info
-                 if fact not in said]
+        facts = [fact_sentence(fact, sources, labels.get(fact), stable_int(self.task.id, fact, "fact"))
+                 for fact in self.task.communicate_info if fact not in said]
         if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
             return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
         if facts and not notes:
             notes = [pick(("Here's what I found.", "I have the information you asked for.",
                            "Here is the information you asked for."), *self._key(conv, "f"))]
-        end = pick(("Is there anything else I can help you with?", "Is there anything else you need today?"),
-                   *self._key(conv, "close"))
+        end = pick(("Is there anything else I can help you with?", "Is there anything else you need today?",
+                    "Can I help you with anything else?", "Is there anything else I can do for you?",
+                    "Anything else I can help with today?"), *self._key(conv, "close"))
         return " ".join([*notes, *facts, end])
 
 

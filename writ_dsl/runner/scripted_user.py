@@ -140,7 +140,7 @@ class ScriptedUser:
     def _introduction(self) -> str:
         """The user's name, as the persona (rendered from the database) gives it; sometimes left out."""
         found = _PERSONA_NAME.match(self.scenario.persona or "")
-        if found is None or not self._chance(60, "intro"):
+        if found is None or not (self.vague or self._chance(60, "intro")):
             return ""
         return self._pick(bank.INTRODUCTIONS, "intro").format(name=found.group(1))
 

@@ -26,13 +26,18 @@ def phrasing_of(tool: str, tools: Tools | None) -> Phrasing:
 
 
 # ------------------------------------------------------------------------ evidence
-def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None) -> str:
+EVIDENCE_LEADS = ("I've checked {what}.", "I've looked at {what}.", "I went through {what}.", "I reviewed {what}.",
+                  "I've now gone over {what}.", "I pulled up {what}.")
+
+
+def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0) -> str:
     """One sentence naming what the agent looked up: "I've checked your profile and order #W1."."""
     grouped: dict[str, list[Args]] = {}
     for tool, args in calls:
         grouped.setdefault(tool, []).append(args)
     phrases = [_evidence_phrase(tool, args, tools) for tool, args in grouped.items()]
-    return f"I've checked {join_words(phrases)}." if phrases else ""
+    lead = EVIDENCE_LEADS[variant % len(EVIDENCE_LEADS)]
+    return lead.format(what=join_words(phrases)) if phrases else ""
 
 
 def _evidence_phrase(tool: str, calls: Sequence[Args], tools: Tools | None) -> str:
@@ -109,8 +114,15 @@ def _leaves(value: Any) -> set[str]:
     return {value_text(value)}
 
 
+DECISIONS = ("Of the {n} {noun} I compared, {what} is {why}{figure}.",
+             "I compared {n} {noun}, and {what} is {why}{figure}.",
+             "Among the {n} {noun} I found, {what} is {why}{figure}.",
+             "Comparing all {n} {noun}, {what} comes out as {why}{figure}.",
+             "Out of {n} {noun}, {what} is {why}{figure}.")
+
+
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
-                      instructions: str, name: Namer = same_name) -> str:
+                      instructions: str, name: Namer = same_name, variant: int = 0) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared."""
     leaves = _leaves(write)
@@ -133,7 +145,8 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     noun = nouns[0] + "s" if len(nouns) == 1 else "options"
     what = _describe(winners[0], write, name)
     why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
-    return f"Of the {len(pool)} {noun} I compared, {what} is {why}{_figure(winners[0], write)}."
+    template = DECISIONS[variant % len(DECISIONS)]
+    return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
 
 
 _DESCRIBED = ("orders", "reservations")  # told apart by what the user described, unless ranked by price
@@ -202,7 +215,11 @@ def completion(tool: str, args: Args, result: Any, tools: Tools | None = None, n
 _MONEY_WORDS = ("amount", "price", "total", "cost", "fee", "balance", "refund", "fare", "difference")
 
 
-def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None) -> str:
+FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As for the {name}, it is {value}.",
+                  "You asked about the {name}: it is {value}.", "The {name} will be {value}.")
+
+
+def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, variant: int = 0) -> str:
     """A sentence that states the fact verbatim, named by the spec's label, or after where it
     shows up in the call data."""
     key = label or next((k for source in sources if (k := _key_of(fact, source)) is not None), None)
@@ -210,7 +227,8 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None) -
         return f"The figure you asked about is {fact}." if fact[:1].isdigit() else f"For your reference: {fact}."
     name = key if label else humanize(key)
     is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
-    return f"The {name} is {'$' + fact if is_money else fact}."
+    template = FACT_TEMPLATES[variant % len(FACT_TEMPLATES)] if label else FACT_TEMPLATES[0]
+    return template.format(name=name, value="$" + fact if is_money else fact)
 
 
 def _is_figure(text: str) -> bool:
