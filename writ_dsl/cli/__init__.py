@@ -24,3 +24,4 @@ from . import stats_commands  # noqa: E402,F401
 from . import compile_commands  # noqa: E402,F401
 from . import run_commands  # noqa: E402,F401
 from . import synth_commands  # noqa: E402,F401
+from . import leakage_commands  # noqa: E402,F401
