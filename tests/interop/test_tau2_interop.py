@@ -16,8 +16,8 @@ from writ_dsl.env.registry import load_domain
 from writ_dsl.leakage import check
 
 pytestmark = pytest.mark.tau2
-pytest.importorskip("tau2", reason="needs the tau2 extra")
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network when τ²-bench's code is imported
+pytest.importorskip("tau2", reason="needs the tau2 extra")
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "specs"

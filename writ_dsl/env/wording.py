@@ -113,7 +113,9 @@ def payment_method_names(methods: Any) -> dict[str, str]:
             continue
         source, ident = method.get("source"), str(method.get("id", key))
         if source == "credit_card":
-            names[ident] = f"your {method.get('brand', 'credit').title()} card ending in {method.get('last_four')}"
+            brand = str(method.get("brand", "credit")).title()
+            card = brand if brand.lower().endswith("card") else f"{brand} card"
+            names[ident] = f"your {card} ending in {method.get('last_four')}"
         else:
             word = {"paypal": "PayPal account", "gift_card": "gift card", "certificate": "travel certificate"}.get(
                 str(source), humanize(str(source)))

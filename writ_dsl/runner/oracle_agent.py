@@ -52,7 +52,7 @@ DETAIL_QUESTIONS = ("I'd be glad to help. Could you tell me a bit more about wha
                     "Sure. Could you describe what you'd like to get done?")
 PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll",
                   "So here is what I suggest: I'll", "What I can do now is", "If you agree, I'll")
-RECHECK_LEADS = ("I understand wanting to be sure, so I looked again.", "Good question; I ran the search again.",
+RECHECK_LEADS = ("I understand wanting to be sure, so I looked again.", "Good question; I looked it up again.",
                  "I checked once more to be certain.", "Fair enough. I went back to the data.")
 
 

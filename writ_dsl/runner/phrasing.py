@@ -86,7 +86,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
 
 
-_ASK_INLINE = re.compile(r"\bask (how much|what|whether|if|when|which|for)\b", re.I)
+_ASK_INLINE = re.compile(r"\bask (how much|what|whether|if|when|which|for|the|about)\b", re.I)
 
 
 def first_person_request(instructions: str, key: object = "") -> str:
@@ -97,7 +97,7 @@ def first_person_request(instructions: str, key: object = "") -> str:
     def ask(match: re.Match[str], index: int) -> str:
         word = match.group(1).lower()
         lead = pick(INLINE_ASKS, key, "inline", index)
-        return lead if word == "for" else f"{lead} {word}"
+        return lead if word in ("for", "about") else f"{lead} {word}"
 
     said = []
     for index, sentence in enumerate(sentences(instructions)):

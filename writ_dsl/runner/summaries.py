@@ -125,28 +125,32 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
                       instructions: str, name: Namer = same_name, variant: int = 0) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared."""
-    leaves = _leaves(write)
-    pool, nouns = [], []
+    groups: dict[str, list[tuple[Any, Args]]] = {}
     for tool, args, result in reads:
         noun = phrasing_of(tool, tools).candidates
-        if noun is None:
-            continue
-        items = _candidates(result)
-        pool += [(item, args) for item in items]
-        nouns += [noun] if items and noun not in nouns else []
-    if len(pool) < 2:
-        return ""
+        if noun is not None:
+            groups.setdefault(noun, []).extend((item, args) for item in _candidates(result))
+    groups = {noun: pool for noun, pool in groups.items() if len(pool) >= 2}
+    choices = [(list(groups), [item for pool in groups.values() for item in pool])]
+    choices += sorted(([noun], pool) for noun, pool in groups.items())
+    for nouns, pool in sorted(choices, key=lambda choice: -len(choice[1])):
+        winners = _winners(write, pool)
+        if len(winners) == 1:
+            noun = nouns[0] + "s" if len(nouns) == 1 else "options"
+            what = _describe(winners[0], write, name)
+            why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
+            template = DECISIONS[variant % len(DECISIONS)]
+            return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
+    return ""
+
+
+def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
+    leaves = _leaves(write)
     winners = [item for item, args in pool if all(_ids(item)) and set(_ids(item)) <= leaves
                and value_text(args.get("date", "")) in leaves | {""}]
     if len(winners) > 1:
         winners = [item for item in winners if set(_ids(item)) <= _new_leaves(write)]
-    if len(winners) != 1:
-        return ""
-    noun = nouns[0] + "s" if len(nouns) == 1 else "options"
-    what = _describe(winners[0], write, name)
-    why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
-    template = DECISIONS[variant % len(DECISIONS)]
-    return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
+    return winners
 
 
 _DESCRIBED = ("orders", "reservations")  # told apart by what the user described, unless ranked by price
@@ -167,6 +171,8 @@ def _describe(winner: Any, write: Args, name: Namer) -> str:
     named = [name(i) for i in ids if name(i) != i]
     if named:
         return named[0]
+    if isinstance(winner, dict) and winner.get("origin") and winner.get("destination") and "reservation_id" in winner:
+        return f"{join_words(ids)} ({winner['origin']} to {winner['destination']})"
     items = winner.get("items") if isinstance(winner, dict) else None
     if isinstance(items, list) and items:
         things = list(dict.fromkeys(str(i.get("name", "")).lower() for i in items if isinstance(i, dict)))

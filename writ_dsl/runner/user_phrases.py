@@ -17,7 +17,7 @@ VAGUE = {
 VAGUE_DEFAULT = ("I need some help with my account.", "I was hoping you could help me with something.",
                  "I have a request about my account.", "could you help me with something?")
 GREETINGS = {
-    "normal": ("Hi!", "Hello.", "Hi there.", "Hello there!", "Good morning.", "Good afternoon.", "Hey,",
+    "normal": ("Hi!", "Hello.", "Hi there.", "Hello there!", "Good morning.", "Good afternoon.", "Hey there.",
                "Hi, thanks for picking up.", "Hello, hope you can help.", "Hi, good day."),
     "chatty": ("Hi there, hope you're having a good day!", "Hello! Thanks so much for getting back to me.",
                "Oh hi, lovely to reach someone so quickly!", "Hello hello! Hope your day is going well.",
