@@ -120,5 +120,6 @@ def payment_method_names(methods: Any) -> dict[str, str]:
             word = {"paypal": "PayPal account", "gift_card": "gift card", "certificate": "travel certificate"}.get(
                 str(source), humanize(str(source)))
             several = kinds.count(source) > 1
-            names[ident] = f"your {word}" + (f" ending in {ident[-4:]}" if several else "")
+            digits = "".join(ch for ch in ident if ch.isdigit())[-4:]
+            names[ident] = f"your {word}" + (f" ending in {digits}" if several and digits else "")
     return names
