@@ -30,9 +30,10 @@ TARGETS = (
 
 def synthesize(n: int, seed: int, out: Path) -> str:
     command = [str(Path(sys.executable).with_name("writ")), "synth", str(REPO / "specs"), "-n", str(n),
-               "--seed", str(seed), "-o", str(out)]
+               "--seed", str(seed), "-o", str(out), "--no-progress"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return done.stdout.strip().splitlines()[-1]
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    return next((line for line in reversed(lines) if "verified" in line), "")
 
 
 def _holds(value: float, target: str) -> bool:
