@@ -105,7 +105,17 @@ def first_person_request(instructions: str, key: object = "") -> str:
             sentence = _ASK_INLINE.sub(lambda m: ask(m, index), sentence)
         said.append(_first_person_sentence(sentence, pick(CONNECTORS, key, "verb", index),
                                            pick(ASK_LEADS, key, "ask", index)))
-    return " ".join(said)
+    return reword(" ".join(said), key)
+
+
+def reword(text: str, key: object) -> str:
+    """The same request in other words: each phrase of the swap bank replaced by one of its variants."""
+    from .user_phrases import SWAPS
+
+    for index, (pattern, options) in enumerate(SWAPS):
+        choice = pick(options, key, "swap", index)
+        text = re.sub(pattern, lambda m, c=choice: _same_case(m, c), text)
+    return text
 
 
 def _first_person_sentence(sentence: str, connector: str = "I'd like to {verb}",

@@ -95,3 +95,22 @@ ACCEPT_REFUSAL = ("Okay, I understand.", "Fair enough, no problem.", "Alright, I
                   "Shame, but I get it.", "Understood, let's go on then.")
 THANKS = ("Okay, thank you.", "Great, thanks.", "Alright, thank you.", "Thanks for letting me know.",
           "Okay, got it.")
+# Wordings of the same request, swapped in the user's words one phrase at a time (each keeps every value).
+SWAPS = (
+    (r"\bcredit card ending in\b", ("credit card ending in", "card ending in", "credit card that ends in")),
+    (r"\bno checked bags\b", ("no checked bags", "no bags to check", "nothing to check in")),
+    (r"\bno travel insurance\b", ("no travel insurance", "no insurance", "no trip insurance")),
+    (r"\bI travel alone\b", ("I travel alone", "it's just me travelling", "I'm travelling on my own")),
+    (r"\bby mistake\b", ("by mistake", "by accident", "in error")),
+    (r"\bthe cheapest\b", ("the cheapest", "the least expensive", "the lowest-priced")),
+    (r"\bin stock\b", ("in stock", "available")),
+    (r"\bany difference\b", ("any difference", "any price difference", "whatever difference there is")),
+    (r"\bleaving\b", ("leaving", "departing")),
+    (r"\bwhatever it costs\b", ("whatever it costs", "price is no object")),
+    (r"\bdirect flight\b", ("direct flight", "nonstop flight")),
+    (r"\bupcoming trip\b", ("upcoming trip", "next trip", "trip coming up")),
+    (r"\bshipped to\b", ("shipped to", "sent to", "delivered to")),
+    (r"\bI don't know\b", ("I don't know", "I don't have", "I can't find")),
+    (r"\bkeep everything else\b", ("keep everything else", "the rest stays", "I'm keeping the rest")),
+    (r"\bthe same flights\b", ("the same flights", "my current flights", "the flights I have")),
+)
