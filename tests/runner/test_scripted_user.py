@@ -118,9 +118,11 @@ def test_policy_probe_is_asked_first_and_the_refusal_accepted() -> None:
 def test_pronouns_and_asks_read_as_the_user_speaking() -> None:
     u = user("straightforward")
     u.scenario = u.scenario.model_copy(update={"task_instructions": (
-        "Book it for both of you. Just you, no bags. Ask for the total price; ask how much the bags cost.")})
+        "Book it for both of you. Just you, no bags. Ask for the total price; ask how much the bags cost. "
+        "You and Kim pack more than you planned.")})
     text = opening(u)
     assert "both of us" in text and "Just me" in text and " I," not in text and "of I" not in text
+    assert "Kim and I pack more than I planned" in text
     assert "ask" not in text.lower().replace("task", "")
 
 

@@ -57,8 +57,9 @@ _FLIPS = [
         (r"\byours\b", "mine"), (r"\byour\b", "my"),
         (r"\b(both|all|each|either|neither) of you\b", r"\1 of us"), (r"\byou both\b", "we both"),
         (r"\b(just|only) you\b", r"\1 me"),
-        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|than|like|by|but|"
-         r"besides|except) you\b", r"\1 me"),
+        (r"\b(for|with|to|of) you and ([A-Z][\w'-]*)", r"\1 \2 and me"), (r"\byou and ([A-Z][\w'-]*)", r"\1 and I"),
+        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|by|besides|except) you\b",
+         r"\1 me"),
         (r"\byou\b", "I"),
     ]
 ]
