@@ -98,7 +98,8 @@ PINNED = [
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
     "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
     "tau2_tasks",
-    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "generate_database", "tools_json", "collect_stats",
+    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
+    "generate_database", "tools_json", "collect_stats",
     "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "serve_language_server",
 ]

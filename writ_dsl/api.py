@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .env.scaffold import Scaffold
     from .lang import ast
     from .lang.loader import LoadedSpec, LoadResult
+    from .leakage import LeakageReport
     from .runner.run import RunOptions, RunSummary
     from .compiler.progress import CompileProgress
     from .preview import Spread
@@ -48,7 +49,8 @@ __all__ = [
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
     "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
     "tau2_tasks",
-    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "generate_database", "tools_json", "collect_stats",
+    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
+    "generate_database", "tools_json", "collect_stats",
     "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "serve_language_server",
 ]
@@ -332,6 +334,22 @@ def new_environment(name: str, root: str | Path = ".") -> Scaffold:
     from .env import scaffold
 
     return scaffold.new_environment(name, root)
+
+
+def resolve_database(value: str) -> str:
+    """A ``--db`` value as a file path: ``tau2:retail`` / ``tau2:airline`` name τ²-bench's installed databases."""
+    from .env.tau2 import resolve_database as resolve
+
+    return resolve(value)
+
+
+def leakage(path: str | Path) -> LeakageReport:
+    """The instances of a tasks.jsonl (or a run folder's) that make the same changes as a τ²-bench task."""
+    from .leakage import check
+    from .stats import read_jsonl
+
+    path = Path(path)
+    return check(read_jsonl(path / "tasks.jsonl" if path.is_dir() else path))
 
 
 def generate_database(domain: Domain, seed: int, size: int) -> Database:

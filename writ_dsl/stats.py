@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from .errors import InputError
 from .tokens import count_messages, tokenizer_name
+from .quality import Quality, measure
 
 TYPES = ("normal", "write-intensive", "read-heavy", "read-heavy-write-intensive")
 
@@ -35,6 +36,7 @@ class Stats:
     by_behavior: Counter[str] = field(default_factory=Counter)
     dialogue_tokens: list[int] = field(default_factory=list)  # tokens per dialogue, in file order
     tokenizer: str | None = None
+    quality: Quality | None = None  # for a folder with trajectories
 
     @property
     def total(self) -> int:
@@ -56,6 +58,7 @@ class Stats:
             "by_template": table(self.by_template),
             "by_behavior": table(self.by_behavior),
             "dialogue_tokens": token_summary(self.dialogue_tokens, self.tokenizer),
+            **({"quality": self.quality.to_json()} if self.quality is not None else {}),
         }
 
 
@@ -130,7 +133,9 @@ def _count_task(stats: Stats, task: dict[str, Any]) -> None:
 def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
     by_id = {task["id"]: task for task in tasks}
     stats = Stats(source=str(folder), unit="trajectories", tokenizer=tokenizer_name())
-    for row in read_jsonl(folder / "trajectories.jsonl"):
+    trajectories = read_jsonl(folder / "trajectories.jsonl")
+    stats.quality = measure(tasks, trajectories)
+    for row in trajectories:
         task = by_id.get(row.get("task_id"))
         if task is not None:
             _count_task(stats, task)

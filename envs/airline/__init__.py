@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from writ_dsl.env.folder import folder_domain
+from writ_dsl.env.folder import folder_domain, ordered_tools
 from writ_dsl.env.generic import calculate_tool, transfer_tool
 
-from . import booking, tools_read, tools_write
-from . import results
+from . import booking, policy_rules, results, tools_read, tools_write
 from .generator import generate
 from .records import FLIGHT_FIELDS, RESERVATION_FIELDS, USER_FIELDS
+
+TOOL_ORDER = (
+    "get_user_details",
+    "get_reservation_details",
+    "list_all_airports",
+    "search_direct_flight",
+    "search_onestop_flight",
+    "get_flight_status",
+    "book_reservation",
+    "update_reservation_flights",
+    "cancel_reservation",
+    "update_reservation_baggages",
+    "update_reservation_passengers",
+    "send_certificate",
+    "calculate",
+    "transfer_to_human_agents",
+)
 
 GENERIC_TOOLS = (
     calculate_tool("Evaluate an arithmetic expression and return the result rounded to 2 decimals."),
@@ -25,9 +41,10 @@ DOMAIN = folder_domain(
         "An airline customer-service desk: look up users, reservations and flights; search direct and one-stop "
         "flights; book, change, and cancel reservations; compensate with travel certificates."
     ),
-    tools=(*tools_read.TOOLS, *booking.TOOLS, *tools_write.TOOLS, *GENERIC_TOOLS),
+    tools=ordered_tools((*tools_read.TOOLS, *booking.TOOLS, *tools_write.TOOLS, *GENERIC_TOOLS), TOOL_ORDER),
     tables={"flights": FLIGHT_FIELDS, "users": USER_FIELDS, "reservations": RESERVATION_FIELDS},
     generate=generate,
     results=results.RESULTS,
     records=results.RECORDS,
+    policy_rules=policy_rules.RULES,
 )

@@ -6,6 +6,9 @@ from typing import Any
 
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, humanize
+
+from .phrases import booking, flights as flight_list
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .models import CabinClass, FlightInfo, FlightType, Insurance, Passenger, Payment
@@ -134,6 +137,17 @@ def update_reservation_flights(state: State, params: UpdateFlightsArgs) -> dict[
     return reservation_view(record)
 
 
+BOOK_PHRASING = Phrasing(
+    proposal=booking,
+    done=lambda a, r, name: f"Your reservation {r.get('reservation_id', '') if isinstance(r, dict) else ''} is booked.",
+)
+FLIGHTS_PHRASING = Phrasing(
+    proposal=lambda a, name: (
+        f"change reservation {a.get('reservation_id')} to {humanize(str(a.get('cabin')))} class on "
+        f"{flight_list(a.get('flights', []))}, with any fare difference settled on {name(a.get('payment_id'))}"),
+    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} has been updated.",
+)
+
 TOOLS = (
     Tool(
         "book_reservation",
@@ -142,6 +156,7 @@ TOOLS = (
         "cabin; the payment amounts must add up exactly to the total price.",
         BookReservationArgs,
         book_reservation,
+        phrasing=BOOK_PHRASING,
     ),
     Tool(
         "update_reservation_flights",
@@ -150,5 +165,6 @@ TOOLS = (
         "cabin keep the price paid. The fare difference for all passengers is charged to, or refunded to, payment_id.",
         UpdateFlightsArgs,
         update_reservation_flights,
+        phrasing=FLIGHTS_PHRASING,
     ),
 )

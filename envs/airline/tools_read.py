@@ -9,6 +9,9 @@ from typing import Any
 
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, distinct, payment_method_names
+
+from .phrases import reservations, route
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
 
 from .airports import airport_list
@@ -98,6 +101,16 @@ def get_flight_status(state: State, params: FlightStatusArgs) -> str:
     return find_flight_date(state, params.flight_number, params.date)["status"]
 
 
+PROFILE_PHRASING = Phrasing(
+    looked_up=lambda calls: "your profile",
+    names=lambda user: payment_method_names(user.get("payment_methods") if isinstance(user, dict) else None),
+)
+RESERVATION_PHRASING = Phrasing(looked_up=reservations, candidates="reservation")
+AIRPORTS_PHRASING = Phrasing(looked_up=lambda calls: "the list of airports")
+DIRECT_PHRASING = Phrasing(looked_up=route("direct flights"), candidates="direct flight")
+ONESTOP_PHRASING = Phrasing(looked_up=route("one-stop connections"), candidates="connection")
+STATUS_PHRASING = Phrasing(looked_up=lambda calls: f"the status of flight {distinct(calls, 'flight_number')}")
+
 TOOLS = (
     Tool(
         "get_user_details",
@@ -105,6 +118,7 @@ TOOLS = (
         "Get a user's profile: name, address, membership, payment methods, saved passengers and reservation ids.",
         UserIdArgs,
         get_user_details,
+        phrasing=PROFILE_PHRASING,
     ),
     Tool(
         "get_reservation_details",
@@ -112,6 +126,7 @@ TOOLS = (
         "Get the full details of one reservation.",
         ReservationIdArgs,
         get_reservation_details,
+        phrasing=RESERVATION_PHRASING,
     ),
     Tool(
         "list_all_airports",
@@ -119,6 +134,7 @@ TOOLS = (
         "List every airport the airline serves, as IATA code and city.",
         NoArgs,
         list_all_airports,
+        phrasing=AIRPORTS_PHRASING,
     ),
     Tool(
         "search_direct_flight",
@@ -126,6 +142,7 @@ TOOLS = (
         "Search the non-stop flights between two airports that can be booked on a date, with seats and prices.",
         RouteArgs,
         search_direct_flight,
+        phrasing=DIRECT_PHRASING,
     ),
     Tool(
         "search_onestop_flight",
@@ -134,6 +151,7 @@ TOOLS = (
         "flights, the second leaving after the first arrives.",
         RouteArgs,
         search_onestop_flight,
+        phrasing=ONESTOP_PHRASING,
     ),
     Tool(
         "get_flight_status",
@@ -141,5 +159,6 @@ TOOLS = (
         "Get the status of a flight on a date (available, on time, delayed, flying, landed or cancelled).",
         FlightStatusArgs,
         get_flight_status,
+        phrasing=STATUS_PHRASING,
     ),
 )

@@ -6,6 +6,9 @@ from typing import Any
 
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, money
+
+from .phrases import bags, people
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .models import Passenger, ReservationIdArgs
@@ -81,6 +84,26 @@ def send_certificate(state: State, params: CertificateArgs) -> str:
     return f"Certificate {payment_id} added to user {params.user_id} with amount {params.amount}."
 
 
+CANCEL_PHRASING = Phrasing(
+    proposal=lambda a, name: (f"cancel reservation {a.get('reservation_id')}; every payment is refunded to its "
+                              "original method"),
+    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} is now cancelled.",
+)
+BAGS_PHRASING = Phrasing(
+    proposal=lambda a, name: (
+        f"set reservation {a.get('reservation_id')} to {bags(a.get('total_baggages', 0), a.get('nonfree_baggages', 0))}"
+        f", with any bag fees charged to {name(a.get('payment_id'))}"),
+    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} has been updated.",
+)
+PASSENGERS_PHRASING = Phrasing(
+    proposal=lambda a, name: f"update reservation {a.get('reservation_id')} to {people(a.get('passengers', []))}",
+    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} has been updated.",
+)
+CERTIFICATE_PHRASING = Phrasing(
+    proposal=lambda a, name: f"send a travel certificate of {money(a.get('amount'))} to the account {a.get('user_id')}",
+    done=lambda a, r, name: f"The certificate of {money(a.get('amount'))} has been added to the account.",
+)
+
 TOOLS = (
     Tool(
         "cancel_reservation",
@@ -88,6 +111,7 @@ TOOLS = (
         "Cancel a whole reservation; every payment is refunded to its original payment method.",
         ReservationIdArgs,
         cancel_reservation,
+        phrasing=CANCEL_PHRASING,
     ),
     Tool(
         "update_reservation_baggages",
@@ -95,6 +119,7 @@ TOOLS = (
         "Set the checked-bag counts of a reservation. Each added non-free bag is charged to payment_id.",
         BaggageArgs,
         update_reservation_baggages,
+        phrasing=BAGS_PHRASING,
     ),
     Tool(
         "update_reservation_passengers",
@@ -102,6 +127,7 @@ TOOLS = (
         "Replace the passenger details of a reservation; the number of passengers must stay the same.",
         PassengersArgs,
         update_reservation_passengers,
+        phrasing=PASSENGERS_PHRASING,
     ),
     Tool(
         "send_certificate",
@@ -109,5 +135,6 @@ TOOLS = (
         "Give a user a travel certificate of the given amount as compensation. Only in the cases the policy allows.",
         CertificateArgs,
         send_certificate,
+        phrasing=CERTIFICATE_PHRASING,
     ),
 )

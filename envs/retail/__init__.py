@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from writ_dsl.env.folder import folder_domain
+from writ_dsl.env.folder import folder_domain, ordered_tools
 from writ_dsl.env.generic import calculate_tool, transfer_tool
 
-from . import catalog_tools, item_tools, order_tools, user_tools
-from . import results
+from . import catalog_tools, item_tools, order_tools, policy_rules, results, user_tools
 from .generator import generate
 from .records import ORDER_FIELDS, PRODUCT_FIELDS, USER_FIELDS
 
@@ -40,11 +39,11 @@ GENERIC_TOOLS = [
     ),
 ]
 
-_ALL_TOOLS = {
-    tool.name: tool
+_ALL_TOOLS = [
+    tool
     for tools in (user_tools.TOOLS, catalog_tools.TOOLS, order_tools.TOOLS, item_tools.TOOLS, GENERIC_TOOLS)
     for tool in tools
-}
+]
 
 DOMAIN = folder_domain(
     __file__,
@@ -53,9 +52,10 @@ DOMAIN = folder_domain(
         "Customer service for an online store: identify customers, answer questions about products and "
         "orders, cancel or modify pending orders, and request returns or exchanges of delivered ones."
     ),
-    tools=[_ALL_TOOLS[name] for name in TOOL_ORDER],
+    tools=ordered_tools(_ALL_TOOLS, TOOL_ORDER),
     tables={"products": PRODUCT_FIELDS, "users": USER_FIELDS, "orders": ORDER_FIELDS},
     generate=generate,
     results=results.RESULTS,
     records=results.RECORDS,
+    policy_rules=policy_rules.RULES,
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
 
 from .records import find_item, get_product, record_view
@@ -40,6 +43,29 @@ def get_item_details(state: State, args: ItemIdArgs) -> dict:
     return record_view(find_item(state, args.item_id))
 
 
+
+
+def variant_name(product: str, options: Any) -> str:
+    """ "the Water Bottle (blue, 1000ml)": a product and the values of a variant's options."""
+    values = ", ".join(str(v) for v in options.values()) if isinstance(options, dict) else ""
+    return f"the {product} ({values})" if values else f"the {product}"
+
+
+def _variant_names(product: Any) -> dict[str, str]:
+    if not isinstance(product, dict) or not isinstance(product.get("variants"), dict):
+        return {}
+    return {item_id: variant_name(str(product.get("name", "item")), v.get("options"))
+            for item_id, v in product["variants"].items() if isinstance(v, dict)}
+
+
+PRODUCT_PHRASING = Phrasing(
+    looked_up=lambda calls: "the product details" if len(calls) == 1 else f"{len(calls)} products' details",
+    names=_variant_names,
+    candidates="variant",
+)
+ITEM_PHRASING = Phrasing(looked_up=lambda calls: "the item details")
+CATALOG_PHRASING = Phrasing(looked_up=lambda calls: "the product catalog")
+
 TOOLS = [
     Tool(
         "get_product_details",
@@ -48,6 +74,7 @@ TOOLS = [
         "availability and price.",
         ProductIdArgs,
         get_product_details,
+        phrasing=PRODUCT_PHRASING,
     ),
     Tool(
         "get_item_details",
@@ -55,6 +82,7 @@ TOOLS = [
         "Return one item (a variant of some product): its options, availability and price.",
         ItemIdArgs,
         get_item_details,
+        phrasing=ITEM_PHRASING,
     ),
     Tool(
         "list_all_product_types",
@@ -63,5 +91,6 @@ TOOLS = [
         "product id, sorted by name. Each product type has several items with their own ids and options.",
         NoArgs,
         list_all_product_types,
+        phrasing=CATALOG_PHRASING,
     ),
 ]

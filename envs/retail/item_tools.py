@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .order_tools import ORDER_ID, PAYMENT_METHOD_ID
@@ -136,6 +139,29 @@ def exchange_delivered_order_items(state: State, args: ExchangeArgs) -> dict:
     return order_view(order)
 
 
+ITEMS_PHRASING = Phrasing(
+    proposal=lambda a, name: (
+        f"replace {named(a.get('item_ids', []), name)} with {named(a.get('new_item_ids', []), name)} in order "
+        f"{a.get('order_id')}, settling the price difference with {name(a.get('payment_method_id'))}; after this "
+        "change the order cannot be changed again or cancelled"),
+    done=lambda a, r, name: f"The items of order {a.get('order_id')} have been changed.",
+)
+RETURN_PHRASING = Phrasing(
+    proposal=lambda a, name: (
+        f"return {named(a.get('item_ids', []), name)} from order {a.get('order_id')}, with the refund going to "
+        f"{name(a.get('payment_method_id'))}"),
+    done=lambda a, r, name: (f"The return for order {a.get('order_id')} has been requested; you will get an email "
+                             "on how to send the items back."),
+)
+EXCHANGE_PHRASING = Phrasing(
+    proposal=lambda a, name: (
+        f"exchange {named(a.get('item_ids', []), name)} in order {a.get('order_id')} for "
+        f"{named(a.get('new_item_ids', []), name)}, settling any price difference with "
+        f"{name(a.get('payment_method_id'))}"),
+    done=lambda a, r, name: (f"The exchange for order {a.get('order_id')} has been requested; you will get an "
+                             "email on how to send the items back."),
+)
+
 TOOLS = [
     Tool(
         "modify_pending_order_items",
@@ -146,6 +172,7 @@ TOOLS = [
         "get an explicit 'yes' from the customer first. Returns the updated order.",
         ModifyItemsArgs,
         modify_pending_order_items,
+        phrasing=ITEMS_PHRASING,
     ),
     Tool(
         "return_delivered_order_items",
@@ -156,6 +183,7 @@ TOOLS = [
         "Returns the updated order.",
         ReturnArgs,
         return_delivered_order_items,
+        phrasing=RETURN_PHRASING,
     ),
     Tool(
         "exchange_delivered_order_items",
@@ -167,5 +195,6 @@ TOOLS = [
         "Returns the updated order.",
         ExchangeArgs,
         exchange_delivered_order_items,
+        phrasing=EXCHANGE_PHRASING,
     ),
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from typing import Literal
 
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
+
+from .catalog_tools import variant_name
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .records import (
@@ -117,6 +122,36 @@ def _entry(kind: str, amount: float, method_id: str) -> dict:
     return {"transaction_type": kind, "amount": amount, "payment_method_id": method_id}
 
 
+
+
+def _item_names(order: Any) -> dict[str, str]:
+    if not isinstance(order, dict):
+        return {}
+    return {str(item.get("item_id")): variant_name(str(item.get("name", "item")), item.get("options"))
+            for item in order.get("items", []) if isinstance(item, dict)}
+
+
+def _orders(calls: Any) -> str:
+    ids = list(dict.fromkeys(str(c.get("order_id")) for c in calls))
+    return f"order {ids[0]}" if len(ids) == 1 else f"your {len(ids)} orders ({join_words(ids)})"
+
+
+ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order")
+CANCEL_PHRASING = Phrasing(
+    proposal=lambda a, name: f"cancel order {a.get('order_id')}, with the reason \"{a.get('reason')}\"; every "
+                             "payment is refunded to the method that paid it",
+    done=lambda a, r, name: f"Order {a.get('order_id')} is now cancelled.",
+)
+ORDER_ADDRESS_PHRASING = Phrasing(
+    proposal=lambda a, name: f"change the shipping address of order {a.get('order_id')} to {address_text(a)}",
+    done=lambda a, r, name: f"Order {a.get('order_id')} will now ship to {a.get('address1')}.",
+)
+ORDER_PAYMENT_PHRASING = Phrasing(
+    proposal=lambda a, name: (f"pay order {a.get('order_id')} with {name(a.get('payment_method_id'))} instead, "
+                              "refunding the original payment"),
+    done=lambda a, r, name: f"Order {a.get('order_id')} is now paid with {name(a.get('payment_method_id'))}.",
+)
+
 TOOLS = [
     Tool(
         "get_order_details",
@@ -124,6 +159,7 @@ TOOLS = [
         "Return an order: status, items, shipping address, fulfillments and payment history.",
         OrderIdArgs,
         get_order_details,
+        phrasing=ORDER_PHRASING,
     ),
     Tool(
         "cancel_pending_order",
@@ -133,6 +169,7 @@ TOOLS = [
         "refunded: at once for a gift card, within 5-7 business days otherwise. Returns the updated order.",
         CancelArgs,
         cancel_pending_order,
+        phrasing=CANCEL_PHRASING,
     ),
     Tool(
         "modify_pending_order_address",
@@ -141,6 +178,7 @@ TOOLS = [
         "from the customer first. Returns the updated order.",
         ModifyOrderAddressArgs,
         modify_pending_order_address,
+        phrasing=ORDER_ADDRESS_PHRASING,
     ),
     Tool(
         "modify_pending_order_payment",
@@ -150,5 +188,6 @@ TOOLS = [
         "customer first. Returns the updated order.",
         ModifyPaymentArgs,
         modify_pending_order_payment,
+        phrasing=ORDER_PAYMENT_PHRASING,
     ),
 ]

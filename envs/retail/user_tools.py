@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
+from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .records import address_record, get_user, record_view
@@ -70,6 +73,17 @@ def modify_user_address(state: State, args: ModifyUserAddressArgs) -> dict:
     return record_view(user)
 
 
+EMAIL_PHRASING = Phrasing(looked_up=lambda calls: f"the account registered to {distinct(calls, 'email')}")
+NAME_ZIP_PHRASING = Phrasing(looked_up=lambda calls: "the account under your name and zip code")
+PROFILE_PHRASING = Phrasing(
+    looked_up=lambda calls: "your profile",
+    names=lambda user: payment_method_names(user.get("payment_methods") if isinstance(user, dict) else None),
+)
+USER_ADDRESS_PHRASING = Phrasing(
+    proposal=lambda a, name: f"update the default address on your account to {address_text(a)}",
+    done=lambda a, r, name: "Your default address has been updated.",
+)
+
 TOOLS = [
     Tool(
         "find_user_id_by_email",
@@ -78,6 +92,7 @@ TOOLS = [
         "Fails with an error when no customer has that email.",
         FindByEmailArgs,
         find_user_id_by_email,
+        phrasing=EMAIL_PHRASING,
     ),
     Tool(
         "find_user_id_by_name_zip",
@@ -86,6 +101,7 @@ TOOLS = [
         "Use it only when the customer cannot be found by email or does not remember it.",
         FindByNameZipArgs,
         find_user_id_by_name_zip,
+        phrasing=NAME_ZIP_PHRASING,
     ),
     Tool(
         "get_user_details",
@@ -93,6 +109,7 @@ TOOLS = [
         "Return a customer's profile: name, default address, email, payment methods and order ids.",
         UserIdArgs,
         get_user_details,
+        phrasing=PROFILE_PHRASING,
     ),
     Tool(
         "modify_user_address",
@@ -101,5 +118,6 @@ TOOLS = [
         "from the customer first. Returns the updated profile.",
         ModifyUserAddressArgs,
         modify_user_address,
+        phrasing=USER_ADDRESS_PHRASING,
     ),
 ]

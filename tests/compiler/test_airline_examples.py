@@ -105,7 +105,7 @@ def test_fastest_business_books_what_brute_force_finds():
         assert [(f["flight_number"], f["date"]) for f in booking["flights"]] == expected["legs"]
         assert booking["payment_methods"][0]["amount"] == expected["price"]
         assert booking["cabin"] == "business" and booking["destination"] == task.params["destination"]
-        assert task.communicate_info == [str(expected["price"])]
+        assert task.communicate_info == [f"{expected['price']:.2f}"]
 
 
 def test_every_gold_action_list_replays_to_the_recorded_hash():
@@ -133,7 +133,8 @@ def test_fastest_business_on_the_tau2_airline_database():
 def test_given_flight_twin_has_two_reads():
     for task in compiled(str(GIVEN), 12).tasks:
         assert task.metrics.evidence_burden == [2]
-        assert [c.tool for c in task.plan] == ["get_user_details", "search_direct_flight", "book_reservation"]
+        assert sorted(c.tool for c in task.plan[:2]) == ["get_user_details", "search_direct_flight"]
+        assert task.plan[2].tool == "book_reservation"
         assert task.metrics.trajectory_type == "normal"
         flight = task.gold_actions[0].arguments["flights"][0]
         assert flight == {"flight_number": task.params["flight"]["flight_number"], "date": task.params["day"]}

@@ -125,7 +125,7 @@ def test_export_tau2(lamp_spec, tmp_path):
     criteria = first["evaluation_criteria"]
     assert criteria["actions"] == [{"action_id": "write:1", "name": "buy", "requestor": "assistant",
                                     "arguments": compiled.gold_actions[0].arguments}]
-    assert criteria["communicate_info"] == ["25"] and criteria["reward_basis"] == ["DB", "COMMUNICATE"]
+    assert criteria["communicate_info"] == ["25.00"] and criteria["reward_basis"] == ["DB", "COMMUNICATE"]
     assert criteria["env_assertions"] == [] and criteria["nl_assertions"] == []
     instructions = first["user_scenario"]["instructions"]
     assert instructions["domain"] == "shop" and instructions["known_info"] == compiled.user_scenario.known_info

@@ -42,7 +42,7 @@ def test_a_fanned_out_read_keeps_the_loop_values_of_each_call(tmp_path):
     result = compile_shop(tmp_path / "lib", spec)
     assert result.ok, result.diagnostics
     [task] = result.tasks
-    assert task.communicate_info == ["lamp/mon:3, lamp/tue:3, desk/mon:2, desk/tue:2", "2"]
+    assert task.communicate_info == ["lamp/mon:3, lamp/tue:3, desk/mon:2, desk/tue:2", "2.00"]  # numbers are told with cents
 
 
 def test_calls_needs_a_fanned_out_read_of_the_task(tmp_path):

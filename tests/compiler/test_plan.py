@@ -164,4 +164,4 @@ def test_database_only_lets_are_constants_evaluated_once_per_compile(tmp_path, m
     runs = [run_instance(ctx, seed) for seed in range(5)]
     pool_expr = plan.nodes["let:pool"].stmt.value
     assert sum(expr is pool_expr for expr in evaluated) == 1
-    assert all(run.tells == ["1"] for run in runs)
+    assert all(run.tells == ["1.00"] for run in runs)

@@ -9,7 +9,9 @@ from writ_dsl.runner.messages import Message, ToolCall, from_openai
 from writ_dsl.runner.oracle_agent import GREETINGS, OracleAgent, fact_phrase
 from writ_dsl.runner.phrasing import asks_confirmation, asks_for
 from writ_dsl.runner.scripted_user import ScriptedUser
-from writ_dsl.runner.summaries import completion, evidence_sentence, fact_sentence, proposal
+from writ_dsl.env.registry import load_domain
+from writ_dsl.runner.summaries import (completion, decision_sentence, evidence_sentence, fact_sentence, namer,
+                                       names_from, proposal)
 
 from .helpers import BEHAVIORS, BUY_AND_REFUND_STEPS, BUY_STEPS, desk_env, make_task, many_tasks
 
@@ -63,9 +65,13 @@ def test_asks_again_when_the_answer_is_not_a_yes() -> None:
     conversation = run_dialogue(env, ScriptedUser(task), agent).messages
     write_at = next(i for i, m in enumerate(conversation) if m.tool_calls and m.tool_calls[0].name == "buy")
     hesitant = [*conversation[: write_at - 1], Message("user", "Hmm, is that the cheapest way?")]
-    again = agent.next_message(hesitant)
+    recheck = agent.next_message(hesitant)
+    assert recheck.tool_calls and recheck.tool_calls[0].name == "get_item"  # a double-check is a real lookup
+    answer = Message("tool", '{"item_id": "i0", "price": 30}', tool_call_id=recheck.tool_calls[0].id)
+    again = agent.next_message([*hesitant, recheck, answer])
     assert again.is_text and asks_confirmation(again.text)
-    assert agent.next_message([*hesitant, again, Message("user", "Yes.")]).tool_calls[0].name == "buy"
+    conversation = [*hesitant, recheck, answer, again, Message("user", "Yes.")]
+    assert agent.next_message(conversation).tool_calls[0].name == "buy"
 
 
 def test_refuses_a_policy_probe_politely_once() -> None:
@@ -110,18 +116,45 @@ BOOKING = {"user_id": "mia_li_1", "origin": "JFK", "destination": "SFO", "flight
            "nonfree_baggages": 0, "insurance": "no"}
 
 
-def test_airline_and_retail_writes_read_naturally() -> None:
-    booking = proposal("book_reservation", BOOKING)
-    for part in ("one-way business-class", "JFK to SFO", "HAT001 on 2024-05-20", "Mia Li", "$912",
-                 "credit_card_1", "1 checked bag (all free)", "without travel insurance"):
+AIRLINE = load_domain("airline").tools
+RETAIL = load_domain("retail").tools
+
+
+def test_airline_and_retail_writes_read_naturally_with_names_for_ids() -> None:
+    names = {"credit_card_1": "your Visa card ending in 0001"}
+    booking = proposal("book_reservation", BOOKING, AIRLINE, namer(names))
+    for part in ("one-way business-class", "JFK to SFO", "HAT001 on 2024-05-20", "Mia Li", "$912.00",
+                 "your Visa card ending in 0001", "1 checked bag (all free)", "without travel insurance"):
         assert part in booking
+    order = {"items": [{"item_id": "1", "name": "Lamp", "options": {"color": "red"}}]}
+    product = {"name": "Lamp", "variants": {"2": {"item_id": "2", "options": {"color": "blue"}}}}
+    profile = {"payment_methods": {"gift_card_9": {"source": "gift_card", "id": "gift_card_9"}}}
+    names = names_from([("get_order_details", order), ("get_product_details", product),
+                        ("get_user_details", profile)], RETAIL)
     exchange = proposal("exchange_delivered_order_items", {"order_id": "#W1", "item_ids": ["1"],
-                                                           "new_item_ids": ["2"], "payment_method_id": "gift_card_9"})
-    assert "exchange item 1 in order #W1 for item 2" in exchange and "gift_card_9" in exchange
-    assert completion("book_reservation", BOOKING, {"reservation_id": "HATHAT"}) == "Your reservation HATHAT is booked."
+                                                           "new_item_ids": ["2"], "payment_method_id": "gift_card_9"},
+                        RETAIL, namer(names))
+    assert "exchange the Lamp (red) in order #W1 for the Lamp (blue)" in exchange and "your gift card" in exchange
+    assert completion("book_reservation", BOOKING, {"reservation_id": "HATHAT"}, AIRLINE) == \
+        "Your reservation HATHAT is booked."
     searches = [("search_direct_flight", {"origin": o, "destination": "SFO", "date": "2024-05-20"})
                 for o in ("EWR", "LGA")]
-    assert evidence_sentence(searches) == "I've checked direct flights from EWR and LGA to SFO on 2024-05-20."
+    assert evidence_sentence(searches, AIRLINE) == "I've checked direct flights from EWR and LGA to SFO on 2024-05-20."
+
+
+def test_a_tool_without_phrases_gets_a_generic_wording() -> None:
+    assert proposal("buy", {"user_id": "u0", "quantity": 2}) == "buy with user id u0 and quantity 2"
+    assert evidence_sentence([("get_item", {"item_id": "i0"})]) == "I've checked the item details for i0."
+
+
+def test_the_decisive_evidence_names_the_count_the_winner_the_criterion_and_the_figure() -> None:
+    flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
+                "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
+    reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
+    sentence = decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.")
+    assert sentence == ("Of the 3 direct flights I compared, flight HAT001 from JFK (01:00 to 11:00) is the "
+                        "cheapest, at $100.00 per traveller in business.")
+    assert decision_sentence(BOOKING, reads[:0], AIRLINE, "Book the cheapest flight.") == ""
 
 
 def test_fact_sentences_name_what_the_fact_is() -> None:
@@ -157,6 +190,6 @@ def test_a_fact_label_from_the_spec_names_the_fact() -> None:
     assert fact_sentence("HATHAT", [{}], "new reservation number") == "The new reservation number is HATHAT."
 
 
-def test_money_facts_are_written_with_cents_and_still_contain_the_fact() -> None:
-    sentence = fact_sentence("172.7", [{}], "price difference")
-    assert sentence == "The price difference is $172.70." and "172.7" in sentence
+def test_money_facts_keep_their_cents_verbatim() -> None:
+    sentence = fact_sentence("172.70", [{}], "price difference")
+    assert sentence == "The price difference is $172.70."

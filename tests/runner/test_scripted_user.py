@@ -7,6 +7,7 @@ import pytest
 from writ_dsl.runner.messages import OUT_OF_SCOPE, STOP, TRANSFER, Message
 from writ_dsl.runner.phrasing import is_affirmative
 from writ_dsl.runner.scripted_user import ScriptedUser
+from writ_dsl.runner.user_phrases import ACCEPT_REFUSAL
 
 from .helpers import BEHAVIORS, agent_says, make_task
 
@@ -38,8 +39,8 @@ ASK_ALL = "Could you give me the email address on your account, your user ID and
 # ------------------------------------------------------------------------ opening
 def test_direct_opening_paraphrases_the_instructions_in_the_first_person() -> None:
     text = opening(user("straightforward"))
-    assert "I'd like to buy two lamps (item i0) with my account balance" in text
-    assert "Please let me know what it costs" in text
+    assert "buy two lamps (item i0) with my account balance" in text and "what it costs" in text
+    assert "Ask " not in text and "your" not in text.lower()
     assert "your" not in text.lower().split("my email")[0]
 
 
@@ -48,7 +49,7 @@ def test_vague_opening_gives_no_details_until_asked() -> None:
     first = opening(u)
     assert "lamp" not in first and "ann@example.com" not in first
     details = reply(u, "I'd be glad to help. Could you tell me a bit more about what you need?")
-    assert "I'd like to buy two lamps" in details
+    assert "buy two lamps" in details
 
 
 # --------------------------------------------------------------------- disclosure
@@ -100,7 +101,7 @@ def test_changes_mind_doubts_the_first_proposal_then_accepts() -> None:
 def test_impatient_user_is_hurried_and_short() -> None:
     calm, hurried = user("straightforward"), user("in_a_hurry")
     assert any(w in opening(hurried) for w in ("hurry", "time", "Quickly"))
-    assert len(reply(hurried, PROPOSAL)) <= 35
+    assert len(reply(hurried, PROPOSAL)) <= 50
     assert len(opening(hurried).split()) < len(opening(calm).split()) + 12
 
 
@@ -110,7 +111,19 @@ def test_policy_probe_is_asked_first_and_the_refusal_accepted() -> None:
     assert "could I get a free upgrade or a waived fee?" in first
     after = reply(u, "I'm sorry, but I'm not able to offer a free upgrade: our policy does not allow it. "
                      "Could you tell me your user ID?")
-    assert after.startswith(("Okay, I understand.", "Fair enough", "Alright, I had to ask.")) and "u0" in after
+    assert after.startswith(ACCEPT_REFUSAL) and "u0" in after
+    assert not reply(u, "Could you tell me your user ID?").startswith(ACCEPT_REFUSAL)  # nothing refused yet
+
+
+def test_pronouns_and_asks_read_as_the_user_speaking() -> None:
+    u = user("straightforward")
+    u.scenario = u.scenario.model_copy(update={"task_instructions": (
+        "Book it for both of you. Just you, no bags. Ask for the total price; ask how much the bags cost. "
+        "You and Kim pack more than you planned.")})
+    text = opening(u)
+    assert "both of us" in text and "Just me" in text and " I," not in text and "of I" not in text
+    assert "Kim and I pack more than I planned" in text
+    assert "ask" not in text.lower().replace("task", "")
 
 
 @pytest.mark.parametrize("verbosity", ["terse", "normal", "chatty"])

@@ -25,6 +25,7 @@ COMMANDS = {
     "schema": "export_commands:schema_command",
     "view": "view_commands:view_command",
     "lsp": "editor_commands:lsp_command",
+    "leakage": "leakage_commands:leakage_command",
 }
 
 

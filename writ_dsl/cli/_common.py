@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from .. import api
 from ..errors import WritError
 
 EXIT_OK = 0
@@ -77,12 +79,26 @@ workers_option = click.option(
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 _DATABASE_OPTIONS = (
-    click.option("--db", "db_path", type=click.Path(dir_okay=False, exists=True),
-                 help="A τ²-bench-layout database JSON to use instead of the generated one."),
+    click.option("--db", "db_path", callback=lambda ctx, param, value: _database(value),
+                 help="A τ²-bench-layout database JSON to use instead of the generated one, or tau2:retail / "
+                      "tau2:airline for τ²-bench's own (needs the tau2 extra)."),
     click.option("--db-seed", type=int, default=0, show_default=True, help="Seed of the generated database."),
     click.option("--db-size", type=click.IntRange(min=1), default=1, show_default=True,
                  help="Scale of the generated database."),
 )
+
+
+def _database(value: str | None) -> str | None:
+    """A --db value as an existing file: tau2:NAME names τ²-bench's installed database."""
+    if value is None:
+        return None
+    try:
+        path = api.resolve_database(value)
+    except WritError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if not Path(path).is_file():
+        raise click.BadParameter(f"file '{value}' does not exist.")
+    return path
 
 
 def database_options(command: _Command) -> _Command:

@@ -36,11 +36,13 @@ from ._common import env_path_option, exit_on_failures
 @click.option("--force", is_flag=True, help="Start over in a folder that holds another run.")
 @click.option("--retry-failed", is_flag=True, help="Run again the tasks that failed (endpoint errors).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+@click.option("--policy", help="The agent's policy: 'tau2' for τ²-bench's own instruction and policy (needs the "
+                               "tau2 extra), or a policy file (default: the environment's policy.md).")
 @env_path_option
 def run_command(tasks_file: str, out_dir: Path, user: str, agent: str, model: str | None, user_model: str | None,
                 base_url: str | None, api_key: str | None, timeout: float, max_retries: int, concurrency: int,
                 limit: int | None, max_steps: int, max_errors: int, force: bool, retry_failed: bool,
-                progress: bool, env_path: tuple[str, ...]) -> None:
+                progress: bool, policy: str | None, env_path: tuple[str, ...]) -> None:
     """Simulate a dialogue per task of TASKS_FILE, verify it, and keep the verified trajectories.
 
     Offline by default (scripted user, oracle agent). Interrupt and run the same
@@ -49,7 +51,8 @@ def run_command(tasks_file: str, out_dir: Path, user: str, agent: str, model: st
     options = api.run_options(user=user, agent=agent, model=model, user_model=user_model,  # type: ignore[arg-type]
                          base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries,
                          concurrency=concurrency, limit=limit, max_steps=max_steps, max_errors=max_errors,
-                         env_path=env_path, force=force, retry_failed=retry_failed, progress=progress)
+                         env_path=env_path, force=force, retry_failed=retry_failed, progress=progress,
+                         policy=policy)
     tasks = api.read_tasks(tasks_file)
     summary = api.run(tasks, out_dir, options)
     api.write_tasks(out_dir / "tasks.jsonl", tasks)  # the input beside the outputs: a complete folder

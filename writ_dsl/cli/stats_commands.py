@@ -51,6 +51,8 @@ def _print_tables(stats: api.Stats) -> None:
                       f"{tokens['median']}, max {tokens['max']}, total {tokens['total']}")
     if stats.rejections:
         console.print(_rejections_table(stats.rejections))
+    if stats.quality is not None:
+        console.print("\n".join(stats.quality.summary_lines()), highlight=False)
 
 
 def _counts_table(title: str, name: str, counter: Counter[str], unit: str) -> Table:

@@ -13,7 +13,8 @@ from ..lang.loader import LoadedSpec
 from . import render
 from .instantiate import InstanceRun
 from .metrics import Thresholds, resolve
-from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, UserScenario
+from .order import varied_order
+from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, TaskFact, UserScenario
 from .plan import Plan
 from .values import to_json
 
@@ -74,13 +75,25 @@ def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorP
         params={name: to_json(value) for name, value in run.params.items()},
         user_scenario=scenario(frame, run),
         behavior=behavior,
-        plan=plan_calls,
+        plan=varied_order(plan_calls, run.seed),
         gold_actions=[GoldAction(action_id=w.node, name=w.tool, arguments=w.arguments) for w in run.writes],
         communicate_info=run.tells,
         communicate_labels=run.tell_labels,
+        facts=task_facts(run),
         gold_state_hash=run.state_hash,
         metrics=metrics,
     )
+
+
+def task_facts(run: InstanceRun) -> list[TaskFact]:
+    """Each told fact with the write it goes with (see :class:`TaskFact`)."""
+    positions = [(w.span.line, w.span.column) for w in run.writes]
+    facts = []
+    for position, text, label in run.told:
+        before = [i for i, p in enumerate(positions) if p < position]
+        write = before[-1] if before else (0 if positions else None)
+        facts.append(TaskFact(text=text, label=label, write=write))
+    return facts
 
 
 def scenario(frame: TaskFrame, run: InstanceRun) -> UserScenario:

@@ -17,13 +17,14 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..env.core import Environment, State
+from ..env.policy import Action, policy_violations
 from ..lang import ast
 from .. import diagnostics
 from . import render
 from .evaluate import Evaluator
 from ..lang.depgraph import GraphNode
 from .plan import Plan
-from .values import DbView, FannedOut, Rejection, eval_error, hashable, to_json, to_text, type_name
+from .values import DbView, FannedOut, Rejection, eval_error, hashable, is_number, to_json, to_text, type_name
 
 
 class Fatal(Exception):
@@ -87,6 +88,7 @@ class InstanceRun:
     writes: list[ExecutedCall] = field(default_factory=list)
     tells: list[str] = field(default_factory=list)
     tell_labels: dict[str, str] = field(default_factory=dict)
+    told: list[tuple[tuple[int, int], str, str | None]] = field(default_factory=list)  # (position, fact, label)
     known: dict[str, Any] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     state_hash: str = ""
@@ -104,8 +106,18 @@ def run_instance(ctx: TaskContext, seed: int) -> InstanceRun:
         except Rejection as exc:
             exc.path = exc.path or node.path
             raise
+    _check_policy(ctx, run)
     run.state_hash = state.state_hash()
     return run
+
+
+def _check_policy(ctx: TaskContext, run: InstanceRun) -> None:
+    """Reject an instance whose gold writes break a rule of the domain's policy."""
+    actions = [Action(w.tool, w.arguments) for w in run.writes]
+    problems = policy_violations(ctx.env.domain.policy_rules, actions, ctx.env.db)
+    if problems:
+        first = next(w for w in run.writes)
+        raise Rejection("policy", "; ".join(problems), first.span)
 
 
 # ---------------------------------------------------------------------- params
@@ -173,10 +185,20 @@ def _require(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Ra
 
 
 def _tell(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    fact = to_text(ctx.evaluator.eval(node.stmt.value, run.names))
-    run.tells.append(fact)
+    fact = fact_text(ctx.evaluator.eval(node.stmt.value, run.names))
+    run.told.append(((node.span.line, node.span.column), fact, node.stmt.label))
+    run.told.sort(key=lambda told: told[0])
+    run.tells[:] = [text for _, text, _ in run.told]
     if node.stmt.label is not None:
         run.tell_labels.setdefault(fact, node.stmt.label)
+
+
+def fact_text(value: Any) -> str:
+    """A fact as the agent must say it: numbers with cents ("50.00", "172.70"), so that a short figure cannot
+    be found by accident inside another one."""
+    if is_number(value):
+        return f"{value:.2f}"
+    return to_text(value)
 
 
 # ---------------------------------------------------------------------- reads and writes

@@ -40,6 +40,16 @@ class GoldAction(_Model):
     arguments: dict[str, Any]
 
 
+class TaskFact(_Model):
+    """A fact the agent must tell, in source order: its text, its label, and the write it goes with (the
+    index of the last write before it in the spec, or of the first write when it comes before every write;
+    None when the task has no write)."""
+
+    text: str
+    label: str | None = None
+    write: int | None = None
+
+
 class BehaviorProfile(_Model):
     name: str
     settings: dict[str, Any] = {}
@@ -92,6 +102,7 @@ class CompiledTask(_Model):
     gold_actions: list[GoldAction]
     communicate_info: list[str] = []
     communicate_labels: dict[str, str] = {}  # fact -> how the agent names it (``tell x as "label"``)
+    facts: list[TaskFact] = []  # the same facts, one entry per `tell`, labels kept per fact
     gold_state_hash: str
     metrics: Metrics
 

@@ -27,7 +27,7 @@ class Rejection(Exception):
         self.path: str | None = None  # the file of the statement that raised it, set by the instance runner
 
 
-REASONS = ("tie", "empty", "not-unique", "require", "read-rejected", "write-rejected", "eval-error")
+REASONS = ("tie", "empty", "not-unique", "require", "read-rejected", "write-rejected", "eval-error", "policy")
 
 
 def eval_error(detail: str, span: Span | None = None) -> Rejection:

@@ -26,6 +26,8 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from .wording import NO_PHRASING, Phrasing
+
 _MOD = 2**256
 
 
@@ -218,7 +220,8 @@ ToolFunction = Callable[[State, Any], Any]
 @dataclass(frozen=True)
 class Tool:
     """One tool of a domain. ``params`` is a pydantic model of its arguments; ``result`` is the type of what
-    it returns (a pydantic model, ``list[Model]``, ``str``...; None: not declared)."""
+    it returns (a pydantic model, ``list[Model]``, ``str``...; None: not declared); ``phrasing`` is how the
+    offline agent speaks of it (see :mod:`writ_dsl.env.wording`)."""
 
     name: str
     kind: ToolKind
@@ -226,6 +229,7 @@ class Tool:
     params: type[BaseModel]
     func: ToolFunction
     result: Any = None
+    phrasing: Phrasing = NO_PHRASING
 
     def result_schema(self) -> dict[str, Any] | None:
         """The JSON schema of the result, inlined; None when the tool does not declare it."""
@@ -325,6 +329,7 @@ class Domain:
     generate: Callable[[int, int], dict[str, Any]]
     path: Path | None = None
     records: Mapping[str, Any] = field(default_factory=dict)  # table -> pydantic model of its records
+    policy_rules: tuple[Callable[..., Any], ...] = ()  # see writ_dsl.env.policy
     _db_cache: dict[tuple[int, int], Database] = field(default_factory=dict, compare=False, repr=False)
 
     def database(self, seed: int = 0, size: int = 1) -> Database:

@@ -22,12 +22,14 @@ def folder_domain(
     generate: Callable[[int, int], dict[str, Any]],
     results: Mapping[str, Any] | None = None,
     records: Mapping[str, Any] | None = None,
+    policy_rules: Iterable[Callable[..., Any]] = (),
 ) -> Domain:
     """The domain of the folder holding ``init_file`` (pass ``__file__``); its policy is the folder's policy.md.
 
     ``tools`` keep their order; ``tables`` maps each table to the fields of its records. ``results`` gives
     the result type of tools by name (for those that do not declare it themselves), ``records`` the pydantic
-    model of each table's records: both let ``writ check`` check field access.
+    model of each table's records: both let ``writ check`` check field access. ``policy_rules`` are the
+    policy's rules as code (see :mod:`writ_dsl.env.policy`).
     """
     folder = Path(init_file).resolve().parent
     results = results or {}
@@ -41,4 +43,19 @@ def folder_domain(
         generate=generate,
         path=folder,
         records=dict(records or {}),
+        policy_rules=tuple(policy_rules),
     )
+
+
+def ordered_tools(tools: Iterable[Tool], order: Iterable[str]) -> list[Tool]:
+    """``tools`` in the given order of names; a tool left out of the order, or a name without a tool, is an
+    error (raised while the environment folder loads, so it is reported as a broken environment)."""
+    by_name = {tool.name: tool for tool in tools}
+    order = list(order)
+    unlisted = [name for name in by_name if name not in order]
+    unknown = [name for name in order if name not in by_name]
+    if unlisted or unknown:
+        problems = [f"tools missing from the tool order: {', '.join(unlisted)}"] if unlisted else []
+        problems += [f"names in the tool order without a tool: {', '.join(unknown)}"] if unknown else []
+        raise ValueError("; ".join(problems))
+    return [by_name[name] for name in order]

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import Field
 
 from .core import State, Tool, ToolArgs, ToolError, ToolKind
+from .wording import Phrasing
 
 ALLOWED_CHARACTERS = frozenset("0123456789+-*/(). ")
 MAX_POWER_BITS = 100_000
@@ -108,8 +109,10 @@ def transfer_to_human_agents(state: State, args: TransferArgs) -> str:
 
 
 def calculate_tool(description: str) -> Tool:
-    return Tool("calculate", ToolKind.GENERIC, description, CalculateArgs, calculate)
+    return Tool("calculate", ToolKind.GENERIC, description, CalculateArgs, calculate,
+                phrasing=Phrasing(looked_up=lambda calls: "the totals"))
 
 
 def transfer_tool(description: str) -> Tool:
-    return Tool("transfer_to_human_agents", ToolKind.GENERIC, description, TransferArgs, transfer_to_human_agents)
+    return Tool("transfer_to_human_agents", ToolKind.GENERIC, description, TransferArgs, transfer_to_human_agents,
+                phrasing=Phrasing(proposal=lambda a, name: "transfer you to a human agent"))

@@ -12,8 +12,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from ..env import tau2
 from ..env.core import Domain, Environment, State
 from ..errors import LLMError, MalformedReply
+from ..io import read_text
 from .messages import Message, ToolCall, stop_token
 from .roles import AgentRole, UserRole
 
@@ -27,8 +29,14 @@ Be helpful, be precise, and always follow the policy.
 </instructions>"""
 
 
-def agent_system_prompt(domain: Domain) -> str:
-    return f"{AGENT_INSTRUCTIONS}\n<policy>\n{domain.policy.strip()}\n</policy>"
+def agent_system_prompt(domain: Domain, policy: str | None = None) -> str:
+    """The agent's system prompt: our instructions and the domain's policy by default; ``policy="tau2"``
+    gives τ²-bench's own instruction and policy (read from the installed package), any other value is a file
+    whose text replaces the domain's policy."""
+    if policy == "tau2":
+        return tau2.system_prompt(domain.name)
+    text = read_text(policy) if policy else domain.policy
+    return f"{AGENT_INSTRUCTIONS}\n<policy>\n{text.strip()}\n</policy>"
 
 
 @dataclass(frozen=True)
@@ -77,9 +85,9 @@ class _Loop:
 
 
 def run_dialogue(env: Environment, user: UserRole, agent: AgentRole, *, limits: Limits = Limits(),
-                 stop: threading.Event | None = None) -> Dialogue:
+                 stop: threading.Event | None = None, system_prompt: str | None = None) -> Dialogue:
     loop = _Loop(env, env.new_state(), limits, stop)
-    loop.dialogue.messages.append(Message("system", agent_system_prompt(env.domain)))
+    loop.dialogue.messages.append(Message("system", system_prompt or agent_system_prompt(env.domain)))
     try:
         _turns(loop, user, agent)
     except LLMError as exc:

@@ -12,12 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from collections.abc import Mapping
+
 from ..compiler.model import CompiledTask, PlannedCall
-from ..env.core import canonical_json
+from ..env.core import Tool, canonical_json
+from ..env.registry import find_domain
+from ..env.wording import Namer
 from .messages import Conversation, Message, ToolCall, tool_exchanges
 from .phrasing import (asks_confirmation, is_affirmative, is_closing, join_words, key_words, mentions_value, pick,
-                       probe_refusal, stable_int)
-from .summaries import completion, evidence_sentence, fact_sentence, parse_result, proposal
+                       probe_refusal, probe_request, stable_int)
+from .summaries import (completion, decision_sentence, evidence_sentence, fact_sentence, namer, names_from,
+                        parse_result, proposal)
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -28,11 +33,27 @@ _KEY_PHRASES = {
     "order_id": "the order ID", "flight_number": "the flight number", "date": "the travel date",
 }
 GREETINGS = ("Hello! How can I help you today?", "Hi there, thanks for reaching out. What can I do for you today?",
-             "Good day! How may I help you?")
+             "Good day! How may I help you?", "Hi! What can I help you with?", "Hello, thanks for contacting us. "
+             "How can I assist you?", "Welcome! What brings you here today?", "Hi, how can I help?",
+             "Hello and welcome. What can I do for you?")
 CONFIRM_QUESTIONS = ("Would you like me to go ahead? Please reply yes to confirm.",
                      "Shall I proceed? Please confirm with a yes.",
                      "Can you confirm (yes/no) that I should go ahead?",
-                     "Do I have your confirmation to proceed? Please answer yes or no.")
+                     "Do I have your confirmation to proceed? Please answer yes or no.",
+                     "Should I go ahead with this? A yes from you is all I need.",
+                     "Is it okay for me to proceed? Please reply yes or no.",
+                     "Would you like me to proceed with that? Just confirm with a yes.",
+                     "Shall I go ahead and do this? Please answer yes to confirm.")
+
+
+DETAIL_QUESTIONS = ("I'd be glad to help. Could you tell me a bit more about what you need?",
+                    "Happy to help. What exactly do you need today?",
+                    "Of course. What can I do for you?",
+                    "Sure. Could you describe what you'd like to get done?")
+PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll",
+                  "So here is what I suggest: I'll", "What I can do now is", "If you agree, I'll")
+RECHECK_LEADS = ("I understand wanting to be sure, so I looked again.", "Good question; I looked it up again.",
+                 "I checked once more to be certain.", "Fair enough. I went back to the data.")
 
 
 def fact_phrase(key: str) -> str:
@@ -47,11 +68,24 @@ class Progress:
     done: set[int] = field(default_factory=set)  # indexes of the plan calls completed
     fresh_writes: list[tuple[PlannedCall, Any]] = field(default_factory=list)  # since the last text to the user
     first_call_at: int | None = None
+    results: dict[str, Any] = field(default_factory=dict)  # plan node -> its result, as the conversation shows it
+    names: dict[str, str] = field(default_factory=dict)  # id -> name, from every result seen
+
+    @property
+    def name(self) -> Namer:
+        return namer(self.names)
+
+
+def domain_tools(env_name: str) -> Mapping[str, Tool]:
+    """The tools (with their wording) of a domain found on the default search path; none when not found."""
+    domain, _ = find_domain(env_name)
+    return domain.tools if domain is not None else {}
 
 
 class OracleAgent:
-    def __init__(self, task: CompiledTask) -> None:
+    def __init__(self, task: CompiledTask, tools: Mapping[str, Tool] | None = None) -> None:
         self.task = task
+        self.tools = tools if tools is not None else domain_tools(task.env)
         self.plan = task.plan
         self.nodes = {call.node: call for call in task.plan}
         self._step_keys = [(call.tool, canonical_json(call.arguments)) for call in task.plan]
@@ -70,13 +104,16 @@ class OracleAgent:
 
     def _reply(self, conv: Conversation, progress: Progress) -> Message | None:
         probe = self.settings.get("policy_probe")
-        if probe and not any(probe_refusal(probe) in m.text for m in conv if m.role == "assistant"):
+        if probe and self._was_asked(conv, str(probe)):
             return self._say(self._refusal(conv, probe))
         if progress.first_call_at is None and self._needs_info(conv):
             return self._say(self._ask(conv))
         step = self.next_step(conv, progress)
         hesitant = self._awaiting_yes(conv) and not is_affirmative(conv[-1].text)
         if step is not None and step.kind == "write" and hesitant:
+            recheck = self._recheck(step)
+            if recheck is not None:
+                return self._call(conv, recheck)
             return self._say(self._proposal(conv, progress, step, again=True))
         if step is None and is_closing(_last_agent_text(conv)):
             return self._say("Thank you for contacting us. Have a great day!")
@@ -87,8 +124,28 @@ class OracleAgent:
         if step is None:
             return self._say(self._closing(conv, progress))
         if step.kind == "write" and not self._confirmed(conv):
-            return self._say(self._proposal(conv, progress, step, again=False))
+            return self._say(self._proposal(conv, progress, step, again=self._rechecked(conv)))
         return self._call(conv, step)
+
+    def _was_asked(self, conv: Conversation, probe: str) -> bool:
+        """The user made the forbidden request in their last message, and it has not been refused yet."""
+        asked = probe_request(probe).lower() in conv[-1].text.lower()
+        return asked and not any(probe_refusal(probe) in m.text for m in conv if m.role == "assistant")
+
+    def _recheck(self, step: PlannedCall) -> PlannedCall | None:
+        """The lookup to run again when the user doubts a proposal: the last one that compared candidates,
+        else the last lookup the change rests on."""
+        reads = [self.nodes[n] for n in step.evidence if n in self.nodes and self.nodes[n].kind == "read"]
+        comparing = [r for r in reads if self.tools.get(r.tool) and self.tools[r.tool].phrasing.candidates]
+        return (comparing or reads or [None])[-1]
+
+    @staticmethod
+    def _rechecked(conv: Conversation) -> bool:
+        """The user doubted the last proposal and a lookup has run since."""
+        last_user = max((i for i, m in enumerate(conv) if m.role == "user"), default=-1)
+        asked = max((i for i, m in enumerate(conv[:last_user]) if m.role == "assistant" and m.is_text), default=-1)
+        doubted = asked >= 0 and asks_confirmation(conv[asked].text) and not is_affirmative(conv[last_user].text)
+        return doubted and any(m.role == "tool" for m in conv[last_user + 1:])
 
     # ------------------------------------------------------------ reading state
     def progress(self, conv: Conversation) -> Progress:
@@ -103,8 +160,11 @@ class OracleAgent:
             if match is None:
                 continue
             progress.done.add(match)
+            result = parse_result(answer.content)
+            progress.results[self.plan[match].node] = result
+            progress.names.update(names_from([(call.name, result)], self.tools))
             if self.plan[match].kind == "write" and index > last_text_at:
-                progress.fresh_writes.append((self.plan[match], parse_result(answer.content if answer else None)))
+                progress.fresh_writes.append((self.plan[match], result))
         return progress
 
     def next_step(self, conv: Conversation, progress: Progress) -> PlannedCall | None:
@@ -166,8 +226,6 @@ class OracleAgent:
         opener = pick(("I'm sorry, but", "I understand the request, but", "Unfortunately,"), *self._key(conv, "no"))
         missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
         rest = "I can certainly help with the rest of your request."
-        if self._needs_details(conv):
-            rest = "I can certainly help otherwise. Could you tell me a bit more about what you need?"
         if missing:
             rest += f" To get started, could you please give me {missing}?"
         return f"{opener} {probe_refusal(probe)}: our policy does not allow it. {rest}"
@@ -181,9 +239,8 @@ class OracleAgent:
         asked_before = sum(1 for m in conv if m.role == "assistant" and m.is_text) > 1
         parts = []
         if self._needs_details(conv):
-            parts.append(pick(("I'd be glad to help. Could you tell me a bit more about what you need?",
-                               "Happy to help. What exactly do you need today?"), *key))
-        if missing and (asked_before or parts):
+            return [pick(DETAIL_QUESTIONS, *key)]
+        if missing and asked_before:
             thanks = "" if parts else "Thank you. "
             parts.append(pick((f"{thanks}Could you also give me {missing}?",
                                f"{thanks}I'll also need {missing}. Could you provide that?"), *key))
@@ -195,18 +252,35 @@ class OracleAgent:
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
-        action = proposal(step.tool, step.arguments)
+        action = proposal(step.tool, step.arguments, self.tools, progress.name)
         question = pick(CONFIRM_QUESTIONS, *key)
+        decision = self._decision(step, progress)
+        figures = " ".join(self._figures(conv, step))
         if again:
-            lead = pick(("I understand wanting to be sure. I went back over everything I looked up, and this is "
-                         "the option that matches your request:",
-                         "Good question. I double-checked the details, and this is what fits what you asked for:"),
-                        *key)
-            return f"{lead} I can {action}. {question}"
-        notes = " ".join(completion(w.tool, w.arguments, result) for w, result in progress.fresh_writes)
-        evidence = evidence_sentence(self._new_evidence(step))
-        lead = pick(("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll"), *key)
-        return f"{notes} {evidence} {lead} {action}. {question}"
+            lead = pick(RECHECK_LEADS, *key)
+            return f"{lead} {decision or 'It is still the option that matches your request.'} {figures} " \
+                   f"I can {action}. {question}"
+        notes = " ".join(completion(w.tool, w.arguments, result, self.tools, progress.name)
+                         for w, result in progress.fresh_writes)
+        evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
+        lead = pick(PROPOSAL_LEADS, *key)
+        return f"{notes} {evidence} {decision} {figures} {lead} {action}. {question}"
+
+    def _decision(self, step: PlannedCall, progress: Progress) -> str:
+        reads = [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
+                 if n in self.nodes and n in progress.results]
+        return decision_sentence(step.arguments, reads, self.tools, self.task.user_scenario.task_instructions,
+                                 progress.name, stable_int(self.task.id, step.node, "decision"))
+
+    def _figures(self, conv: Conversation, step: PlannedCall) -> list[str]:
+        """The figures the user asked for that go with this change, stated before asking for a yes."""
+        index = [call.node for call in self.plan if call.kind == "write"].index(step.node)
+        return [fact_sentence(f.text, self._fact_sources(conv), f.label, stable_int(self.task.id, f.text, "fact"))
+                for f in self.task.facts if f.write == index]
+
+    def _fact_sources(self, conv: Conversation) -> list[Any]:
+        sources: list[Any] = [w.arguments for w in self.plan if w.kind == "write"]
+        return sources + [parse_result(m.content) for m in conv if m.role == "tool" and not m.error]
 
     def _new_evidence(self, step: PlannedCall) -> list[tuple[str, dict[str, Any]]]:
         position = self.plan.index(step)
@@ -215,17 +289,21 @@ class OracleAgent:
         return [(call.tool, call.arguments) for call in fresh]
 
     def _closing(self, conv: Conversation, progress: Progress) -> str:
-        notes = [completion(w.tool, w.arguments, result) for w, result in progress.fresh_writes]
-        sources = [w.arguments for w in self.plan if w.kind == "write"]
-        sources += [parse_result(m.content) for m in conv if m.role == "tool" and not m.error]
+        notes = [completion(w.tool, w.arguments, result, self.tools, progress.name)
+                 for w, result in progress.fresh_writes]
+        sources = self._fact_sources(conv)
         labels = self.task.communicate_labels
-        facts = [fact_sentence(fact, sources, labels.get(fact)) for fact in self.task.communicate_info]
+        said = " ".join(m.text for m in conv if m.role == "assistant" and m.is_text)
+        facts = [fact_sentence(fact, sources, labels.get(fact), stable_int(self.task.id, fact, "fact"))
+                 for fact in self.task.communicate_info if fact not in said]
         if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
             return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
         if facts and not notes:
-            notes = [pick(("Here's what I found.", "I have the information you asked for."), *self._key(conv, "f"))]
-        end = pick(("Is there anything else I can help you with?", "Is there anything else you need today?"),
-                   *self._key(conv, "close"))
+            notes = [pick(("Here's what I found.", "I have the information you asked for.",
+                           "Here is the information you asked for."), *self._key(conv, "f"))]
+        end = pick(("Is there anything else I can help you with?", "Is there anything else you need today?",
+                    "Can I help you with anything else?", "Is there anything else I can do for you?",
+                    "Anything else I can help with today?"), *self._key(conv, "close"))
         return " ".join([*notes, *facts, end])
 
 

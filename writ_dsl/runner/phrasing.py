@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from ..env.wording import humanize, join_words, key_words, value_text  # noqa: F401 (used by the roles)
+
 T = TypeVar("T")
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -26,27 +28,9 @@ def words(text: str | None) -> set[str]:
     return set(_WORD.findall((text or "").lower()))
 
 
-def key_words(key: str) -> list[str]:
-    """The words of a fact's key: ``user_id`` -> ["user", "id"]."""
-    return [w for w in re.split(r"[_\W]+", key.lower()) if w]
-
-
 def asks_for(key: str, text: str | None) -> bool:
     """Whether the text mentions every word of the key (so it asks for, or talks about, that fact)."""
     return bool(text) and set(key_words(key)) <= words(text)
-
-
-def value_text(value: Any) -> str:
-    """A fact's value as the user says it."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(value_text(v) for v in value.values() if v not in ("", None))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _leaves(value: Any) -> list[str]:
@@ -64,18 +48,6 @@ def mentions_value(value: Any, text: str | None) -> bool:
     return all(leaf.lower() in haystack for leaf in _leaves(value))
 
 
-def humanize(name: str) -> str:
-    """``search_direct_flight`` -> "search direct flight"."""
-    return " ".join(key_words(name))
-
-
-def join_words(items: Sequence[str], word: str = "and") -> str:
-    items = [i for i in items if i]
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return ", ".join(items[:-1]) + f", {word} " + items[-1]
-
-
 # ------------------------------------------------------------- second -> first person
 _FLIPS = [
     (re.compile(pattern, re.I), repl)
@@ -83,7 +55,11 @@ _FLIPS = [
         (r"\byou are\b", "I am"), (r"\byou're\b", "I'm"), (r"\byou have\b", "I have"), (r"\byou've\b", "I've"),
         (r"\byou were\b", "I was"), (r"\byourself\b", "myself"), (r"\byourselves\b", "ourselves"),
         (r"\byours\b", "mine"), (r"\byour\b", "my"),
-        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about) you\b", r"\1 me"),
+        (r"\b(both|all|each|either|neither) of you\b", r"\1 of us"), (r"\byou both\b", "we both"),
+        (r"\b(just|only) you\b", r"\1 me"),
+        (r"\b(for|with|to|of) you and ([A-Z][\w'-]*)", r"\1 \2 and me"), (r"\byou and ([A-Z][\w'-]*)", r"\1 and I"),
+        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|by|besides|except) you\b",
+         r"\1 me"),
         (r"\byou\b", "I"),
     ]
 ]
@@ -111,24 +87,62 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
 
 
-def first_person_request(instructions: str) -> str:
-    """The scenario's instructions as the user would say them."""
-    return " ".join(_first_person_sentence(s) for s in sentences(instructions))
+_ASK_INLINE = re.compile(r"\bask (how much|what|whether|if|when|which|for|the|about)\b", re.I)
 
 
-def _first_person_sentence(sentence: str) -> str:
+def first_person_request(instructions: str, key: object = "") -> str:
+    """The scenario's instructions as the user would say them: each imperative opened by one of several
+    connectors, and every "ask ..." turned into the user's own question, each chosen by a hash of ``key``."""
+    from .user_phrases import ASK_LEADS, CONNECTORS, INLINE_ASKS
+
+    def ask(match: re.Match[str], index: int) -> str:
+        word = match.group(1).lower()
+        lead = pick(INLINE_ASKS, key, "inline", index)
+        return lead if word in ("for", "about") else f"{lead} {word}"
+
+    said = []
+    for index, sentence in enumerate(sentences(instructions)):
+        if not sentence.lower().startswith("ask "):
+            sentence = _ASK_INLINE.sub(lambda m: ask(m, index), sentence)
+        said.append(_first_person_sentence(sentence, pick(CONNECTORS, key, "verb", index),
+                                           pick(ASK_LEADS, key, "ask", index)))
+    return reword(" ".join(said), key)
+
+
+def reword(text: str, key: object) -> str:
+    """The same request in other words: each phrase of the swap bank replaced by one of its variants."""
+    from .user_phrases import SWAPS
+
+    for index, (pattern, options) in enumerate(SWAPS):
+        choice = pick(options, key, "swap", index)
+        text = re.sub(pattern, lambda m, c=choice: _same_case(m, c), text)
+    return text
+
+
+def _first_person_sentence(sentence: str, connector: str = "I'd like to {verb}",
+                           ask_lead: str = "Please let me know") -> str:
     head, _, rest = sentence.partition(" ")
     verb = head.lower()
     if verb == "ask":
         rest = re.sub(r"^(for|about)\s+", "", rest)
-        return _flip_tail(f"Please let me know {rest}")
+        rest = re.sub(r"^(how much|what|whether|if|when|which)\b", r"\1", _ASK_INLINE.sub(r"\1", rest))
+        return _end(_full_stop(f"{ask_lead} {flip_person(rest)}"), ask_lead)
     if verb in _IMPERATIVES and head[:1].isupper():
-        return _flip_tail(f"I'd like to {verb} {rest}")
+        return _end(_full_stop(connector.format(verb=flip_person(f"{verb} {rest}"))), connector)
     return _flip_tail(flip_person(sentence))
 
 
+def _end(sentence: str, lead: str) -> str:
+    """A question when the lead asks one ("Could you ...?")."""
+    asking = lead.startswith(("Could you", "Can you"))
+    return sentence[:-1] + "?" if asking and sentence.endswith(".") else sentence
+
+
 def _flip_tail(sentence: str) -> str:
-    sentence = flip_person(sentence)
+    return _full_stop(flip_person(sentence))
+
+
+def _full_stop(sentence: str) -> str:
     return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 

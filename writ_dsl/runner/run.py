@@ -26,7 +26,7 @@ from ..env.core import Environment, canonical_json
 from ..env.database import load_database
 from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
-from .dialogue import Dialogue, Interrupted, Limits, run_dialogue
+from .dialogue import Dialogue, Interrupted, Limits, agent_system_prompt, run_dialogue
 from .export import export_outputs
 from .llm import ChatBackend, Endpoint, LLMAgent, LLMUser, OpenAIBackend
 from .oracle_agent import OracleAgent
@@ -56,6 +56,7 @@ class RunOptions:
     force: bool = False
     retry_failed: bool = False
     progress: bool = False
+    policy: str | None = None  # the agent's policy: None (the domain's), "tau2" (τ²-bench's own) or a file
     backend: ChatBackend | None = field(default=None, compare=False)  # instead of an OpenAI endpoint
 
     def identity(self) -> dict[str, Any]:
@@ -63,7 +64,8 @@ class RunOptions:
         return {"user": self.user, "agent": self.agent,
                 "agent_model": self.model if self.agent == "llm" else None,
                 "user_model": (self.user_model or self.model) if self.user == "llm" else None,
-                "max_steps": self.max_steps, "max_errors": self.max_errors}
+                "max_steps": self.max_steps, "max_errors": self.max_errors,
+                **({"policy": self.policy} if self.policy else {})}
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,18 @@ class Roles:
 
     def __init__(self, options: RunOptions) -> None:
         self.options = options
+        self._prompts: dict[str, str] = {}
         needs_backend = options.user == "llm" or options.agent == "llm"
         self.backend = options.backend
         if needs_backend and self.backend is None:
             endpoint = Endpoint(options.base_url, options.api_key, options.timeout, options.max_retries)
             self.backend = OpenAIBackend(endpoint)
+
+    def system_prompt(self, env: Environment) -> str:
+        """The agent's system prompt for an environment, built once per run."""
+        if env.name not in self._prompts:
+            self._prompts[env.name] = agent_system_prompt(env.domain, self.options.policy)
+        return self._prompts[env.name]
 
     def user(self, task: CompiledTask) -> UserRole:
         if self.options.user == "scripted":
@@ -177,7 +186,7 @@ class Roles:
 
     def agent(self, task: CompiledTask, env: Environment) -> AgentRole:
         if self.options.agent == "oracle":
-            return OracleAgent(task)
+            return OracleAgent(task, env.domain.tools)
         assert self.backend is not None
         return LLMAgent(self.backend, self.options.model or "default", env.domain.openai_tools(), task.id,
                         self.options.reply_retries)
@@ -188,7 +197,8 @@ def simulate(task: CompiledTask, env: Environment, roles: Roles, limits: Limits,
              stop: threading.Event | None = None) -> dict[str, Any]:
     """One dialogue, verified: the record the run database keeps."""
     try:
-        dialogue = run_dialogue(env, roles.user(task), roles.agent(task, env), limits=limits, stop=stop)
+        dialogue = run_dialogue(env, roles.user(task), roles.agent(task, env), limits=limits, stop=stop,
+                                system_prompt=roles.system_prompt(env))
         verdict = verify(task, env, dialogue)
     except Interrupted:
         raise

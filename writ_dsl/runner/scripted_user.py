@@ -3,55 +3,29 @@
 Every reply is a function of the conversation: what the agent last said
 (a question for facts, a request for confirmation, a closing), what the user
 already said, and the profile (``opening``, ``disclosure``, ``changes_mind``,
-``impatient``, ``policy_probe``, ``verbosity``). Wording comes from several
-templates per move, chosen by a hash of the task id and the turn.
+``impatient``, ``policy_probe``, ``verbosity``). Wording comes from the banks
+of :mod:`writ_dsl.runner.user_phrases`, each slot (greeting, connector, fact,
+confirmation, aside) chosen by its own hash of the task id, the slot and the
+turn, so that instances of one template read differently. The style shows over
+the whole dialogue: a chatty user keeps adding asides, an impatient one keeps
+pressing.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..compiler.model import CompiledTask
+from . import user_phrases as bank
 from .messages import OUT_OF_SCOPE, STOP, TRANSFER, Conversation, Message, last_text, texts
 from .phrasing import (asks_confirmation, asks_for, first_person_request, flip_person, is_closing, is_transfer,
                        key_words, mentions_value, pick, probe_request, sentences, stable_int,
                        value_text)
 
-_VAGUE = {
-    "airline": ("Hi, I need some help with a trip.", "Hello, I have a question about my travel plans.",
-                "Hi, can you help me with something about a flight?"),
-    "retail": ("Hi, I need some help with an order.", "Hello, I have a question about something I bought.",
-               "Hi, could you help me with a purchase?"),
-}
-_VAGUE_DEFAULT = ("Hi, I need some help with my account.", "Hello, I was hoping you could help me with something.")
-_ASIDES = ("I've been meaning to sort this out all week.", "It's been a busy month, so thanks for your patience.",
-           "My neighbour recommended calling you, by the way.", "I'm writing this between two errands.")
-_FACT_WORDING = {
-    "user_id": "My user ID is {v}.", "email": "My email is {v}.", "zip": "My zip code is {v}.",
-    "card_last_four": "The last four digits of my card are {v}.", "date": "The date is {v}.",
-    "flight_number": "The flight number is {v}.", "first_name": "My first name is {v}.",
-    "last_name": "My last name is {v}.", "name": "My name is {v}.",
-}
-_CONFIRM = {
-    "terse": ("Yes.", "Yes, go ahead."),
-    "normal": ("Yes, please go ahead.", "Yes, that's right. Please proceed.", "Yes, I confirm."),
-    "chatty": ("Yes, that all sounds right to me. Please go ahead!",
-               "Yes, perfect, thank you so much. Please go ahead."),
-    "impatient": ("Yes. Go ahead, quickly please.", "Yes, just do it."),
-}
-_DOUBT = ("Hmm, before I say yes, could you double-check whether there is a better option?",
-          "Wait, is that really the best choice for me? Could you look at the alternatives once more?",
-          "I'm not completely sure. Could you consider the other options and check again?")
-_STOP = {
-    "terse": ("No. Thanks.", "That's all."),
-    "normal": ("No, that's all. Thank you!", "That's everything, thanks for your help."),
-    "chatty": ("No, that's everything! Thanks so much for your help, have a lovely day.",
-               "Nope, that's all I needed. You've been very helpful, thank you!"),
-    "impatient": ("No, that's it.", "No. Done, thanks."),
-}
-_ACCEPT_REFUSAL = ("Okay, I understand.", "Fair enough, no problem.", "Alright, I had to ask.")
 _NO_INFO = "I'm sorry, I don't have that information."
-_HURRY = ("I'm in a hurry, so let's be quick.", "I don't have much time.", "Quickly please, I'm short on time.")
+_REFUSED = re.compile(r"\b(not able to|unable to)\b[^.]*\bpolicy\b", re.I)
+_PERSONA_NAME = re.compile(r"^You are ([A-Z][\w'-]+(?: [A-Z][\w'-]+)+)")
 
 
 class ScriptedUser:
@@ -73,6 +47,12 @@ class ScriptedUser:
     def vague(self) -> bool:
         return self.settings.get("opening") == "vague"
 
+    def _pick(self, options: Any, *slot: object) -> Any:
+        return pick(options, self.task.id, *slot)
+
+    def _chance(self, percent: int, *slot: object) -> bool:
+        return stable_int(self.task.id, "chance", *slot) % 100 < percent
+
     # ---------------------------------------------------------------- the turn
     def next_message(self, conversation: Conversation) -> Message:
         turn = len(texts(conversation, "user"))
@@ -82,24 +62,33 @@ class ScriptedUser:
         if is_transfer(agent):
             return self._say(TRANSFER)
         if is_closing(agent):
-            return self._say(f"{self._choose(_STOP, turn)} {STOP}")
-        return self._say(self._answer(conversation, agent or "", turn))
+            return self._say(f"{self._choose(bank.STOP, 'stop', turn)} {STOP}")
+        return self._say(self._with_style(self._answer(conversation, agent or "", turn), turn))
 
     def _answer(self, conv: Conversation, agent: str, turn: int) -> str:
         parts = []
-        if self.settings.get("policy_probe") and turn == 1:
-            parts.append(pick(_ACCEPT_REFUSAL, self.task.id, "accept", turn))
+        probe = self.settings.get("policy_probe")
+        if probe and _REFUSED.search(agent):
+            parts.append(self._pick(bank.ACCEPT_REFUSAL, "accept", turn))
         if asks_confirmation(agent) and not (self.vague and turn == 1):
             first = sum(1 for t in texts(conv, "assistant") if asks_confirmation(t)) == 1
             doubt = self.settings.get("changes_mind") and first
-            parts.append(pick(_DOUBT, self.task.id, turn) if doubt else self._choose(_CONFIRM, turn))
+            parts.append(self._pick(bank.DOUBT, "doubt", turn) if doubt else self._choose(bank.CONFIRM, "yes", turn))
             return " ".join(parts)
         parts += self._details(conv, agent, turn)
-        return " ".join(parts) if parts else self._nothing_to_add(conv, agent)
+        return " ".join(parts) if parts else self._nothing_to_add(conv, agent, turn)
 
-    def _nothing_to_add(self, conv: Conversation, agent: str) -> str:
+    def _with_style(self, text: str, turn: int) -> str:
+        """A chatty user keeps chatting and an impatient one keeps pressing, on some turns."""
+        if self.style == "chatty" and self._chance(40, "aside", turn):
+            return f"{text} {self._pick(bank.ASIDES, 'aside', turn)}"
+        if self.style == "impatient" and self._chance(40, "hurry", turn):
+            return f"{text} {self._pick(bank.HURRY_LATER, 'hurry', turn)}"
+        return text
+
+    def _nothing_to_add(self, conv: Conversation, agent: str, turn: int) -> str:
         if "?" not in agent:
-            return "Okay, thank you."
+            return self._pick(bank.THANKS, "thanks", turn)
         if texts(conv, "user").count(_NO_INFO) >= 2:
             return OUT_OF_SCOPE
         return _NO_INFO
@@ -107,9 +96,9 @@ class ScriptedUser:
     def _details(self, conv: Conversation, agent: str, turn: int) -> list[str]:
         stating = self.vague and turn == 1
         parts = [self._request()] if stating else []
-        parts += [self._fact(key) for key in self._facts_to_tell(conv, agent, stating)]
-        if stating and self.style == "chatty":
-            parts.insert(0, pick(_ASIDES, self.task.id, "aside", turn))
+        parts += [self._fact(key, turn) for key in self._facts_to_tell(conv, agent, stating)]
+        if stating and self.settings.get("policy_probe"):
+            parts.append(self._probe())
         return parts
 
     # -------------------------------------------------------------------- facts
@@ -125,23 +114,35 @@ class ScriptedUser:
             return ordered[:1]
         return asked
 
-    def _fact(self, key: str) -> str:
+    def _fact(self, key: str, turn: int = 0) -> str:
         value = value_text(self.scenario.known[key])
-        wording = _FACT_WORDING.get(key, "My " + " ".join(key_words(key)) + " is {v}.")
-        return wording.format(v=value)
+        words = " ".join(key_words(key))
+        wording = self._pick(bank.FACTS.get(key, bank.FACT_DEFAULT), "fact", key, turn)
+        return wording.format(v=value, k=words)
 
     # ------------------------------------------------------------------ opening
     def _opening(self) -> str:
         if self.vague:
-            options = _VAGUE.get(self.scenario.domain, _VAGUE_DEFAULT)
-            return " ".join(self._hurry() + [pick(options, self.task.id, "vague")])
+            options = bank.VAGUE.get(self.scenario.domain, bank.VAGUE_DEFAULT)
+            vague = self._pick(options, "vague")
+            hello = self._pick(bank.GREETINGS["normal"], "vague-hello")
+            return " ".join([*self._hurry(), f"{hello} {self._introduction()}".strip(), vague[:1].upper() + vague[1:]])
         request = self._request()
         facts = [k for k in self._opening_facts() if not mentions_value(self.scenario.known[k], request)]
         parts = [*self._hurry(), *self._greeting(), request, *(self._fact(k) for k in facts)]
-        probe = self.settings.get("policy_probe")
-        if probe:
-            parts.append("Also, before we go on, " + probe_request(str(probe)))
+        if self.settings.get("policy_probe"):
+            parts.append(self._probe())
         return " ".join(p for p in parts if p)
+
+    def _probe(self) -> str:
+        return f"{self._pick(bank.PROBE_LEADS, 'probe')} {probe_request(str(self.settings['policy_probe']))}"
+
+    def _introduction(self) -> str:
+        """The user's name, as the persona (rendered from the database) gives it; sometimes left out."""
+        found = _PERSONA_NAME.match(self.scenario.persona or "")
+        if found is None or not (self.vague or self._chance(60, "intro")):
+            return ""
+        return self._pick(bank.INTRODUCTIONS, "intro").format(name=found.group(1))
 
     def _opening_facts(self) -> list[str]:
         keys = list(self.scenario.known)
@@ -153,21 +154,21 @@ class ScriptedUser:
         if self.style in ("terse", "impatient"):
             return []
         reason = flip_person(" ".join(sentences(self.scenario.reason_for_call)))
+        intro = self._introduction()
         if self.style == "chatty":
-            return ["Hi there, hope you're having a good day!", reason, pick(_ASIDES, self.task.id, "aside")]
-        hello = pick(("Hi!", "Hello.", "Hi there."), self.task.id, "hello")
-        return [hello, reason] if stable_int(self.task.id, "reason") % 2 else [hello]
+            return [self._pick(bank.GREETINGS["chatty"], "hello"), intro, reason, self._pick(bank.ASIDES, "aside")]
+        hello = self._pick(bank.GREETINGS["normal"], "hello")
+        return [hello, intro, reason] if self._chance(50, "reason") else [hello, intro]
 
     def _request(self) -> str:
-        return first_person_request(self.scenario.task_instructions)
+        return first_person_request(self.scenario.task_instructions, self.task.id)
 
     def _hurry(self) -> list[str]:
-        return [pick(_HURRY, self.task.id, "hurry")] if self.style == "impatient" else []
+        return [self._pick(bank.HURRY, "hurry")] if self.style == "impatient" else []
 
     # ------------------------------------------------------------------ helpers
-    def _choose(self, table: dict[str, tuple[str, ...]], turn: int) -> str:
-        return pick(table.get(self.style, table["normal"]), self.task.id, "move", turn)
+    def _choose(self, table: dict[str, tuple[str, ...]], slot: str, turn: int) -> str:
+        return self._pick(table.get(self.style, table["normal"]), slot, turn)
 
     def _say(self, text: str) -> Message:
         return Message("user", " ".join(text.split()))
-

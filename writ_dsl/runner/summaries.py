@@ -1,194 +1,216 @@
-"""What a careful agent says about its lookups and actions: evidence, proposals, completions, facts.
+"""What a careful agent says about its lookups and actions: evidence, decisions, proposals, completions, facts.
 
-Every phrase is built from tool names and argument values; the common airline
-and retail tools get hand-written wording, any other tool a generic one.
+The wording of each tool travels with the tool (``Tool.phrasing``, see
+:mod:`writ_dsl.env.wording`); a tool without phrases gets a generic wording
+built from its name and arguments. This module only assembles the sentences.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .phrasing import humanize, join_words, value_text
+from ..env.core import Tool
+from ..env.wording import NO_PHRASING, Namer, Phrasing, humanize, join_words, money, same_name, value_text
 
 Args = Mapping[str, Any]
-
-
-def _distinct(calls: Sequence[Args], key: str) -> str:
-    seen = dict.fromkeys(value_text(c.get(key, "")) for c in calls)
-    return join_words([v for v in seen if v])
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _route(kind: str) -> Callable[[Sequence[Args]], str]:
-    def phrase(calls: Sequence[Args]) -> str:
-        return (f"{kind} from {_distinct(calls, 'origin')} to {_distinct(calls, 'destination')} "
-                f"on {_distinct(calls, 'date')}")
-    return phrase
-
-
-def _ids(singular: str, key: str) -> Callable[[Sequence[Args]], str]:
-    def phrase(calls: Sequence[Args]) -> str:
-        word = singular if len({value_text(c.get(key)) for c in calls}) == 1 else singular + "s"
-        return f"{word} {_distinct(calls, key)}"
-    return phrase
-
-
-_EVIDENCE: dict[str, Callable[[Sequence[Args]], str]] = {
-    "get_user_details": lambda calls: "your profile",
-    "find_user_id_by_email": lambda calls: f"the account registered to {_distinct(calls, 'email')}",
-    "find_user_id_by_name_zip": lambda calls: "the account under your name and zip code",
-    "get_reservation_details": _ids("reservation", "reservation_id"),
-    "search_direct_flight": _route("direct flights"),
-    "search_onestop_flight": _route("one-stop connections"),
-    "get_flight_status": lambda calls: f"the status of flight {_distinct(calls, 'flight_number')}",
-    "list_all_airports": lambda calls: "the list of airports",
-    "get_order_details": _ids("order", "order_id"),
-    "get_product_details": _ids("product", "product_id"),
-    "get_item_details": _ids("item", "item_id"),
-    "list_all_product_types": lambda calls: "the product catalog",
-    "calculate": lambda calls: "the totals",
-}
-
-
-def evidence_sentence(calls: Sequence[tuple[str, Args]]) -> str:
-    """One sentence naming what the agent looked up: "I've checked your account details and ..."."""
-    grouped: dict[str, list[Args]] = {}
-    for tool, args in calls:
-        grouped.setdefault(tool, []).append(args)
-    phrases = [_evidence_phrase(tool, args) for tool, args in grouped.items()]
-    return f"I've checked {join_words(phrases)}." if phrases else ""
-
-
+Tools = Mapping[str, Tool]
 _VERBS = ("get_", "search_", "list_", "find_", "lookup_", "fetch_", "check_", "read_", "show_")
 
 
-def _evidence_phrase(tool: str, calls: Sequence[Args]) -> str:
-    if tool in _EVIDENCE:
-        return _EVIDENCE[tool](calls)
+def phrasing_of(tool: str, tools: Tools | None) -> Phrasing:
+    found = (tools or {}).get(tool)
+    return found.phrasing if found is not None else NO_PHRASING
+
+
+# ------------------------------------------------------------------------ evidence
+EVIDENCE_LEADS = ("I've checked {what}.", "I've looked at {what}.", "I went through {what}.", "I reviewed {what}.",
+                  "I've now gone over {what}.", "I pulled up {what}.")
+
+
+def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0) -> str:
+    """One sentence naming what the agent looked up: "I've checked your profile and order #W1."."""
+    grouped: dict[str, list[Args]] = {}
+    for tool, args in calls:
+        grouped.setdefault(tool, []).append(args)
+    phrases = [_evidence_phrase(tool, args, tools) for tool, args in grouped.items()]
+    lead = EVIDENCE_LEADS[variant % len(EVIDENCE_LEADS)]
+    return lead.format(what=join_words(phrases)) if phrases else ""
+
+
+def _evidence_phrase(tool: str, calls: Sequence[Args], tools: Tools | None) -> str:
+    phrase = phrasing_of(tool, tools).looked_up
+    if phrase is not None:
+        return phrase(calls)
     name = next((humanize(tool[len(v):]) for v in _VERBS if tool.startswith(v)), humanize(tool))
     values = list(dict.fromkeys(value_text(v) for c in calls for v in c.values() if value_text(v)))
     return f"the {name} details for {join_words(values[:6])}" if values else f"the {name} details"
 
 
+# ------------------------------------------------------------------------ names
+def names_from(results: Sequence[tuple[str, Any]], tools: Tools | None) -> dict[str, str]:
+    """Every id the reads' results give a name to (items, payment methods), by id."""
+    found: dict[str, str] = {}
+    for tool, result in results:
+        phrase = phrasing_of(tool, tools).names
+        if phrase is not None:
+            found.update(phrase(result))
+    return found
+
+
+def namer(names: Mapping[str, str]) -> Namer:
+    return lambda value: names.get(value_text(value), value_text(value))
+
+
+# ------------------------------------------------------------------------ decisions
+_CRITERIA = (
+    (r"\b(land\w* as early as possible|lands? first|earliest arrival|arrives? earliest)\b", "the one that lands earliest"),
+    (r"\b(fastest|quickest|shortest)\b", "the fastest"),
+    (r"\b(fewest stops|fewest connections)\b", "the one with the fewest stops"),
+    (r"\b(cheapest|lowest price|least expensive|lowest fare)\b", "the cheapest"),
+    (r"\b(earliest|arrives first|first to arrive)\b", "the earliest"),
+    (r"\b(priciest|most expensive|highest)\b", "the most expensive"),
+    (r"\b(latest)\b", "the latest"),
+)
+_ID_KEYS = re.compile(r"(_id|_number)$")
+
+
+def criterion(instructions: str) -> str:
+    """What makes the winner the winner, as the request put it."""
+    low = instructions.lower()
+    found = [(m.start(), words) for pattern, words in _CRITERIA if (m := re.search(pattern, low))]
+    return min(found)[1] if found else "the one that matches what you described"
+
+
+def _candidates(result: Any) -> list[Any]:
+    if isinstance(result, list):
+        return result
+    if isinstance(result, dict):
+        nested = [v for v in result.values() if isinstance(v, dict) and v and all(isinstance(x, dict) for x in v.values())]
+        if "variants" in result and nested:
+            return list(result["variants"].values())
+        return [result]
+    return []
+
+
+def _ids(candidate: Any) -> list[str]:
+    """The identifying value of each record of a candidate (its first id-like field)."""
+    records = candidate if isinstance(candidate, list) else [candidate]
+    return [value_text(next((v for k, v in r.items() if _ID_KEYS.search(k) and v is not None), ""))
+            for r in records if isinstance(r, dict)]
+
+
+def _new_leaves(write: Args) -> set[str]:
+    return {leaf for key, value in write.items() if key.startswith("new_") for leaf in _leaves(value)}
+
+
+def _leaves(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return {leaf for v in value.values() for leaf in _leaves(v)}
+    if isinstance(value, list):
+        return {leaf for v in value for leaf in _leaves(v)}
+    return {value_text(value)}
+
+
+DECISIONS = ("Of the {n} {noun} I compared, {what} is {why}{figure}.",
+             "I compared {n} {noun}, and {what} is {why}{figure}.",
+             "Among the {n} {noun} I found, {what} is {why}{figure}.",
+             "Comparing all {n} {noun}, {what} comes out as {why}{figure}.",
+             "Out of {n} {noun}, {what} is {why}{figure}.")
+
+
+def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
+                      instructions: str, name: Namer = same_name, variant: int = 0) -> str:
+    """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
+    compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared."""
+    groups: dict[str, list[tuple[Any, Args]]] = {}
+    for tool, args, result in reads:
+        noun = phrasing_of(tool, tools).candidates
+        if noun is not None:
+            groups.setdefault(noun, []).extend((item, args) for item in _candidates(result))
+    groups = {noun: pool for noun, pool in groups.items() if len(pool) >= 2}
+    choices = [(list(groups), [item for pool in groups.values() for item in pool])]
+    choices += sorted(([noun], pool) for noun, pool in groups.items())
+    for nouns, pool in sorted(choices, key=lambda choice: -len(choice[1])):
+        winners = _winners(write, pool)
+        if len(winners) == 1:
+            noun = nouns[0] + "s" if len(nouns) == 1 else "options"
+            what = _describe(winners[0], write, name)
+            why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
+            template = DECISIONS[variant % len(DECISIONS)]
+            return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
+    return ""
+
+
+def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
+    leaves = _leaves(write)
+    winners = [item for item, args in pool if all(_ids(item)) and set(_ids(item)) <= leaves
+               and value_text(args.get("date", "")) in leaves | {""}]
+    if len(winners) > 1:
+        winners = [item for item in winners if set(_ids(item)) <= _new_leaves(write)]
+    return winners
+
+
+_DESCRIBED = ("orders", "reservations")  # told apart by what the user described, unless ranked by price
+
+
+def _by_description(instructions: str) -> str:
+    ranked = criterion(instructions)
+    return ranked if ranked == "the most expensive" else "the one that matches what you described"
+
+
+def _describe(winner: Any, write: Args, name: Namer) -> str:
+    legs = winner if isinstance(winner, list) else [winner]
+    if all("flight_number" in leg for leg in legs):
+        parts = [f"{leg['flight_number']} from {leg.get('origin')} ({str(leg.get('scheduled_departure_time_est'))[:5]}"
+                 f" to {str(leg.get('scheduled_arrival_time_est'))[:5]})" for leg in legs]
+        return ("flight " if len(parts) == 1 else "the connection ") + " then ".join(parts)
+    ids = _ids(winner)
+    named = [name(i) for i in ids if name(i) != i]
+    if named:
+        return named[0]
+    if isinstance(winner, dict) and winner.get("origin") and winner.get("destination") and "reservation_id" in winner:
+        return f"{join_words(ids)} ({winner['origin']} to {winner['destination']})"
+    items = winner.get("items") if isinstance(winner, dict) else None
+    if isinstance(items, list) and items:
+        things = list(dict.fromkeys(str(i.get("name", "")).lower() for i in items if isinstance(i, dict)))
+        return f"{join_words(ids)} (with the {join_words(things)})"
+    return join_words(ids)
+
+
+def _figure(winner: Any, write: Args) -> str:
+    legs = winner if isinstance(winner, list) else [winner]
+    cabin = write.get("cabin")
+    prices = [leg.get("prices", {}).get(cabin) for leg in legs if isinstance(leg.get("prices"), dict)]
+    if prices and all(isinstance(p, int | float) for p in prices):
+        return f", at {money(sum(prices))} per traveller in {humanize(str(cabin))}"
+    price = legs[0].get("price") if len(legs) == 1 else None
+    return f", at {money(price)}" if isinstance(price, int | float) else ""
+
+
 # ------------------------------------------------------------------------ proposals
-def _flights(flights: Sequence[Args]) -> str:
-    return join_words([f"flight {f.get('flight_number')} on {f.get('date')}" for f in flights])
-
-
-def _people(passengers: Sequence[Args]) -> str:
-    names = [f"{p.get('first_name')} {p.get('last_name')} (born {p.get('dob')})" for p in passengers]
-    return f"{_plural(len(passengers), 'passenger')}: {join_words(names)}"
-
-
-def _address(a: Args) -> str:
-    parts = [a.get("address1"), a.get("address2"), a.get("city"), a.get("state"), a.get("zip"), a.get("country")]
-    return ", ".join(value_text(p) for p in parts if p)
-
-
-def _money(value: Any) -> str:
-    """``$172.70`` for 172.7: cents written out, the plain figure still verbatim inside."""
-    text = value_text(value)
-    whole, dot, cents = text.partition(".")
-    return f"${text}0" if dot and len(cents) == 1 and whole.isdigit() else f"${text}"
-
-
-def _items(ids: Sequence[Any]) -> str:
-    return join_words([value_text(i) for i in ids])
-
-
-def _bags(total: Any, paid: Any) -> str:
-    if not total:
-        return "no checked bags"
-    return _plural(total, "checked bag") + (f" ({paid} of them paid)" if paid else " (all free)")
-
-
-def _payments(methods: Sequence[Args]) -> str:
-    amounts = [p.get("amount") for p in methods if isinstance(p.get("amount"), int | float)]
-    if len(methods) == 1:
-        return f"The total of {_money(amounts[0] if amounts else 0)} will be charged to {methods[0].get('payment_id')}"
-    parts = join_words([f"{_money(p.get('amount'))} to {p.get('payment_id')}" for p in methods])
-    return f"Payment: {parts}, for a total of {_money(sum(amounts))}"
-
-
-def _book(a: Args) -> str:
-    trip = "round-trip" if a.get("flight_type") == "round_trip" else "one-way"
-    cabin = humanize(str(a.get("cabin")))
-    insurance = "with travel insurance" if a.get("insurance") == "yes" else "without travel insurance"
-    return (f"a {trip} {cabin}-class reservation from {a.get('origin')} to {a.get('destination')} on "
-            f"{_flights(a.get('flights', []))}, for {_people(a.get('passengers', []))}, with "
-            f"{_bags(a.get('total_baggages', 0), a.get('nonfree_baggages', 0))}, {insurance}. "
-            f"{_payments(a.get('payment_methods', []))}")
-
-
-_PROPOSALS: dict[str, Callable[[Args], str]] = {
-    "book_reservation": lambda a: "book " + _book(a),
-    "cancel_reservation": lambda a: f"cancel reservation {a.get('reservation_id')}",
-    "update_reservation_flights": lambda a: (
-        f"change reservation {a.get('reservation_id')} to {humanize(str(a.get('cabin')))} class on "
-        f"{_flights(a.get('flights', []))}, with any fare difference settled on {a.get('payment_id')}"),
-    "update_reservation_baggages": lambda a: (
-        f"set reservation {a.get('reservation_id')} to "
-        f"{_bags(a.get('total_baggages', 0), a.get('nonfree_baggages', 0))}, with any bag fees charged to "
-        f"{a.get('payment_id')}"),
-    "update_reservation_passengers": lambda a: (
-        f"update reservation {a.get('reservation_id')} to {_people(a.get('passengers', []))}"),
-    "send_certificate": lambda a: (
-        f"send a travel certificate of {_money(a.get('amount'))} to the account {a.get('user_id')}"),
-    "cancel_pending_order": lambda a: f"cancel order {a.get('order_id')}, with the reason \"{a.get('reason')}\"",
-    "modify_pending_order_address": lambda a: (
-        f"change the shipping address of order {a.get('order_id')} to {_address(a)}"),
-    "modify_pending_order_items": lambda a: (
-        f"replace item {_items(a.get('item_ids', []))} with item {_items(a.get('new_item_ids', []))} in order "
-        f"{a.get('order_id')}, settling the price difference with {a.get('payment_method_id')}"),
-    "modify_pending_order_payment": lambda a: (
-        f"switch the payment of order {a.get('order_id')} to {a.get('payment_method_id')}"),
-    "modify_user_address": lambda a: f"update the default address of account {a.get('user_id')} to {_address(a)}",
-    "return_delivered_order_items": lambda a: (
-        f"return item {_items(a.get('item_ids', []))} from order {a.get('order_id')}, with the refund going to "
-        f"{a.get('payment_method_id')}"),
-    "exchange_delivered_order_items": lambda a: (
-        f"exchange item {_items(a.get('item_ids', []))} in order {a.get('order_id')} for item "
-        f"{_items(a.get('new_item_ids', []))}, settling any price difference with {a.get('payment_method_id')}"),
-}
-
-
-def proposal(tool: str, args: Args) -> str:
+def proposal(tool: str, args: Args, tools: Tools | None = None, name: Namer = same_name) -> str:
     """What the agent is about to do, specific enough to confirm: "book a one-way economy reservation ..."."""
-    if tool in _PROPOSALS:
+    phrase = phrasing_of(tool, tools).proposal
+    if phrase is not None:
         try:
-            return _PROPOSALS[tool](args)
+            return phrase(args, name)
         except (AttributeError, TypeError):
             pass
     details = join_words([f"{humanize(k)} {value_text(v)}" for k, v in args.items()])
     return f"{humanize(tool)} with {details}" if details else humanize(tool)
 
 
-# ---------------------------------------------------------------------- completions
-_DONE: dict[str, Callable[[Args, Any], str]] = {
-    "book_reservation": lambda a, r: f"Your reservation {_field(r, 'reservation_id') or ''} is booked.",
-    "cancel_reservation": lambda a, r: f"Reservation {a.get('reservation_id')} is now cancelled.",
-    "send_certificate": lambda a, r: f"The certificate of {_money(a.get('amount'))} has been added to the account.",
-    "cancel_pending_order": lambda a, r: f"Order {a.get('order_id')} is now cancelled.",
-    "modify_user_address": lambda a, r: "Your default address has been updated.",
-    "return_delivered_order_items": lambda a, r: f"The return for order {a.get('order_id')} has been requested.",
-    "exchange_delivered_order_items": lambda a, r: (
-        f"The exchange for order {a.get('order_id')} has been requested."),
-}
-
-
-def _field(result: Any, key: str) -> Any:
-    return result.get(key) if isinstance(result, dict) else None
-
-
-def completion(tool: str, args: Args, result: Any) -> str:
+def completion(tool: str, args: Args, result: Any, tools: Tools | None = None, name: Namer = same_name) -> str:
     """One sentence saying a change went through."""
-    if tool in _DONE:
-        return " ".join(_DONE[tool](args, result).split())
+    phrase = phrasing_of(tool, tools).done
+    if phrase is not None:
+        try:
+            return " ".join(phrase(args, result, name).split())
+        except (AttributeError, TypeError):
+            pass
     for key in ("reservation_id", "order_id"):
         if key in args:
             return f"{key.removesuffix('_id').capitalize()} {args[key]} has been updated."
@@ -196,19 +218,27 @@ def completion(tool: str, args: Args, result: Any) -> str:
 
 
 # ---------------------------------------------------------------------------- facts
-_MONEY_WORDS = ("amount", "price", "total", "cost", "fee", "balance", "refund", "fare")
+_MONEY_WORDS = ("amount", "price", "total", "cost", "fee", "balance", "refund", "fare", "difference")
 
 
-def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None) -> str:
+FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As for the {name}, it is {value}.",
+                  "You asked about the {name}: it is {value}.", "The {name} will be {value}.")
+
+
+def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, variant: int = 0) -> str:
     """A sentence that states the fact verbatim, named by the spec's label, or after where it
     shows up in the call data."""
     key = label or next((k for source in sources if (k := _key_of(fact, source)) is not None), None)
     if key is None:
         return f"The figure you asked about is {fact}." if fact[:1].isdigit() else f"For your reference: {fact}."
     name = key if label else humanize(key)
-    money = any(w in key.lower() for w in _MONEY_WORDS) and fact[:1].isdigit()
-    return f"The {name} is {_money(fact) if money else fact}."
+    is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
+    template = FACT_TEMPLATES[variant % len(FACT_TEMPLATES)] if label else FACT_TEMPLATES[0]
+    return template.format(name=name, value="$" + fact if is_money else fact)
 
+
+def _is_figure(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?", text))
 
 
 def _key_of(fact: str, value: Any, key: str | None = None) -> str | None:
@@ -216,7 +246,10 @@ def _key_of(fact: str, value: Any, key: str | None = None) -> str | None:
         return next((k for name, v in value.items() if (k := _key_of(fact, v, name)) is not None), None)
     if isinstance(value, list):
         return next((k for v in value if (k := _key_of(fact, v, key)) is not None), None)
-    return key if key is not None and value_text(value) == fact else None
+    if key is None:
+        return None
+    text = value_text(value)
+    return key if text == fact or (_is_figure(fact) and _is_figure(text) and float(text) == float(fact)) else None
 
 
 def parse_result(content: str | None) -> Any:

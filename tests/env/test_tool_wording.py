@@ -1,0 +1,35 @@
+"""Every bundled tool carries the offline agent's wording for it (Tool.phrasing), so the runner keeps no
+per-tool tables: reads say what was looked up, writes say what will be done and what was done."""
+
+from __future__ import annotations
+
+import pytest
+
+from writ_dsl.env.core import ToolKind
+from writ_dsl.env.registry import load_domain
+from writ_dsl.env.wording import money, payment_method_names
+
+TOOLS = [(domain, tool) for domain in ("airline", "retail") for tool in load_domain(domain).tools.values()]
+
+
+@pytest.mark.parametrize(("domain", "tool"), TOOLS, ids=[f"{d}.{t.name}" for d, t in TOOLS])
+def test_each_tool_has_its_phrases(domain, tool) -> None:
+    phrasing = tool.phrasing
+    if tool.kind is ToolKind.READ:
+        assert phrasing.looked_up is not None
+    elif tool.kind is ToolKind.WRITE:
+        assert phrasing.proposal is not None and phrasing.done is not None
+    else:
+        assert phrasing.looked_up is not None or phrasing.proposal is not None
+
+
+def test_payment_methods_and_amounts_read_as_a_person_says_them() -> None:
+    methods = {"credit_card_1": {"source": "credit_card", "id": "credit_card_1", "brand": "mastercard",
+                                 "last_four": "1234"},
+               "gift_card_1": {"source": "gift_card", "id": "gift_card_1"},
+               "gift_card_2": {"source": "gift_card", "id": "gift_card_2"},
+               "paypal_3": {"source": "paypal", "id": "paypal_3"}}
+    assert payment_method_names(methods) == {
+        "credit_card_1": "your Mastercard ending in 1234", "gift_card_1": "your gift card ending in 1",
+        "gift_card_2": "your gift card ending in 2", "paypal_3": "your PayPal account"}
+    assert money(172.7) == "$172.70" and money(50) == "$50.00" and money("12.5") == "$12.50"

@@ -1,0 +1,85 @@
+"""τ²-bench interop (the tau2 extra): its databases and system prompt from the installed package, its own
+evaluator scoring our verified trajectories 1.0 on both domains, and the leakage check."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from writ_dsl.cli import main
+from writ_dsl.env import tau2
+from writ_dsl.env.registry import load_domain
+from writ_dsl.leakage import check
+
+pytestmark = pytest.mark.tau2
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network when τ²-bench's code is imported
+pytest.importorskip("tau2", reason="needs the tau2 extra")
+
+REPO = Path(__file__).resolve().parents[2]
+SPECS = REPO / "specs"
+SIMULATION_TIMES = {"start_time": "2024-05-15T15:00:00", "end_time": "2024-05-15T15:00:00", "duration": 0.0}
+
+
+@pytest.fixture(scope="module", params=["retail", "airline"])
+def synthesized(request, tmp_path_factory) -> tuple[str, Path]:
+    domain = request.param
+    out = tmp_path_factory.mktemp(domain) / "out"
+    templates = len(list((SPECS / domain).glob("*.writ")))
+    result = CliRunner().invoke(main, ["synth", str(SPECS / domain), "-n", str(templates), "--seed", "0",
+                                       "--db", f"tau2:{domain}", "--policy", "tau2", "-o", str(out),
+                                       "--no-progress"])
+    assert result.exit_code == 0, result.output
+    return domain, out
+
+
+def test_the_system_prompt_is_tau2s_own_instruction_and_policy(synthesized) -> None:
+    domain, out = synthesized
+    first = json.loads((out / "trajectories.jsonl").read_text().splitlines()[0])
+    system = first["messages"][0]["content"]
+    assert system == tau2.system_prompt(domain) and tau2.policy(domain).strip() in system
+
+
+def test_tau2_scores_every_verified_trajectory_1(synthesized) -> None:
+    from loguru import logger
+    from tau2.data_model.simulation import SimulationRun
+    from tau2.data_model.tasks import Task
+    from tau2.evaluator.evaluator import EvaluationType, evaluate_simulation
+
+    logger.disable("tau2")
+    domain, out = synthesized
+    tasks = {t["id"]: Task.model_validate(t) for t in json.loads((out / "tau2_tasks.json").read_text())}
+    simulations = json.loads((out / "simulations.json").read_text())
+    assert len(simulations) == len(tasks) > 10
+    for record in simulations:
+        record = {**SIMULATION_TIMES, **{k: v for k, v in record.items() if k != "reward_info"}}
+        simulation = SimulationRun.model_validate(record)
+        info = evaluate_simulation(simulation, tasks[simulation.task_id], EvaluationType.ALL, solo_mode=False,
+                                   domain=domain)
+        assert info.reward == 1.0, (simulation.task_id, info.info)
+
+
+def test_no_synthesized_instance_is_a_tau2_task(synthesized) -> None:
+    domain, out = synthesized
+    result = CliRunner().invoke(main, ["leakage", str(out)])
+    assert result.exit_code == 0 and " 0 match" in result.output, result.output
+
+
+def test_the_leakage_check_finds_a_copied_tau2_task() -> None:
+    source = next(t for t in tau2.tasks("retail") if t["id"] in map(str, tau2.task_splits("retail")["test"])
+                  and any(a["name"] == "cancel_pending_order" for a in t["evaluation_criteria"]["actions"]))
+    kinds = load_domain("retail").tools
+    writes = [{"action_id": a["action_id"], "name": a["name"], "arguments": a["arguments"]}
+              for a in source["evaluation_criteria"]["actions"] if kinds[a["name"]].kind.value == "write"]
+    report = check([{"id": "copied", "env": "retail", "gold_actions": writes}])
+    assert [(leak.instance, leak.tau2_task) for leak in report.leaks] == [("copied", str(source["id"]))]
+    assert "test" in report.leaks[0].splits
+
+
+def test_an_unknown_tau2_database_is_a_clear_error(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["compile", str(SPECS / "retail"), "--db", "tau2:shop", "-o",
+                                       str(tmp_path / "t.jsonl")])
+    assert result.exit_code == 2 and "unknown τ²-bench domain 'shop'" in result.output

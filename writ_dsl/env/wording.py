@@ -1,0 +1,125 @@
+"""How an agent speaks of a domain's tools: the phrases a tool carries, and the helpers they are built with.
+
+A :class:`Tool` may carry a :class:`Phrasing`; the offline agent uses it to say
+what it looked up, what it is about to change and what it changed. Ids that
+have a name (an item, a payment method) are shown by name: a read's
+``names`` phrase lists the names its result gives, and proposals receive a
+``name`` function that turns an id into its name (or leaves it as it is).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Args = Mapping[str, Any]
+Namer = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """The offline agent's wording for one tool; a phrase left out gets a generic wording."""
+
+    looked_up: Callable[[Sequence[Args]], str] | None = None  # reads: "your profile", "orders #W1 and #W2"
+    proposal: Callable[[Args, Namer], str] | None = None  # writes: "cancel order #W1, with the reason ..."
+    done: Callable[[Args, Any, Namer], str] | None = None  # writes: "Order #W1 is now cancelled."
+    names: Callable[[Any], Mapping[str, str]] | None = None  # reads: id -> name, from the tool's result
+    candidates: str | None = None  # reads: what the result lists, in the singular ("flight", "order")
+
+
+NO_PHRASING = Phrasing()
+
+
+def _same(value: Any) -> str:
+    return value_text(value)
+
+
+def value_text(value: Any) -> str:
+    """A value as a person writes it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(value_text(v) for v in value.values() if v not in ("", None))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def key_words(key: str) -> list[str]:
+    """The words of a key: ``user_id`` -> ["user", "id"]."""
+    return [w for w in re.split(r"[_\W]+", key.lower()) if w]
+
+
+def humanize(name: str) -> str:
+    """``search_direct_flight`` -> "search direct flight"."""
+    return " ".join(key_words(name))
+
+
+def join_words(items: Sequence[str], word: str = "and") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return ", ".join(items[:-1]) + f", {word} " + items[-1]
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def money(value: Any) -> str:
+    """``$1259.00`` for 1259: cents always written, no separators (facts stay verbatim inside)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            value = float(str(value))
+        except ValueError:
+            return f"${value_text(value)}"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):.2f}"
+
+
+def distinct(calls: Sequence[Args], key: str) -> str:
+    """The distinct values of one argument over several calls, joined."""
+    seen = dict.fromkeys(value_text(c.get(key, "")) for c in calls)
+    return join_words([v for v in seen if v])
+
+
+def address_text(a: Args) -> str:
+    parts = [a.get("address1"), a.get("address2"), a.get("city"), a.get("state"), a.get("zip"), a.get("country")]
+    return ", ".join(value_text(p) for p in parts if p)
+
+
+def named(ids: Sequence[Any], name: Namer = _same) -> str:
+    return join_words([name(i) for i in ids])
+
+
+def same_name(value: Any) -> str:
+    """The namer that knows no names."""
+    return value_text(value)
+
+
+def payment_method_names(methods: Any) -> dict[str, str]:
+    """Names of τ²-bench-style payment methods (credit cards, PayPal, gift cards, certificates), keyed by id:
+    "your Visa card ending in 1234"; several of one kind are told apart by the end of their id."""
+    if not isinstance(methods, Mapping):
+        return {}
+    kinds = [m.get("source") for m in methods.values() if isinstance(m, Mapping)]
+    names = {}
+    for key, method in methods.items():
+        if not isinstance(method, Mapping):
+            continue
+        source, ident = method.get("source"), str(method.get("id", key))
+        if source == "credit_card":
+            brand = str(method.get("brand", "credit")).title()
+            card = brand if brand.lower().endswith("card") else f"{brand} card"
+            names[ident] = f"your {card} ending in {method.get('last_four')}"
+        else:
+            word = {"paypal": "PayPal account", "gift_card": "gift card", "certificate": "travel certificate"}.get(
+                str(source), humanize(str(source)))
+            several = kinds.count(source) > 1
+            digits = "".join(ch for ch in ident if ch.isdigit())[-4:]
+            names[ident] = f"your {word}" + (f" ending in {digits}" if several and digits else "")
+    return names

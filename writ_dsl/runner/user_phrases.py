@@ -1,0 +1,116 @@
+"""The scripted user's phrase banks: several wordings per move and per style, picked slot by slot."""
+
+from __future__ import annotations
+
+VAGUE = {
+    "airline": ("I need some help with a trip.", "I have a question about my travel plans.",
+                "can you help me with something about a flight?", "I need a hand with a reservation.",
+                "I'm calling about my flights.", "I've got a travel issue I'd like sorted out.",
+                "I'd like some help with a booking.", "there's something about my trip I need to deal with.",
+                "I need to make some travel arrangements.", "I could use some help with my flights."),
+    "retail": ("I need some help with an order.", "I have a question about my orders.",
+               "could you help me with a purchase?", "I need a hand with something I ordered.",
+               "I'm writing about one of my orders.", "there's an issue with my orders I'd like to fix.",
+               "I'd like some help with my account's orders.", "I need to sort out a few things I bought.",
+               "I have an order problem.", "could you look into my orders for me?"),
+}
+VAGUE_DEFAULT = ("I need some help with my account.", "I was hoping you could help me with something.",
+                 "I have a request about my account.", "could you help me with something?")
+GREETINGS = {
+    "normal": ("Hi!", "Hello.", "Hi there.", "Hello there!", "Good morning.", "Good afternoon.", "Hey there.",
+               "Hi, thanks for picking up.", "Hello, hope you can help.", "Hi, good day."),
+    "chatty": ("Hi there, hope you're having a good day!", "Hello! Thanks so much for getting back to me.",
+               "Oh hi, lovely to reach someone so quickly!", "Hello hello! Hope your day is going well.",
+               "Hi! I hope you're not too busy today.", "Good morning! What a week it has been."),
+}
+INTRODUCTIONS = ("This is {name}.", "My name is {name}.", "I'm {name}.", "{name} here.", "It's {name} speaking.")
+ASIDES = ("I've been meaning to sort this out all week.", "It's been a busy month, so thanks for your patience.",
+          "My neighbour recommended calling you, by the way.", "I'm writing this between two errands.",
+          "Sorry, my cat keeps walking over the keyboard.", "I just got back from the gym, so bear with me.",
+          "My daughter usually handles this kind of thing for me.", "The weather here has been lovely lately.",
+          "I'm on my lunch break, so this is perfect timing.", "I've had a cup of coffee, so I'm ready for this!",
+          "I almost forgot about this until this morning.", "My partner keeps reminding me to get this done.")
+HURRY = ("I'm in a hurry, so let's be quick.", "I don't have much time.", "Quickly please, I'm short on time.",
+         "Let's make this fast, please.", "I need this done fast.", "I have a meeting in five minutes.",
+         "Please keep it short.", "I'm short on time today.")
+HURRY_LATER = ("Please hurry.", "Can we speed this up?", "Quickly, please.", "Let's move on.", "Faster, please.",
+               "I really need to go soon.")
+CONNECTORS = ("I'd like to {verb}", "I want to {verb}", "I need to {verb}", "Please {verb}", "Could you {verb}",
+              "Can you help me {verb}", "I'm hoping to {verb}", "I would like to {verb}", "Can you {verb}")
+ASK_LEADS = ("Please let me know", "Could you tell me", "I'd also like to know", "Please tell me", "Let me know",
+             "I'd like to hear")
+INLINE_ASKS = ("tell me", "let me know", "please tell me")
+PROBE_LEADS = ("Also, before we go on,", "Oh, and one more thing:", "Before anything else,", "By the way,",
+               "One question first:", "While I have you,")
+FACTS = {
+    "user_id": ("My user ID is {v}.", "My user id is {v}.", "The user ID on my account is {v}.",
+                "You'll find me under the user ID {v}."),
+    "email": ("My email is {v}.", "My email address is {v}.", "The email on my account is {v}.",
+              "You can find me by my email, {v}."),
+    "zip": ("My zip code is {v}.", "The zip code is {v}.", "My zip code's {v}."),
+    "card_last_four": ("The last four digits of my card are {v}.", "My card ends in {v}.",
+                       "It's the card ending in {v}."),
+    "date": ("The date is {v}.", "It's on {v}."),
+    "flight_number": ("The flight number is {v}.", "It's flight {v}."),
+    "first_name": ("My first name is {v}.", "First name: {v}.", "My first name's {v}."),
+    "last_name": ("My last name is {v}.", "Last name: {v}.", "My surname is {v}."),
+    "name": ("My name is {v}.", "I'm {v}.", "The name is {v}."),
+}
+FACT_DEFAULT = ("My {k} is {v}.", "The {k} is {v}.", "For the {k}: {v}.", "It's {v}, the {k}.")
+CONFIRM = {
+    "terse": ("Yes.", "Yes, go ahead.", "Yes, do it.", "Confirmed, yes.", "Yes please.", "Yep, go ahead."),
+    "normal": ("Yes, please go ahead.", "Yes, that's right. Please proceed.", "Yes, I confirm.",
+               "Yes, that works for me. Go ahead.", "Yes, please do that.", "Yes, that's correct, go ahead.",
+               "Yes, sounds good. Please proceed.", "Yes, you can go ahead with that.", "Yes, I'd like that, thanks.",
+               "Yes, that is what I want.", "Yes, let's do it.", "Yes, please proceed with that."),
+    "chatty": ("Yes, that all sounds right to me. Please go ahead!",
+               "Yes, perfect, thank you so much. Please go ahead.",
+               "Yes! That's exactly what I was hoping for, go ahead.",
+               "Oh yes, wonderful. Please go ahead with it.",
+               "Yes, that sounds great, thank you for explaining it so clearly.",
+               "Yes, absolutely, please do. You're a star."),
+    "impatient": ("Yes. Go ahead, quickly please.", "Yes, just do it.", "Yes, fine, go.", "Yes. Hurry, please.",
+                  "Yes, go ahead already.", "Yes, do it now."),
+}
+DOUBT = ("Hmm, before I say yes, could you double-check whether there is a better option?",
+         "Wait, is that really the best choice for me? Could you look at the alternatives once more?",
+         "I'm not completely sure. Could you consider the other options and check again?",
+         "Hold on, are you sure that's the right one? Please check again.",
+         "Before I agree, can you verify that once more?",
+         "Hmm, could you make sure that's right before we go on?")
+STOP = {
+    "terse": ("No. Thanks.", "That's all.", "No, that's it.", "Nothing else.", "All done, thanks."),
+    "normal": ("No, that's all. Thank you!", "That's everything, thanks for your help.", "No, that's all I needed.",
+               "Nope, that covers it. Thanks!", "No, thank you. Have a nice day.", "That's it for today, thanks.",
+               "No, I'm all set. Thanks a lot.", "Nothing more, thank you."),
+    "chatty": ("No, that's everything! Thanks so much for your help, have a lovely day.",
+               "Nope, that's all I needed. You've been very helpful, thank you!",
+               "No, that's it! You made this so easy, thank you and take care.",
+               "That's all for today. Thanks again, and enjoy the rest of your day!",
+               "No more questions! I really appreciate your patience."),
+    "impatient": ("No, that's it.", "No. Done, thanks.", "That's all. Bye.", "No. Thanks, bye."),
+}
+ACCEPT_REFUSAL = ("Okay, I understand.", "Fair enough, no problem.", "Alright, I had to ask.",
+                  "Oh well, understood.", "I see. Never mind then.", "Okay, that's fine.",
+                  "Shame, but I get it.", "Understood, let's go on then.")
+THANKS = ("Okay, thank you.", "Great, thanks.", "Alright, thank you.", "Thanks for letting me know.",
+          "Okay, got it.")
+# Wordings of the same request, swapped in the user's words one phrase at a time (each keeps every value).
+SWAPS = (
+    (r"\bcredit card ending in\b", ("credit card ending in", "card ending in", "credit card that ends in")),
+    (r"\bno checked bags\b", ("no checked bags", "no bags to check", "nothing to check in")),
+    (r"\bno travel insurance\b", ("no travel insurance", "no insurance", "no trip insurance")),
+    (r"\bI travel alone\b", ("I travel alone", "it's just me travelling", "I'm travelling on my own")),
+    (r"\bby mistake\b", ("by mistake", "by accident", "in error")),
+    (r"\bthe cheapest\b", ("the cheapest", "the least expensive", "the lowest-priced")),
+    (r"\bin stock\b", ("in stock", "available")),
+    (r"\bany difference\b", ("any difference", "any price difference", "whatever difference there is")),
+    (r"\bleaving\b", ("leaving", "departing")),
+    (r"\bwhatever it costs\b", ("whatever it costs", "price is no object")),
+    (r"\bdirect flight\b", ("direct flight", "nonstop flight")),
+    (r"\bupcoming trip\b", ("upcoming trip", "next trip", "trip coming up")),
+    (r"\bshipped to\b", ("shipped to", "sent to", "delivered to")),
+    (r"\bI don't know\b", ("I don't know", "I don't have", "I can't find")),
+    (r"\bkeep everything else\b", ("keep everything else", "the rest stays", "I'm keeping the rest")),
+    (r"\bthe same flights\b", ("the same flights", "my current flights", "the flights I have")),
+)
