@@ -10,7 +10,6 @@ from typing import Any
 
 import jinja2
 import jinja2.nodes
-from jinja2 import meta
 
 from .. import diagnostics as diag
 from ..env.core import Domain, Tool
@@ -127,6 +126,8 @@ class CheckContext:
         if text not in self._templates:
             try:
                 self._templates[text] = self.template_env.parse(text)
+            except RecursionError:
+                self._templates[text] = jinja2.TemplateSyntaxError("the template is nested too deeply", 1)
             except jinja2.TemplateSyntaxError as exc:
                 self._templates[text] = exc
         return self._templates[text]
@@ -141,11 +142,10 @@ class CheckContext:
         parsed = self.template(text)
         if isinstance(parsed, jinja2.TemplateSyntaxError):
             return None
-        try:
-            found = meta.find_undeclared_variables(parsed)
-        except jinja2.TemplateSyntaxError:  # an unknown filter or test
-            return None
-        return set(found) - set(self.template_env.globals)
+        env = self.template_env
+        unknown = any(n.name not in env.filters for n in parsed.find_all(jinja2.nodes.Filter)) or any(
+            n.name not in env.tests for n in parsed.find_all(jinja2.nodes.Test))
+        return None if unknown else templates.names_read(parsed) - set(env.globals)
 
     def names(self, expr: Any) -> list[ast.Name]:
         """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
