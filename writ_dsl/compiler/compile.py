@@ -179,7 +179,7 @@ def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, enviro
         return
     thresholds = Thresholds(options.read_heavy_burden or 5, options.write_intensive_writes or 3)
     frame = TaskFrame.create(spec, plan, env, environments.db_ref(env.name), options.seed, thresholds)
-    ctx = TaskContext.create(plan, env, environments.db_view(env.name))
+    ctx = TaskContext.create(plan, env, environments.db_view(env.name), limits=spec.limits)
     report = TaskReport(spec.display_path, task.name.name, options.n)
     result.reports.append(report)
     _draw(frame, ctx, picker, options, report, result)

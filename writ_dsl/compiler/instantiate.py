@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import random
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +19,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..env.core import Environment, State
 from ..lang import ast
+from ..lang.limits import DEFAULT, Limits
 from .. import diagnostics
 from . import render
 from .evaluate import Evaluator
@@ -49,9 +51,10 @@ class TaskContext:
     constants: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None) -> TaskContext:
+    def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None,
+               limits: Limits = DEFAULT) -> TaskContext:
         fields = frozenset().union(*env.domain.db_schema.values())
-        return cls(plan, env, Evaluator(db_view or DbView(env.db), optional_fields=fields))
+        return cls(plan, env, Evaluator(db_view or DbView(env.db), optional_fields=fields, limits=limits))
 
     @cached_property
     def constant_lets(self) -> frozenset[str]:
@@ -185,6 +188,10 @@ def _read(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random
         run.names[node.name] = _call(ctx, node, run, state, run.names, node.id, "read-rejected")
         return
     axes = [_loop_items(ctx, loop, run) for loop in stmt.loops]
+    calls, limit = math.prod(map(len, axes)), ctx.evaluator.limits.fan_out
+    if calls > limit:
+        raise eval_error(f"this read fans out to {calls:,} calls, over the limit of {limit:,} "
+                         "(`[limits] fan_out` in writ.toml)", stmt.span)
     variables = [loop.var.name for loop in stmt.loops]
     results = []
     for i, combo in enumerate(itertools.product(*axes)):
