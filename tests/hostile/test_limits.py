@@ -26,10 +26,10 @@ def check_text(tmp_path: Path, text: str | bytes) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("text", "code"), [
     (HEAD + "if true then " * 3000 + "1" + " else 2" * 3000 + "\n}\n", "nesting-too-deep"),
     (HEAD + "{a: " * 10000 + "1" + "}" * 10000 + "\n}\n", "nesting-too-deep"),
-    (HEAD + "(" * 150_000 + "\n}\n", "nesting-too-deep"),
+    (HEAD + "(" * 120_000 + "\n}\n", "nesting-too-deep"),
     (HEAD + "(" * 200_000 + "\n}\n", "file-too-large"),
-    (HEAD + "1" + " + 1" * 40_000 + "\n}\n", "nesting-too-deep"),
-    (HEAD + "[1]" + " where true" * 15_000 + "\n}\n", "nesting-too-deep"),
+    (HEAD + "1" + " + 1" * 30_000 + "\n}\n", "nesting-too-deep"),
+    (HEAD + "[1]" + " where true" * 10_000 + "\n}\n", "nesting-too-deep"),
     (HEAD + "1" + " + 1" * 100_000 + "\n}\n", "file-too-large"),
     ("@" * 20_000_000, "file-too-large"),
     (HEAD + "9" * 4301 + "\n}\n", "literal-too-large"),
@@ -40,8 +40,18 @@ def test_hostile_text_is_one_located_diagnostic(tmp_path: Path, text: str, code:
     assert found and found[0][0] == code and found[0][1], found
 
 
+def test_a_valid_file_just_under_the_size_limit_checks_in_time(tmp_path: Path) -> None:
+    spec = Path(__file__).resolve().parents[2] / "specs" / "airline" / "book_given_flight.writ"
+    text = spec.read_text(encoding="utf-8").replace('import "../common/behaviors.writ"', "")
+    head, body = text[:text.index("task ")], text[text.index("task "):]
+    body = body.replace("behaviors [straightforward, reserved, in_a_hurry, terse_expert]", "")
+    copies = (DEFAULT.file_bytes - len(head)) // len(body)
+    big = head + "".join(body.replace("task book_given_flight", f"task t{i}") for i in range(copies))
+    assert check_text(tmp_path, big) == []
+
+
 def test_a_run_of_bad_characters_is_one_problem_and_fast(tmp_path: Path) -> None:
-    assert check_text(tmp_path, "@" * 150_000) == [("bad-character", "1:1")]
+    assert check_text(tmp_path, "@" * 120_000) == [("bad-character", "1:1")]
 
 
 def test_non_utf8_is_located_at_the_first_bad_byte(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ LIBRARY_MARKER = "writ.toml"
 
 @dataclass(frozen=True)
 class Limits:
-    file_bytes: int = 200_000  # size of one .writ file
+    file_bytes: int = 128_000  # size of one .writ file
     depth: int = 100  # nesting of expressions and blocks
     literal_digits: int = 100  # digits of a number literal
     string_chars: int = 100_000  # characters of a string literal

@@ -29,6 +29,7 @@ from .limits import DEFAULT, Limits
 from .transformer import ToAst, span_of
 
 MAX_ERRORS = 25
+DEPTH = "writ_depth"  # attribute of a parse tree: how deeply it nests
 SYNC = syntax.STATEMENTS | syntax.DECLARATIONS | syntax.USER_FIELDS
 OPENERS = frozenset(syntax.CLOSER)
 CLOSERS = frozenset(syntax.CLOSER.values())
@@ -40,7 +41,25 @@ NAME_FOLLOWERS = frozenset({"EQUAL", "DOT", "COMMA", "RPAR", "RSQB", "RBRACE", "
 @cache
 def get_parser() -> Lark:
     grammar = grammar_path().read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    lark = Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    callbacks = lark.parse_interactive().parser_state.parse_conf.callbacks
+    for rule, callback in list(callbacks.items()):
+        callbacks[rule] = _measured(callback)
+    return lark
+
+
+def _measured(callback: Any) -> Any:
+    """A tree-building callback that also records each new tree's depth, so that nesting past
+    the limit is caught as soon as it is built (``_``-rules are inlined into their parent)."""
+
+    def build(children: list[Any]) -> Any:
+        result = callback(children)
+        if isinstance(result, Tree) and not any(result is child for child in children):
+            inner = max((getattr(c, DEPTH, 1) for c in children if isinstance(c, Tree)), default=0)
+            setattr(result, DEPTH, inner + (not str(result.data).startswith("_")))
+        return result
+
+    return build
 
 
 @cache
@@ -163,6 +182,10 @@ class _Run:
         except UnexpectedToken:
             return self._recover(index, token, before)
         self.prev = token
+        values = self.state.value_stack
+        if len(values) >= 2 and getattr(values[-2], DEPTH, 0) > self.limits.depth:
+            self.problems.append(("nesting-too-deep", token, {"limit": str(self.limits.depth)}))
+            return len(self.tokens) + 1
         return index + 1
 
     def _note_closing(self, token: Token) -> None:
