@@ -14,6 +14,8 @@ diagnostics without a location (by code), and specs per second.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import multiprocessing
 import random
 import shutil
 import signal
@@ -87,24 +89,24 @@ def compile_task(rng: random.Random, expr: str | None = None, template: str | No
 # ------------------------------------------------------------------ generators
 def nested(rng: random.Random, _: list[str]) -> str:
     opener, closer = rng.choice(NESTS)
-    depth = int(10 ** rng.uniform(1, 5.3))
+    depth = int(10 ** rng.uniform(1, 4.7))
     closed = rng.random() < 0.6
     return "env airline\ntask t {\n    let x = " + opener * depth + "1" + (closer * depth if closed else "") + "\n}\n"
 
 
 def chained(rng: random.Random, _: list[str]) -> str:
     link = rng.choice(CHAINS)
-    return "env airline\ntask t {\n    let x = [1]" + link * int(10 ** rng.uniform(1, 5)) + "\n}\n"
+    return "env airline\ntask t {\n    let x = [1]" + link * int(10 ** rng.uniform(1, 4.3)) + "\n}\n"
 
 
 def big_literal(rng: random.Random, _: list[str]) -> str:
-    size = int(10 ** rng.uniform(1, 6))
+    size = int(10 ** rng.uniform(1, 5.5))
     literal = rng.choice(["9" * size, '"' + "a" * size + '"', "1." + "5" * size, '"""' + "b" * size])
     return f"env airline\ntask t {{\n    let x = {literal}\n}}\n"
 
 
 def garbage(rng: random.Random, _: list[str]) -> str:
-    size = int(10 ** rng.uniform(0, 6))
+    size = int(10 ** rng.uniform(0, 5.5))
     kind = rng.randrange(4)
     if kind == 0:
         return rng.choice("@$`~?!\\\x00\x1b") * size
@@ -183,10 +185,12 @@ GENERATORS: list[tuple[Generator, int]] = [
 ]
 
 
-def generate(seed: int, count: int, sources: list[str]) -> Iterator[tuple[int, str, str]]:
-    rng = random.Random(seed)
+def generate(seed: int, indices: range, sources: list[str]) -> Iterator[tuple[int, str, str]]:
+    """The specs at ``indices`` of the stream of ``seed`` (each drawn from its own seeded generator)."""
     kinds, weights = zip(*GENERATORS)
-    for index in range(count):
+    for index in indices:
+        digest = hashlib.sha256(f"{seed}:{index}".encode()).digest()
+        rng = random.Random(int.from_bytes(digest[:8], "big"))
         kind = rng.choices(kinds, weights)[0]
         yield index, kind.__name__, kind(rng, sources)
 
@@ -288,10 +292,35 @@ class Fuzzer:
         (self.keep / f"{index}-{kind}.txt").write_text(what, encoding="utf-8")
 
 
-def fuzz(count: int, seed: int = 0, timeout: float = 2.0, keep: Path | None = None) -> Report:
+def fuzz(count: int, seed: int = 0, timeout: float = 2.0, keep: Path | None = None, start: int = 0) -> Report:
+    """Run the specs ``start .. start + count - 1`` of the stream of ``seed``."""
     with tempfile.TemporaryDirectory() as tmp:
         fuzzer = Fuzzer(Path(tmp), timeout, keep)
-        return fuzzer.run(generate(seed, count, fuzzer.sources()))
+        return fuzzer.run(generate(seed, range(start, start + count), fuzzer.sources()))
+
+
+def _fuzz_chunk(job: tuple[int, int, int, float, Path | None]) -> Report:
+    start, count, seed, timeout, keep = job
+    return fuzz(count, seed, timeout, keep, start)
+
+
+def fuzz_parallel(count: int, seed: int, timeout: float, keep: Path | None, jobs: int) -> Report:
+    """The same specs as :func:`fuzz`, in ``jobs`` worker processes; the reports are merged."""
+    if jobs <= 1:
+        return fuzz(count, seed, timeout, keep)
+    chunk = 500
+    work = [(start, min(chunk, count - start), seed, timeout, keep) for start in range(0, count, chunk)]
+    total, started = Report(), time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for part in pool.imap(_fuzz_chunk, work):
+            total.count += part.count
+            total.compiled += part.compiled
+            total.tracebacks += part.tracebacks
+            total.hangs += part.hangs
+            total.unlocated.update(part.unlocated)
+            total.kinds.update(part.kinds)
+    total.seconds = time.perf_counter() - started
+    return total
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,9 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--keep", type=Path, default=None, help="save failing specs and their tracebacks here")
     args = parser.parse_args(argv)
-    report = fuzz(args.count, args.seed, args.timeout, args.keep)
+    report = fuzz_parallel(args.count, args.seed, args.timeout, args.keep, args.jobs)
     print("\n".join(report.lines()))
     for index, kind, trace in report.tracebacks[:5]:
         print(f"--- traceback at spec {index} ({kind}):\n{trace}")

@@ -117,6 +117,7 @@ MESSAGES: dict[str, str] = {
     "task-underproduced": "task '{task}' produced {produced} of {wanted} instances in {attempts} attempts; "
                           "most rejections were '{reason}'",
     "task-not-found": "no task named '{task}' in {path}",
+    "no-tasks": "no task in {what}: there is nothing to compile",
 }
 
 # Wording of the notes that follow a diagnostic.

@@ -64,3 +64,10 @@ def test_a_template_that_mutates_task_data_rejects_the_instance(tmp_path) -> Non
 def test_a_hostile_template_rejects_the_instance(tmp_path, template: str) -> None:
     result = compile_fast(tmp_path, task_with("  let x = 1", user=f'user {{ persona "{template}" wants "w" reason "r" }}'))
     assert not result.tasks and "template" in rejections(result)
+
+
+@pytest.mark.parametrize("text", ["days(99999999999)", "hours(" + "9" * 99 + ")", "2024-01-01 + days(3000000)",
+                                  "minutes(99999999999999999999) + days(1)"])
+def test_out_of_range_dates_and_durations_are_rejections(text: str) -> None:
+    with pytest.raises(Rejection):
+        evaluate(text)

@@ -11,17 +11,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .. import diagnostics
 from ..compiler.compile import CompileOptions, CompileResult, compile_paths
 from ..compiler.export_tau2 import to_tau2
 from ..io import atomic_write, iter_tasks
-from ..compiler.graph import RENDERERS, render_graph
+from ..compiler.graph import RENDERERS, graph_paths
 from ..compiler.model import CompiledTask
-from ..compiler.plan import build_plan
 from ..compiler.values import REASONS
 from ..diagnostics import Diagnostic, format_text, has_errors
-from ..errors import InputError
-from ..lang.loader import load_spec
 from . import main
 from ._common import EXIT_PROBLEMS, database_options, env_path_option
 
@@ -85,35 +81,22 @@ def _summary(result: CompileResult, output: str) -> None:
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
 def graph_command(target: str, fmt: str) -> None:
-    """Print the static evidence graph of a task: FILE or FILE:TASK."""
+    """Print the static evidence graph of a task: FILE, FILE:TASK, or every task under a FOLDER."""
     path, task_name = _split_target(target)
-    spec, problems = load_spec(path)
-    sources = {s.display_path: s.source for s in spec.closure()} if spec else {}
-    if spec is not None and not has_errors(problems):
-        problems = list(problems)
-        tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)]
-        if task_name is not None and not tasks:
-            problems.append(diagnostics.make("task-not-found", spec.display_path, None, task=task_name,
-                                       path=spec.display_path))
-        outputs = []
-        for task in tasks:
-            plan, found = build_plan(spec, task)
-            problems.extend(found)
-            if plan is not None:
-                outputs.append(render_graph(spec, plan, fmt))
-        if not has_errors(problems):
-            click.echo("\n".join(outputs), nl=False)
-    _report(problems, sources)
-    if has_errors(problems):
+    result = graph_paths(path, task_name, fmt)
+    if not has_errors(result.diagnostics):
+        click.echo("\n".join(result.outputs), nl=False)
+    _report(result.diagnostics, result.sources)
+    if has_errors(result.diagnostics):
         sys.exit(EXIT_PROBLEMS)
 
 
 def _split_target(target: str) -> tuple[Path, str | None]:
     head, sep, tail = target.rpartition(":")
-    if sep and tail.isidentifier() and Path(head).is_file():
+    if sep and tail.isidentifier() and Path(head).exists():
         return Path(head), tail
-    if not Path(target).is_file():
-        raise click.BadParameter(f"{target}: no such file", param_hint="FILE[:TASK]")
+    if not Path(target).exists():
+        raise click.BadParameter(f"{target}: no such file or folder", param_hint="FILE[:TASK]")
     return Path(target), None
 
 

@@ -121,6 +121,8 @@ def compile_paths(paths: Iterable[str | Path], options: CompileOptions = Compile
 def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
     known = {task.name.name for spec in specs for task in spec.module.tasks}
     where = ", ".join(spec.display_path for spec in specs) or "the specs"
+    if specs and not known:
+        return [diag.make("no-tasks", where, None, what=where)]
     return [diag.make("task-not-found", where, None, task=name, path=where)
             for name in options.tasks if name not in known]
 

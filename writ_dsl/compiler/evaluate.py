@@ -133,7 +133,10 @@ class Evaluator:
             if kw.name not in spec.keywords:
                 raise eval_error(f"{name}() has no argument '{kw.name}'", kw.span)
             kwargs[kw.name] = self._argument(kw.value, kw.name in spec.per_item, names, it)
-        return impl(args, kwargs, node.span)
+        try:
+            return impl(args, kwargs, node.span)
+        except OverflowError as exc:  # a date, duration or float out of Python's range
+            raise eval_error(f"{name}(): {exc}", node.span) from None
 
     def _argument(self, expr: ast.Node, per_item: bool, names: Names, it: Any) -> Any:
         if per_item and isinstance(expr, ast.Lambda):
@@ -163,7 +166,10 @@ class Evaluator:
                 return left
             return self.truth(node.right, names, it)
         left, right = self.eval(node.left, names, it), self.eval(node.right, names, it)
-        return _OPERATORS[node.op](left, right, node.span)
+        try:
+            return _OPERATORS[node.op](left, right, node.span)
+        except OverflowError as exc:
+            raise eval_error(f"`{node.op}`: {exc}", node.span) from None
 
     def _where(self, node: ast.Where, names: Names, it: Any) -> list[Any]:
         source = self.eval(node.source, names, it)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import networkx as nx
 
+from .. import diagnostics
+from ..diagnostics import Diagnostic, has_errors
 from ..lang import ast
-from ..lang.loader import LoadedSpec
-from .plan import Plan, PlanNode
+from ..lang.loader import LoadedSpec, load_spec, spec_files
+from .plan import Plan, PlanNode, build_plan
 
 
 class GraphView:
@@ -173,3 +177,38 @@ RENDERERS: dict[str, Callable[[GraphView], str]] = {"text": render_text, "dot": 
 def render_graph(spec: LoadedSpec, plan: Plan, fmt: str = "text") -> str:
     return RENDERERS[fmt](GraphView(spec, plan))
 
+
+
+@dataclass
+class GraphResult:
+    """The rendered graphs of every task asked for, the problems found, and the texts they point into."""
+
+    outputs: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def graph_paths(path: Path, task_name: str | None = None, fmt: str = "text") -> GraphResult:
+    """The graphs of the tasks of a spec file, or of every spec file under a folder (``task_name``: only that
+    task). A file with no task, or a task name found nowhere, is an error diagnostic."""
+    result = GraphResult()
+    files, problems = spec_files([path])
+    result.diagnostics.extend(problems)
+    found_task = False
+    for file in files:
+        spec, problems = load_spec(file)
+        result.diagnostics.extend(problems)
+        if spec is None or has_errors(problems):
+            continue
+        result.sources.update({s.display_path: s.source for s in spec.closure()})
+        for task in (t for t in spec.module.tasks if task_name in (None, t.name.name)):
+            found_task = True
+            plan, found = build_plan(spec, task)
+            result.diagnostics.extend(found)
+            if plan is not None:
+                result.outputs.append(render_graph(spec, plan, fmt))
+    if not found_task and not has_errors(result.diagnostics):
+        what = path.as_posix()
+        result.diagnostics.append(diagnostics.make("task-not-found", what, None, task=task_name, path=what)
+                                  if task_name else diagnostics.make("no-tasks", what, None, what=what))
+    return result

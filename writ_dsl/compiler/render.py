@@ -125,13 +125,23 @@ def render(text: str, view: Mapping[str, Any], span: Span | None = None) -> str:
     error, a division by zero, nesting too deep for Python) rejects the instance with its message.
     """
     try:
-        return reflow(compile_template(text).render(copy.deepcopy(dict(view))))
+        return reflow(compile_template(text).render(_copy_read(text, view)))
     except Rejection as exc:
         raise eval_error(f"template: {exc.detail}", span) from None
     except RecursionError:
         raise eval_error("template: nested too deeply", span) from None
     except Exception as exc:  # noqa: BLE001 - the boundary around user template code
         raise eval_error(f"template: {exc or type(exc).__name__}", span) from None
+
+
+@cache
+def _names(text: str) -> frozenset[str]:
+    return frozenset(templates.template_names(text))
+
+
+def _copy_read(text: str, view: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the values the template reads: it never sees the task's own data."""
+    return {name: copy.deepcopy(view[name]) for name in _names(text) if name in view}
 
 
 def reflow(text: str) -> str:
