@@ -26,6 +26,7 @@ from ..env.core import Environment, canonical_json
 from ..env.database import load_database
 from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
+from ..io import refuse_foreign_folder
 from .dialogue import Dialogue, Interrupted, Limits, run_dialogue
 from .export import export_outputs
 from .llm import ChatBackend, Endpoint, LLMAgent, LLMUser, OpenAIBackend
@@ -86,6 +87,8 @@ def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOp
     started, out_dir = time.monotonic(), Path(out_dir)
     _check(tasks, options)
     envs = prepare_environments(tasks, options.env_path)
+    if not (out_dir / DB_NAME).is_file():
+        refuse_foreign_folder(out_dir, options.force)
     out_dir.mkdir(parents=True, exist_ok=True)
     with RunStore(out_dir, lock=True) as store:
         store.claim(fingerprint(tasks, options), _meta(tasks, envs, options), options.force)
@@ -102,6 +105,8 @@ def check_out_dir(tasks: Sequence[CompiledTask], out_dir: str | Path, options: R
     if (Path(out_dir) / DB_NAME).is_file():
         with RunStore(Path(out_dir)) as store:
             store.ensure_compatible(fingerprint(tasks, options), options.force)
+    else:
+        refuse_foreign_folder(out_dir, options.force)
 
 
 def _check(tasks: Sequence[CompiledTask], options: RunOptions) -> None:
