@@ -129,7 +129,8 @@ class _Lexer:
             self.line_start = pos + value.rindex("\n") + 1
 
     def _emit(self, token: Token, choices: tuple[str, ...]) -> None:
-        self.out.tokens.append(Token.new_borrow_pos(choices[0], token.value, token))
+        token.type = choices[0]  # the token is new and not shared: retype it in place
+        self.out.tokens.append(token)
         self.out.choices.append(choices)
 
     def _problem(self, code: str, token: Token, **fields: str) -> None:
