@@ -112,8 +112,8 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 @pytest.mark.parametrize("content, code", [
-    (bytes(range(256)) * 4, "io"),
-    (b"\xff\xfe\x00t\x00a\x00s\x00k", "io"),
+    (bytes(range(256)) * 4, "bad-encoding"),
+    (b"\xff\xfe\x00t\x00a\x00s\x00k", "bad-encoding"),
     (b"task t {\x00\x01}\n", "bad-character"),
     (b"}}}{{{((([[[", "syntax"),
     (b"\xef\xbb\xbfenv airline\n", None),

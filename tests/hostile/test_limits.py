@@ -75,13 +75,14 @@ def test_limits_come_from_writ_toml(tmp_path: Path) -> None:
 
 
 def test_a_bad_limit_setting_is_a_diagnostic(tmp_path: Path) -> None:
-    (tmp_path / "writ.toml").write_text('[limits]\ndepth = "deep"\nspeed = 3\n')
+    (tmp_path / "writ.toml").write_text('[limits]\ndepth = "deep"\nspeed = 3\nliteral_digits = 5000\n')
     limits, problems = read_limits(tmp_path)
-    assert limits == DEFAULT and sorted(d.code for d in problems) == ["limit-setting", "limit-setting"]
+    assert limits == DEFAULT and [d.code for d in problems] == ["limit-setting"] * 3
     assert "positive integer" in problems[0].message and "not a limit" in problems[1].message
+    assert "at most 4000" in problems[2].message
 
 
-def test_a_wrapped_recursion_error_is_unwrapped(monkeypatch: pytest.MonkeyPatch) -> None:
-    deep = Limits(depth=100_000)  # past the tree check: the transformer's own recursion fails
+def test_a_wrapped_recursion_error_is_unwrapped() -> None:
+    deep = Limits(depth=100_000)  # past the tree check (only possible in code): the transformer's recursion fails
     module, problems = parse_text("let x = " + "-" * 5000 + "1\n", "t.writ", deep)
     assert module is None and [d.code for d in problems] in (["too-deep"], ["nesting-too-deep"])

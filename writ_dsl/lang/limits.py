@@ -34,6 +34,9 @@ class Limits:
 
 
 DEFAULT = Limits()
+# Hard ceilings: Python converts at most 4,300 digits to an int, and nesting past a few hundred
+# levels exhausts its stack.
+CEILINGS = {"literal_digits": 4_000, "depth": 400}
 
 
 def read_limits(root: Path) -> tuple[Limits, list[diag.Diagnostic]]:
@@ -60,6 +63,9 @@ def limits_from(table: Any, shown: str) -> tuple[Limits, list[diag.Diagnostic]]:
                                       detail=f"is not a limit (limits: {', '.join(Limits.names())})"))
         elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
             problems.append(diag.make("limit-setting", shown, None, name=name, detail="must be a positive integer"))
+        elif value > CEILINGS.get(name, value):
+            problems.append(diag.make("limit-setting", shown, None, name=name,
+                                      detail=f"must be at most {CEILINGS[name]}"))
         else:
             updates[name] = value
     return replace(DEFAULT, **updates), problems
