@@ -137,14 +137,14 @@ def test_a_folder_without_specs_is_a_warning(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = spec(tmp_path, CLEAN)
-    original = Path.read_text
+    original = Path.open
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
         if self == path.resolve():
             raise PermissionError(13, "Permission denied")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run("check", str(path))
     assert result.exit_code == 1 and "cannot read the file: Permission denied [io]" in result.stdout
 
