@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HARNESS = Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz_specs.py"
-COUNT = int(os.environ.get("WRIT_FUZZ_COUNT", "800"))
+COUNT = int(os.environ.get("WRIT_FUZZ_COUNT", "1500"))
 
 
 def load_harness():
