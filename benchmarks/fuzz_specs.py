@@ -52,7 +52,8 @@ TEMPLATES = [
     "{% for x in user %}{% for y in user %}{{ x ~ y }}{% endfor %}{% endfor %}", "{{ user.name|list|sort }}",
     "{{ range(99999)|list|join(',') }}", "{{ 'x'|indent(99999999) }}", "{{ user|tojson }}", "{{ user.items() }}",
     "{% set x = 'a' * 99999 %}{{ x ~ x }}", "{{ [1] * 99999999 }}", "{{ 10 ** 1000 * 10 ** 1000 }}",
-    "{{ '{:{}}'.format(1, 999999999) }}", "{{ 'ab'.replace('', 'x' * 99999) }}", "{{ user.name.first_name|wordwrap(9999999) }}",
+    "{{ '{:{}}'.format(1, 999999999) }}", "{{ 'ab'.replace('', 'x' * 99999) }}",
+    "{{ user.name.first_name|wordwrap(9999999) }}",
     "{% for i in range(10) %}{{ loop.cycle(*range(9999)) }}{% endfor %}", "{{ user.get('x', 'a' * 99999) * 2 }}",
 ]
 EXPRESSIONS = [
@@ -262,7 +263,9 @@ class Fuzzer:
     def one(self, index: int, kind: str, text: str) -> None:
         self.report.count += 1
         self.report.kinds[kind] += 1
-        self.path.write_bytes(text.encode("utf-8", "surrogateescape") if index % 7 else text.encode("latin-1", "replace"))
+        # Every seventh spec is written as Latin-1: its non-ASCII characters are bytes that are not UTF-8.
+        data = text.encode("utf-8", "surrogateescape") if index % 7 else text.encode("latin-1", "replace")
+        self.path.write_bytes(data)
         try:
             with deadline(self.timeout):
                 diagnostics = self._check_and_compile()
