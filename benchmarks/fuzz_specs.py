@@ -277,9 +277,11 @@ class Fuzzer:
             self.report.tracebacks.append((index, kind, traceback.format_exc()))
             self._save(index, kind, text, traceback.format_exc())
             return
-        for d in diagnostics:
-            if d.span is None:
-                self.report.unlocated[d.code] += 1
+        unlocated = [d for d in diagnostics if d.span is None]
+        for d in unlocated:
+            self.report.unlocated[d.code] += 1
+        if any(d.code == "check-failed" for d in diagnostics):
+            self._save(index, kind, text, "\n".join(d.message for d in diagnostics if d.code == "check-failed"))
 
     def _check_and_compile(self) -> list:
         loaded = api.load([self.path])
