@@ -96,7 +96,7 @@ PINNED = [
     "CheckResult", "SynthResult",
     "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
-    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
+    "no_cycle_collection", "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
     "tau2_tasks",
     "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
     "generate_database", "tools_json", "collect_stats",

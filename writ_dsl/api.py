@@ -47,7 +47,7 @@ __all__ = [
     "CheckResult", "SynthResult",
     "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
     "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
-    "no_cycle_collection", "format_source", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
+    "no_cycle_collection", "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
     "tau2_tasks",
     "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
     "generate_database", "tools_json", "collect_stats",
@@ -174,7 +174,9 @@ def synthesize(paths: Iterable[str | Path], out_dir: str | Path, compile_opts: C
     with no_cycle_collection():
         checked = check(load(paths), env_path=compile_opts.env_path)
     result = SynthResult(checked)
-    if checked.ok:
+    if checked.ok and not any(spec.module.tasks for spec in checked.specs):
+        result.compiled = compile(checked, compile_opts)  # nothing to compile: no-tasks, and no folder made
+    elif checked.ok:
         compiled, result.summary = synthesize_checked(checked.specs, Path(out_dir), compile_opts, run_opts)
         compiled.diagnostics = sorted({*checked.diagnostics, *compiled.diagnostics}, key=diag.Diagnostic.sort_key)
         compiled.sources, compiled.files = dict(checked.sources), dict(checked.files)
@@ -251,6 +253,13 @@ def format_source(source: str, path: str) -> tuple[str | None, list[diag.Diagnos
     from .lang import fmt
 
     return fmt.format_source(source, path)
+
+
+def format_bytes(data: bytes, path: str = "<stdin>") -> tuple[str | None, list[diag.Diagnostic]]:
+    """``format_source`` of raw bytes (standard input); text that is not UTF-8 is a located diagnostic."""
+    from .lang import fmt
+
+    return fmt.format_bytes(data, path)
 
 
 def graph_formats() -> list[str]:

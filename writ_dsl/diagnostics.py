@@ -49,6 +49,13 @@ MESSAGES: dict[str, str] = {
     "invalid-date": "`{text}` is not a valid date",
     "too-deep": "an expression of this file is nested too deeply to be processed",
     "too-many-errors": "too many syntax errors ({count}); the rest of the file is not checked",
+    # limits (writ_dsl.lang.limits; each set in the `[limits]` table of writ.toml)
+    "file-too-large": "this file has {size} bytes, over the limit of {limit} (`[limits] file_bytes`)",
+    "nesting-too-deep": "this is nested more than {limit} levels deep (`[limits] depth`)",
+    "literal-too-large": "this {what} has {size} {unit}, over the limit of {limit} (`[limits] {name}`)",
+    "import-too-deep": "this import makes a chain of more than {limit} files (`[limits] import_depth`)",
+    "limit-setting": "writ.toml `[limits] {name}` {detail}",
+    "bad-encoding": "this file is not UTF-8 text: byte 0x{byte} cannot be decoded",
     "io": "cannot read {what}: {detail}",
     "no-specs": "no .writ files under {what}",
     # semantic checks (writ_dsl.lang.checks): environment and tools

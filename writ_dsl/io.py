@@ -73,3 +73,24 @@ def _parse_task(path: str | Path, number: int, line: str) -> CompiledTask:
         where = ".".join(str(part) for part in first["loc"])
         detail = first["msg"] if first["type"] == "json_invalid" else f"{where}: {first['msg']}"
         raise InputError(f"{path}:{number}: not a compiled task ({detail})") from None
+
+
+# What writ itself writes into an output folder (a run's files, its exports, its plots).
+OUTPUT_NAMES = frozenset({
+    "tasks.jsonl", "compile_summary.json", "tau2_tasks.json", "trajectories.jsonl", "rejects.jsonl",
+    "simulations.json", "summary.json", "run.lock", "run.sqlite", "run.sqlite-wal", "run.sqlite-shm", "plots",
+    "report.html",
+})
+
+
+def refuse_foreign_folder(folder: str | Path, force: bool = False) -> None:
+    """An InputError when ``folder`` holds files writ did not write (unless ``force``): never overwrite
+    an unrelated folder's ``summary.json`` or anything else in it."""
+    folder = Path(folder)
+    if force or not folder.is_dir():
+        return
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in OUTPUT_NAMES and not p.name.endswith(".partial"))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise InputError(f"{folder} is not empty and holds no writ run ({shown}); choose an empty or new folder, "
+                         "or use --force to write into it anyway")

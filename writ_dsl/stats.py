@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from .errors import InputError
 from .tokens import count_messages, tokenizer_name
 from .quality import Quality, measure
+from .io import read_text
 
 TYPES = ("normal", "write-intensive", "read-heavy", "read-heavy-write-intensive")
 
@@ -72,17 +73,32 @@ def token_summary(counts: list[int], tokenizer: str | None) -> dict[str, Any] | 
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a JSONL file; unreadable, not UTF-8 or not JSON is an InputError naming file:line."""
     rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
-            _require_shape(row, path, number)
-            rows.append(row)
+    for number, line in enumerate(read_text(path).split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
+        _require_shape(row, path, number)
+        rows.append(row)
+    return rows
+
+
+_TASK_FIELDS = ("id", "env", "metrics")
+
+
+def read_task_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a tasks.jsonl file; a file of anything else (trajectories, rejects) is an InputError."""
+    rows = read_jsonl(path)
+    for number, row in enumerate(rows, 1):
+        missing = [name for name in _TASK_FIELDS if name not in row]
+        if missing:
+            hint = " (it holds trajectories: give its folder instead)" if "messages" in row else ""
+            raise InputError(f"{path}: not a file of compiled tasks{hint}: its row {number} has no "
+                             f"{', '.join(repr(m) for m in missing)}")
     return rows
 
 
@@ -103,11 +119,11 @@ def _require_shape(row: Any, path: Path, number: int) -> None:
 def collect(path: Path) -> Stats:
     """Read a tasks file or an output folder and count what it holds."""
     if path.is_file():
-        return _from_tasks(read_jsonl(path), str(path))
+        return _from_tasks(read_task_rows(path), str(path))
     tasks_file = path / "tasks.jsonl"
     if not tasks_file.is_file():
         raise InputError(f"{path}: no tasks.jsonl here (expected compiled tasks or a synthesis output)")
-    tasks = read_jsonl(tasks_file)
+    tasks = read_task_rows(tasks_file)
     stats = _from_trajectories(path, tasks) if (path / "trajectories.jsonl").is_file() else _from_tasks(tasks, str(path))
     stats.rejections.update(_compile_rejections(path))
     return stats
@@ -157,7 +173,10 @@ def _compile_rejections(folder: Path) -> Counter[str]:
     summary = folder / "compile_summary.json"
     counts: Counter[str] = Counter()
     if summary.is_file():
-        data = json.loads(summary.read_text(encoding="utf-8"))
-        for reason, n in data.get("rejections", {}).items():
-            counts[f"compile: {reason}"] += int(n)
+        try:
+            data = json.loads(read_text(summary))
+            for reason, n in data.get("rejections", {}).items():
+                counts[f"compile: {reason}"] += int(n)
+        except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
+            raise InputError(f"{summary}: not a compile summary") from None
     return counts

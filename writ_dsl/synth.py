@@ -20,14 +20,11 @@ from .compiler.compile import CompileOptions, CompileResult, compile_specs
 from .env.core import canonical_json
 from .errors import InputError
 from .exports.tau2_tasks import to_tau2
-from .io import atomic_write, write_tasks
+from .io import atomic_write, refuse_foreign_folder, write_tasks
 from .lang.loader import LoadedSpec
-from .runner.export import OUTPUT_FILES
 from .runner.run import RunOptions, RunSummary, run_tasks
-from .runner.store import DB_NAME, LOCK_NAME, RunStore, lock_folder
+from .runner.store import DB_NAME, RunStore, lock_folder
 
-COMPILED_FILES = ("tasks.jsonl", "compile_summary.json", "tau2_tasks.json")
-_OURS = {*COMPILED_FILES, *OUTPUT_FILES, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOCK_NAME, "plots"}
 
 
 def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_options: CompileOptions,
@@ -59,10 +56,7 @@ def _refuse_foreign(out_dir: Path, identity: str, force: bool) -> None:
     """InputError unless ``out_dir`` is new, holds only writ's files, or holds this same synthesis."""
     if force:
         return
-    strangers = sorted(p.name for p in out_dir.iterdir() if p.name not in _OURS and not p.name.endswith(".partial"))
-    if strangers:
-        raise InputError(f"{out_dir} is not empty and holds files writ did not write ({', '.join(strangers[:3])}"
-                         f"{', ...' if len(strangers) > 3 else ''}); choose another folder, or use --force")
+    refuse_foreign_folder(out_dir)
     if not (out_dir / DB_NAME).is_file():
         return
     with RunStore(out_dir) as store:

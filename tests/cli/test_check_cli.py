@@ -112,8 +112,8 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 @pytest.mark.parametrize("content, code", [
-    (bytes(range(256)) * 4, "io"),
-    (b"\xff\xfe\x00t\x00a\x00s\x00k", "io"),
+    (bytes(range(256)) * 4, "bad-encoding"),
+    (b"\xff\xfe\x00t\x00a\x00s\x00k", "bad-encoding"),
     (b"task t {\x00\x01}\n", "bad-character"),
     (b"}}}{{{((([[[", "syntax"),
     (b"\xef\xbb\xbfenv airline\n", None),
@@ -137,14 +137,14 @@ def test_a_folder_without_specs_is_a_warning(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = spec(tmp_path, CLEAN)
-    original = Path.read_text
+    original = Path.open
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
         if self == path.resolve():
             raise PermissionError(13, "Permission denied")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run("check", str(path))
     assert result.exit_code == 1 and "cannot read the file: Permission denied [io]" in result.stdout
 

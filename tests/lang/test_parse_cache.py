@@ -15,7 +15,7 @@ def test_an_import_shared_by_specs_is_parsed_once(tmp_path, monkeypatch):
         (tmp_path / f"spec{n}.writ").write_text(SPEC.format(n=n))
     parsed: list[str] = []
     real = loader.parse_text
-    monkeypatch.setattr(loader, "parse_text", lambda text, path: parsed.append(path) or real(text, path))
+    monkeypatch.setattr(loader, "parse_text", lambda text, path, *limits: parsed.append(path) or real(text, path, *limits))
     loader._parse_once.cache_clear()
     specs = [loader.load_spec(tmp_path / f"spec{n}.writ")[0] for n in range(3)]
     assert sorted(p.rsplit("/", 1)[-1] for p in parsed) == ["common.writ", "spec0.writ", "spec1.writ", "spec2.writ"]

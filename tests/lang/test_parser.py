@@ -169,4 +169,5 @@ def test_the_caret_marks_the_offending_token() -> None:
 
 def test_a_too_deep_expression_is_a_diagnostic() -> None:
     module, problems = parse_text("let x = " + "1 + " * 5000 + "1\n", "t.writ")
-    assert module is None and [d.code for d in problems] == ["too-deep"]
+    assert module is None and [d.code for d in problems] == ["nesting-too-deep"]
+    assert problems[0].span is not None and problems[0].span.line == 1

@@ -68,7 +68,7 @@ env_path_option = click.option(
     "--env-path",
     "env_path",
     multiple=True,
-    type=click.Path(file_okay=False),
+    type=click.Path(file_okay=False, exists=True),
     help="Extra folder of environments (repeatable; also $WRIT_ENV_PATH).",
 )
 

@@ -59,11 +59,14 @@ def _count(n: int, word: str) -> str:
 
 
 @click.command("fmt")
-@_paths_argument
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change as a diff.")
 def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
-    """Rewrite .writ files in the canonical layout (comments are kept)."""
+    """Rewrite .writ files in the canonical layout (comments are kept); `-` formats standard input to
+    standard output."""
+    if "-" in paths:
+        _format_stdin(paths, check_only, show_diff)
     files = api.spec_files(paths)
     changed = failed = 0
     for path in files:
@@ -75,6 +78,23 @@ def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> No
                + (f", {failed} not formatted (errors)" if failed else ""), err=True)
     problems = failed or (check_only and changed)
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+def _format_stdin(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
+    if len(paths) > 1:
+        raise click.UsageError("`-` (standard input) cannot be combined with other paths")
+    source = sys.stdin.buffer.read()
+    formatted, problems = api.format_bytes(source)
+    text = source.decode("utf-8", "replace")
+    for d in problems:
+        click.echo(diag.format_text(d, text), err=True)
+    if formatted is None:
+        sys.exit(EXIT_PROBLEMS)
+    if show_diff:
+        click.echo(_diff(text, formatted, "<stdin>"), nl=False)
+    elif not check_only:
+        click.echo(formatted, nl=False)
+    sys.exit(EXIT_PROBLEMS if check_only and formatted != text else EXIT_OK)
 
 
 def _format_file(path: Path, *, write: bool, show_diff: bool) -> str:

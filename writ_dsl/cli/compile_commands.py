@@ -69,20 +69,20 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the compile (with --instance).")
 @env_path_option
 def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_path: tuple[str, ...]) -> None:
-    """Print the evidence graph of a task: FILE or FILE:TASK (static, or of one compiled instance)."""
+    """Print the evidence graph of a task: FILE, FILE:TASK, or every task under a FOLDER (static, or with
+    --instance the fan-out of one compiled instance)."""
     path, task_name = _split_target(target)
     if instance is not None and task_name is None:
         raise click.BadParameter("--instance needs one task: FILE:TASK", param_hint="TARGET")
     checked = api.check_paths([path], env_path=env_path)
     problems = list(checked.diagnostics)
-    spec = checked.specs[0] if checked.specs else None
-    tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)] if spec else []
-    if spec is not None and not tasks:
+    tasks = [(spec, t) for spec in checked.specs for t in spec.module.tasks if task_name in (None, t.name.name)]
+    if not tasks and not diag.has_errors(problems):
+        where = path.as_posix()
         code, fields = ("task-not-found", {"task": task_name}) if task_name else ("no-tasks", {})
-        problems.append(diag.make(code, spec.display_path, None, path=spec.display_path, where=spec.display_path,
-                                  **fields))
+        problems.append(diag.make(code, where, None, path=where, where=where, **fields))
     outputs = []
-    for task in tasks if not diag.has_errors(problems) else []:
+    for spec, task in tasks if not diag.has_errors(problems) else []:
         calls = None
         if instance is not None:
             options = api.compile_options(seed=seed, env_path=env_path)
@@ -101,10 +101,8 @@ def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_pa
 
 def _split_target(target: str) -> tuple[Path, str | None]:
     head, sep, tail = target.rpartition(":")
-    if sep and tail.isidentifier() and Path(head).is_file():
+    if sep and tail.isidentifier() and Path(head).exists():
         return Path(head), tail
-    if Path(target).is_dir():
-        raise click.BadParameter(f"{target} is a folder; name one spec file", param_hint="FILE[:TASK]")
-    if not Path(target).is_file():
-        raise click.BadParameter(f"{target}: no such file", param_hint="FILE[:TASK]")
+    if not Path(target).exists():
+        raise click.BadParameter(f"{target}: no such file or folder", param_hint="FILE[:TASK]")
     return Path(target), None

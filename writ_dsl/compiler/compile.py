@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import diagnostics as diag
-from ..diagnostics import Diagnostic, Severity, has_errors
+from ..diagnostics import Diagnostic, Severity, Span, has_errors
 from ..env.core import Environment
 from ..errors import InputError, SpecError
 from ..lang import ast
@@ -93,6 +93,16 @@ def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list
             for name in options.tasks if name not in known]
 
 
+def _no_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
+    """``no-tasks`` for every file given (at its first line), or once when no file was given at all."""
+    if options.tasks:  # tasks were named: task-not-found says which
+        return []
+    if not specs:
+        return [diag.make("no-tasks", "the specs", None, where="the specs")]
+    first_line = Span(line=1, column=1, end_line=1, end_column=1)
+    return [diag.make("no-tasks", spec.display_path, first_line, where=spec.display_path) for spec in specs]
+
+
 def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult | None = None,
                   environments: EnvironmentSet | None = None) -> CompileResult:
     """Compile specs that passed the front end's checks (:func:`writ_dsl.api.check`), in worker processes
@@ -100,8 +110,7 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
     result = result or CompileResult()
     quotas = task_quotas(specs, options)
     if not quotas:
-        where = ", ".join(spec.display_path for spec in specs) or "the specs"
-        result.diagnostics.append(diag.make("no-tasks", where, None, where=where))
+        result.diagnostics.extend(_no_tasks(specs, options))
     if options.progress is not None:
         options.progress.start(sum(quotas.values()))
     workers = options.workers or _cores()
@@ -162,7 +171,7 @@ def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, enviro
         return
     thresholds = Thresholds(options.read_heavy_burden or 5, options.write_intensive_writes or 3)
     frame = TaskFrame.create(spec, plan, env, environments.db_ref(env.name), options.seed, thresholds)
-    ctx = TaskContext.create(plan, env, environments.db_view(env.name))
+    ctx = TaskContext.create(plan, env, environments.db_view(env.name), limits=spec.limits)
     report = TaskReport(spec.display_path, task.name.name, options.n)
     result.reports.append(report)
     _draw(frame, ctx, picker, options, report, result)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..lang import ast
 from ..lang.builtins import BUILTINS
+from ..lang.limits import DEFAULT, Limits
 from .functions import IMPLEMENTATIONS
 from .values import (
     DbView,
@@ -34,14 +35,18 @@ from .values import (
 __all__ = ["Evaluator", "Rejection", "NO_IT"]
 
 NO_IT = object()
+MAX_SIZE = 1_000_000  # items of a list, or characters of a string, that `+` builds
+MAX_BITS = 4_096  # size of an integer that `*` builds
 Names = Mapping[str, Any]
 
 
 class Evaluator:
     """Evaluates expressions against named values; stateless apart from the database view."""
 
-    def __init__(self, db: DbView | None = None, optional_fields: frozenset[str] = frozenset()) -> None:
+    def __init__(self, db: DbView | None = None, optional_fields: frozenset[str] = frozenset(),
+                 limits: Limits = DEFAULT) -> None:
         self.db = db
+        self.limits = limits
         # Fields the environment's schema declares: a record that omits one (as τ²-bench data
         # does with a reservation's null `status`) reads as null instead of failing.
         self.optional_fields = optional_fields
@@ -128,7 +133,10 @@ class Evaluator:
             if kw.name not in spec.keywords:
                 raise eval_error(f"{name}() has no argument '{kw.name}'", kw.span)
             kwargs[kw.name] = self._argument(kw.value, kw.name in spec.per_item, names, it)
-        return impl(args, kwargs, node.span)
+        try:
+            return impl(args, kwargs, node.span)
+        except OverflowError as exc:  # a date, duration or float out of Python's range
+            raise eval_error(f"{name}(): {exc}", node.span) from None
 
     def _argument(self, expr: ast.Node, per_item: bool, names: Names, it: Any) -> Any:
         if per_item and isinstance(expr, ast.Lambda):
@@ -158,7 +166,10 @@ class Evaluator:
                 return left
             return self.truth(node.right, names, it)
         left, right = self.eval(node.left, names, it), self.eval(node.right, names, it)
-        return _OPERATORS[node.op](left, right, node.span)
+        try:
+            return _OPERATORS[node.op](left, right, node.span)
+        except OverflowError as exc:
+            raise eval_error(f"`{node.op}`: {exc}", node.span) from None
 
     def _where(self, node: ast.Where, names: Names, it: Any) -> list[Any]:
         source = self.eval(node.source, names, it)
@@ -176,11 +187,20 @@ class Evaluator:
     def _range(self, node: ast.Range, names: Names, it: Any) -> list[Any]:
         start, end = self.eval(node.start, names, it), self.eval(node.end, names, it)
         if _is_int(start) and _is_int(end):
+            self._check_range(end - start + 1, node)
             return list(range(start, end + 1))
         if is_date(start) and is_date(end):
+            self._check_range((end - start).days + 1, node)
             return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
         raise eval_error(f"a range needs two whole numbers or two dates, not {type_name(start)} "
                          f"and {type_name(end)}", node.span)
+
+
+    def _check_range(self, size: int, node: ast.Range) -> None:
+        """Refuse a range over the limit before it is built."""
+        if size > self.limits.range_items:
+            raise eval_error(f"the range has {size:,} items, over the limit of {self.limits.range_items:,} "
+                             "(`[limits] range_items` in writ.toml)", node.span)
 
 
 def _arity(low: int, high: int) -> str:
@@ -198,6 +218,8 @@ def _add(a: Any, b: Any, span: ast.Span) -> Any:
     if is_number(a) and is_number(b):
         return a + b
     if (isinstance(a, str) and isinstance(b, str)) or (isinstance(a, list) and isinstance(b, list)):
+        if len(a) + len(b) > MAX_SIZE:
+            raise eval_error(f"`+` would give over {MAX_SIZE:,} items or characters", span)
         return a + b
     if is_duration(b) and (is_date(a) or is_moment(a) or is_duration(a)):
         return _shift(a, b)
@@ -223,6 +245,8 @@ def _sub(a: Any, b: Any, span: ast.Span) -> Any:
 
 
 def _mul(a: Any, b: Any, span: ast.Span) -> Any:
+    if _is_int(a) and _is_int(b) and a.bit_length() + b.bit_length() > MAX_BITS:
+        raise eval_error(f"`*` would give a number of over {MAX_BITS:,} bits", span)
     if is_number(a) and is_number(b):
         return a * b
     if is_duration(a) and is_number(b):

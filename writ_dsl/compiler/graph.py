@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+
 import networkx as nx
 
 from ..lang import ast

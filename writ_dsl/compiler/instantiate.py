@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import random
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,7 @@ from ..diagnostics import Diagnostic
 from ..env.core import Environment, State
 from ..env.policy import Action, policy_violations
 from ..lang import ast
+from ..lang.limits import DEFAULT, Limits
 from .. import diagnostics
 from . import render
 from .evaluate import Evaluator
@@ -51,9 +53,10 @@ class TaskContext:
     constants: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None) -> TaskContext:
+    def create(cls, plan: Plan, env: Environment, db_view: DbView | None = None,
+               limits: Limits = DEFAULT) -> TaskContext:
         fields = frozenset().union(*env.domain.db_schema.values())
-        return cls(plan, env, Evaluator(db_view or DbView(env.db), optional_fields=fields))
+        return cls(plan, env, Evaluator(db_view or DbView(env.db), optional_fields=fields, limits=limits))
 
     @cached_property
     def constant_lets(self) -> frozenset[str]:
@@ -214,6 +217,10 @@ def _fan_out_calls(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: S
     """One call per combination of the loop values (the first loop outermost) for which the guard holds."""
     stmt = node.stmt
     axes = [_loop_items(ctx, loop, run) for loop in stmt.loops]
+    calls, limit = math.prod(map(len, axes)), ctx.evaluator.limits.fan_out
+    if calls > limit:
+        raise eval_error(f"this read fans out to {calls:,} calls, over the limit of {limit:,} "
+                         "(`[limits] fan_out` in writ.toml)", stmt.span)
     variables = [loop.var.name for loop in stmt.loops]
     guard = getattr(stmt, "guard", None)
     results, bindings = [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -9,7 +10,6 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..diagnostics import Span
 from ..lang import templates
@@ -108,7 +108,7 @@ def _builtin(name: str) -> Any:
 
 
 @cache
-def environment() -> SandboxedEnvironment:
+def environment() -> templates.Sandbox:
     """The shared template environment, with the compiler's filters and builtins installed."""
     return templates.register(FILTERS, {name: _builtin(name) for name in templates.TEMPLATE_GLOBALS}, _finalize)
 
@@ -119,13 +119,29 @@ def compile_template(text: str) -> jinja2.Template:
 
 
 def render(text: str, view: Mapping[str, Any], span: Span | None = None) -> str:
-    """Render one user-block template; any failure is an eval-error located at ``span``."""
+    """Render one user-block template on a copy of ``view``; any failure is an eval-error located at ``span``.
+
+    A template is user code run in the sandbox: whatever it raises (a sandbox limit, a type
+    error, a division by zero, nesting too deep for Python) rejects the instance with its message.
+    """
     try:
-        return reflow(compile_template(text).render(view))
+        return reflow(compile_template(text).render(_copy_read(text, view)))
     except Rejection as exc:
         raise eval_error(f"template: {exc.detail}", span) from None
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise eval_error(f"template: {exc}", span) from None
+    except RecursionError:
+        raise eval_error("template: nested too deeply", span) from None
+    except Exception as exc:  # noqa: BLE001 - the boundary around user template code
+        raise eval_error(f"template: {exc or type(exc).__name__}", span) from None
+
+
+@cache
+def _names(text: str) -> frozenset[str]:
+    return frozenset(templates.template_names(text))
+
+
+def _copy_read(text: str, view: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the values the template reads: it never sees the task's own data."""
+    return {name: copy.deepcopy(view[name]) for name in _names(text) if name in view}
 
 
 def reflow(text: str) -> str:

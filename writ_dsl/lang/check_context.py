@@ -10,7 +10,6 @@ from typing import Any
 
 import jinja2
 import jinja2.nodes
-from jinja2 import meta
 
 from .. import diagnostics as diag
 from ..env.core import Domain, Tool
@@ -127,6 +126,8 @@ class CheckContext:
         if text not in self._templates:
             try:
                 self._templates[text] = self.template_env.parse(text)
+            except RecursionError:
+                self._templates[text] = jinja2.TemplateSyntaxError("the template is nested too deeply", 1)
             except jinja2.TemplateSyntaxError as exc:
                 self._templates[text] = exc
         return self._templates[text]
@@ -141,14 +142,7 @@ class CheckContext:
         if self.template_env is templates.environment():
             found = _names_in_shared_environment(text)
             return None if found is None else set(found)
-        parsed = self.template(text)
-        if isinstance(parsed, jinja2.TemplateSyntaxError):
-            return None
-        try:
-            found = meta.find_undeclared_variables(parsed)
-        except jinja2.TemplateSyntaxError:  # an unknown filter or test
-            return None
-        return set(found) - set(self.template_env.globals)
+        return _names_read(self.template_env, text)
 
     def names(self, expr: Any) -> list[ast.Name]:
         """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
@@ -167,12 +161,20 @@ class CheckContext:
 @lru_cache(maxsize=4096)
 def _names_in_shared_environment(text: str) -> frozenset[str] | None:
     """``CheckContext._read_names`` in the one shared template environment, once per text and process."""
-    env = templates.environment()
+    found = _names_read(templates.environment(), text)
+    return None if found is None else frozenset(found)
+
+
+def _names_read(env: jinja2.Environment, text: str) -> set[str] | None:
+    """The names a template reads beyond the globals, from its syntax tree (no constant is evaluated);
+    None when it does not parse or uses an unknown filter or test."""
     try:
-        found = meta.find_undeclared_variables(env.parse(text))
-    except jinja2.TemplateSyntaxError:  # a syntax error, an unknown filter or test
+        parsed = env.parse(text)
+    except jinja2.TemplateSyntaxError:
         return None
-    return frozenset(found) - frozenset(env.globals)
+    unknown = any(n.name not in env.filters for n in parsed.find_all(jinja2.nodes.Filter)) or any(
+        n.name not in env.tests for n in parsed.find_all(jinja2.nodes.Test))
+    return None if unknown else templates.names_read(parsed) - set(env.globals)
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> list[str]:

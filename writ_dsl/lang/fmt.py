@@ -18,6 +18,7 @@ from .. import diagnostics as diag
 from . import ast
 from .fmt_comments import Attached, attach
 from .fmt_expr import INDENT, Cat, Doc, Group, expr_doc, render, string_text
+from .loader import not_utf8
 from .parser import parse_text, too_deep
 
 WIDTH = 100
@@ -33,6 +34,15 @@ def format_source(text: str, path: str = "<text>") -> tuple[str | None, list[dia
         return format_module(module, text), []
     except RecursionError:
         return None, [too_deep(path)]
+
+
+def format_bytes(data: bytes, path: str = "<stdin>") -> tuple[str | None, list[diag.Diagnostic]]:
+    """``format_source`` of raw bytes (standard input): text that is not UTF-8 is a located diagnostic."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [not_utf8(data, exc, path)]
+    return format_source(text, path)
 
 
 def format_module(module: ast.Module, source: str) -> str:

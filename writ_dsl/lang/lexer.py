@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from lark import Lark, Token
 from lark.lexer import PatternStr
 
+from .limits import DEFAULT, Limits
+
 # Terminals with a lexeme class of their own; every other terminal is punctuation or a keyword.
 _NAMED = ("WS", "COMMENT", "STRING", "DATE", "NUMBER", "INT", "NAME")
 _UNTERMINATED_TRIPLE = r'"""(?:[^"\\]|\\.|"(?!""))*\Z'
@@ -60,9 +62,12 @@ class Vocabulary:
             ("string", terms["STRING"]), ("open_string", _UNTERMINATED),
             ("single_quoted", _SINGLE_QUOTED), ("date", terms["DATE"]), ("number", terms["NUMBER"]),
             ("int", terms["INT"]), ("word", terms["NAME"]),
-            ("op", "|".join(t.pattern.to_regexp() for t in punct)), ("bad", "."),
+            ("op", "|".join(t.pattern.to_regexp() for t in punct)),
         ]
         regexps = [(g, p if isinstance(p, str) else p.pattern.to_regexp()) for g, p in groups]
+        # A run of characters at which nothing else starts is one match (and one problem).
+        anything_else = "|".join(f"(?:{p})" for _, p in regexps)
+        regexps.append(("bad", f"(?:(?!{anything_else}).)+"))
         self.master = re.compile("|".join(f"(?P<{g}>{p})" for g, p in regexps), re.S)
 
     def op_choices(self, text: str) -> tuple[str, ...]:
@@ -80,14 +85,15 @@ def visible(text: str, limit: int = 20) -> str:
     return shown + ("..." if len(text) > limit else "")
 
 
-def lex(text: str, vocab: Vocabulary) -> Lexed:
-    return _Lexer(text, vocab).run()
+def lex(text: str, vocab: Vocabulary, limits: Limits = DEFAULT) -> Lexed:
+    return _Lexer(text, vocab, limits).run()
 
 
 class _Lexer:
-    def __init__(self, text: str, vocab: Vocabulary) -> None:
+    def __init__(self, text: str, vocab: Vocabulary, limits: Limits) -> None:
         self.text = text
         self.vocab = vocab
+        self.limits = limits
         self.out = Lexed()
         self.line = 1
         self.line_start = 0
@@ -123,7 +129,8 @@ class _Lexer:
             self.line_start = pos + value.rindex("\n") + 1
 
     def _emit(self, token: Token, choices: tuple[str, ...]) -> None:
-        self.out.tokens.append(Token.new_borrow_pos(choices[0], token.value, token))
+        token.type = choices[0]  # the token is new and not shared: retype it in place
+        self.out.tokens.append(token)
         self.out.choices.append(choices)
 
     def _problem(self, code: str, token: Token, **fields: str) -> None:
@@ -134,7 +141,13 @@ class _Lexer:
         self.out.comments.append(Token.new_borrow_pos("COMMENT", token.value, token))
 
     def _on_string(self, token: Token) -> None:
+        self._check_size(token, "string", "characters", self.limits.string_chars, "string_chars")
         self._emit(token, ("STRING",))
+
+    def _check_size(self, token: Token, what: str, unit: str, limit: int, name: str) -> None:
+        if len(token.value) > limit:
+            self._problem("literal-too-large", token, what=what, size=str(len(token.value)), unit=unit,
+                          limit=str(limit), name=name)
 
     def _on_open_triple(self, token: Token) -> None:
         self.out.open_at_end = True
@@ -142,6 +155,7 @@ class _Lexer:
 
     def _on_open_string(self, token: Token) -> None:
         self._problem("unterminated-string", token)
+        self._check_size(token, "string", "characters", self.limits.string_chars, "string_chars")
         self._emit(token, ("STRING",))
 
     def _on_single_quoted(self, token: Token) -> None:
@@ -156,9 +170,11 @@ class _Lexer:
         self._emit(token, ("DATE",))
 
     def _on_number(self, token: Token) -> None:
+        self._check_size(token, "number", "characters", self.limits.literal_digits, "literal_digits")
         self._emit(token, ("NUMBER",) if "." in token.value else ("NUMBER", "INT"))
 
     def _on_int(self, token: Token) -> None:
+        self._check_size(token, "number", "characters", self.limits.literal_digits, "literal_digits")
         self._emit(token, ("INT", "NUMBER"))
 
     def _on_word(self, token: Token) -> None:
@@ -170,8 +186,8 @@ class _Lexer:
 
     def _on_bad(self, token: Token) -> None:
         if self.bad is not None and self.bad.end_pos == token.start_pos and self.bad.end_line == token.line:
-            value = self.bad.value + token.value
-            self.bad = Token("bad", value, self.bad.start_pos, self.bad.line, self.bad.column,
+            # A run of bad characters is one problem; its text is cut from the source once, when flushed.
+            self.bad = Token("bad", "", self.bad.start_pos, self.bad.line, self.bad.column,
                              token.end_line, token.end_column, token.end_pos)
         else:
             self._flush_bad()
@@ -179,5 +195,6 @@ class _Lexer:
 
     def _flush_bad(self) -> None:
         if self.bad is not None:
-            self._problem("bad-character", self.bad, text=visible(self.bad.value))
+            text = self.text[self.bad.start_pos:min(self.bad.end_pos, self.bad.start_pos + 21)]
+            self._problem("bad-character", self.bad, text=visible(text))
             self.bad = None

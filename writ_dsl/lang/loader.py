@@ -15,9 +15,10 @@ from pathlib import Path
 
 from .. import diagnostics as diag
 from . import ast
-from .parser import parse_text
+from .limits import LIBRARY_MARKER, Limits, read_limits
+from .parser import parse_text, too_large
 
-LIBRARY_MARKER = "writ.toml"
+__all__ = ["LIBRARY_MARKER", "LoadedSpec", "LoadResult", "load_all", "load_spec", "library_root", "spec_files"]
 SPEC_SUFFIX = ".writ"
 
 
@@ -28,6 +29,7 @@ class LoadedSpec:
     source: str
     module: ast.Module
     imports: list[LoadedSpec] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def display_path(self) -> str:
@@ -146,7 +148,7 @@ class _Loader:
         self.root = root
         self.overrides = overrides or {}
         self.cache: dict[Path, LoadedSpec | None] = {}
-        self.diagnostics: list[diag.Diagnostic] = []
+        self.limits, self.diagnostics = read_limits(root)
         self.sources: dict[str, str] = {}
         self.files: dict[str, Path] = {}
 
@@ -159,22 +161,39 @@ class _Loader:
             return self.cache[path]
         shown = display_path(path, self.root)
         self.files[shown] = path
-        try:
-            source = self.overrides[path] if path in self.overrides else path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        source = self.overrides[path] if path in self.overrides else self._read(path, shown)
+        if source is None:
             self.cache[path] = None
-            self.diagnostics.append(diag.make("io", shown, None, what="the file", detail=_reason(exc)))
             return None
         self.sources[shown] = source
-        module, problems = parsed(source, shown)
+        module, problems = parsed(source, shown, self.limits)
         self.diagnostics.extend(problems)
         if module is None:
             self.cache[path] = None
             return None
-        spec = LoadedSpec(path=path, root=self.root, source=source, module=module)
+        spec = LoadedSpec(path=path, root=self.root, source=source, module=module, limits=self.limits)
         self.cache[path] = spec
         spec.imports = self._imports(spec, chain + (path,))
         return spec
+
+    def _read(self, path: Path, shown: str) -> str | None:
+        """The file's text; unreadable, too large or not UTF-8 is a diagnostic (located where it can be)."""
+        limit = self.limits.file_bytes
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+                size = len(data) if len(data) <= limit else path.stat().st_size
+        except OSError as exc:
+            self.diagnostics.append(diag.make("io", shown, None, what="the file", detail=_reason(exc)))
+            return None
+        if size > limit:
+            self.diagnostics.append(too_large(data.decode("utf-8-sig", "replace"), shown, limit, size))
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.diagnostics.append(not_utf8(data, exc, shown))
+            return None
 
     def _imports(self, spec: LoadedSpec, chain: tuple[Path, ...]) -> list[LoadedSpec]:
         loaded = []
@@ -195,6 +214,8 @@ class _Loader:
                 marker=LIBRARY_MARKER, folder=str(self.root))]
             self.diagnostics.append(diag.make("import-outside-root", where, decl.path.span, notes=notes,
                                               path=decl.path.value, root=str(self.root)))
+        elif len(chain) >= self.limits.import_depth:
+            self._report("import-too-deep", where, decl, limit=str(self.limits.import_depth))
         elif target in chain:
             cycle = " -> ".join(display_path(p, self.root) for p in (*chain[chain.index(target):], target))
             self._report("import-cycle", where, decl, cycle=cycle)
@@ -209,15 +230,15 @@ class _Loader:
 
 
 @lru_cache(maxsize=256)
-def _parse_once(source: str, shown: str) -> tuple[ast.Module | None, tuple[diag.Diagnostic, ...]]:
-    module, problems = parse_text(source, shown)
+def _parse_once(source: str, shown: str, limits: Limits) -> tuple[ast.Module | None, tuple[diag.Diagnostic, ...]]:
+    module, problems = parse_text(source, shown, limits)
     return module, tuple(problems)
 
 
-def parsed(source: str, shown: str) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
-    """``parse_text``, parsed once per process for the same text and path: a file that many specs
+def parsed(source: str, shown: str, limits: Limits = Limits()) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
+    """``parse_text``, parsed once per process for the same text, path and limits: a file that many specs
     import (``specs/common/*.writ``) is parsed once per run. Syntax trees are immutable, so sharing is safe."""
-    module, problems = _parse_once(source, shown)
+    module, problems = _parse_once(source, shown, limits)
     return module, list(problems)
 
 
@@ -239,6 +260,15 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError, shown: str) -> diag.Diagnostic:
+    """A located diagnostic at the first byte that is not UTF-8."""
+    good = data[:exc.start]
+    line = good.count(b"\n") + 1
+    column = len(good[good.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    span = ast.Span(line=line, column=column, end_line=line, end_column=column + 1)
+    return diag.make("bad-encoding", shown, span, byte=f"{data[exc.start]:02x}")
 
 
 def _reason(exc: Exception) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedToken
+from lark.exceptions import UnexpectedToken, VisitError
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_parser_state import ParserState
 
@@ -26,9 +26,11 @@ from ..resources import grammar_path
 from . import ast, syntax
 from .grammar_cache import cached_lark
 from .lexer import Lexed, Vocabulary, lex
+from .limits import DEFAULT, Limits
 from .transformer import ToAst, span_of
 
 MAX_ERRORS = 25
+DEPTH = "writ_depth"  # attribute of a parse tree: how deeply it nests
 SYNC = syntax.STATEMENTS | syntax.DECLARATIONS | syntax.USER_FIELDS
 OPENERS = frozenset(syntax.CLOSER)
 CLOSERS = frozenset(syntax.CLOSER.values())
@@ -40,7 +42,25 @@ NAME_FOLLOWERS = frozenset({"EQUAL", "DOT", "COMMA", "RPAR", "RSQB", "RBRACE", "
 @cache
 def get_parser() -> Lark:
     grammar = grammar_path().read_text(encoding="utf-8")
-    return cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    lark = cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    callbacks = lark.parse_interactive().parser_state.parse_conf.callbacks
+    for rule, callback in list(callbacks.items()):
+        callbacks[rule] = _measured(callback)
+    return lark
+
+
+def _measured(callback: Any) -> Any:
+    """A tree-building callback that also records each new tree's depth, so that nesting past
+    the limit is caught as soon as it is built (``_``-rules are inlined into their parent)."""
+
+    def build(children: list[Any]) -> Any:
+        result = callback(children)
+        if isinstance(result, Tree) and not any(result is child for child in children):
+            inner = max((getattr(c, DEPTH, 1) for c in children if isinstance(c, Tree)), default=0)
+            setattr(result, DEPTH, inner + (not str(result.data).startswith("_")))
+        return result
+
+    return build
 
 
 @cache
@@ -64,31 +84,72 @@ class ParseOutcome:
     problems: list[tuple[str, Token, dict[str, str]]] = field(default_factory=list)
 
 
-def parse_text(text: str, path: str) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
+def parse_text(text: str, path: str, limits: Limits = DEFAULT) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
     """Parse one file's text; on syntax errors return no module and every error's diagnostic."""
-    outcome = parse_tree(text)
+    if len(text) > limits.file_bytes or len(text.encode("utf-8", "replace")) > limits.file_bytes:
+        return None, [too_large(text, path, limits.file_bytes, len(text.encode("utf-8", "replace")))]
+    outcome = parse_tree(text, limits)
     if outcome.tree is None:
         problems = [diag.make(code, path, span_of(token), **fields) for code, token, fields in outcome.problems]
         return None, sorted(problems, key=diag.Diagnostic.sort_key)
+    deepest = _too_deep_node(outcome.tree, limits.depth)
+    if deepest is not None:
+        return None, [diag.make("nesting-too-deep", path, deepest, limit=str(limits.depth))]
     comments = [ast.Comment(text=str(c), span=span_of(c)) for c in outcome.comments]
     try:
         return ToAst(path, comments).transform(outcome.tree), []
     except RecursionError:
         return None, [too_deep(path)]
+    except VisitError as exc:
+        return None, [_visit_failure(path, exc)]
 
 
-def too_deep(path: str) -> diag.Diagnostic:
-    return diag.make("too-deep", path, ast.Span(line=1, column=1, end_line=1, end_column=1))
+def too_large(text: str, path: str, limit: int, size: int) -> diag.Diagnostic:
+    """The file-size diagnostic, located where the text goes over the limit."""
+    over = min(len(text), len(text.encode("utf-8", "replace")[:limit].decode("utf-8", "ignore")))
+    line = text.count("\n", 0, over) + 1
+    column = over - (text.rfind("\n", 0, over) + 1) + 1
+    span = ast.Span(line=line, column=column, end_line=line, end_column=column + 1)
+    return diag.make("file-too-large", path, span, size=str(size), limit=str(limit))
 
 
-def parse_tree(text: str) -> ParseOutcome:
-    lexed = lex(text, vocabulary())
-    return _Run(lexed, get_parser().parse_interactive().parser_state).run()
+def too_deep(path: str, span: ast.Span | None = None) -> diag.Diagnostic:
+    return diag.make("too-deep", path, span or ast.Span(line=1, column=1, end_line=1, end_column=1))
+
+
+def _visit_failure(path: str, exc: VisitError) -> diag.Diagnostic:
+    """A failure inside the tree transformer, unwrapped to its cause and located at its node."""
+    meta = getattr(exc.obj, "meta", None)
+    span = span_of(meta) if meta is not None and not meta.empty else None
+    if isinstance(exc.orig_exc, RecursionError):
+        return too_deep(path, span)
+    return diag.make("check-failed", path, span, check="syntax tree",
+                     detail=f"{type(exc.orig_exc).__name__}: {exc.orig_exc}")
+
+
+def _too_deep_node(tree: Tree, limit: int) -> ast.Span | None:
+    """Where the parse tree first nests deeper than ``limit`` (walked without recursion)."""
+    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return span_of(node.meta) if not node.meta.empty else None
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
+
+
+def parse_tree(text: str, limits: Limits = DEFAULT) -> ParseOutcome:
+    lexed = lex(text, vocabulary(), limits)
+    return _Run(lexed, get_parser().parse_interactive().parser_state, limits).run()
 
 
 class _Run:
-    def __init__(self, lexed: Lexed, state: ParserState) -> None:
+    def __init__(self, lexed: Lexed, state: ParserState, limits: Limits = DEFAULT) -> None:
         self.lexed = lexed
+        # Each level of nesting takes a few parser states; past this the input is refused, so
+        # that the per-token work on the stack stays bounded.
+        self.limits = limits
+        self.max_stack = 4 * limits.depth + 40
         self.tokens = lexed.tokens
         self.state = state
         self.states = state.parse_conf.states
@@ -110,6 +171,9 @@ class _Run:
         return ParseOutcome(tree if ok else None, self.lexed.comments, self.problems)
 
     def _step(self, index: int) -> int:
+        if len(self.state.state_stack) > self.max_stack:
+            self.problems.append(("nesting-too-deep", self.tokens[index], {"limit": str(self.limits.depth)}))
+            return len(self.tokens) + 1
         token = self._typed(index, self.state.state_stack)
         before = self.state.state_stack[:]
         if token.type == "RBRACE":
@@ -119,6 +183,10 @@ class _Run:
         except UnexpectedToken:
             return self._recover(index, token, before)
         self.prev = token
+        values = self.state.value_stack
+        if len(values) >= 2 and getattr(values[-2], DEPTH, 0) > self.limits.depth:
+            self.problems.append(("nesting-too-deep", token, {"limit": str(self.limits.depth)}))
+            return len(self.tokens) + 1
         return index + 1
 
     def _note_closing(self, token: Token) -> None:

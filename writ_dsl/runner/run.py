@@ -26,6 +26,7 @@ from ..env.core import Environment, canonical_json
 from ..env.database import load_database
 from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
+from ..io import refuse_foreign_folder
 from .dialogue import Dialogue, Interrupted, Limits, agent_system_prompt, run_dialogue
 from .export import export_outputs
 from .llm import ChatBackend, Endpoint, LLMAgent, LLMUser, OpenAIBackend
@@ -91,6 +92,8 @@ def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOp
     started, out_dir = time.monotonic(), Path(out_dir)
     _check(tasks, options)
     envs = prepare_environments(tasks, options.env_path)
+    if not (out_dir / DB_NAME).is_file():
+        refuse_foreign_folder(out_dir, options.force)
     out_dir.mkdir(parents=True, exist_ok=True)
     with RunStore(out_dir, lock=not locked) as store:
         store.claim(fingerprint(tasks, options), {**_meta(tasks, envs, options), **(meta or {})}, options.force)

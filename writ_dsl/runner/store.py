@@ -8,9 +8,10 @@ dialogues in flight; running it again skips every task already in ``results``.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,9 +44,30 @@ def lock_folder(out_dir: Path) -> IO[str]:
             handle.close()
             raise InputError(f"{out_dir}: another writ run is using this folder") from None
     return handle
+def _named_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """SQLite failures (a corrupt file, a full disk) become an InputError that names the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: RunStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(sqlite_problem(self.path, exc)) from None
+
+    return wrapper
+
+
+def sqlite_problem(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: not a writ run database ({text}); delete it or write to another folder"
+    if "full" in text or "disk" in text or "readonly" in text:
+        return f"{path}: cannot write: {text}"
+    return f"{path}: {text}"
 
 
 class RunStore:
+    @_named_errors
     def __init__(self, out_dir: Path, *, lock: bool = False) -> None:
         self.path = out_dir / DB_NAME
         self._lock_file = lock_folder(out_dir) if lock else None
@@ -66,10 +88,12 @@ class RunStore:
         self.close()
 
     # ------------------------------------------------------------------- meta
+    @_named_errors
     def get_meta(self, key: str) -> Any:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
 
+    @_named_errors
     def claim(self, fingerprint: str, meta: dict[str, Any], force: bool) -> bool:
         """Bind the folder to this run; True when earlier results are kept (a resume)."""
         existing = self.ensure_compatible(fingerprint, force)
@@ -89,6 +113,7 @@ class RunStore:
                              f"(run {existing[:12]}, this one {fingerprint[:12]}); use --force to start over")
         return existing
 
+    @_named_errors
     def update_meta(self, values: dict[str, Any]) -> None:
         with self._transaction():
             self._put_meta(values)
@@ -98,10 +123,12 @@ class RunStore:
         self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
     # ---------------------------------------------------------------- results
+    @_named_errors
     def finished(self, *, include_failed: bool = True) -> set[str]:
         query = "SELECT task_id FROM results" + ("" if include_failed else " WHERE outcome != 'failed'")
         return {row[0] for row in self.conn.execute(query)}
 
+    @_named_errors
     def commit(self, task_id: str, outcome: str, record: dict[str, Any]) -> None:
         text = json.dumps(record, sort_keys=True, ensure_ascii=False)
         with self._transaction():

@@ -1,0 +1,124 @@
+"""Hostile files and folders given to the CLI: a clear one-line error and exit 1, never a traceback."""
+
+from __future__ import annotations
+
+import errno
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from writ_dsl.cli import main
+from writ_dsl.errors import InputError
+from writ_dsl.io import atomic_write
+from writ_dsl.runner.store import RunStore
+
+REPO = Path(__file__).resolve().parents[2]
+SIMPLE = REPO / "specs" / "retail" / "cancel_pending_order.writ"
+
+
+def invoke(*args: object, stdin: bytes | None = None):
+    result = CliRunner().invoke(main, [str(a) for a in args], input=stdin)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "out"
+    assert invoke("synth", SIMPLE, "-n", "2", "-o", out, "--no-progress").exit_code == 0
+    return out
+
+
+def test_stats_on_a_non_utf8_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "tasks.jsonl").write_bytes(b"\xff\xfe{}\n")
+    for target in (tmp_path / "tasks.jsonl", tmp_path):
+        result = invoke("stats", target, "--no-plots")
+        assert result.exit_code == 1 and "tasks.jsonl: not UTF-8 text" in result.output
+
+
+def test_stats_on_a_trajectories_file_says_it_is_the_wrong_kind(run_folder: Path) -> None:
+    result = invoke("stats", run_folder / "trajectories.jsonl", "--no-plots")
+    assert result.exit_code == 1 and "not a file of compiled tasks" in result.output
+    assert "give its folder instead" in result.output
+    assert invoke("stats", run_folder, "--no-plots", "--json").exit_code == 0
+
+
+def test_synth_into_a_corrupt_run_database_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "run.sqlite").write_text("this is not a database\n" * 100)
+    result = invoke("synth", SIMPLE, "-n", "1", "-o", tmp_path, "--no-progress")
+    assert result.exit_code == 1 and "run.sqlite: not a writ run database" in result.output
+
+
+def test_specs_without_tasks_fail_compile_synth_and_graph(tmp_path: Path) -> None:
+    spec = tmp_path / "empty.writ"
+    spec.write_text("env retail\n")
+    for args in (("compile", spec), ("synth", spec, "-o", tmp_path / "out", "--no-progress"), ("graph", spec)):
+        result = invoke(*args)
+        assert result.exit_code == 1 and "no task in" in result.output and "[no-tasks]" in result.output, args
+    assert not (tmp_path / "out").exists()
+
+
+def test_graph_of_a_folder_shows_every_task(tmp_path: Path) -> None:
+    result = invoke("graph", SIMPLE.parent)
+    tasks = [line for line in result.output.splitlines() if line.startswith("task ")]
+    assert result.exit_code == 0 and len(tasks) == len(list(SIMPLE.parent.glob("*.writ")))
+
+
+def test_a_missing_env_path_is_refused(tmp_path: Path) -> None:
+    result = invoke("check", SIMPLE, "--env-path", tmp_path / "nonexistent")
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_a_full_disk_names_the_file(tmp_path: Path) -> None:
+    def chunks():
+        yield "a line\n"
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(InputError, match=r"tasks\.jsonl: cannot write: No space left on device"):
+        atomic_write(tmp_path / "tasks.jsonl", chunks())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_in_the_run_database_names_the_file(tmp_path: Path) -> None:
+    class FullDisk:
+        in_transaction = False
+
+        def execute(self, sql: str, *args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self) -> None:
+            pass
+
+    store = RunStore(tmp_path)
+    store.conn.close()
+    store.conn = FullDisk()
+    with pytest.raises(InputError, match=r"run\.sqlite: cannot write: database or disk is full"):
+        store.commit("t1", "verified", {"task_id": "t1"})
+
+
+def test_a_non_utf8_spec_is_located(tmp_path: Path) -> None:
+    (tmp_path / "bad.writ").write_bytes(b'env retail\n# caf\xe9\n')
+    result = invoke("check", tmp_path / "bad.writ")
+    assert result.exit_code == 1 and "bad.writ:2:6: error: this file is not UTF-8 text" in result.output
+
+
+def test_fmt_reads_standard_input() -> None:
+    result = invoke("fmt", "-", stdin=b"env   retail\nlet x=1\n")
+    assert result.exit_code == 0 and result.stdout == "env retail\n\nlet x = 1\n"
+    broken = invoke("fmt", "-", stdin=b"let x = (\n")
+    assert broken.exit_code == 1 and "<stdin>:" in broken.output
+    assert invoke("fmt", "-", "--check", stdin=b"env   retail\n").exit_code == 1
+
+
+def test_synth_refuses_an_unrelated_folder_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "summary.json").write_text('{"mine": true}\n')
+    (tmp_path / "notes.txt").write_text("keep me\n")
+    result = invoke("synth", SIMPLE, "-n", "1", "-o", tmp_path, "--no-progress")
+    assert result.exit_code == 1 and "holds no writ run" in result.output
+    assert json.loads((tmp_path / "summary.json").read_text()) == {"mine": True}
+    assert invoke("synth", SIMPLE, "-n", "1", "-o", tmp_path, "--no-progress", "--force").exit_code == 0
+    assert (tmp_path / "notes.txt").read_text() == "keep me\n"
