@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ..compiler.model import CompiledTask
-from .llm import DIALOGUE_HEADER
+from .endpoint import DIALOGUE_HEADER
 from .messages import from_openai
 from .oracle_agent import OracleAgent
 from .scripted_user import ScriptedUser
