@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,14 @@ from .compiler.export_tau2 import to_tau2
 from .runner.run import RunOptions, RunSummary, check_out_dir, run_tasks
 
 
-def synthesize(result: CompileResult, out_dir: Path, options: RunOptions) -> RunSummary:
+def synthesize(result: CompileResult, out_dir: Path, options: RunOptions,
+               spec_paths: Sequence[str | Path] = ()) -> RunSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     check_out_dir(result.tasks, out_dir, options)
     atomic_write(out_dir / "tasks.jsonl", result.to_jsonl())
     atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
     atomic_write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
-    return run_tasks(result.tasks, out_dir, options)
+    return run_tasks(result.tasks, out_dir, options, spec_paths)
 
 
 def compile_summary(result: CompileResult) -> dict[str, Any]:

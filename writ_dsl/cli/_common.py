@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import WritError
+from ..runner.secrets import redact
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -23,7 +24,7 @@ class WritGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WritError as exc:
-            click.echo(f"writ: error: {exc}", err=True)
+            click.echo(f"writ: error: {redact(str(exc))}", err=True)
             sys.exit(EXIT_PROBLEMS)
         except OSError as exc:  # a path the user gave cannot be read or written
             where = f"{exc.filename}: " if exc.filename else ""

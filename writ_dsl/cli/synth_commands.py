@@ -9,16 +9,16 @@ from typing import Any
 import click
 
 from ..compiler.compile import CompileOptions, compile_paths
-from ..runner.run import RunOptions
 from ..synth import synthesize
 from . import main
-from ._common import exit_on_failures
 from ._common import EXIT_PROBLEMS, database_options
 from .compile_commands import _report, _summary
-from .run_commands import run_command
+from .run_commands import report_run, run_command, run_options
 
 # The run options of `writ synth` are exactly those of `writ run`.
-_RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.Option) and p.name != "limit"]
+# (--seed is synth's instance seed; the sampling seed is --sampling-seed here)
+_RUN_OPTION_NAMES = [p.name for p in run_command.params
+                     if isinstance(p, click.Option) and p.name not in ("limit", "seed")]
 
 
 @main.command("synth")
@@ -28,8 +28,9 @@ _RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.O
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @database_options
 @click.option("--task", "tasks", multiple=True, help="Only this task (repeatable).")
+@click.option("--sampling-seed", type=int, default=None, help="Sampling seed sent to the endpoint.")
 def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | None, db_seed: int, db_size: int,
-                  tasks: tuple[str, ...], **run_args: Any) -> None:
+                  tasks: tuple[str, ...], sampling_seed: int | None, **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -45,11 +46,8 @@ def synth_command(paths: tuple[str, ...], total: int, seed: int, db_path: str | 
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     _summary(result, str(out_dir / "tasks.jsonl"))
-    summary = synthesize(result, out_dir, RunOptions(**run_args))
-    click.echo(f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed"
-               + (f", {summary.pending} pending" if summary.pending else "")
-               + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s) -> {out_dir}", err=True)
-    exit_on_failures(summary.failed)
+    summary = synthesize(result, out_dir, run_options({**run_args, "seed": sampling_seed}), paths)
+    report_run(summary)
 
 
 synth_command.params.extend(p for p in run_command.params if p.name in _RUN_OPTION_NAMES)

@@ -4,7 +4,7 @@ Each rule is a small function over the task, the dialogue and its record that
 returns a fault code or None; the first user-simulator rule that fires wins,
 else the failure is the endpoint's (it never answered) or the agent's. The
 simulator's faults are the ones τ²-bench users report: ending the dialogue at
-the agent's confirmation question, claiming information the scenario does not
+the agent's confirmation question (or any question of the agent, with writes still to make), claiming information the scenario does not
 give, empty turns, and breaking the protocol.
 """
 
@@ -18,10 +18,9 @@ from typing import Any
 from ..compiler.model import CompiledTask
 from .dialogue import Dialogue
 from .messages import STOP
+from .phrasing import asks_confirmation
 
 USER, AGENT, ENDPOINT = "user", "agent", "endpoint"
-_CONFIRMATION = re.compile(r"(?i)\b(confirm|proceed|go ahead|shall i|should i|would you like me to|is that (ok|right|"
-                           r"correct))\b")
 _IDENTIFIER = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b(?=[\w-]*\d)[A-Za-z0-9_-]{4,}\b")
 
 
@@ -40,8 +39,12 @@ def _stopped_at_confirmation(task: CompiledTask, dialogue: Dialogue, record: dic
     if dialogue.stop_token != STOP or len(dialogue.messages) < 2:
         return None
     asked = dialogue.messages[-2]
-    if asked.role == "assistant" and "?" in (asked.content or "") and _CONFIRMATION.search(asked.content or ""):
+    if asked.role != "assistant":
+        return None
+    if asks_confirmation(asked.content or ""):
         return "stopped-at-confirmation"
+    if (asked.content or "").rstrip().endswith("?") and record.get("reason") == "missing-write":
+        return "stopped-at-a-question"
     return None
 
 

@@ -132,6 +132,7 @@ def task_record(task: CompiledTask, dialogue: Dialogue, verdict: Verdict, attemp
     record = {
         "task_id": task.id, "task": task.task, "domain": task.env, "seed": task.seed,
         "trajectory_type": task.metrics.trajectory_type,
+        "writes": task.metrics.writes, "evidence": max(task.metrics.evidence_burden, default=0),
         "behavior": task.behavior.name if task.behavior else None,
         "gold_state_hash": task.gold_state_hash,
         "termination_reason": dialogue.termination, "stop_token": dialogue.stop_token,
