@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ DIALOGUE_HEADER = "X-Writ-Dialogue"
 ROLE_HEADER = "X-Writ-Role"
 RETRIED_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+SHARD = 16  # connections per pool
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,14 @@ class HttpBackend:
 
     def __init__(self, endpoint: Endpoint, pool_size: int, redactor: Redactor = Redactor()) -> None:
         self.endpoint, self.redactor = endpoint, redactor
-        limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
         headers = {"Authorization": f"Bearer {endpoint.api_key or 'EMPTY'}", "Content-Type": "application/json"}
-        self.client = httpx.AsyncClient(limits=limits, timeout=endpoint.timeout, headers=headers)
+        # ``pool_size`` connections in all, in shards of at most SHARD: the pool scans its connections on every
+        # request and response, which at hundreds of connections costs more CPU than the request itself.
+        shards = -(-pool_size // SHARD)
+        self.clients = [httpx.AsyncClient(limits=httpx.Limits(max_connections=n, max_keepalive_connections=n),
+                                          timeout=endpoint.timeout, headers=headers)
+                        for n in _split(pool_size, shards)]
+        self.url = httpx.URL(self.endpoint.url + "/chat/completions")
         self.requests = 0
 
     async def acomplete(self, request: Any, body: bytes) -> Completion:
@@ -92,8 +99,7 @@ class HttpBackend:
         for attempt in range(retries + 1):
             self.requests += 1
             try:
-                response = await self.client.post(self.endpoint.url + "/chat/completions", content=body,
-                                                  headers=headers)
+                response = await self._client(dialogue_id).post(self.url, content=body, headers=headers)
             except httpx.TransportError as exc:
                 if attempt == retries:
                     kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
@@ -111,8 +117,17 @@ class HttpBackend:
         tried = f"after {_retries(attempt)}" if response.status_code in RETRIED_STATUSES else "not retried"
         return self.redactor(f"HTTP {response.status_code} ({tried}): {_error_text(response.content)}")
 
+    def _client(self, dialogue_id: str) -> Any:
+        """A dialogue's requests all go through one shard (and so reuse its connection)."""
+        return self.clients[zlib.crc32(dialogue_id.encode()) % len(self.clients)]
+
     async def aclose(self) -> None:
-        await self.client.aclose()
+        for client in self.clients:
+            await client.aclose()
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
 def _retries(n: int) -> str:

@@ -89,6 +89,10 @@ def spoil_call(message: dict[str, Any], fault: str) -> dict[str, Any]:
     return {**message, "tool_calls": [call]}
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # hundreds of clients connect at once
+
+
 class LoopbackServer:
     """``refuse_with``: answer every request with that HTTP status and an error body that echoes the request's
     Authorization header (as careless servers do); ``weak_burden``: see :func:`play`; ``keep_bodies``: keep every
@@ -112,7 +116,7 @@ class LoopbackServer:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
     def start(self) -> LoopbackServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server = _Server(("127.0.0.1", 0), _handler(self))
         server.daemon_threads, server.block_on_close = True, False
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="writ-loopback", daemon=True)
