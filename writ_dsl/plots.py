@@ -23,6 +23,8 @@ def write_plots(stats: Stats, folder: Path, fmt: str = "png") -> list[Path]:
         ("evidence_burden", _histogram_panel(stats.burden_per_write, "evidence burden per write (reads)", "#dd8452")),
         ("dialogue_lengths", _histogram_panel(stats.dialogue_lengths, "messages per dialogue", "#55a868")),
     ]
+    if stats.run.get("verified_rate_by_evidence_burden"):
+        panels.append(("verified_rate", _rate_panel))
     written = []
     for name, draw in panels:
         fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
@@ -50,6 +52,20 @@ def _types_panel(ax, stats: Stats) -> None:
         bottom = [b + c for b, c in zip(bottom, counts)]
     ax.set_title(f"{stats.unit} by domain and trajectory type (total {stats.total})")
     ax.set_ylabel(stats.unit)
+    ax.legend(fontsize=8)
+
+
+def _rate_panel(ax, stats: Stats) -> None:
+    """Verified rate against the two WRIT axes: evidence burden and number of writes."""
+    for key, label, color in (("verified_rate_by_evidence_burden", "largest evidence burden", "#dd8452"),
+                              ("verified_rate_by_writes", "writes per task", "#4c72b0")):
+        table = stats.run.get(key) or {}
+        xs = [int(x) for x, row in table.items() if row["rate"] is not None]
+        ax.plot(xs, [100 * table[str(x)]["rate"] for x in xs], marker="o", label=label, color=color)
+    ax.set_title("verified rate against evidence burden and writes")
+    ax.set_xlabel("evidence burden (reads) / writes")
+    ax.set_ylabel("verified %")
+    ax.set_ylim(0, 105)
     ax.legend(fontsize=8)
 
 

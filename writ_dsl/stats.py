@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .stats_runs import run_side
 
 TYPES = ("normal", "write_intensive", "read_heavy", "read_heavy_write_intensive")
 
@@ -28,6 +29,7 @@ class Stats:
     burden_per_write: Counter[int] = field(default_factory=Counter)
     dialogue_lengths: Counter[int] = field(default_factory=Counter)
     rejections: Counter[str] = field(default_factory=Counter)
+    run: dict[str, Any] = field(default_factory=dict)  # pass rates, usage (stats_runs.run_side)
 
     @property
     def total(self) -> int:
@@ -46,6 +48,7 @@ class Stats:
             "evidence_burden_per_write": table(self.burden_per_write),
             "dialogue_messages": table(self.dialogue_lengths),
             "rejections": dict(sorted(self.rejections.items())),
+            **self.run,
         }
 
 
@@ -109,15 +112,19 @@ def _count_task(stats: Stats, task: dict[str, Any]) -> None:
 def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
     by_id = {task["id"]: task for task in tasks}
     stats = Stats(source=str(folder), unit="trajectories")
+    verified, tried = set(), set()
     for row in read_jsonl(folder / "trajectories.jsonl"):
         task = by_id.get(row.get("task_id"))
         if task is not None:
             _count_task(stats, task)
         stats.dialogue_lengths[len(row.get("messages", []))] += 1
+        verified.add(row.get("task_id"))
     rejects = folder / "rejects.jsonl"
     if rejects.is_file():
         for row in read_jsonl(rejects):
             stats.rejections[f"run: {row.get('status', 'rejected')}: {_reason_label(row)}"] += 1
+            tried.add(row.get("task_id"))
+    stats.run = run_side(folder, tasks, verified, tried | verified)
     return stats
 
 

@@ -208,3 +208,20 @@ def test_guidance_lifts_a_weak_agent_and_never_reaches_the_trajectory(tmp_path: 
             rates[agent] = summary.verified / len(tasks)
     assert rates == {"llm": 1 / 5, "guided": 1.0}
     assert GUIDANCE_TAG.encode() not in (tmp_path / "guided" / TRAJECTORIES).read_bytes()
+
+
+# --------------------------------------------------------------------------- stats
+def test_stats_show_verified_rate_against_the_writ_axes_and_usage(tmp_path: Path) -> None:
+    tasks = many_tasks(4)
+    write_tasks(tasks, tmp_path / "tasks.jsonl")
+    backend = twin_failing(tasks, lambda task_id, attempt: task_id == "desk-0001")
+    run_tasks(tasks, tmp_path, options(backend=backend))
+    result = CliRunner().invoke(main, ["stats", str(tmp_path), "--json", "--no-plots"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["verified_rate_by_writes"] == {"1": {"passed": 2, "tried": 2, "rate": 1.0},
+                                                "2": {"passed": 1, "tried": 2, "rate": 0.5}}
+    assert stats["verified_rate_by_evidence_burden"]["3"] == {"passed": 3, "tried": 4, "rate": 0.75}
+    assert stats["blame"]["user"] == 1
+    table = CliRunner().invoke(main, ["stats", str(tmp_path), "--no-plots"])
+    assert "verified rate by writes per task" in table.output
