@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import zlib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,8 @@ DIALOGUE_HEADER = "X-Writ-Dialogue"
 ROLE_HEADER = "X-Writ-Role"
 RETRIED_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-SHARD = 16  # connections per pool
+SHARD = 8  # connections per pool
+SLOT: ContextVar[int] = ContextVar("writ_slot", default=0)  # which of the engine's `concurrency` workers asks
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class HttpBackend:
         for attempt in range(retries + 1):
             self.requests += 1
             try:
-                response = await self._client(dialogue_id).post(self.url, content=body, headers=headers)
+                response = await self._client().post(self.url, content=body, headers=headers)
             except httpx.TransportError as exc:
                 if attempt == retries:
                     kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
@@ -117,9 +118,9 @@ class HttpBackend:
         tried = f"after {_retries(attempt)}" if response.status_code in RETRIED_STATUSES else "not retried"
         return self.redactor(f"HTTP {response.status_code} ({tried}): {_error_text(response.content)}")
 
-    def _client(self, dialogue_id: str) -> Any:
-        """A dialogue's requests all go through one shard (and so reuse its connection)."""
-        return self.clients[zlib.crc32(dialogue_id.encode()) % len(self.clients)]
+    def _client(self) -> Any:
+        """The shard of the caller's slot: a shard never has more callers than connections."""
+        return self.clients[(SLOT.get() // SHARD) % len(self.clients)]
 
     async def aclose(self) -> None:
         for client in self.clients:

@@ -23,6 +23,7 @@ from ..compiler.model import CompiledTask
 from ..env.core import Environment
 from .dialogue import Limits
 from .options import RunOptions
+from .endpoint import SLOT
 from .simulate import Cast, asimulate, simulate
 from .verify import VERIFIED
 
@@ -149,12 +150,13 @@ class AsyncEngine:
                     put: Callable[[Record], None]) -> None:
         pending: Iterator[Job] = iter(jobs)
 
-        async def worker() -> None:
+        async def worker(slot: int) -> None:
+            SLOT.set(slot)  # the worker's connections: a shard of the pool of its own
             for job in pending:  # one shared iterator: each job goes to exactly one worker
                 await arun_job(job, cast, options, put)
 
         try:
-            await asyncio.gather(*(worker() for _ in range(min(options.concurrency, len(jobs)))))
+            await asyncio.gather(*(worker(slot) for slot in range(min(options.concurrency, len(jobs)))))
         finally:
             await cast.aclose()
 
