@@ -20,7 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths  # noqa: E402
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions, CompileResult  # noqa: E402
 from writ_dsl.env.core import Database  # noqa: E402
 from writ_dsl.env.registry import load_domain  # noqa: E402
 

@@ -8,8 +8,9 @@ Codes are stable kebab-case names; :data:`MESSAGES` holds every wording.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from enum import StrEnum
 from typing import Any
 
@@ -49,7 +50,6 @@ MESSAGES: dict[str, str] = {
     "too-deep": "an expression of this file is nested too deeply to be processed",
     "too-many-errors": "too many syntax errors ({count}); the rest of the file is not checked",
     "io": "cannot read {what}: {detail}",
-    "io-write": "cannot write {what}: {detail}",
     "no-specs": "no .writ files under {what}",
     # semantic checks (writ_dsl.lang.checks): environment and tools
     "missing-env": "this file declares tasks but no `env`",
@@ -77,9 +77,12 @@ MESSAGES: dict[str, str] = {
     "bare-db": "`db` is the database: write `db.TABLE` to get a table's records",
     "unknown-table": "environment '{env}' has no table '{table}' (tables: {tables})",
     "unknown-field": "records of table '{table}' have no field '{field}'",
+    "unknown-result-field": "{owner} has no field '{field}' (fields: {fields})",
     "unknown-builtin": "unknown function '{name}'",
     "builtin-arity": "{name}() takes {expected}, not {got}",
     "builtin-keyword": "{name}() has no keyword argument `{keyword}` (keywords: {allowed})",
+    "calls-argument": "calls() takes the name of a fanned-out read or write of this task "
+                      "(`read x = tool(...) for v in xs`)",
     "dependency-cycle": "dependency cycle (each needs the next): {cycle}",
     "check-failed": "the check {check} failed on this file ({detail}); please report it",
     # declarations
@@ -110,6 +113,10 @@ MESSAGES: dict[str, str] = {
     "task-underproduced": "task '{task}' produced {produced} of {wanted} instances in {attempts} attempts; "
                           "most rejections were '{reason}'",
     "task-not-found": "no task named '{task}' in {path}",
+    "no-tasks": "no task in {where}",
+    "eval-error": "task '{task}': {detail} (rejected {count} attempt(s); a spec bug, not an ill-posed instance)",
+    "small-parameter-pool": "task '{task}': parameter '{name}' took {distinct} distinct value(s) "
+                            "in {produced} instances (fewer than half)",
 }
 
 # Wording of the notes that follow a diagnostic.
@@ -120,6 +127,9 @@ NOTES: dict[str, str] = {
     "in-cycle": "'{name}' ({where}) is part of the cycle",
     "arguments": "the arguments of '{tool}' are {names}",
     "settings": "the settings are {names}",
+    "no-library-root": "no {marker} was found above this file, so its own folder {folder} is the library root: "
+                       "put a {marker} in the folder that holds every file it imports",
+    "eval-error-bias": "the instances that avoid this error are a biased sample; `--strict` makes it an error",
 }
 
 
@@ -156,6 +166,19 @@ def make(code: str, path: str, span: Span | None, /, *, severity: Severity = Sev
          notes: Sequence[str] = (), **fields: Any) -> Diagnostic:
     """Build a diagnostic whose wording comes from :data:`MESSAGES`."""
     return Diagnostic(code, MESSAGES[code].format(**fields), path, span, severity, tuple(notes))
+
+
+def as_typed(path: Path) -> str:
+    """A file as the user would type it: relative to the working folder when inside it, else absolute."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def with_typed_paths(found: Iterable[Diagnostic], files: Mapping[str, Path]) -> list[Diagnostic]:
+    """The diagnostics with each library display path (``files`` maps it to its file) shown :func:`as_typed`."""
+    return [replace(d, path=as_typed(files[d.path])) if d.path in files else d for d in found]
 
 
 def location(d: Diagnostic) -> str:

@@ -49,9 +49,16 @@ def read_tasks(path: str | Path) -> list[CompiledTask]:
 
 
 def iter_tasks(path: str | Path) -> Iterator[CompiledTask]:
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
-        if line.strip():
-            yield _parse_task(path, number, line)
+    """The tasks of a tasks.jsonl file, read and parsed one line at a time."""
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield _parse_task(path, number, line)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def write_tasks(path: str | Path, tasks: Iterable[CompiledTask]) -> None:

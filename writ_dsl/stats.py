@@ -12,16 +12,19 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import InputError
 from .stats_runs import run_side
+from .tokens import count_messages, tokenizer_name
 
-TYPES = ("normal", "write_intensive", "read_heavy", "read_heavy_write_intensive")
+TYPES = ("normal", "write-intensive", "read-heavy", "read-heavy-write-intensive")
 
 
 @dataclass
 class Stats:
+    TYPES: ClassVar[tuple[str, ...]] = TYPES  # trajectory types, in the order tables list them
+
     source: str
     unit: str  # "tasks" or "trajectories"
     by_domain_type: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -30,6 +33,10 @@ class Stats:
     dialogue_lengths: Counter[int] = field(default_factory=Counter)
     rejections: Counter[str] = field(default_factory=Counter)
     run: dict[str, Any] = field(default_factory=dict)  # pass rates, usage (stats_runs.run_side)
+    by_template: Counter[str] = field(default_factory=Counter)  # "spec::task" -> count
+    by_behavior: Counter[str] = field(default_factory=Counter)
+    dialogue_tokens: list[int] = field(default_factory=list)  # tokens per dialogue, in file order
+    tokenizer: str | None = None
 
     @property
     def total(self) -> int:
@@ -48,8 +55,20 @@ class Stats:
             "evidence_burden_per_write": table(self.burden_per_write),
             "dialogue_messages": table(self.dialogue_lengths),
             "rejections": dict(sorted(self.rejections.items())),
+            "by_template": table(self.by_template),
+            "by_behavior": table(self.by_behavior),
+            "dialogue_tokens": token_summary(self.dialogue_tokens, self.tokenizer),
             **self.run,
         }
+
+
+def token_summary(counts: list[int], tokenizer: str | None) -> dict[str, Any] | None:
+    if not counts:
+        return None
+    ordered = sorted(counts)
+    return {"tokenizer": tokenizer, "dialogues": len(ordered), "total": sum(ordered),
+            "mean": round(sum(ordered) / len(ordered), 1), "median": ordered[len(ordered) // 2],
+            "max": ordered[-1]}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -104,6 +123,8 @@ def _from_tasks(tasks: list[dict[str, Any]], source: str) -> Stats:
 def _count_task(stats: Stats, task: dict[str, Any]) -> None:
     metrics = task.get("metrics", {})
     stats.by_domain_type[(task.get("env", "?"), metrics.get("trajectory_type", "?"))] += 1
+    stats.by_template[f"{task.get('spec_path', '?')}::{task.get('task', '?')}"] += 1
+    stats.by_behavior[str((task.get("behavior") or {}).get("name") or "none")] += 1
     stats.writes_per_task[metrics.get("writes", 0)] += 1
     for burden in metrics.get("evidence_burden", []):
         stats.burden_per_write[burden] += 1
@@ -111,7 +132,7 @@ def _count_task(stats: Stats, task: dict[str, Any]) -> None:
 
 def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
     by_id = {task["id"]: task for task in tasks}
-    stats = Stats(source=str(folder), unit="trajectories")
+    stats = Stats(source=str(folder), unit="trajectories", tokenizer=tokenizer_name())
     verified, tried = set(), set()
     for row in read_jsonl(folder / "trajectories.jsonl"):
         task = by_id.get(row.get("task_id"))
@@ -119,6 +140,7 @@ def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
             _count_task(stats, task)
         stats.dialogue_lengths[len(row.get("messages", []))] += 1
         verified.add(row.get("task_id"))
+        stats.dialogue_tokens.append(count_messages([m for m in row.get("messages", []) if isinstance(m, dict)]))
     rejects = folder / "rejects.jsonl"
     if rejects.is_file():
         for row in read_jsonl(rejects):

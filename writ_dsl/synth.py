@@ -1,32 +1,79 @@
-"""Synthesis: compiled instances -> run folder with verified trajectories and every export.
+"""Synthesis: checked specs -> one run folder with compiled tasks, verified trajectories and every export.
 
-``writ synth`` = :func:`writ_dsl.compiler.compile_paths` + :func:`synthesize`.
-The compiled tasks, the compile summary and the τ²-bench tasks are written
-first; the run then resumes wherever an earlier, interrupted run stopped.
+:func:`synthesize_checked` locks the folder first, refuses one that holds
+another synthesis (or files that are not writ's) before compiling, then
+compiles, writes the compiled tasks, and runs. The run state remembers the
+synthesis identity (spec texts and options), so the same command resumes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .compiler.compile import CompileResult
-from .io import atomic_write
-from .compiler.export_tau2 import to_tau2
-from .runner.run import RunOptions, RunSummary, check_out_dir, run_tasks
+from .compiler.compile import CompileOptions, CompileResult, compile_specs
+from .env.core import canonical_json
+from .errors import InputError
+from .exports.tau2_tasks import to_tau2
+from .io import atomic_write, write_tasks
+from .lang.loader import LoadedSpec
+from .runner.cache import CACHE_NAME
+from .runner.export import OUTPUT_FILES
+from .runner.manifest import MANIFEST
+from .runner.run import RunOptions, RunSummary, run_tasks
+from .runner.store import DB_NAME, LOCK_NAME, RunStore, lock_folder
+
+COMPILED_FILES = ("tasks.jsonl", "compile_summary.json", "tau2_tasks.json")
+_OURS = {*COMPILED_FILES, *OUTPUT_FILES, DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOCK_NAME, "plots", MANIFEST,
+         CACHE_NAME, f"{CACHE_NAME}-wal", f"{CACHE_NAME}-shm"}
 
 
-def synthesize(result: CompileResult, out_dir: Path, options: RunOptions,
-               spec_paths: Sequence[str | Path] = ()) -> RunSummary:
+def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_options: CompileOptions,
+                       run_options: RunOptions) -> tuple[CompileResult, RunSummary | None]:
+    """Compile and run into ``out_dir``; the run summary is None when compiling found errors."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    check_out_dir(result.tasks, out_dir, options)
-    atomic_write(out_dir / "tasks.jsonl", result.to_jsonl())
-    atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
-    atomic_write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
-    return run_tasks(result.tasks, out_dir, options, spec_paths)
+    identity = synth_identity(specs, compile_options, run_options)
+    with lock_folder(out_dir):
+        _refuse_foreign(out_dir, identity, run_options.force)
+        result = compile_specs(specs, compile_options)
+        if not result.ok:
+            return result, None
+        write_tasks(out_dir / "tasks.jsonl", result.tasks)
+        atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
+        atomic_write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
+        summary = run_tasks(result.tasks, out_dir, run_options, [spec.path for spec in specs], locked=True,
+                            meta={"synth": identity})
+    return result, summary
+
+
+def synth_identity(specs: Sequence[LoadedSpec], compile_options: CompileOptions, run_options: RunOptions) -> str:
+    """What makes two syntheses the same run: the spec texts and every option that shapes the output."""
+    options = {field.name: getattr(compile_options, field.name) for field in fields(compile_options) if field.compare}
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in options.items()}
+    content = {"specs": sorted(spec.spec_hash for spec in specs), "compile": options, "run": run_options.identity()}
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def _refuse_foreign(out_dir: Path, identity: str, force: bool) -> None:
+    """InputError unless ``out_dir`` is new, holds only writ's files, or holds this same synthesis."""
+    if force:
+        return
+    strangers = sorted(p.name for p in out_dir.iterdir() if p.name not in _OURS and not p.name.endswith(".partial"))
+    if strangers:
+        raise InputError(f"{out_dir} is not empty and holds files writ did not write ({', '.join(strangers[:3])}"
+                         f"{', ...' if len(strangers) > 3 else ''}); choose another folder, or use --force")
+    if not (out_dir / DB_NAME).is_file():
+        return
+    with RunStore(out_dir) as store:
+        earlier, fingerprint = store.get_meta("synth"), store.get_meta("fingerprint")
+    if fingerprint is not None and earlier != identity:
+        what = "another synthesis (other specs or options)" if earlier else "a `writ run` of other tasks"
+        raise InputError(f"{out_dir} holds {what}; choose another folder, or use --force to start over")
 
 
 def compile_summary(result: CompileResult) -> dict[str, Any]:
@@ -40,7 +87,7 @@ def compile_summary(result: CompileResult) -> dict[str, Any]:
         "rejections": dict(sorted(rejections.items())),
         "tasks": [
             {"spec": r.spec_path, "task": r.task, "wanted": r.wanted, "produced": r.produced,
-             "attempts": r.attempts, "rejected": dict(sorted(r.rejected.items()))}
+             "attempts": r.attempts, "rejected": dict(sorted(r.rejected.items())), "eval_errors": r.eval_errors}
             for r in result.reports
         ],
     }

@@ -6,6 +6,7 @@ from writ_dsl.env.folder import folder_domain
 from writ_dsl.env.generic import calculate_tool, transfer_tool
 
 from . import booking, tools_read, tools_write
+from . import results
 from .generator import generate
 from .records import FLIGHT_FIELDS, RESERVATION_FIELDS, USER_FIELDS
 
@@ -27,4 +28,6 @@ DOMAIN = folder_domain(
     tools=(*tools_read.TOOLS, *booking.TOOLS, *tools_write.TOOLS, *GENERIC_TOOLS),
     tables={"flights": FLIGHT_FIELDS, "users": USER_FIELDS, "reservations": RESERVATION_FIELDS},
     generate=generate,
+    results=results.RESULTS,
+    records=results.RECORDS,
 )

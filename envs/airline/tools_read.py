@@ -12,6 +12,7 @@ from pydantic import Field
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
 
 from .airports import airport_list
+from .flight_index import available_flights
 from .models import NoArgs, ReservationIdArgs, UserIdArgs
 from .records import find_flight_date, find_reservation, find_user, reservation_view, user_view
 
@@ -55,21 +56,9 @@ def offer(flight: dict[str, Any], day: str, date: str | None = None) -> dict[str
     }
 
 
-def available_on(state: State, day: str) -> list[dict[str, Any]]:
-    """Flights whose status on ``day`` is available, in database order."""
-    return [
-        flight
-        for flight in state.values("flights")
-        if flight["dates"].get(day, {}).get("status") == "available"
-    ]
-
-
 def search_direct_flight(state: State, params: RouteArgs) -> list[dict[str, Any]]:
-    return [
-        offer(flight, params.date)
-        for flight in available_on(state, params.date)
-        if flight["origin"] == params.origin and flight["destination"] == params.destination
-    ]
+    found = available_flights(state, params.date, origin=params.origin, destination=params.destination)
+    return [offer(flight, params.date) for flight in found]
 
 
 def following_day(day: str) -> str:
@@ -86,18 +75,15 @@ def _second_leg_day(day: str, first: dict[str, Any]) -> str:
 def _second_legs(state: State, day: str, destination: str) -> dict[str, list[dict[str, Any]]]:
     """Available flights into ``destination`` on ``day``, grouped by origin."""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for flight in available_on(state, day):
-        if flight["destination"] == destination:
-            grouped[flight["origin"]].append(flight)
+    for flight in available_flights(state, day, destination=destination):
+        grouped[flight["origin"]].append(flight)
     return grouped
 
 
 def search_onestop_flight(state: State, params: RouteArgs) -> list[list[dict[str, Any]]]:
     cache: dict[str, dict[str, list[dict[str, Any]]]] = {}
     pairs = []
-    for first in available_on(state, params.date):
-        if first["origin"] != params.origin:
-            continue
+    for first in available_flights(state, params.date, origin=params.origin):
         day2 = _second_leg_day(params.date, first)
         if day2 not in cache:
             cache[day2] = _second_legs(state, day2, params.destination)

@@ -6,6 +6,7 @@ from writ_dsl.env.folder import folder_domain
 from writ_dsl.env.generic import calculate_tool, transfer_tool
 
 from . import catalog_tools, item_tools, order_tools, user_tools
+from . import results
 from .generator import generate
 from .records import ORDER_FIELDS, PRODUCT_FIELDS, USER_FIELDS
 
@@ -55,4 +56,6 @@ DOMAIN = folder_domain(
     tools=[_ALL_TOOLS[name] for name in TOOL_ORDER],
     tables={"products": PRODUCT_FIELDS, "users": USER_FIELDS, "orders": ORDER_FIELDS},
     generate=generate,
+    results=results.RESULTS,
+    records=results.RECORDS,
 )

@@ -45,7 +45,7 @@ def test_synth_into_a_folder_of_another_run_changes_nothing(tmp_path):
     assert invoke("synth", SIMPLE, "-n", "2", "-o", out, "--no-progress").exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".lock"}
     result = invoke("synth", SIMPLE, "-n", "3", "-o", out, "--no-progress")
-    assert result.exit_code == 1 and "holds a run of other tasks" in result.output
+    assert result.exit_code == 1 and "holds another synthesis" in result.output
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".lock"}
     assert after == before
 
@@ -104,7 +104,7 @@ def test_a_schema_field_a_record_omits_reads_as_null_but_typos_still_fail():
 @pytest.mark.shared
 @pytest.mark.skipif(not TAU2_AIRLINE.is_file(), reason="τ²-bench airline database not available")
 def test_every_airline_template_compiles_on_the_tau2_airline_database(tmp_path):
-    result = invoke("compile", SPECS / "airline", "--db", TAU2_AIRLINE, "-n", "2", "-o", tmp_path / "a.jsonl")
+    result = invoke("compile", SPECS / "airline", "--db", TAU2_AIRLINE, "--per-task", "2", "-o", tmp_path / "a.jsonl")
     assert result.exit_code == 0, result.output
     tasks = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert len({t["task"] for t in tasks}) == len(list((SPECS / "airline").glob("*.writ")))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions, CompileResult
 from writ_dsl.compiler.evaluate import Evaluator
 from writ_dsl.compiler.model import CompiledTask
 from writ_dsl.compiler.values import DbView
@@ -14,7 +15,7 @@ from writ_dsl.env.registry import load_domain
 from writ_dsl.lang import ast
 from writ_dsl.lang.parser import parse_text
 
-FAKE_ENVS = str(Path(__file__).resolve().parent / "fake_envs")
+FAKE_ENVS = str(Path(__file__).resolve().parents[1] / "fake_envs")
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "specs"
 

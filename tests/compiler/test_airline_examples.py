@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions, CompileResult
 from writ_dsl.env.core import Environment
 from writ_dsl.env.registry import load_domain
 
@@ -91,7 +92,7 @@ def test_fastest_business_has_nine_reads_of_evidence_and_is_read_heavy():
     for task in result.tasks:
         assert task.metrics.evidence_burden == [9]
         assert task.metrics.total_reads == 9 and task.metrics.writes == 1
-        assert task.metrics.trajectory_type == "read_heavy"
+        assert task.metrics.trajectory_type == "read-heavy"
         assert task.metrics.non_evidence_reads == []
         assert [c.tool for c in task.plan].count("search_onestop_flight") == 4
         assert len(task.plan[-1].evidence) == 9
@@ -160,7 +161,7 @@ def test_static_graph_shows_fan_out_and_evidence(fmt):
     from writ_dsl.lang.loader import load_spec
 
     spec, _ = load_spec(FASTEST)
-    plan, _ = build_plan(spec, spec.module.tasks[0])
+    plan = build_plan(spec, spec.module.tasks[0])
     text = render_graph(spec, plan, fmt)
     assert "search_onestop_flight ×4 [count(origins) × count(days_wanted)]" in text
     if fmt == "text":

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
-from writ_dsl.compiler.export_tau2 import to_tau2
+from writ_dsl.exports.tau2_tasks import to_tau2
 from writ_dsl.io import read_tasks
 from writ_dsl.compiler.model import CompiledTask
 from writ_dsl.errors import InputError
@@ -62,7 +62,7 @@ def test_compile_errors_are_located_diagnostics_and_exit_1(tmp_path):
 
 def test_threshold_options(lamp_spec):
     result = run("compile", str(lamp_spec), "--read-heavy-burden", "2", "--env-path", FAKE_ENVS)
-    assert CompiledTask.model_validate_json(result.stdout).metrics.trajectory_type == "read_heavy"
+    assert CompiledTask.model_validate_json(result.stdout).metrics.trajectory_type == "read-heavy"
 
 
 def test_unwritable_output_is_an_error_without_traceback(lamp_spec, tmp_path):
@@ -88,7 +88,7 @@ def test_syntax_errors_exit_1(tmp_path):
 
 
 def test_compile_with_a_database_file(lamp_spec, tmp_path):
-    from tests.compiler.fake_envs.shop import generate
+    from fake_envs.shop import generate
 
     data = generate()
     data["items"]["i2"]["stock"] = 0

@@ -227,9 +227,9 @@ def test_underproduction_is_a_warning_when_some_instances_exist(tmp_path):
 def test_thresholds_come_from_writ_toml_and_options_win(tmp_path):
     toml = "[compile]\nread_heavy_burden = 2\nwrite_intensive_writes = 1\n"
     (task,) = compile_shop(tmp_path, CHEAPEST_LAMP, toml=toml).tasks
-    assert task.metrics.trajectory_type == "read_heavy_write_intensive"
+    assert task.metrics.trajectory_type == "read-heavy-write-intensive"
     (task,) = compile_shop(tmp_path, CHEAPEST_LAMP, toml=toml, read_heavy_burden=3).tasks
-    assert task.metrics.trajectory_type == "write_intensive"
+    assert task.metrics.trajectory_type == "write-intensive"
 
 
 def test_behaviors_are_dealt_in_a_balanced_seeded_cycle(tmp_path):

@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import sys
 
-from writ_dsl.compiler.compile import CompileOptions, compile_paths, spec_files
+from writ_dsl.api import compile_paths, spec_files
+from writ_dsl.compiler.compile import CompileOptions
 
 from .helpers import FAKE_ENVS, REPO, SPECS, write_spec
 
@@ -63,7 +64,7 @@ def test_output_is_identical_across_processes(tmp_path):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         out = tmp_path / f"out{hash_seed}.jsonl"
         command = [sys.executable, "-c", "from writ_dsl.cli import main; main()", "compile",
-                   str(library / "airline"), "-n", "3", "-o", str(out)]
+                   str(library / "airline"), "--per-task", "3", "-o", str(out)]
         subprocess.run(command, check=True, env=env, cwd=REPO, capture_output=True)
         outputs.append(out.read_bytes())
     tasks = {json.loads(line)["task"] for line in outputs[0].splitlines()}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from writ_dsl.compiler.plan import free_names
+from writ_dsl.lang.depgraph import free_names
 from writ_dsl.compiler.values import Rejection
 
 from .helpers import compile_shop, evaluate, parse_expr, replay, shop_env
 from .test_compile import task_with
-from .test_plan import plan_of
+from .test_plan import plan_of, problems_of
 
 DB = {
     "users": {"a": {"id": "a", "name": "Ann"}, "b": {"id": "b", "name": "Bob"}, "c": {"id": "c", "name": "Cy"}},
@@ -69,13 +69,14 @@ def test_item_names_are_not_free_names():
 
 
 def test_an_item_name_is_no_dependency(tmp_path):
-    plan, problems = plan_of(tmp_path, """
+    body = """
   param user = one of db.users where u: count(db.items where i: i.price <= u.balance) > 2
   let pick = argmin(db.items where i: i.price <= user.balance, by = i: i.price)
   tell pick.item_id
   user { reason "r" wants "w" }
-""")
-    assert not problems
+"""
+    assert not problems_of(tmp_path, body)
+    plan = plan_of(tmp_path, body)
     assert plan.deps("let:pick") == ["param:user"] and plan.deps("param:user") == []
 
 

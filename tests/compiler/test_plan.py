@@ -1,20 +1,34 @@
-"""The static plan: dependencies, execution order, cycles, undefined names, instance expansion."""
+"""The static plan: dependencies, execution order, instance expansion; and that the front end (the one
+place that builds the dependency graph) reports undefined names, template errors and cycles."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from writ_dsl.compiler.plan import build_plan, free_names
+import pytest
+
+from writ_dsl import api
+from writ_dsl.compiler.plan import PlanError, build_plan
+from writ_dsl.lang.depgraph import free_names
 from writ_dsl.lang.loader import load_spec
 
-from .helpers import parse_expr, write_spec
+from .helpers import FAKE_ENVS, parse_expr, write_spec
+
+
+def _spec(tmp_path: Path, body: str, extra: str = "") -> Path:
+    return write_spec(tmp_path, f"env shop\n{extra}\ntask t {{\n{body}\n}}\n")
 
 
 def plan_of(tmp_path: Path, body: str, extra: str = ""):
-    path = write_spec(tmp_path, f"env shop\n{extra}\ntask t {{\n{body}\n}}\n")
-    spec, problems = load_spec(path)
+    spec, problems = load_spec(_spec(tmp_path, body, extra))
     assert spec is not None and not problems
     return build_plan(spec, spec.module.tasks[0])
+
+
+def problems_of(tmp_path: Path, body: str) -> list:
+    """The front end's errors (warnings left out) for a task with this body."""
+    checked = api.check_paths([_spec(tmp_path, body)], env_path=[FAKE_ENVS])
+    return [d for d in checked.diagnostics if d.is_error]
 
 
 def test_free_names_skip_it_and_db():
@@ -23,20 +37,19 @@ def test_free_names_skip_it_and_db():
 
 
 def test_order_is_topological_then_by_source_position(tmp_path):
-    plan, problems = plan_of(tmp_path, """
+    plan = plan_of(tmp_path, """
   write buy(user_id = u.user_id, item_id = best.item_id)
   let best = first(items)
   read items = list_items(category = "lamp")
   param u = one of db.users
   user { reason "r {{ best.price }}" wants "w" }
 """)
-    assert not problems
     assert plan.order == ["read:items", "let:best", "param:u", "user", "write:1"]
     assert plan.deps("write:1") == ["param:u", "let:best"]
 
 
 def test_unreferenced_lets_and_params_are_not_evaluated_but_reads_are(tmp_path):
-    plan, _ = plan_of(tmp_path, """
+    plan = plan_of(tmp_path, """
   param unused = one of db.users
   let also_unused = 1
   read lonely = get_item(item_id = "i0")
@@ -47,7 +60,7 @@ def test_unreferenced_lets_and_params_are_not_evaluated_but_reads_are(tmp_path):
 
 
 def test_nodes_downstream_of_a_write_run_after_it(tmp_path):
-    plan, _ = plan_of(tmp_path, """
+    plan = plan_of(tmp_path, """
   write first = buy(user_id = "u0", item_id = "i0")
   read later = get_user(user_id = first.user_id)
   read before = get_user(user_id = "u1")
@@ -58,7 +71,7 @@ def test_nodes_downstream_of_a_write_run_after_it(tmp_path):
 
 
 def test_shared_definitions_are_included_only_when_used(tmp_path):
-    plan, _ = plan_of(tmp_path, """
+    plan = plan_of(tmp_path, """
   let x = base + 1
   tell x
   user { reason "r" wants "w" }
@@ -69,46 +82,47 @@ def test_shared_definitions_are_included_only_when_used(tmp_path):
 
 
 def test_undefined_names_are_located(tmp_path):
-    plan, problems = plan_of(tmp_path, """
+    problems = problems_of(tmp_path, """
   let a = b + 1
   user { reason "r {{ c }}" wants "w" }
 """)
-    assert plan is None
-    assert [(d.code, d.span.line) for d in problems] == [("undefined-name", 5), ("undefined-name", 6)]
+    assert [(d.code, d.span.line) for d in problems] == [("undefined-name", 5), ("template-undefined", 6)]
     assert "'b'" in problems[0].message and "'c'" in problems[1].message
 
 
 def test_template_syntax_error_is_a_diagnostic(tmp_path):
-    plan, problems = plan_of(tmp_path, 'user { reason "r {{ oops" wants "w" }')
-    assert plan is None and problems[0].code == "template-syntax"
+    problems = problems_of(tmp_path, 'user { reason "r {{ oops" wants "w" }')
+    assert [d.code for d in problems] == ["template-syntax"]
 
 
 def test_knows_keys_are_visible_to_templates(tmp_path):
-    plan, problems = plan_of(tmp_path, 'user { reason "{{ uid }}" knows { uid = "u0" } wants "w" }')
-    assert not problems and plan.order == ["user"]
+    assert not problems_of(tmp_path, 'user { reason "{{ uid }}" knows { uid = "u0" } wants "w" }')
+    assert plan_of(tmp_path, 'user { reason "{{ uid }}" knows { uid = "u0" } wants "w" }').order == ["user"]
 
 
 def test_cycles_are_reported_with_every_span(tmp_path):
-    plan, problems = plan_of(tmp_path, """
+    body = """
   let a = b
   let b = c
   let c = a
+  tell a
   user { reason "r" wants "w" }
-""")
-    assert plan is None
-    (cycle,) = problems
+"""
+    (cycle,) = problems_of(tmp_path, body)
     assert cycle.code == "dependency-cycle"
     assert cycle.message.endswith("cycle (each needs the next): a -> b -> c -> a")
     assert cycle.span.line == 5 and len(cycle.notes) == 2
+    with pytest.raises(PlanError):  # the planner refuses what the checks reject
+        plan_of(tmp_path, body)
 
 
 def test_self_reference_is_a_cycle(tmp_path):
-    _, problems = plan_of(tmp_path, "let a = a + 1\n  user { reason \"r\" wants \"w\" }")
+    problems = problems_of(tmp_path, "let a = a + 1\n  user { reason \"r\" wants \"w\" }")
     assert [d.code for d in problems] == ["dependency-cycle"]
 
 
 def test_write_using_a_later_write_is_a_cycle(tmp_path):
-    _, problems = plan_of(tmp_path, """
+    problems = problems_of(tmp_path, """
   write buy(user_id = second.user_id, item_id = "i0")
   write second = buy(user_id = "u0", item_id = "i0")
   user { reason "r" wants "w" }
@@ -117,7 +131,7 @@ def test_write_using_a_later_write_is_a_cycle(tmp_path):
 
 
 def test_expand_makes_one_node_per_fanned_out_call(tmp_path):
-    plan, _ = plan_of(tmp_path, """
+    plan = plan_of(tmp_path, """
   read users = get_user(user_id = u) for u in ["u0", "u1"], k in [1, 2, 3]
   write buy(user_id = first(users).user_id, item_id = "i0")
   user { reason "r" wants "w" }
@@ -133,7 +147,7 @@ def test_database_only_lets_are_constants_evaluated_once_per_compile(tmp_path, m
 
     from .helpers import shop_env
 
-    plan, problems = plan_of(tmp_path, """
+    plan = plan_of(tmp_path, """
   let names = map(db.users, it.name)
   let pool = db.users where it.name in names
   param u = one of pool
@@ -141,7 +155,6 @@ def test_database_only_lets_are_constants_evaluated_once_per_compile(tmp_path, m
   tell count(mine)
   user { reason "r" wants "w" }
 """)
-    assert not problems
     ctx = TaskContext.create(plan, shop_env())
     assert ctx.constant_lets == {"let:names", "let:pool"}
     assert ctx.is_constant("param:u") and not ctx.is_constant("let:mine")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from writ_dsl.compiler.compile import CompileOptions, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions
 from writ_dsl.env.database import load_database
 from writ_dsl.env.registry import load_domain
 
@@ -25,8 +26,8 @@ def test_move_and_tidy_orders_on_the_tau2_database():
         assert task.db.source == "file" and task.db.state_hash == env.db.state_hash()
         orders = len(env.db.tables["users"][task.params["owner"]["user_id"]]["orders"])
         assert task.metrics.writes == 3 and task.metrics.evidence_burden == [1, 2 + orders, 2 + orders]
-        heavy = "read_heavy_" if orders >= 3 else ""
-        assert task.metrics.trajectory_type == f"{heavy}write_intensive"
+        heavy = "read-heavy-" if orders >= 3 else ""
+        assert task.metrics.trajectory_type == f"{heavy}write-intensive"
         names = [a.name for a in task.gold_actions]
         assert names == ["modify_user_address", "modify_pending_order_address", "cancel_pending_order"]
         keep, drop = task.gold_actions[1].arguments["order_id"], task.gold_actions[2].arguments["order_id"]

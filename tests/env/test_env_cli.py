@@ -132,7 +132,7 @@ def test_db_rejects_size_zero(runner: CliRunner) -> None:
 def test_db_reports_an_unwritable_output(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "env", "db", "retail", "-o", str(tmp_path / "missing" / "db.json"))
     assert result.exit_code == 1
-    assert "writ: error: cannot write" in result.stderr
+    assert "db.json: cannot write" in result.stderr
 
 
 @pytest.mark.parametrize("command", [["show"], ["tools"], ["db"]])

@@ -1,19 +1,13 @@
-"""Fixtures of the language tests: a small fake domain, spec files in a temp folder, golden files."""
+"""Fixtures of the language tests: a schema-only fake domain (tool signatures, no behaviour)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from pathlib import Path
 from typing import Literal
 
 import pytest
 from pydantic import BaseModel
 
 from writ_dsl.env.core import Domain, Tool, ToolArgs, ToolKind
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
-UPDATE_GOLDEN = os.environ.get("WRIT_UPDATE_GOLDEN") == "1"
 
 
 class _UserArgs(ToolArgs):
@@ -55,19 +49,3 @@ def make_domain() -> Domain:
 @pytest.fixture
 def domain() -> Domain:
     return make_domain()
-
-
-@pytest.fixture
-def golden() -> Callable[[str, str], None]:
-    """Compare ``actual`` with the golden file ``tests/golden/<name>``; WRIT_UPDATE_GOLDEN=1 rewrites it."""
-
-    def compare(name: str, actual: str) -> None:
-        path = GOLDEN / name
-        if UPDATE_GOLDEN:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
-            return
-        assert path.is_file(), f"no golden file {path}; run with WRIT_UPDATE_GOLDEN=1 to create it"
-        assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
-
-    return compare

@@ -11,7 +11,7 @@ from writ_dsl import diagnostics as diag
 from writ_dsl.env.core import Domain
 from writ_dsl.lang import checks
 from writ_dsl.lang.check_context import CheckContext
-from writ_dsl.lang.loader import load_spec
+from writ_dsl.lang.loader import load_all, load_spec
 
 CLEAN = '''env shop
 behavior calm {
@@ -77,7 +77,7 @@ def test_template_names_must_be_in_scope(tmp_path: Path, domain: Domain) -> None
 def test_env_missing_duplicated_unknown(tmp_path: Path, domain: Domain) -> None:
     assert found(tmp_path, domain, "task t {\n  user { reason \"r\" wants \"w\" }\n}\n") == [(1, 6, "missing-env")]
     assert found(tmp_path, domain, "env shop\nenv shop\n") == [(2, 1, "duplicate-env")]
-    result = api.check([load_spec(_write(tmp_path, "env nowhere\n"))[0]])
+    result = api.check(load_all([_write(tmp_path, "env nowhere\n")])).diagnostics
     assert [(d.code, d.span.column) for d in result] == [("unknown-env", 5)]
     assert "unknown environment 'nowhere'" in result[0].message
 
@@ -190,8 +190,8 @@ def test_cycles_name_every_member(tmp_path: Path, domain: Domain) -> None:
     path = _write(tmp_path, task("    let a = c + 1\n    let b = a\n    let c = b\n    tell c"))
     problem = checks.check_spec(load_spec(path)[0], domain)[0]
     assert (problem.code, problem.span.line) == ("dependency-cycle", 3)
-    assert problem.message == "dependency cycle (each needs the next): a -> b -> c -> a"
-    assert [n.split(" (")[0] for n in problem.notes] == ["'b'", "'c'"]
+    assert problem.message == "dependency cycle (each needs the next): a -> c -> b -> a"
+    assert [n.split(" (")[0] for n in problem.notes] == ["'c'", "'b'"]
 
 
 def test_a_self_reference_and_a_cycle_through_the_write_order(tmp_path: Path, domain: Domain) -> None:

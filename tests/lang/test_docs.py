@@ -34,6 +34,6 @@ def test_every_builtin_is_documented() -> None:
 
 
 def test_every_builtin_example_is_an_expression() -> None:
-    examples = re.findall(r"^\| `[a-z]+\(.*?\)` \| `(.+?)` \|", DOC, re.M)
+    examples = re.findall(r"^\| `[a-z_]+\(.*?\)` \| `(.+?)` \|", DOC, re.M)
     assert len(examples) == len(BUILTINS)
     assert [e for e in examples if not parses(f"let x = {e}\n")] == []

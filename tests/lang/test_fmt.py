@@ -158,3 +158,12 @@ def test_a_tell_label_is_kept_in_canonical_spacing() -> None:
     source = 'env e\ntask t {\n  tell   x  as   "refund total"\n  tell y\n}\n'
     text, problems = format_source(source, "t.writ")
     assert not problems and "    tell x as \"refund total\"\n    tell y\n" in text
+
+
+def test_fmt_keeps_the_parentheses_a_reader_needs_around_a_filtered_list():
+    from writ_dsl.lang.fmt import format_source
+
+    text = "let c = (a + b) where it > 1\nlet e = (1 .. 5) where it > 2\nlet d = a where it > 0 where it < 5\n"
+    formatted, problems = format_source(text, "t.writ")
+    assert not problems and formatted == text
+    assert format_source("let c = ((a)) where it > 1\n", "t.writ")[0] == "let c = a where it > 1\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +17,7 @@ from writ_dsl import diagnostics as diag
 from writ_dsl.lang.fmt import format_source
 from writ_dsl.lang.parser import parse_text
 
-from .conftest import GOLDEN
-
-SPECS = GOLDEN / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "golden" / "specs"
 NAMES = sorted(p.stem for p in SPECS.glob("*.writ"))
 PARSING = [n for n in NAMES if n != "syntax_errors"]
 

@@ -18,7 +18,7 @@ from writ_dsl import diagnostics as diag
 from writ_dsl.lang.fmt import format_source
 from writ_dsl.lang.parser import parse_text
 
-from .conftest import GOLDEN
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 from .test_fmt import meaning
 
 REPO = Path(__file__).resolve().parents[2]

@@ -33,6 +33,9 @@ def test_the_wheel_bundles_grammar_and_environments(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "writ_dsl/_data/grammars/writ.lark" in names
     assert {"writ_dsl/_data/envs/airline/__init__.py", "writ_dsl/_data/envs/retail/__init__.py"} <= set(names)
+    assert {"writ_dsl/viewer/report.css", "writ_dsl/viewer/report.js"} <= set(names)
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "writ = writ_dsl.editor.pygments_lexer:WritLexer" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)

@@ -13,7 +13,7 @@ from writ_dsl.env.registry import load_domain
 from writ_dsl.diagnostics import Span
 from writ_dsl.runner.messages import Conversation, Message
 
-FAKE_ENVS = Path(__file__).resolve().parent / "fake_envs"
+FAKE_ENVS = Path(__file__).resolve().parents[1] / "fake_envs"
 SPAN = Span(line=1, column=1, end_line=1, end_column=1)
 
 BEHAVIORS: dict[str, dict[str, Any]] = {

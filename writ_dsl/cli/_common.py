@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -9,7 +10,6 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import WritError
-from ..runner.secrets import redact
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -18,13 +18,31 @@ EXIT_INTERRUPTED = 130
 
 
 class WritGroup(click.Group):
-    """A click group that reports WritError without a traceback."""
+    """A click group that reports WritError without a traceback and imports each command when it is used."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.lazy_commands, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy_commands.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(f"writ_dsl.cli.{module_name}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WritError as exc:
-            click.echo(f"writ: error: {redact(str(exc))}", err=True)
+            from .. import api
+
+            click.echo(f"writ: error: {api.redact(str(exc))}", err=True)
             sys.exit(EXIT_PROBLEMS)
         except OSError as exc:  # a path the user gave cannot be read or written
             where = f"{exc.filename}: " if exc.filename else ""
@@ -43,12 +61,20 @@ def exit_on_failures(failed: int) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+strict_option = click.option("--strict", is_flag=True,
+                             help="Fail on any eval error (a spec bug; by default reported as a warning).")
+
 env_path_option = click.option(
     "--env-path",
     "env_path",
     multiple=True,
     type=click.Path(file_okay=False),
     help="Extra folder of environments (repeatable; also $WRIT_ENV_PATH).",
+)
+
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Worker processes that compile tasks (default: all cores). The output is the same for any number.",
 )
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
@@ -66,3 +92,23 @@ def database_options(command: _Command) -> _Command:
     for option in reversed(_DATABASE_OPTIONS):
         command = option(command)
     return command
+
+
+def count_options(default_total: int | None) -> Callable[[_Command], _Command]:
+    """-n/--instances N (in all, spread evenly over the tasks) and --per-task K (each task), exclusive."""
+    default = f"default {default_total} in all" if default_total else "default 1 per task"
+    instances = click.option("-n", "--instances", "instances", type=click.IntRange(min=1), default=None,
+                             help=f"Task instances in all, spread evenly over the tasks ({default}).")
+    per_task = click.option("--per-task", "per_task", type=click.IntRange(min=1), default=None,
+                            help="Task instances per task, instead of -n in all.")
+    return lambda command: instances(per_task(command))
+
+
+def quota_fields(instances: int | None, per_task: int | None, default_total: int | None) -> dict[str, Any]:
+    """The CompileOptions fields (``total`` or ``n``) for -n/--per-task; both at once is a usage error."""
+    if instances is not None and per_task is not None:
+        raise click.UsageError("give -n/--instances (in all) or --per-task (each task), not both")
+    if per_task is not None:
+        return {"n": per_task, "total": None}
+    total = instances if instances is not None else default_total
+    return {"n": 1, "total": total}

@@ -11,15 +11,13 @@ import click
 
 from .. import api
 from .. import diagnostics as diag
-from ..lang import fmt
-from ..lang.loader import spec_files
-from . import main
+from ..errors import WritError
 from ._common import EXIT_OK, EXIT_PROBLEMS, env_path_option
 
 _paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 
 
-@main.command("check")
+@click.command("check")
 @_paths_argument
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="How to print the diagnostics.")
@@ -60,13 +58,13 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-@main.command("fmt")
+@click.command("fmt")
 @_paths_argument
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change.")
 @click.option("--diff", "show_diff", is_flag=True, help="Change nothing; print what would change as a diff.")
 def fmt_command(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite .writ files in the canonical layout (comments are kept)."""
-    files, _ = spec_files(paths)
+    files = api.spec_files(paths)
     changed = failed = 0
     for path in files:
         outcome = _format_file(path, write=not (check_only or show_diff), show_diff=show_diff)
@@ -83,7 +81,7 @@ def _format_file(path: Path, *, write: bool, show_diff: bool) -> str:
     """Format one file; "changed", "unchanged" or "failed" (problems are printed)."""
     shown = _relative(path)
     source = _read(path, shown)
-    formatted, problems = fmt.format_source(source, shown) if source is not None else (None, [])
+    formatted, problems = api.format_source(source, shown) if source is not None else (None, [])
     for d in problems:
         click.echo(diag.format_text(d, source), err=True)
     if formatted is None or source is None:
@@ -110,10 +108,9 @@ def _read(path: Path, shown: str) -> str | None:
 
 def _write(path: Path, text: str, shown: str) -> bool:
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        problem = diag.make("io-write", shown, None, what="the file", detail=exc.strerror or str(exc))
-        click.echo(diag.format_text(problem), err=True)
+        api.write_text(path, text)
+    except WritError as exc:
+        click.echo(f"writ: error: {exc}", err=True)
         return False
     click.echo(f"reformatted {shown}", err=True)
     return True
@@ -125,7 +122,4 @@ def _diff(before: str, after: str, shown: str) -> str:
 
 
 def _relative(path: Path) -> str:
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return diag.as_typed(path)

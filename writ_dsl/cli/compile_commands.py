@@ -1,46 +1,23 @@
-"""writ compile, writ graph, writ schema task, writ export tau2."""
+"""writ compile and writ graph."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from .. import diagnostics
-from ..compiler.compile import CompileOptions, CompileResult, compile_paths
-from ..compiler.export_tau2 import to_tau2
-from ..io import atomic_write, iter_tasks
-from ..compiler.graph import RENDERERS, render_graph
-from ..compiler.model import CompiledTask
-from ..compiler.plan import build_plan
-from ..compiler.values import REASONS
-from ..diagnostics import Diagnostic, format_text, has_errors
-from ..errors import InputError
-from ..lang.loader import load_spec
-from . import main
-from ._common import EXIT_PROBLEMS, database_options, env_path_option
-
-
-def _stderr() -> Console:
-    console = Console(stderr=True)
-    return console if console.is_terminal else Console(stderr=True, width=160)
-
-
-def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
-    for d in diagnostics:
-        click.echo(format_text(d, sources.get(d.path)), err=True)
+from .. import api
+from .. import diagnostics as diag
+from ._common import (EXIT_PROBLEMS, count_options, database_options, env_path_option, quota_fields, strict_option,
+                      workers_option)
+from .reporting import report, summary_table
 
 
 # ---------------------------------------------------------------------- writ compile
-@main.command("compile")
+@click.command("compile")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-n", "--instances", "n", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Instances per task.")
+@count_options(default_total=None)
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the instance seeds.")
 @click.option("-o", "--output", default="-", help="Output JSONL file (default stdout).")
 @database_options
@@ -51,60 +28,74 @@ def _report(diagnostics: list[Diagnostic], sources: dict[str, str]) -> None:
               help="Evidence burden that makes an instance read-heavy (default: writ.toml, else 5).")
 @click.option("--write-intensive-writes", type=click.IntRange(min=1), default=None,
               help="Write count that makes an instance write-intensive (default: writ.toml, else 3).")
+@strict_option
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show progress on stderr (a bar on a terminal, else a line per task).")
 @env_path_option
-def compile_command(paths: tuple[str, ...], n: int, seed: int, output: str, db_path: str | None, db_seed: int,
-                    db_size: int, tasks: tuple[str, ...], max_attempts: int, read_heavy_burden: int | None,
-                    write_intensive_writes: int | None, env_path: tuple[str, ...]) -> None:
-    """Compile .writ specs (files or folders) into verified task instances (JSONL)."""
-    options = CompileOptions(n=n, seed=seed, db_path=Path(db_path) if db_path else None, db_seed=db_seed,
-                             db_size=db_size, env_path=env_path, tasks=tasks, max_attempts=max_attempts,
-                             read_heavy_burden=read_heavy_burden, write_intensive_writes=write_intensive_writes)
-    result = compile_paths(paths, options)
-    _report(result.diagnostics, result.sources)
+@workers_option
+def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int, output: str,
+                    db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], max_attempts: int,
+                    read_heavy_burden: int | None, write_intensive_writes: int | None, strict: bool, progress: bool,
+                    env_path: tuple[str, ...], workers: int | None) -> None:
+    """Compile .writ specs (files or folders) into verified task instances (JSONL).
+
+    -n counts instances in all (as in writ synth); --per-task counts them per task.
+    """
+    quotas = quota_fields(instances, per_task, default_total=None)
+    checked = api.check_paths(paths, env_path=env_path)
+    with api.compile_progress(enabled=progress) as reporter:
+        options = api.compile_options(**quotas, seed=seed, db_path=Path(db_path) if db_path else None,
+                                      db_seed=db_seed, db_size=db_size, env_path=env_path, tasks=tasks,
+                                      max_attempts=max_attempts, strict=strict, read_heavy_burden=read_heavy_burden,
+                                      write_intensive_writes=write_intensive_writes, progress=reporter,
+                                      workers=workers)
+        result = api.compile(checked, options)
+    report(result.diagnostics, result.sources, result.files)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     if output == "-":
         click.echo(result.to_jsonl(), nl=False)
     else:
-        atomic_write(output, result.to_jsonl())
-    _summary(result, output)
-
-
-def _summary(result: CompileResult, output: str) -> None:
-    table = Table("spec", "task", "produced", "attempts", "rejected",
-                  title=f"{len(result.tasks)} instances -> {'stdout' if output == '-' else output}")
-    for report in result.reports:
-        rejected = ", ".join(f"{reason} {report.rejected[reason]}" for reason in REASONS if report.rejected[reason])
-        table.add_row(Text(report.spec_path), Text(report.task), f"{report.produced}/{report.wanted}",
-                      str(report.attempts), Text(rejected or "-"))
-    _stderr().print(table)
+        api.write_tasks(output, result.tasks)
+    summary_table(result, output)
 
 
 # ---------------------------------------------------------------------- writ graph
-@main.command("graph")
+@click.command("graph")
 @click.argument("target")
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
-def graph_command(target: str, fmt: str) -> None:
-    """Print the static evidence graph of a task: FILE or FILE:TASK."""
+@click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid"]), default="text", show_default=True)
+@click.option("--instance", type=click.IntRange(min=0), default=None,
+              help="Compile the task and show instance K's fan-out as numbers (needs FILE:TASK).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the compile (with --instance).")
+@env_path_option
+def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_path: tuple[str, ...]) -> None:
+    """Print the evidence graph of a task: FILE or FILE:TASK (static, or of one compiled instance)."""
     path, task_name = _split_target(target)
-    spec, problems = load_spec(path)
-    sources = {s.display_path: s.source for s in spec.closure()} if spec else {}
-    if spec is not None and not has_errors(problems):
-        problems = list(problems)
-        tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)]
-        if task_name is not None and not tasks:
-            problems.append(diagnostics.make("task-not-found", spec.display_path, None, task=task_name,
-                                       path=spec.display_path))
-        outputs = []
-        for task in tasks:
-            plan, found = build_plan(spec, task)
-            problems.extend(found)
-            if plan is not None:
-                outputs.append(render_graph(spec, plan, fmt))
-        if not has_errors(problems):
-            click.echo("\n".join(outputs), nl=False)
-    _report(problems, sources)
-    if has_errors(problems):
+    if instance is not None and task_name is None:
+        raise click.BadParameter("--instance needs one task: FILE:TASK", param_hint="TARGET")
+    checked = api.check_paths([path], env_path=env_path)
+    problems = list(checked.diagnostics)
+    spec = checked.specs[0] if checked.specs else None
+    tasks = [t for t in spec.module.tasks if task_name in (None, t.name.name)] if spec else []
+    if spec is not None and not tasks:
+        code, fields = ("task-not-found", {"task": task_name}) if task_name else ("no-tasks", {})
+        problems.append(diag.make(code, spec.display_path, None, path=spec.display_path, where=spec.display_path,
+                                  **fields))
+    outputs = []
+    for task in tasks if not diag.has_errors(problems) else []:
+        calls = None
+        if instance is not None:
+            options = api.compile_options(seed=seed, env_path=env_path)
+            compiled, found = api.compile_instance(checked, task.name.name, instance, options)
+            problems.extend(d for d in found if d not in problems)
+            if compiled is None:
+                continue
+            calls = api.instance_calls(compiled)
+        outputs.append(api.render_graph(spec, api.plan(spec, task), fmt, calls))
+    if not diag.has_errors(problems):
+        click.echo("\n".join(outputs), nl=False)
+    report(problems, checked.sources, checked.files)
+    if diag.has_errors(problems):
         sys.exit(EXIT_PROBLEMS)
 
 
@@ -112,34 +103,8 @@ def _split_target(target: str) -> tuple[Path, str | None]:
     head, sep, tail = target.rpartition(":")
     if sep and tail.isidentifier() and Path(head).is_file():
         return Path(head), tail
+    if Path(target).is_dir():
+        raise click.BadParameter(f"{target} is a folder; name one spec file", param_hint="FILE[:TASK]")
     if not Path(target).is_file():
         raise click.BadParameter(f"{target}: no such file", param_hint="FILE[:TASK]")
     return Path(target), None
-
-
-# ---------------------------------------------------------------------- writ schema / export
-@main.group("schema")
-def schema_group() -> None:
-    """Print the JSON Schema of writ's file formats."""
-
-
-@schema_group.command("task")
-def schema_task_command() -> None:
-    """The JSON Schema of one compiled task (a line of tasks.jsonl)."""
-    click.echo(json.dumps(CompiledTask.model_json_schema(), indent=2, ensure_ascii=False))
-
-
-@main.group("export")
-def export_group() -> None:
-    """Convert writ's outputs to other tools' formats."""
-
-
-@export_group.command("tau2")
-@click.argument("tasks_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="τ²-bench tasks JSON file.")
-def export_tau2_command(tasks_file: str, output: str) -> None:
-    """Convert compiled tasks (JSONL) to τ²-bench's task format (JSON)."""
-    tasks = [to_tau2(task) for task in iter_tasks(tasks_file)]
-    atomic_write(output, json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
-    count = len(tasks)
-    click.echo(f"wrote {count} tasks to {output}", err=True)

@@ -7,15 +7,11 @@ from typing import Any
 
 import click
 
-from ..io import read_tasks, write_tasks
-from ..compiler.model import CompiledTask
-from ..runner.run import RunOptions, RunSummary, run_tasks
-from . import main
-from ._common import exit_on_failures
-from ._common import env_path_option
+from .. import api
+from ._common import env_path_option, exit_on_failures
 
 
-@main.command("run")
+@click.command("run")
 @click.argument("tasks_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Run folder: run.sqlite and the output files (resumable).")
@@ -62,27 +58,16 @@ def run_command(tasks_file: str, out_dir: Path, **run_args: Any) -> None:
     Offline by default (scripted user, oracle agent). Interrupt and run the same
     command again to resume.
     """
-    tasks = read_tasks(tasks_file)
-    summary = run_tasks(tasks, out_dir, run_options(run_args))
-    _keep_tasks(tasks, out_dir)
-    report_run(summary)
+    tasks = api.read_tasks(tasks_file)
+    summary = api.run(tasks, out_dir, api.run_options(**run_args))
+    api.write_tasks(out_dir / "tasks.jsonl", tasks)  # the input beside the outputs: a complete folder
+    echo_run_summary(summary)
 
 
-def run_options(run_args: dict[str, Any]) -> RunOptions:
-    """The RunOptions of the parsed command-line options shared by ``writ run`` and ``writ synth``."""
-    args = dict(run_args)
-    args["cache"] = not args.pop("no_cache", False)
-    return RunOptions(**args)
-
-
-def report_run(summary: RunSummary) -> None:
+def echo_run_summary(summary: api.RunSummary) -> None:
+    """One line of totals; exit 1 when dialogues failed."""
     click.echo(f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed"
                + (f", {summary.pending} pending" if summary.pending else "")
                + f" ({summary.ran} run now, {summary.rate:.1f} dialogues/s, {summary.requests} requests, "
                f"{summary.cache_hits} cache hits) -> {summary.out_dir}", err=True)
     exit_on_failures(summary.failed)
-
-
-def _keep_tasks(tasks: list[CompiledTask], out_dir: Path) -> None:
-    """A copy of the input beside the outputs, so that the folder is complete (e.g. for ``writ stats``)."""
-    write_tasks(out_dir / "tasks.jsonl", tasks)

@@ -10,12 +10,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..plots import write_plots
-from ..stats import TYPES, Stats, collect
-from . import main
+from .. import api
 
 
-@main.command("stats")
+@click.command("stats")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write plot images to this folder (default: PATH/plots for a folder).")
@@ -25,24 +23,32 @@ from . import main
 def stats_command(path: Path, plots_dir: Path | None, plot_format: str, no_plots: bool, as_json: bool) -> None:
     """Counts by domain and type, writes per task, evidence burden per write,
     dialogue lengths and rejection reasons of PATH (a tasks.jsonl or an output folder)."""
-    stats = collect(path)
+    stats = api.collect_stats(path)
     if as_json:
         click.echo(json.dumps(stats.to_json(), indent=2))
     else:
         _print_tables(stats)
     if not no_plots:
         target = plots_dir or (path / "plots" if path.is_dir() else path.with_name(path.stem + "_plots"))
-        files = write_plots(stats, target, plot_format)
+        files = api.write_plots(stats, target, plot_format)
         click.echo(f"plots: {', '.join(str(f) for f in files)}", err=as_json)
 
 
-def _print_tables(stats: Stats) -> None:
+def _print_tables(stats: api.Stats) -> None:
     console = Console()
     console.print(_types_table(stats))
     console.print(_histogram_table("writes per task", stats.writes_per_task, "tasks"))
     console.print(_histogram_table("evidence burden per write", stats.burden_per_write, "writes"))
     if stats.dialogue_lengths:
         console.print(_histogram_table("messages per dialogue", stats.dialogue_lengths, "dialogues"))
+    if stats.by_behavior:
+        console.print(_counts_table(f"{stats.unit} per user behaviour", "behaviour", stats.by_behavior, stats.unit))
+    if stats.by_template:
+        console.print(_counts_table(f"{stats.unit} per template", "template", stats.by_template, stats.unit))
+    tokens = api.token_summary(stats)
+    if tokens:
+        console.print(f"tokens per dialogue ({tokens['tokenizer']}): mean {tokens['mean']}, median "
+                      f"{tokens['median']}, max {tokens['max']}, total {tokens['total']}")
     if stats.rejections:
         console.print(_rejections_table(stats.rejections))
     for table in _run_tables(stats.run):
@@ -82,14 +88,23 @@ def _run_tables(run: dict) -> list[Table]:
     return tables
 
 
-def _types_table(stats: Stats) -> Table:
+def _counts_table(title: str, name: str, counter: Counter[str], unit: str) -> Table:
+    table = Table(title=title)
+    table.add_column(name)
+    table.add_column(unit, justify="right")
+    for key in sorted(counter):
+        table.add_row(key, str(counter[key]))
+    return table
+
+
+def _types_table(stats: api.Stats) -> Table:
     table = Table(title=f"{stats.total} {stats.unit} by domain and trajectory type")
     table.add_column("domain")
-    for kind in TYPES:
-        table.add_column(kind.replace("_", "-"), justify="right")
+    for kind in stats.TYPES:
+        table.add_column(kind, justify="right")
     table.add_column("total", justify="right")
     for domain in sorted({d for d, _ in stats.by_domain_type}):
-        counts = [stats.by_domain_type.get((domain, kind), 0) for kind in TYPES]
+        counts = [stats.by_domain_type.get((domain, kind), 0) for kind in stats.TYPES]
         table.add_row(domain, *map(str, counts), str(sum(counts)))
     return table
 

@@ -6,7 +6,6 @@ Stage functions, imported lazily so that reading :mod:`.model` stays cheap::
     compile_specs(loaded_specs, options) -> CompileResult                    # already loaded specs
     build_plan(spec, task) -> (Plan | None, diagnostics)                     # static evidence graph
     render_graph(spec, plan, "text" | "dot" | "mermaid") -> str
-    to_tau2(compiled_task) -> dict                                          # τ²-bench task
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ _EXPORTS = {
     "compile_specs": ".compile",
     "build_plan": ".plan",
     "render_graph": ".graph",
-    "to_tau2": ".export_tau2",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic, Severity, has_errors
 from ..env.core import Environment
 from ..errors import InputError, SpecError
 from ..lang import ast
-from ..lang.loader import LIBRARY_MARKER, LoadedSpec, load_spec
+from ..lang.loader import LIBRARY_MARKER, LoadedSpec
 from .behaviors import BehaviorPicker
 from .build import TaskFrame, assemble
 from .environments import EnvironmentSet
@@ -29,7 +29,8 @@ from .instantiate import Fatal, TaskContext, derive_seed, run_instance
 from .metrics import Thresholds
 from .model import CompiledTask
 from .plan import build_plan
-from .validate import front_end_checks, tool_checks
+from .spec_bugs import DrawWatch
+from .progress import ProgressSink
 from .values import Rejection
 
 
@@ -46,6 +47,9 @@ class CompileOptions:
     write_intensive_writes: int | None = None  # None: writ.toml [compile], else 3
     tasks: tuple[str, ...] = ()  # only these task names; empty = every task
     total: int | None = None  # instances in all, spread evenly over the tasks (instead of n per task)
+    strict: bool = False  # eval errors are errors (else warnings)
+    progress: ProgressSink | None = field(default=None, compare=False)  # told the total, then each task done
+    workers: int | None = field(default=1, compare=False)  # worker processes, None: all cores; same output
 
 
 @dataclass
@@ -56,6 +60,7 @@ class TaskReport:
     produced: int = 0
     attempts: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+    eval_errors: list[dict[str, Any]] = field(default_factory=list)  # first error per source location
 
 
 @dataclass
@@ -64,6 +69,7 @@ class CompileResult:
     reports: list[TaskReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # display path -> text, to quote in diagnostics
+    files: dict[str, Path] = field(default_factory=dict)  # display path -> file, to show paths as typed
 
     @property
     def ok(self) -> bool:
@@ -80,44 +86,6 @@ class CompileResult:
         return self
 
 
-# ---------------------------------------------------------------------- inputs
-def spec_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every .writ file named or found (recursively) under the paths, resolved, deduplicated, sorted."""
-    found: set[Path] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.update(p.resolve() for p in path.rglob("*.writ") if p.is_file())
-        elif path.exists():
-            found.add(path.resolve())
-        else:
-            raise InputError(f"{raw}: no such file or folder")
-    return sorted(found, key=lambda p: p.as_posix())
-
-
-def compile_paths(paths: Iterable[str | Path], options: CompileOptions = CompileOptions()) -> CompileResult:
-    paths = [Path(p) for p in paths]
-    result = CompileResult()
-    files = spec_files(paths)
-    if not files:
-        what = ", ".join(p.as_posix() for p in paths)
-        result.diagnostics.append(diag.make("no-specs", what, None, what=what))
-    specs = []
-    for path in files:
-        spec, problems = load_spec(path)
-        result.diagnostics.extend(problems)
-        if spec is not None:
-            result.sources.update({s.display_path: s.source for s in spec.closure()})
-            specs.append(spec)
-    checked = front_end_checks(specs, options.env_path) if result.ok else None
-    result.diagnostics.extend(checked or [])
-    if result.ok:
-        compile_specs(specs, options, result, checked=checked is not None)
-        result.diagnostics.extend(_missing_tasks(specs, options))
-    result.diagnostics.sort(key=Diagnostic.sort_key)
-    return result
-
-
 def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
     known = {task.name.name for spec in specs for task in spec.module.tasks}
     where = ", ".join(spec.display_path for spec in specs) or "the specs"
@@ -126,14 +94,33 @@ def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list
 
 
 def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult | None = None,
-                  environments: EnvironmentSet | None = None, checked: bool = False) -> CompileResult:
-    """Compile loaded specs; ``checked`` says the front end's checks already passed on them."""
+                  environments: EnvironmentSet | None = None) -> CompileResult:
+    """Compile specs that passed the front end's checks (:func:`writ_dsl.api.check`), in worker processes
+    when ``options.workers`` asks for more than one (the output is the same for any number)."""
     result = result or CompileResult()
-    environments = environments or EnvironmentSet(options)
     quotas = task_quotas(specs, options)
-    for spec in specs:
-        compile_spec(spec, options, environments, result, checked, quotas)
+    if not quotas:
+        where = ", ".join(spec.display_path for spec in specs) or "the specs"
+        result.diagnostics.append(diag.make("no-tasks", where, None, where=where))
+    if options.progress is not None:
+        options.progress.start(sum(quotas.values()))
+    workers = options.workers or _cores()
+    if workers > 1 and environments is None and len(quotas) > 1:
+        from .shards import compile_sharded
+
+        compile_sharded(specs, options, result, workers=workers)
+    else:
+        environments = environments or EnvironmentSet(options)
+        for spec in specs:
+            compile_spec(spec, options, environments, result, quotas)
+    result.diagnostics.extend(_missing_tasks(specs, options))
     return result
+
+
+def _cores() -> int:
+    from .engine import available_cores
+
+    return available_cores()
 
 
 def _selected(spec: LoadedSpec, options: CompileOptions) -> list[ast.TaskDecl]:
@@ -151,31 +138,27 @@ def task_quotas(specs: Sequence[LoadedSpec], options: CompileOptions) -> dict[tu
 
 
 def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: EnvironmentSet,
-                 result: CompileResult, checked: bool = False,
-                 quotas: dict[tuple[str, str], int] | None = None) -> None:
+                 result: CompileResult, quotas: dict[tuple[str, str], int] | None = None) -> None:
     quotas = quotas if quotas is not None else task_quotas([spec], options)
     tasks = [t for t in _selected(spec, options) if quotas.get((spec.display_path, t.name.name), 0) > 0]
-    if not tasks:
+    if not tasks or spec.env_name is None:
         return
-    env, problems = environments.for_spec(spec)
-    if env is not None and not checked:
-        problems = tool_checks(spec, env.domain)
-    result.diagnostics.extend(problems)
-    if env is None or has_errors(problems):
-        return
+    env = environments.get(spec.env_name)
     options = _with_library_settings(spec, options)
     for task in tasks:
         wanted = quotas[(spec.display_path, task.name.name)]
         _compile_task(spec, task, env, environments, replace(options, n=wanted), result)
+        if options.progress is not None:
+            options.progress.advance(wanted, f"{spec.display_path}::{task.name.name}")
 
 
 # ---------------------------------------------------------------------- one task
 def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, environments: EnvironmentSet,
                   options: CompileOptions, result: CompileResult) -> None:
-    plan, problems = build_plan(spec, task)
+    plan = build_plan(spec, task)
     picker, behavior_problems = BehaviorPicker.create(spec, task, options.seed)
-    result.diagnostics.extend(problems + behavior_problems)
-    if plan is None or behavior_problems:
+    result.diagnostics.extend(behavior_problems)
+    if behavior_problems:
         return
     thresholds = Thresholds(options.read_heavy_burden or 5, options.write_intensive_writes or 3)
     frame = TaskFrame.create(spec, plan, env, environments.db_ref(env.name), options.seed, thresholds)
@@ -188,6 +171,7 @@ def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, enviro
 def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: CompileOptions,
           report: TaskReport, result: CompileResult) -> None:
     samples: dict[str, Rejection] = {}
+    watch = DrawWatch(frame.spec_path)
     index, attempt = 0, 0
     while report.produced < options.n and report.attempts < options.max_attempts * options.n:
         if not report.produced and report.attempts >= options.max_attempts:
@@ -199,14 +183,20 @@ def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: C
         except Rejection as exc:
             report.rejected[exc.reason] += 1
             samples.setdefault(exc.reason, exc)
+            watch.rejected(exc)
             attempt += 1
             continue
         except Fatal as exc:
             result.diagnostics.append(exc.diagnostic)
             return
         result.tasks.append(assemble(frame, run, index, picker.pick(index)))
+        watch.accepted(run.params)
         report.produced += 1
         index, attempt = index + 1, 0
+    report.eval_errors = [site.to_json() for _, site in sorted(watch.eval_errors.items())]
+    if not report.produced and report.attempts:  # the unsatisfiable error below already shows this rejection
+        watch.forget(samples[report.rejected.most_common(1)[0][0]])
+    result.diagnostics.extend(watch.diagnostics(frame.plan, report.task, report.produced, options.strict))
     if report.produced < options.n:
         result.diagnostics.append(_shortfall(frame, report, samples))
 

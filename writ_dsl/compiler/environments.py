@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
 from ..env.core import Database, Environment
 from ..env.database import load_database
-from ..env.registry import UnknownEnvironment, load_domain
-from ..lang.loader import LoadedSpec
-from .. import diagnostics
+from ..env.registry import load_domain
 from .model import DatabaseRef
 from .values import DbView
 
@@ -25,16 +22,6 @@ class EnvironmentSet:
         self._refs: dict[str, DatabaseRef] = {}
         self._views: dict[str, DbView] = {}
         self._file_db: Database | None = None
-
-    def for_spec(self, spec: LoadedSpec) -> tuple[Environment | None, list[Diagnostic]]:
-        decl = spec.module.env
-        if decl is None:
-            span = spec.module.tasks[0].span if spec.module.tasks else None
-            return None, [diagnostics.make("missing-env", spec.display_path, span)]
-        try:
-            return self.get(decl.name.name), []
-        except UnknownEnvironment as exc:
-            return None, [diagnostics.make("unknown-env", spec.display_path, decl.name.span, detail=str(exc))]
 
     def get(self, name: str) -> Environment:
         if name not in self._envs:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..diagnostics import Span
 from .values import (
+    FannedOut,
     Rejection,
     eval_error,
     hashable,
@@ -157,6 +158,33 @@ def sort(args: list[Any], kw: dict[str, Any], span: Span) -> list[Any]:
     return [item for _, item in sorted(pairs, key=lambda pair: pair[0], reverse=desc)]
 
 
+def group_by(args: list[Any], kw: dict[str, Any], span: Span) -> list[dict[str, Any]]:
+    by: ItemFn = kw.get("by", lambda item: item)
+    groups: dict[Any, dict[str, Any]] = {}
+    for item in _list(args[0], span):
+        key = by(item)
+        groups.setdefault(hashable(key), {"key": key, "items": []})["items"].append(item)
+    return list(groups.values())
+
+
+def zip_(args: list[Any], kw: dict[str, Any], span: Span) -> list[list[Any]]:
+    left, right = _list(args[0], span, "first argument"), _list(args[1], span, "second argument")
+    if len(left) != len(right):
+        raise eval_error(f"zip() of lists of different lengths ({len(left)} and {len(right)})", span)
+    return [[x, y] for x, y in zip(left, right)]
+
+
+def enumerate_(args: list[Any], kw: dict[str, Any], span: Span) -> list[dict[str, Any]]:
+    return [{"index": i, "item": item} for i, item in enumerate(_list(args[0], span))]
+
+
+def calls(args: list[Any], kw: dict[str, Any], span: Span) -> list[dict[str, Any]]:
+    results = args[0]
+    if not isinstance(results, FannedOut):
+        raise eval_error(f"calls() needs a fanned-out read or write, not {type_name(results)}", span)
+    return [{**binding, "result": result} for binding, result in zip(results.bindings, results)]
+
+
 def keys(args: list[Any], kw: dict[str, Any], span: Span) -> list[str]:
     return list(_record(args[0], span))
 
@@ -236,6 +264,7 @@ IMPLEMENTATIONS: dict[str, Impl] = {
     "count": count, "sum": sum_, "min": min_, "max": max_, "first": first, "last": last,
     "one": one, "distinct": distinct, "flatten": flatten, "map": map_, "all": all_, "any": any_,
     "argmin": argmin, "argmax": argmax, "sort": sort, "keys": keys, "values": values,
+    "group_by": group_by, "zip": zip_, "enumerate": enumerate_, "calls": calls,
     "days": days, "hours": hours, "minutes": minutes, "datetime": datetime_, "date": date,
     "round": round_, "abs": abs_, "str": str_, "lower": lower, "upper": upper,
 }

@@ -8,20 +8,22 @@ when it is known without data). Writes come last.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-
+from collections.abc import Callable, Mapping
 import networkx as nx
 
 from ..lang import ast
 from ..lang.loader import LoadedSpec
-from .plan import Plan, PlanNode
+from ..lang.depgraph import GraphNode
+from .model import CompiledTask
+from .plan import Plan
 
 
 class GraphView:
     """What the renderers need: the plan plus source text for expressions."""
 
-    def __init__(self, spec: LoadedSpec, plan: Plan) -> None:
+    def __init__(self, spec: LoadedSpec, plan: Plan, calls: Mapping[str, int] | None = None) -> None:
         self.plan = plan
+        self.calls = calls  # an instance's number of calls per fanned-out or guarded statement
         self.sources = {s.display_path: s.source for s in spec.closure()}
         self.ids = self._ordered_ids()
 
@@ -30,7 +32,7 @@ class GraphView:
         ids = list(self.plan.order) + unused
         return sorted(ids, key=lambda n: self.plan.nodes[n].kind == "write")
 
-    def text_of(self, node: PlanNode, expr: ast.Node) -> str:
+    def text_of(self, node: GraphNode, expr: ast.Node) -> str:
         lines = self.sources.get(node.path, "").splitlines()
         span = expr.span
         if span.line == span.end_line and 0 < span.line <= len(lines):
@@ -42,7 +44,9 @@ class GraphView:
         picked[0] = picked[0][span.column - 1:]
         return " ".join(part.strip() for part in picked)
 
-    def multiplicity(self, node: PlanNode) -> tuple[str, int | None]:
+    def multiplicity(self, node: GraphNode) -> tuple[str, int | None]:
+        if self.calls is not None and node.fanned:
+            return "in this instance", self.calls.get(node.id, 0)
         loops = node.stmt.loops
         text = " × ".join(f"count({self.text_of(node, loop.source)})" for loop in loops)
         counts = [static_count(loop.source, self.plan) for loop in loops]
@@ -67,7 +71,7 @@ class GraphView:
         total = " + ".join(([str(known)] if known or not unknown else []) + unknown)
         return parts, total
 
-    def title(self, node: PlanNode) -> str:
+    def title(self, node: GraphNode) -> str:
         stmt = node.stmt
         if node.kind == "param":
             how = "one of" if stmt.count is None else f"{stmt.count} of"
@@ -82,14 +86,22 @@ class GraphView:
             return f"tell {_clip(self.text_of(node, stmt.value))}"
         return "user"
 
-    def _call_title(self, node: PlanNode) -> str:
+    def _call_title(self, node: GraphNode) -> str:
         head = f"read {node.name}" if node.kind == "read" else f"{node.id}" + (f" {node.name}" if node.name else "")
         title = f"{head}: {node.stmt.tool.name}"
         if node.fanned:
             text, count = self.multiplicity(node)
             title += f" ×{count}" if count is not None else ""
             title += f" [{text}]"
+        if node.guarded:
+            title += f" if {_clip(self.text_of(node, node.stmt.guard))}"
+            if self.calls is not None and not node.fanned:
+                title += " (true)" if node.id in self.calls else " (false: not made)"
         return title
+
+    def after(self, node_id: str) -> list[str]:
+        """The writes this write comes right after (in source order, or because it uses their result)."""
+        return [u for u in self.plan.graph.predecessors(node_id) if self.plan.nodes[u].kind == "write"]
 
 
 def static_count(expr: ast.Node, plan: Plan) -> int | None:
@@ -124,6 +136,8 @@ def render_text(view: GraphView) -> str:
         if node.kind == "write":
             parts, total = view.evidence(node_id)
             lines.append(f"      evidence: {', '.join(parts) or 'none'} = {total} read calls")
+            if view.after(node_id):
+                lines.append(f"      after: {', '.join(view.after(node_id))}")
     return "\n".join(lines) + "\n"
 
 
@@ -170,6 +184,15 @@ def _edges(view: GraphView) -> list[tuple[str, str, bool]]:
 RENDERERS: dict[str, Callable[[GraphView], str]] = {"text": render_text, "dot": render_dot, "mermaid": render_mermaid}
 
 
-def render_graph(spec: LoadedSpec, plan: Plan, fmt: str = "text") -> str:
-    return RENDERERS[fmt](GraphView(spec, plan))
+def render_graph(spec: LoadedSpec, plan: Plan, fmt: str = "text", calls: Mapping[str, int] | None = None) -> str:
+    """The graph; with ``calls`` (see :func:`instance_calls`), fan-out as one compiled instance's numbers."""
+    return RENDERERS[fmt](GraphView(spec, plan, calls))
 
+
+def instance_calls(task: CompiledTask) -> dict[str, int]:
+    """Calls per fanned-out or guarded statement of a compiled instance (0 for a write it left out)."""
+    counts: dict[str, int] = {}
+    for call in task.plan:
+        statement = call.node.split("[", 1)[0]
+        counts[statement] = counts.get(statement, 0) + 1
+    return counts

@@ -21,8 +21,9 @@ from ..lang import ast
 from .. import diagnostics
 from . import render
 from .evaluate import Evaluator
-from .plan import Plan, PlanNode
-from .values import DbView, Rejection, eval_error, hashable, to_json, to_text, type_name
+from ..lang.depgraph import GraphNode
+from .plan import Plan
+from .values import DbView, FannedOut, Rejection, eval_error, hashable, to_json, to_text, type_name
 
 
 class Fatal(Exception):
@@ -108,7 +109,7 @@ def run_instance(ctx: TaskContext, seed: int) -> InstanceRun:
 
 
 # ---------------------------------------------------------------------- params
-def _param(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+def _param(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
     stmt: ast.ParamStmt = node.stmt
     items = _param_source(ctx, node, run)
     if stmt.count is None:
@@ -119,7 +120,7 @@ def _param(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Rando
     run.params[node.name] = value
 
 
-def _param_source(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[Any]:
+def _param_source(ctx: TaskContext, node: GraphNode, run: InstanceRun) -> list[Any]:
     if node.id in ctx.constants:
         return ctx.constants[node.id]
     constant = ctx.is_constant(node.id)
@@ -134,7 +135,7 @@ def _param_source(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[An
     return items
 
 
-def _sample_space(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[Any]:
+def _sample_space(ctx: TaskContext, node: GraphNode, run: InstanceRun) -> list[Any]:
     stmt: ast.ParamStmt = node.stmt
     items = ctx.evaluator.eval(stmt.source, run.names)
     if not isinstance(items, list):
@@ -147,7 +148,7 @@ def _sample_space(ctx: TaskContext, node: PlanNode, run: InstanceRun) -> list[An
     return items
 
 
-def _too_few(ctx: TaskContext, node: PlanNode, found: int, wanted: int) -> None:
+def _too_few(ctx: TaskContext, node: GraphNode, found: int, wanted: int) -> None:
     detail = "the list is empty" if not found else f"{wanted} distinct items wanted, {found} found"
     if ctx.is_constant(node.id):
         raise Fatal(diagnostics.make("empty-parameter", node.path, node.span, name=node.name, detail=detail))
@@ -155,7 +156,7 @@ def _too_few(ctx: TaskContext, node: PlanNode, found: int, wanted: int) -> None:
 
 
 # ---------------------------------------------------------------------- lets, requires, tells
-def _let(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+def _let(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
     if node.id not in ctx.constants:
         value = ctx.evaluator.eval(node.stmt.value, run.names)
         if node.id not in ctx.constant_lets:
@@ -165,13 +166,13 @@ def _let(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random,
     run.names[node.name] = ctx.constants[node.id]
 
 
-def _require(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+def _require(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
     stmt: ast.RequireStmt = node.stmt
     if not ctx.evaluator.truth(stmt.condition, run.names):
         raise Rejection("require", stmt.reason or f"requirement at line {stmt.span.line} does not hold", stmt.span)
 
 
-def _tell(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+def _tell(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
     fact = to_text(ctx.evaluator.eval(node.stmt.value, run.names))
     run.tells.append(fact)
     if node.stmt.label is not None:
@@ -179,19 +180,32 @@ def _tell(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random
 
 
 # ---------------------------------------------------------------------- reads and writes
-def _read(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+def _read(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
     stmt: ast.ReadStmt = node.stmt
     if not stmt.loops:
         run.names[node.name] = _call(ctx, node, run, state, run.names, node.id, "read-rejected")
         return
+    run.names[node.name] = _fan_out_calls(ctx, node, run, state, "read-rejected")
+
+
+def _fan_out_calls(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: State, reason: str) -> FannedOut:
+    """One call per combination of the loop values (the first loop outermost) for which the guard holds."""
+    stmt = node.stmt
     axes = [_loop_items(ctx, loop, run) for loop in stmt.loops]
     variables = [loop.var.name for loop in stmt.loops]
-    results = []
-    for i, combo in enumerate(itertools.product(*axes)):
-        scope = {**run.names, **dict(zip(variables, combo))}
-        results.append(_call(ctx, node, run, state, scope, f"{node.id}[{i}]", "read-rejected"))
+    guard = getattr(stmt, "guard", None)
+    results, bindings = [], []
+    for combo in itertools.product(*axes):
+        binding = dict(zip(variables, combo))
+        scope = {**run.names, **binding}
+        if guard is not None and not ctx.evaluator.truth(guard, scope):
+            continue
+        bindings.append(binding)
+        results.append(_call(ctx, node, run, state, scope, f"{node.id}[{len(results)}]", reason))
+        if node.kind == "write":
+            run.writes.append(run.calls[-1])
     run.fan_out[node.id] = len(results)
-    run.names[node.name] = results
+    return FannedOut(results, bindings)
 
 
 def _loop_items(ctx: TaskContext, loop: ast.Loop, run: InstanceRun) -> list[Any]:
@@ -201,14 +215,21 @@ def _loop_items(ctx: TaskContext, loop: ast.Loop, run: InstanceRun) -> list[Any]
     return items
 
 
-def _write(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    value = _call(ctx, node, run, state, run.names, node.id, "write-rejected")
-    run.writes.append(run.calls[-1])
+def _write(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+    stmt: ast.WriteStmt = node.stmt
+    if stmt.loops:
+        value: Any = _fan_out_calls(ctx, node, run, state, "write-rejected")
+    elif stmt.guard is not None and not ctx.evaluator.truth(stmt.guard, run.names):
+        run.fan_out[node.id] = 0
+        value = None
+    else:
+        value = _call(ctx, node, run, state, run.names, node.id, "write-rejected")
+        run.writes.append(run.calls[-1])
     if node.name is not None:
         run.names[node.name] = value
 
 
-def _call(ctx: TaskContext, node: PlanNode, run: InstanceRun, state: State, scope: dict[str, Any],
+def _call(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: State, scope: dict[str, Any],
           call_id: str, reason: str) -> Any:
     stmt = node.stmt
     arguments = {a.name.name: to_json(ctx.evaluator.eval(a.value, scope), strict=True, span=a.value.span)
@@ -226,7 +247,7 @@ def _show(arguments: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------- user block
-def _user(ctx: TaskContext, node: PlanNode, run: InstanceRun, rng: random.Random, state: State) -> None:
+def _user(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
     block: ast.UserBlock = node.stmt
     known = {s.name.name: ctx.evaluator.eval(s.value, run.names) for s in block.knows}
     view = {**run.names, **known}

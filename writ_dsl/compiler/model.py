@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..diagnostics import Span
 
-TrajectoryType = Literal["normal", "write_intensive", "read_heavy", "read_heavy_write_intensive"]
+# The names of the released WRIT-2K data; both at once is "read-heavy-write-intensive".
+TrajectoryType = Literal["normal", "write-intensive", "read-heavy", "read-heavy-write-intensive"]
 
 
 class _Model(BaseModel):

@@ -34,6 +34,14 @@ def eval_error(detail: str, span: Span | None = None) -> Rejection:
     return Rejection("eval-error", detail, span)
 
 
+class FannedOut(list):
+    """The results of a fanned-out read, in call order; ``bindings`` holds each call's loop values."""
+
+    def __init__(self, results: list[Any], bindings: list[dict[str, Any]]) -> None:
+        super().__init__(results)
+        self.bindings = bindings
+
+
 class DbView:
     """``db``: each table as the list of its records, in database key order."""
 
@@ -85,6 +93,9 @@ def type_name(value: Any) -> str:
 # ------------------------------------------------------------------ equality and order
 def equals(a: Any, b: Any) -> bool:
     """Deep equality; numbers compare by value, a date equals its ISO text, bools are not numbers."""
+    kind = type(a)
+    if kind is type(b) and (kind is str or kind is int or kind is float):  # the common case, answered first
+        return a == b
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a is b
     if is_number(a) and is_number(b):

@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 _MOD = 2**256
 
@@ -89,6 +89,18 @@ class Database:
 
 
 _DELETED = object()
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists and atoms), several times faster than ``copy.deepcopy``;
+    anything else is deep-copied."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _ATOMS else json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _ATOMS else json_copy(item) for item in value]
+    return value if kind in _ATOMS else copy.deepcopy(value)
 
 
 class State:
@@ -129,6 +141,10 @@ class State:
                 keys[key] = None
         return list(keys)
 
+    def changed_in(self, table: str) -> list[str]:
+        """Keys of ``table`` that this state changed, inserted or deleted."""
+        return [key for name, key in self._changes if name == table]
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         for key in self.keys(table):
             yield key, self.get(table, key)
@@ -145,7 +161,7 @@ class State:
             raise KeyError((table, key))
         if self._fresh is not None and (table, key) in self._fresh:
             return record
-        record = copy.deepcopy(record)
+        record = json_copy(record)
         self._changes[(table, key)] = record
         if self._fresh is not None:
             self._fresh.add((table, key))
@@ -201,13 +217,21 @@ ToolFunction = Callable[[State, Any], Any]
 
 @dataclass(frozen=True)
 class Tool:
-    """One tool of a domain. ``params`` is a pydantic model of its arguments."""
+    """One tool of a domain. ``params`` is a pydantic model of its arguments; ``result`` is the type of what
+    it returns (a pydantic model, ``list[Model]``, ``str``...; None: not declared)."""
 
     name: str
     kind: ToolKind
     description: str
     params: type[BaseModel]
     func: ToolFunction
+    result: Any = None
+
+    def result_schema(self) -> dict[str, Any] | None:
+        """The JSON schema of the result, inlined; None when the tool does not declare it."""
+        if self.result is None:
+            return None
+        return _inline_schema(TypeAdapter(self.result).json_schema())
 
     @cached_property
     def parameters_schema(self) -> dict[str, Any]:
@@ -300,6 +324,7 @@ class Domain:
     db_schema: Mapping[str, frozenset[str]]
     generate: Callable[[int, int], dict[str, Any]]
     path: Path | None = None
+    records: Mapping[str, Any] = field(default_factory=dict)  # table -> pydantic model of its records
     _db_cache: dict[tuple[int, int], Database] = field(default_factory=dict, compare=False, repr=False)
 
     def database(self, seed: int = 0, size: int = 1) -> Database:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EnvironmentNotFound, InputError
+from ..errors import EnvironmentNotFound
 from .core import Database, Domain
 from .registry import BrokenEnvironment, UnknownEnvironment, available, load_domain
 
@@ -53,10 +53,3 @@ def openai_tools_json(domain: Domain) -> str:
 
 def generated_database(domain: Domain, seed: int, size: int) -> Database:
     return Database(domain.generate(seed, size))
-
-
-def write_text(path: str | Path, text: str) -> None:
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -211,10 +211,15 @@ class ReadStmt(Node):
 
 
 class WriteStmt(Node):
+    """``write [name =] tool(args) [for v in xs, ...] [if guard]``: one gold write per loop combination
+    for which the guard holds (loop variables are in scope in the arguments and the guard)."""
+
     kind: Literal["write"] = "write"
     name: Ident | None = None
     tool: Ident
     args: list[Arg] = []
+    loops: list[Loop] = []
+    guard: Expr | None = None
 
 
 class RequireStmt(Node):

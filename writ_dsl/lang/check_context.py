@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import jinja2
@@ -48,12 +48,12 @@ def task_uses(task: ast.TaskDecl) -> Iterator[Use]:
 
 
 def statement_uses(stmt: Any) -> Iterator[Use]:
-    if isinstance(stmt, ast.ReadStmt):
+    if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)):
         loop_vars = frozenset(loop.var.name for loop in stmt.loops)
         yield from (Use(stmt, arg.value, loop_vars) for arg in stmt.args)
         yield from (Use(stmt, loop.source) for loop in stmt.loops)
-    elif isinstance(stmt, ast.WriteStmt):
-        yield from (Use(stmt, arg.value) for arg in stmt.args)
+        if isinstance(stmt, ast.WriteStmt) and stmt.guard is not None:
+            yield Use(stmt, stmt.guard, loop_vars)
     elif isinstance(stmt, ast.UserBlock):
         yield from (Use(stmt, setting.value) for setting in stmt.knows)
     else:
@@ -138,6 +138,9 @@ class CheckContext:
         return self._template_names[text]
 
     def _read_names(self, text: str) -> set[str] | None:
+        if self.template_env is templates.environment():
+            found = _names_in_shared_environment(text)
+            return None if found is None else set(found)
         parsed = self.template(text)
         if isinstance(parsed, jinja2.TemplateSyntaxError):
             return None
@@ -159,6 +162,17 @@ class CheckContext:
             for stmt in task.body:
                 if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) and (tool := self.tool(stmt.tool.name)):
                     yield stmt, tool
+
+
+@lru_cache(maxsize=4096)
+def _names_in_shared_environment(text: str) -> frozenset[str] | None:
+    """``CheckContext._read_names`` in the one shared template environment, once per text and process."""
+    env = templates.environment()
+    try:
+        found = meta.find_undeclared_variables(env.parse(text))
+    except jinja2.TemplateSyntaxError:  # a syntax error, an unknown filter or test
+        return None
+    return frozenset(found) - frozenset(env.globals)
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> list[str]:

@@ -48,6 +48,7 @@ from .checks_names import (
     undefined_names,
     unused_reads,
 )
+from .checks_types import argument_values, calls_arguments, result_fields
 from .loader import LoadedSpec, import_target
 
 Check = Callable[[CheckContext], Iterable[diag.Diagnostic]]
@@ -209,7 +210,7 @@ def _json(value: Any) -> str:
 
 CHECKS: tuple[Check, ...] = (
     env_declared, env_known, env_matches_imports,
-    tool_known, tool_kind, tool_arguments, argument_types,
+    tool_known, tool_kind, tool_arguments, argument_types, argument_values, result_fields, calls_arguments,
     undefined_names, duplicate_names, shared_duplicates, item_names, it_outside_items, db_usage, builtin_calls,
     unused_reads, dependency_cycles, shared_cycles,
     duplicate_tasks, task_statements, user_fields, param_counts,
@@ -229,6 +230,17 @@ def _run(check: Check, ctx: CheckContext) -> list[diag.Diagnostic]:
         raise
     except Exception as exc:  # noqa: BLE001 - a linter must not crash on any input
         return [ctx.make("check-failed", None, check=check.__name__, detail=f"{type(exc).__name__}: {exc}")]
+
+
+IMPORT_FAILURES = frozenset({"import-outside-root", "import-not-found", "import-cycle"})
+KNOCK_ON = frozenset({"undefined-name", "unknown-behavior", "template-undefined"})
+
+
+def without_knock_on(found: Iterable[diag.Diagnostic]) -> list[diag.Diagnostic]:
+    """The diagnostics, less the names a file lacks only because one of its imports failed."""
+    found = list(found)
+    broken = {d.path for d in found if d.code in IMPORT_FAILURES}
+    return [d for d in found if not (d.path in broken and d.code in KNOCK_ON)]
 
 
 def check_spec(spec: LoadedSpec, domain: Domain | None = None, *, env_problem: str | None = None,

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import networkx as nx
-
 from .. import diagnostics as diag
-from . import ast
+from . import ast, depgraph
 from .builtins import BUILTINS, IMPLICIT_NAMES, Builtin
 from .check_context import (
     CheckContext,
@@ -40,7 +38,7 @@ def undefined_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
             yield from _undefined(ctx, use.expr, shared_scope, set())
     for task in ctx.module.tasks:
         scope = task_scope(ctx, task)
-        loop_vars = {loop.var.name for read in task.of_kind(ast.ReadStmt) for loop in read.loops}
+        loop_vars = {loop.var.name for call in task.of_kind((ast.ReadStmt, ast.WriteStmt)) for loop in call.loops}
         for use in task_uses(task):
             yield from _undefined(ctx, use.expr, scope | use.extra, loop_vars)
 
@@ -56,8 +54,8 @@ def duplicate_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
         bound = _bound(task)
         pairs = list(first_duplicates((i.name, i) for i in bound))
-        for read in task.of_kind(ast.ReadStmt):
-            pairs += _clashes([loop.var for loop in read.loops], {i.name: i for i in reversed(bound)})
+        for call in task.of_kind((ast.ReadStmt, ast.WriteStmt)):
+            pairs += _clashes([loop.var for loop in call.loops], {i.name: i for i in reversed(bound)})
         for first, later in pairs:
             yield ctx.make("duplicate-name", later.span, name=later.name, line=first.span.line)
         keys = [s.name for s in task.user.knows] if task.user else []
@@ -109,7 +107,7 @@ def item_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
         defined = {ident.name: ident for ident in reversed(_bound(task))}
         for use in task_uses(task):
             known = dict(defined)
-            if use.extra and isinstance(use.stmt, ast.ReadStmt):
+            if use.extra and isinstance(use.stmt, (ast.ReadStmt, ast.WriteStmt)):
                 for loop in use.stmt.loops:
                     known.setdefault(loop.var.name, loop.var)
             yield from _item_clashes(ctx, use, known)
@@ -208,89 +206,21 @@ def _arity(builtin: Builtin) -> str:
 # ---------------------------------------------------------------- dependency cycles
 def dependency_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
-        graph = _task_graph(ctx, task)
-        yield from _cycles(ctx, graph, own=lambda node: node[0] in ("task", "write"))
+        for cycle in depgraph.cycles(depgraph.task_graph(ctx.spec, task)):
+            yield _cycle(ctx, cycle)
+
+
+def _cycle(ctx: CheckContext, cycle: list[depgraph.GraphNode]) -> diag.Diagnostic:
+    first = cycle[0]
+    text = " -> ".join(_node_label(n) for n in (*cycle, first))
+    notes = [diag.NOTES["in-cycle"].format(name=_node_label(n), where=f"{n.path}:{n.span}") for n in cycle[1:]]
+    return ctx.make("dependency-cycle", first.span, notes=notes, cycle=text)
+
+
+def _node_label(node: depgraph.GraphNode) -> str:
+    return node.name if node.name is not None else f"the write on line {node.span.line}"
 
 
 def shared_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
-    graph = nx.DiGraph()
-    own = {id(stmt) for stmt in ctx.module.shared}
-    _add_shared(ctx, graph, ctx.shared)
-    yield from _cycles(ctx, graph, own=lambda node: id(graph.nodes[node]["stmt"]) in own)
-
-
-def _task_graph(ctx: CheckContext, task: ast.TaskDecl) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for stmt in task.bindings:
-        node = ("task", stmt.name.name) if stmt.name is not None else ("write", stmt.span.line, stmt.span.column)
-        if node not in graph:
-            graph.add_node(node, stmt=stmt, path=ctx.path)
-    used_shared: set[str] = set()
-    for node, data in list(graph.nodes(data=True)):
-        for use in statement_uses(data["stmt"]):
-            for name in ctx.names(use.expr):
-                target = _resolve(graph, name.id, use.extra, ctx.shared)
-                if target is not None:
-                    graph.add_edge(target, node)
-                    used_shared |= {name.id} if target[0] == "shared" else set()
-    _add_shared(ctx, graph, {name: ctx.shared[name] for name in used_shared})
-    writes = [n for n, d in graph.nodes(data=True) if isinstance(d.get("stmt"), ast.WriteStmt)]
-    graph.add_edges_from(zip(writes, writes[1:]))
-    return graph
-
-
-def _resolve(graph: nx.DiGraph, name: str, hidden: frozenset[str], shared: dict) -> tuple | None:
-    if name in hidden:
-        return None
-    if ("task", name) in graph and "stmt" in graph.nodes[("task", name)]:
-        return ("task", name)
-    return ("shared", name) if name in shared else None
-
-
-def _add_shared(ctx: CheckContext, graph: nx.DiGraph, defined: dict) -> None:
-    pending = list(defined)
-    while pending:
-        name = pending.pop()
-        if "stmt" in graph.nodes.get(("shared", name), {}):
-            continue
-        first = ctx.shared[name][0]
-        graph.add_node(("shared", name), stmt=first.node, path=first.path)
-        for use in statement_uses(first.node):
-            for ref in ctx.names(use.expr):
-                if ref.id in ctx.shared:
-                    graph.add_edge(("shared", ref.id), ("shared", name))
-                    pending.append(ref.id)
-
-
-def _cycles(ctx: CheckContext, graph: nx.DiGraph, own: Any) -> Iterator[diag.Diagnostic]:
-    for component in nx.strongly_connected_components(graph):
-        first = min(component, key=lambda n: (not own(n), _position(graph, n)))
-        if not own(first) or (len(component) == 1 and not graph.has_edge(first, first)):
-            continue
-        members = _cycle_from(graph.subgraph(component), first)
-        text = " -> ".join(_label(graph, n) for n in (*members, first))
-        notes = [diag.NOTES["in-cycle"].format(name=_label(graph, n), where=_where(graph, n)) for n in members[1:]]
-        yield ctx.make("dependency-cycle", graph.nodes[first]["stmt"].span, notes=notes, cycle=text)
-
-
-def _cycle_from(graph: nx.DiGraph, start: Any) -> list[Any]:
-    """The shortest cycle through ``start`` in a strongly connected graph, starting there."""
-    if graph.has_edge(start, start):
-        return [start]
-    back = min((nx.shortest_path(graph, s, start) for s in graph.successors(start)), key=len)
-    return [start, *back[:-1]]
-
-
-def _position(graph: nx.DiGraph, node: Any) -> tuple[str, int, int]:
-    data = graph.nodes[node]
-    return data["path"], data["stmt"].span.line, data["stmt"].span.column
-
-
-def _label(graph: nx.DiGraph, node: Any) -> str:
-    stmt = graph.nodes[node]["stmt"]
-    return stmt.name.name if stmt.name is not None else f"the write on line {stmt.span.line}"
-
-
-def _where(graph: nx.DiGraph, node: Any) -> str:
-    data = graph.nodes[node]
-    return f"{data['path']}:{data['stmt'].span}"
+    for cycle in depgraph.cycles(depgraph.shared_graph(ctx.spec)):
+        yield _cycle(ctx, cycle)

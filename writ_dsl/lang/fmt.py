@@ -133,14 +133,20 @@ class _Printer:
 
 
 def _read(p: _Printer, stmt: ast.ReadStmt, level: int) -> None:
-    parts: list[Doc] = [f"read {stmt.name.name} = ", p.tool_call(stmt)]
-    for index, loop in enumerate(stmt.loops):
+    p.emit(level, Cat([f"read {stmt.name.name} = ", p.tool_call(stmt), *_loops(stmt.loops)]))
+
+
+def _loops(loops: list[ast.Loop]) -> list[Doc]:
+    parts: list[Doc] = []
+    for index, loop in enumerate(loops):
         parts += [" for " if index == 0 else ", ", f"{loop.var.name} in ", expr_doc(loop.source)]
-    p.emit(level, Cat(parts))
+    return parts
 
 
 def _write(p: _Printer, stmt: ast.WriteStmt, level: int) -> None:
-    p.emit(level, Cat([f"write {stmt.name.name} = " if stmt.name else "write ", p.tool_call(stmt)]))
+    guard: list[Doc] = [" if ", expr_doc(stmt.guard)] if stmt.guard is not None else []
+    head = f"write {stmt.name.name} = " if stmt.name else "write "
+    p.emit(level, Cat([head, p.tool_call(stmt), *_loops(stmt.loops), *guard]))
 
 
 def _param(p: _Printer, stmt: ast.ParamStmt, level: int) -> None:

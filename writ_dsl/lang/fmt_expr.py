@@ -143,6 +143,12 @@ def _call(expr: ast.Call) -> Doc:
     return Group(f"{expr.func.name}(", args, ")")
 
 
+def _where_source(source: Any) -> Doc:
+    """The list a `where` filters: an operator expression keeps its parentheses, since `a + b where p`
+    reads as `a + (b where p)` although it means `(a + b) where p`; a chained `where` needs none."""
+    return expr_doc(source, WHERE if isinstance(source, ast.Where) else POSTFIX)
+
+
 def _binder(binder: ast.Ident | None) -> list[Doc]:
     return [f"{binder.name}: "] if binder is not None else []
 
@@ -178,7 +184,7 @@ _DOCS: dict[type, Any] = {
     ast.Call: _call,
     ast.Unary: _unary,
     ast.Binary: _binary,
-    ast.Where: lambda e: Cat([expr_doc(e.source, WHERE), " where ", *_binder(e.binder), expr_doc(e.predicate, OR)]),
+    ast.Where: lambda e: Cat([_where_source(e.source), " where ", *_binder(e.binder), expr_doc(e.predicate, OR)]),
     ast.Lambda: lambda e: Cat([*_binder(e.binder), expr_doc(e.body)]),
     ast.Cond: lambda e: Cat(["if ", expr_doc(e.test), " then ", expr_doc(e.then), " else ", expr_doc(e.otherwise)]),
     ast.ListExpr: lambda e: Group("[", [expr_doc(i) for i in e.items], "]"),

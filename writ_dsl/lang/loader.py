@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import diagnostics as diag
@@ -134,9 +135,16 @@ def load_all(paths: Iterable[str | Path]) -> LoadResult:
     return result
 
 
+def load_source(path: Path, text: str) -> tuple[LoadedSpec | None, list[diag.Diagnostic]]:
+    """Like :func:`load_spec`, with the text of ``path`` given (an editor's unsaved buffer); imports from disk."""
+    path = path.resolve()
+    return _Loader(library_root(path).resolve(), overrides={path: text}).load(path, chain=())
+
+
 class _Loader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, overrides: dict[Path, str] | None = None) -> None:
         self.root = root
+        self.overrides = overrides or {}
         self.cache: dict[Path, LoadedSpec | None] = {}
         self.diagnostics: list[diag.Diagnostic] = []
         self.sources: dict[str, str] = {}
@@ -152,13 +160,13 @@ class _Loader:
         shown = display_path(path, self.root)
         self.files[shown] = path
         try:
-            source = path.read_text(encoding="utf-8-sig")
+            source = self.overrides[path] if path in self.overrides else path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self.cache[path] = None
             self.diagnostics.append(diag.make("io", shown, None, what="the file", detail=_reason(exc)))
             return None
         self.sources[shown] = source
-        module, problems = parse_text(source, shown)
+        module, problems = parsed(source, shown)
         self.diagnostics.extend(problems)
         if module is None:
             self.cache[path] = None
@@ -183,7 +191,10 @@ class _Loader:
         if target is None:
             self._report("import-not-found", where, decl, path=decl.path.value)
         elif not target.is_relative_to(self.root):
-            self._report("import-outside-root", where, decl, path=decl.path.value, root=str(self.root))
+            notes = [] if (self.root / LIBRARY_MARKER).is_file() else [diag.NOTES["no-library-root"].format(
+                marker=LIBRARY_MARKER, folder=str(self.root))]
+            self.diagnostics.append(diag.make("import-outside-root", where, decl.path.span, notes=notes,
+                                              path=decl.path.value, root=str(self.root)))
         elif target in chain:
             cycle = " -> ".join(display_path(p, self.root) for p in (*chain[chain.index(target):], target))
             self._report("import-cycle", where, decl, cycle=cycle)
@@ -195,6 +206,24 @@ class _Loader:
 
     def _report(self, code: str, where: str, decl: ast.ImportDecl, **fields: str) -> None:
         self.diagnostics.append(diag.make(code, where, decl.path.span, **fields))
+
+
+@lru_cache(maxsize=256)
+def _parse_once(source: str, shown: str) -> tuple[ast.Module | None, tuple[diag.Diagnostic, ...]]:
+    module, problems = parse_text(source, shown)
+    return module, tuple(problems)
+
+
+def parsed(source: str, shown: str) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
+    """``parse_text``, parsed once per process for the same text and path: a file that many specs
+    import (``specs/common/*.writ``) is parsed once per run. Syntax trees are immutable, so sharing is safe."""
+    module, problems = _parse_once(source, shown)
+    return module, list(problems)
+
+
+def forget_parses() -> None:
+    """Empty the parse cache (benchmarks: to measure parsing, not the cache)."""
+    _parse_once.cache_clear()
 
 
 def import_target(importer: Path, decl: ast.ImportDecl) -> Path | None:

@@ -1,6 +1,6 @@
 """Source text -> AST, reporting every syntax error of a file in one run.
 
-The LALR tables come from ``grammars/writ.lark`` (built once per process);
+The LALR tables come from ``grammars/writ.lark`` (built once per machine, :mod:`.grammar_cache`);
 tokens come from :mod:`.lexer` and are fed to Lark's parser state one by one.
 On an unexpected token the error is reported in words (:mod:`.syntax`) and
 the parser resynchronises: it skips to the next statement keyword that starts
@@ -24,6 +24,7 @@ from lark.parsers.lalr_parser_state import ParserState
 from .. import diagnostics as diag
 from ..resources import grammar_path
 from . import ast, syntax
+from .grammar_cache import cached_lark
 from .lexer import Lexed, Vocabulary, lex
 from .transformer import ToAst, span_of
 
@@ -39,7 +40,7 @@ NAME_FOLLOWERS = frozenset({"EQUAL", "DOT", "COMMA", "RPAR", "RSQB", "RBRACE", "
 @cache
 def get_parser() -> Lark:
     grammar = grammar_path().read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    return cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
 @cache

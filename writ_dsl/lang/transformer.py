@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree, v_args
 from lark.tree import Meta
 
 from . import ast
@@ -35,8 +38,26 @@ def _string(token: Token) -> ast.String:
     return ast.String(value=unquote(token), span=span_of(token))
 
 
+@dataclass(frozen=True)
+class _Guard:
+    """A write's `if` condition, kept apart from its arguments until the statement is built."""
+
+    value: Any
+
+
 def _present(children: list[Any]) -> list[Any]:
     return [child for child in children if child is not None]
+
+
+@cache
+def _rule_methods(cls: type[Transformer]) -> dict[str, Callable[..., Any]]:
+    """Rule name -> plain function, for the methods ``cls`` (not Lark's Transformer) defines."""
+    found: dict[str, Callable[..., Any]] = {}
+    for klass in reversed(cls.__mro__[:cls.__mro__.index(Transformer)]):
+        for name, value in vars(klass).items():
+            if not name.startswith("_") and name != "transform" and callable(value):
+                found[name] = getattr(value, "base_func", value)
+    return found
 
 
 @v_args(meta=True)
@@ -47,6 +68,18 @@ class ToAst(Transformer):
         super().__init__()
         self.path = path
         self.comments = list(comments)
+
+    def transform(self, tree: Tree) -> Any:
+        """What Lark's ``Transformer.transform`` gives, bottom-up, without its per-node wrapper objects:
+        each rule's method is looked up once per class and called as ``method(self, meta, children)``."""
+        methods = _rule_methods(type(self))
+
+        def build(node: Tree) -> Any:
+            children = [build(child) if type(child) is Tree else child for child in node.children]
+            method = methods.get(node.data)
+            return self.__default__(node.data, children, node.meta) if method is None else method(self, node.meta, children)
+
+        return build(tree)
 
     # ---------------------------------------------------------- module level
     def start(self, meta: Meta, items: list[Any]) -> ast.Module:
@@ -105,13 +138,18 @@ class ToAst(Transformer):
         return ast.Loop(var=ident(children[0]), source=children[1], span=span_of(meta))
 
     def write_stmt(self, meta: Meta, children: list[Any]) -> ast.WriteStmt:
-        name, tool, *args = children
+        name, tool, *args, loops, guard = children
         return ast.WriteStmt(
             name=ident(name) if name is not None else None,
             tool=ident(tool),
             args=_present(args),
+            loops=loops or [],
+            guard=guard.value if guard is not None else None,
             span=span_of(meta),
         )
+
+    def guard(self, meta: Meta, children: list[Any]) -> _Guard:
+        return _Guard(children[0])
 
     def arg(self, meta: Meta, children: list[Any]) -> ast.Arg:
         return ast.Arg(name=ident(children[0]), value=children[1], span=span_of(meta))

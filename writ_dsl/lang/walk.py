@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 
 from pydantic import BaseModel
@@ -40,12 +41,18 @@ class Visit:
 
 
 def children(node: BaseModel) -> Iterator[ast.Node]:
-    for name in type(node).model_fields:
+    for name in _child_fields(type(node)):
         value = getattr(node, name)
         if isinstance(value, ast.Node):
             yield value
         elif isinstance(value, list):
             yield from (v for v in value if isinstance(v, ast.Node))
+
+
+@cache
+def _child_fields(kind: type[BaseModel]) -> tuple[str, ...]:
+    """The fields that may hold nodes: all but the span and the ``kind`` tag."""
+    return tuple(name for name in kind.model_fields if name not in ("span", "kind"))
 
 
 def walk(expr: ast.Node, items: ast.Node | None = None, parent: ast.Node | None = None,

@@ -23,6 +23,7 @@ from .store import DB_NAME, RunStore
 from .verify import VERIFIED
 
 TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY = "trajectories.jsonl", "rejects.jsonl", "simulations.json", "summary.json"
+OUTPUT_FILES = (TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY)
 
 
 def export_outputs(out_dir: str | Path) -> dict[str, Any]:

@@ -53,13 +53,17 @@ class RunSummary:
 
 
 def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOptions = RunOptions(),
-              spec_paths: Sequence[str | Path] = ()) -> RunSummary:
+              spec_paths: Sequence[str | Path] = (), *, locked: bool = False,
+              meta: dict[str, Any] | None = None) -> RunSummary:
+    """Run every unfinished task into ``out_dir``; ``locked``: the caller holds the folder's lock
+    (:func:`~writ_dsl.runner.store.lock_folder`); ``meta`` is kept with the run's identity; ``spec_paths``
+    locate the spec library for the manifest."""
     started, out_dir = time.monotonic(), Path(out_dir)
     _check(tasks, options)
     envs = prepare_environments(tasks, options.env_path)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with RunStore(out_dir, lock=True, redact=options.redactor().known) as store:
-        store.claim(fingerprint(tasks, options), _meta(tasks, envs, options), options.force)
+    with RunStore(out_dir, lock=not locked, redact=options.redactor().known) as store:
+        store.claim(fingerprint(tasks, options), {**_meta(tasks, envs, options), **(meta or {})}, options.force)
         write_manifest(out_dir, tasks, envs, options, spec_paths)
         cast = Cast(options, out_dir)
         try:
@@ -70,13 +74,6 @@ def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOp
     return RunSummary(out_dir, len(tasks), ran, summary["verified"], summary["rejected"], summary["failed"],
                       summary["pending"], time.monotonic() - started, cast.requests,
                       cast.cache.hits if cast.cache is not None else 0)
-
-
-def check_out_dir(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOptions = RunOptions()) -> None:
-    """Refuse, before anything is written, a folder that holds another run (unless ``options.force``)."""
-    if (Path(out_dir) / DB_NAME).is_file():
-        with RunStore(Path(out_dir)) as store:
-            store.ensure_compatible(fingerprint(tasks, options), options.force)
 
 
 def _check(tasks: Sequence[CompiledTask], options: RunOptions) -> None:

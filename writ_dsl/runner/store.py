@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import InputError
 
@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
 DB_NAME = "run.sqlite"
+LOCK_NAME = "run.lock"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
@@ -35,25 +36,26 @@ CREATE TABLE IF NOT EXISTS results (
 """
 
 
+def lock_folder(out_dir: Path) -> IO[str]:
+    """Hold ``out_dir/run.lock`` exclusively until the returned file is closed; InputError if another run holds it."""
+    handle = open(out_dir / LOCK_NAME, "w")  # noqa: SIM115 - held until closed by the caller
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise InputError(f"{out_dir}: another writ run is using this folder") from None
+    return handle
+
+
 class RunStore:
     def __init__(self, out_dir: Path, *, lock: bool = False, redact: Callable[[str], str] | None = None) -> None:
         self.path, self.redact = out_dir / DB_NAME, redact
-        self._lock_file = self._take_lock(out_dir) if lock else None
+        self._lock_file = lock_folder(out_dir) if lock else None
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
-
-    @staticmethod
-    def _take_lock(out_dir: Path) -> Any:
-        handle = open(out_dir / "run.lock", "w")  # noqa: SIM115 - held for the store's lifetime
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                raise InputError(f"{out_dir}: another writ run is using this folder") from None
-        return handle
 
     def close(self) -> None:
         self.conn.close()

@@ -1,10 +1,25 @@
-"""A compiled task -> a task in τ²-bench's format."""
+"""``tau2-tasks``: compiled tasks as τ²-bench tasks (a JSON list), from a run folder or a tasks.jsonl file."""
 
 from __future__ import annotations
 
+from itertools import chain
+from pathlib import Path
 from typing import Any
 
-from .model import CompiledTask
+from ..compiler.model import CompiledTask
+from ..io import atomic_write
+from .options import ExportOptions
+from .source import Counted, RunSource, json_array
+
+NAME = "tau2-tasks"
+SUMMARY = "τ²-bench tasks JSON (evaluation criteria: gold actions, facts to communicate)"
+OUTPUT = "file"
+
+
+def write(source: RunSource, out: Path, options: ExportOptions) -> int:
+    rows = Counted(to_tau2(task) for task in source.tasks())
+    atomic_write(out, chain(json_array(iter(rows)), ["\n"]))
+    return rows.count
 
 
 def to_tau2(task: CompiledTask) -> dict[str, Any]:

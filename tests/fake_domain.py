@@ -1,14 +1,21 @@
-"""A tiny in-memory shop domain for the compiler's tests: users, items, orders."""
+"""The tools of the fake domains that the tests compile and run against (``tests/fake_envs/``).
+
+``shop`` (the compiler's tests) and ``desk`` (the runner's tests) share these tools and differ in their data.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from writ_dsl.env.core import Domain, State, Tool, ToolArgs, ToolError, ToolKind
+from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 
 class UserArgs(ToolArgs):
     user_id: str
+
+
+class EmailArgs(ToolArgs):
+    email: str
 
 
 class ItemArgs(ToolArgs):
@@ -30,6 +37,10 @@ class OrderArgs(ToolArgs):
     order_id: str
 
 
+class TextArgs(ToolArgs):
+    text: str
+
+
 class CalcArgs(ToolArgs):
     expression: str
 
@@ -45,6 +56,13 @@ def get_user(state: State, p: UserArgs) -> dict[str, Any]:
     return _find(state, "users", p.user_id)
 
 
+def find_user(state: State, p: EmailArgs) -> str:
+    for user in state.values("users"):
+        if user.get("email") == p.email:
+            return user["user_id"]
+    raise ToolError("user not found")
+
+
 def get_item(state: State, p: ItemArgs) -> dict[str, Any]:
     return _find(state, "items", p.item_id)
 
@@ -54,8 +72,7 @@ def list_items(state: State, p: CategoryArgs) -> list[dict[str, Any]]:
 
 
 def buy(state: State, p: BuyArgs) -> dict[str, Any]:
-    item = _find(state, "items", p.item_id)
-    user = _find(state, "users", p.user_id)
+    item, user = _find(state, "items", p.item_id), _find(state, "users", p.user_id)
     total = item["price"] * p.quantity
     if item["stock"] < p.quantity:
         raise ToolError(f"not enough stock of {p.item_id}")
@@ -81,44 +98,20 @@ def refund(state: State, p: OrderArgs) -> dict[str, Any]:
     return order
 
 
-def calc(state: State, p: CalcArgs) -> str:
-    return p.expression
-
-
-TOOLS = (
-    Tool("get_user", ToolKind.READ, "Get a user.", UserArgs, get_user),
+TOOLS = {tool.name: tool for tool in (
+    Tool("get_user", ToolKind.READ, "Get a user by id.", UserArgs, get_user),
+    Tool("find_user", ToolKind.READ, "Find a user id by email.", EmailArgs, find_user),
     Tool("get_item", ToolKind.READ, "Get an item.", ItemArgs, get_item),
     Tool("list_items", ToolKind.READ, "Items of a category.", CategoryArgs, list_items),
     Tool("buy", ToolKind.WRITE, "Buy an item.", BuyArgs, buy),
     Tool("refund", ToolKind.WRITE, "Refund an order.", OrderArgs, refund),
-    Tool("calc", ToolKind.GENERIC, "Echo an expression.", CalcArgs, calc),
-)
+    Tool("calc", ToolKind.GENERIC, "Echo an expression.", CalcArgs, lambda state, p: p.expression),
+    Tool("note", ToolKind.GENERIC, "Write a note.", TextArgs, lambda state, p: f"noted: {p.text}"),
+    Tool("transfer_to_human_agents", ToolKind.GENERIC, "Hand over to a human.", TextArgs,
+         lambda state, p: "Transfer successful"),
+)}
 
 
-def generate(seed: int = 0, size: int = 1) -> dict[str, Any]:
-    users = {
-        f"u{i}": {"user_id": f"u{i}", "name": name, "balance": balance, "orders": [], "dob": f"199{i}-0{i + 1}-1{i}"}
-        for i, (name, balance) in enumerate([("Ann", 500), ("Bob", 40), ("Cy", 1000), ("Di", 120)])
-    }
-    items = {
-        f"i{i}": {"item_id": f"i{i}", "category": cat, "price": price, "stock": stock}
-        for i, (cat, price, stock) in enumerate(
-            [("lamp", 30, 5), ("lamp", 45, 0), ("lamp", 25, 2), ("desk", 200, 1), ("desk", 150, 3),
-             ("chair", 60, 4), ("chair", 60, 4)]
-        )
-    }
-    return {"users": users, "items": items, "orders": {}}
-
-
-DOMAIN = Domain(
-    name="shop",
-    description="A tiny shop.",
-    policy="Be nice.",
-    tools={tool.name: tool for tool in TOOLS},
-    db_schema={
-        "users": frozenset({"user_id", "name", "balance", "orders", "dob"}),
-        "items": frozenset({"item_id", "category", "price", "stock"}),
-        "orders": frozenset({"order_id", "user_id", "item_id", "quantity", "total", "status"}),
-    },
-    generate=generate,
-)
+def tools(*names: str) -> dict[str, Tool]:
+    """The named tools, in that order."""
+    return {name: TOOLS[name] for name in names}

@@ -1,0 +1,171 @@
+"""Synthesis at scale: throughput and peak memory of ``writ synth``, compile workers, check, CLI start-up.
+
+Every figure comes from this one run, ratios against a baseline measured in
+the same run. Times are CPU seconds (user + system, the command and its
+worker processes) unless marked "wall"; on a machine shared with other work,
+CPU time is the stable figure and wall time is what a user waits.
+
+    .venv/bin/python benchmarks/bench_synth.py [--sizes 200 2000] [--repeat 2] [--quick]
+
+Prints:
+  - ``writ synth specs -n N``: trajectories per CPU second and per wall second, peak RSS;
+  - ``writ compile`` on 1 and 2 workers: wall and CPU time, their ratio, byte-identical outputs;
+  - ``writ check`` against a raw Lark parse of the same generated files (see bench_check.py);
+  - airline flight search: the index against a scan of every flight;
+  - ``writ --help``: CPU time, beside a bare ``python -c pass``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+WRIT = [sys.executable, "-c", "import sys; from writ_dsl.cli import main; sys.argv[0] = 'writ'; main()"]
+
+
+@dataclass
+class Usage:
+    wall: float
+    cpu: float
+    peak_rss_mib: float
+
+
+def measure(args: list[str], cwd: Path = REPO) -> Usage:
+    """Run a command; its wall time, CPU time and peak RSS (its own and its reaped workers')."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args[3:])} failed ({child.returncode}):\n{errors[-2000:]}")
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def best(repeat: int, action) -> Usage:  # type: ignore[no-untyped-def]
+    runs = [action() for _ in range(repeat)]
+    return Usage(min(r.wall for r in runs), min(r.cpu for r in runs), max(r.peak_rss_mib for r in runs))
+
+
+def synth(sizes: list[int], workers: int, tmp: Path) -> None:
+    print(f"writ synth specs -n N --seed 0 --workers {workers} (offline dialogues)")
+    for n in sizes:
+        out = tmp / f"synth{n}"
+        usage = measure(WRIT + ["synth", "specs", "-n", str(n), "--seed", "0", "--workers", str(workers),
+                                "-o", str(out)])
+        print(f"  N={n:>6}: {usage.cpu:6.1f} s CPU, {usage.wall:6.1f} s wall, {n / usage.cpu:6.0f} traj/CPU s, "
+              f"{n / usage.wall:6.0f} traj/wall s, peak RSS {usage.peak_rss_mib:5.0f} MiB")
+
+
+def compile_workers(n: int, repeat: int, tmp: Path) -> None:
+    print(f"writ compile specs -n {n} --seed 0: 1 vs 2 workers (best of {repeat}, alternating)")
+    outputs, usages = {}, {1: [], 2: []}
+    for _ in range(repeat):
+        for workers in (1, 2):
+            out = tmp / f"compile{workers}.jsonl"
+            usages[workers].append(measure(WRIT + ["compile", "specs", "-n", str(n), "--seed", "0",
+                                                   "--workers", str(workers), "-o", str(out)]))
+            outputs[workers] = out.read_bytes()
+    one, two = (min(usages[w], key=lambda u: u.wall) for w in (1, 2))
+    for workers, usage in ((1, one), (2, two)):
+        print(f"  {workers} worker(s): {usage.wall:6.2f} s wall, {usage.cpu:6.2f} s CPU")
+    print(f"  speed-up 2 vs 1 workers (wall): {one.wall / two.wall:5.2f}x   "
+          f"CPU spent 2 vs 1: {two.cpu / one.cpu:5.2f}x   same bytes: {outputs[1] == outputs[2]}")
+
+
+def check_ratio(files: int, repeat: int) -> None:
+    from bench_check import best_of, forget, generate, raw_parse
+
+    from writ_dsl import api
+    from writ_dsl.lang.parser import get_parser
+
+    with tempfile.TemporaryDirectory() as folder:
+        texts = [p.read_text(encoding="utf-8") for p in generate(Path(folder), files, 0)]
+        lark = get_parser()
+        api.check_paths([folder])
+        check_s = best_of(repeat, lambda: api.check_paths([folder]), before=forget)
+        parse_s = best_of(repeat, lambda: raw_parse(lark, texts))
+    print(f"writ check vs raw Lark parse, {files} generated files (CPU, best of {repeat})")
+    print(f"  check {check_s:6.3f} s, raw parse {parse_s:6.3f} s, ratio {check_s / parse_s:5.2f}x (target <= 1.5x)")
+
+
+def flight_search(repeat: int) -> None:
+    from envs.airline.flight_index import available_flights, is_available
+    from writ_dsl.env.core import State
+    from writ_dsl.env.registry import load_domain
+
+    db = load_domain("airline").environment(seed=0, size=1).db
+    state = State(db)
+    flights = list(db.tables["flights"].values())
+    airports = sorted({f["origin"] for f in flights})
+    days = sorted({day for f in flights for day in f["dates"]})
+    rng = random.Random(0)
+    queries = [(rng.choice(days), rng.choice(airports)) for _ in range(500)]
+
+    def scan() -> list[list[dict]]:
+        return [[f for f in state.values("flights") if is_available(f, day) and f["origin"] == origin]
+                for day, origin in queries]
+
+    def indexed() -> list[list[dict]]:
+        return [available_flights(state, day, origin=origin) for day, origin in queries]
+
+    assert scan() == indexed()
+    timings = {}
+    for name, action in (("scan", scan), ("index", indexed)):
+        runs = []
+        for _ in range(repeat):
+            start = time.process_time()
+            action()
+            runs.append(time.process_time() - start)
+        timings[name] = min(runs) / len(queries) * 1000
+    print(f"airline flight search by origin and date ({len(flights)} flights, {len(queries)} searches)")
+    print(f"  scan {timings['scan']:.3f} ms, index {timings['index']:.3f} ms per search, "
+          f"{timings['scan'] / timings['index']:.1f}x faster, same results")
+
+
+def help_time(repeat: int) -> None:
+    floor = best(repeat, lambda: measure([sys.executable, "-c", "pass"]))
+    usage = best(repeat, lambda: measure(WRIT + ["--help"]))
+    print(f"writ --help (best of {repeat})")
+    print(f"  {usage.cpu:5.2f} s CPU ({usage.cpu - floor.cpu:5.2f} s beyond a bare interpreter's "
+          f"{floor.cpu:4.2f} s; target <= 0.2 s)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--workers", type=int, default=0, help="synth workers (default: all cores)")
+    parser.add_argument("--compile-n", type=int, default=30, help="instances per task for the workers ratio")
+    parser.add_argument("--check-files", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.compile_n, args.check_files, args.repeat = [100], 5, 60, 1
+    workers = args.workers or (os.cpu_count() or 1)
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start\n")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        synth(args.sizes, workers, tmp)
+        compile_workers(args.compile_n, args.repeat, tmp)
+    check_ratio(args.check_files, max(args.repeat, 2))
+    flight_search(max(args.repeat, 3))
+    help_time(max(args.repeat, 3))
+    print(f"\nload average {os.getloadavg()[0]:.1f} at end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

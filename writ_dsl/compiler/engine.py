@@ -1,0 +1,145 @@
+"""Engines: where independent pieces of work run. Results always come back in input order.
+
+An engine maps a picklable, module-level function over a list of items and
+yields the results in the order of the items, whatever order they finish in,
+so anything merged from them is the same for any engine and any number of
+workers. ``local`` runs the items one after another in this process (tests
+use it as the twin of the others); ``process`` runs them in a pool of worker
+processes. More engines (e.g. a cluster) are one more entry in ``ENGINES``.
+
+Data every item needs (the loaded specs, the options) is the engine's
+``context``: it reaches each worker once, when the worker starts (for free
+where workers are forked), and :func:`worker_context` returns it there, so
+the items themselves stay small.
+
+    with make_engine(workers=4, context=specs) as engine:
+        results = list(engine.map(compile_shard, shard_items))
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
+
+from ..errors import CompileError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Engine(Protocol):
+    name: str
+    workers: int
+
+    def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        """``func`` applied to every item, results in the order of ``items``."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None: ...
+
+
+_context: Any = None
+
+
+def worker_context() -> Any:
+    """The ``context`` of the engine this item runs on."""
+    return _context
+
+
+def _install(context: Any) -> Any:
+    global _context
+    previous, _context = _context, context
+    return previous
+
+
+def _start_worker(context: Any) -> None:
+    _install(context)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+class _Closing:
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+class LocalEngine(_Closing):
+    """Every item in this process, one after another."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 1, context: Any = None) -> None:
+        self.workers = 1
+        self._previous = _install(context)
+
+    def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        return map(func, items)
+
+    def close(self) -> None:
+        _install(self._previous)
+
+
+class ProcessEngine(_Closing):
+    """A pool of ``workers`` processes; workers ignore Ctrl-C, which the parent handles."""
+
+    name = "process"
+
+    def __init__(self, workers: int, context: Any = None) -> None:
+        self.workers = max(1, workers)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_start_method(),
+                                         initializer=_start_worker, initargs=(context,))
+
+    def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        try:
+            yield from self._pool.map(func, items)
+        except BrokenProcessPool:
+            raise CompileError("a worker process stopped unexpectedly (out of memory?); "
+                               "run again with fewer --workers") from None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+ENGINES: dict[str, Callable[[int, Any], Engine]] = {"local": LocalEngine, "process": ProcessEngine}
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def make_engine(workers: int, name: str | None = None, context: Any = None) -> Engine:
+    """The named engine, else ``local`` for one worker and ``process`` for more."""
+    chosen = name or ("local" if workers <= 1 else "process")
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown engine '{chosen}' (known: {', '.join(sorted(ENGINES))})")
+    return ENGINES[chosen](workers, context)
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe and cheap (Linux: workers start with the modules already loaded), else spawn."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
