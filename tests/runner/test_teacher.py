@@ -225,3 +225,16 @@ def test_stats_show_verified_rate_against_the_writ_axes_and_usage(tmp_path: Path
     assert stats["blame"]["user"] == 1
     table = CliRunner().invoke(main, ["stats", str(tmp_path), "--no-plots"])
     assert "verified rate by writes per task" in table.output
+
+
+def test_llm_run_files_match_their_published_schemas(tmp_path: Path) -> None:
+    from writ_dsl.exports.schemas import Manifest, Reject, Trajectory
+
+    tasks = many_tasks(4)
+    backend = twin_failing(tasks, lambda task_id, attempt: task_id == "desk-0001" and attempt == 0)
+    run_tasks(tasks, tmp_path, options(backend=backend, attempts=2, keep="all"))
+    for line in (tmp_path / TRAJECTORIES).read_text().splitlines():
+        Trajectory.model_validate_json(line)
+    rejects = (tmp_path / "rejects.jsonl").read_text().splitlines()
+    assert rejects and all(Reject.model_validate_json(line).blame for line in rejects)
+    Manifest.model_validate_json((tmp_path / MANIFEST).read_text())

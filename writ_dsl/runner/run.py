@@ -28,9 +28,9 @@ from .manifest import write_manifest
 from .options import RunOptions
 from .progress import Reporter
 from .simulate import Cast, simulate, task_record
-from .store import DB_NAME, RunStore
+from .store import RunStore
 
-__all__ = ["RunOptions", "RunSummary", "run_tasks", "check_out_dir", "fingerprint", "prepare_environments",
+__all__ = ["RunOptions", "RunSummary", "run_tasks", "fingerprint", "prepare_environments",
            "simulate", "task_record"]
 
 
