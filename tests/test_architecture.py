@@ -101,5 +101,5 @@ PINNED = [
     "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
     "generate_database", "tools_json", "collect_stats",
     "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
-    "json_schema", "view", "serve_language_server",
+    "json_schema", "view", "serve_language_server", "redact",
 ]

@@ -52,7 +52,7 @@ __all__ = [
     "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
     "generate_database", "tools_json", "collect_stats",
     "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
-    "json_schema", "view", "serve_language_server",
+    "json_schema", "view", "serve_language_server", "redact",
 ]
 
 
@@ -192,9 +192,19 @@ def compile_options(**values: Any) -> CompileOptions:
 
 
 def run_options(**values: Any) -> RunOptions:
+    """RunOptions from keyword values; the CLI's ``no_cache`` flag becomes ``cache=False``."""
     from .runner.run import RunOptions
 
+    if "no_cache" in values:
+        values["cache"] = not values.pop("no_cache")
     return RunOptions(**values)
+
+
+def redact(text: str) -> str:
+    """``text`` with API keys and bearer tokens masked (for anything printed)."""
+    from .runner.secrets import redact as mask
+
+    return mask(text)
 
 
 def read_tasks(path: str | Path) -> list[CompiledTask]:

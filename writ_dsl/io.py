@@ -79,7 +79,7 @@ def _parse_task(path: str | Path, number: int, line: str) -> CompiledTask:
 OUTPUT_NAMES = frozenset({
     "tasks.jsonl", "compile_summary.json", "tau2_tasks.json", "trajectories.jsonl", "rejects.jsonl",
     "simulations.json", "summary.json", "run.lock", "run.sqlite", "run.sqlite-wal", "run.sqlite-shm", "plots",
-    "report.html",
+    "report.html", "manifest.json", "responses.sqlite", "responses.sqlite-wal", "responses.sqlite-shm",
 })
 
 

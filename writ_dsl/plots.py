@@ -63,7 +63,23 @@ def panels(stats: Stats) -> dict[str, tuple[Draw, float]]:
                                     stats.unit, str), max(3.0, 0.3 * len(stats.by_behavior) + 1))
     if stats.dialogue_tokens:
         found["dialogue_tokens"] = (_tokens_panel, 4)
+    if stats.run.get("verified_rate_by_evidence_burden"):
+        found["verified_rate"] = (_rate_panel, 4)
     return found
+
+
+def _rate_panel(ax: Any, stats: Stats) -> None:
+    """Verified rate against the two WRIT axes: evidence burden and number of writes."""
+    for key, label, color in (("verified_rate_by_evidence_burden", "largest evidence burden of the task", "#dd8452"),
+                              ("verified_rate_by_writes", "writes in the task", "#4c72b0")):
+        table = stats.run.get(key) or {}
+        xs = [int(x) for x, row in table.items() if row["rate"] is not None]
+        ax.plot(xs, [100 * table[str(x)]["rate"] for x in xs], marker="o", label=label, color=color)
+    ax.set_title("Verified rate against evidence burden and writes")
+    ax.set_xlabel("read calls (evidence burden) / write calls")
+    ax.set_ylabel("verified dialogues (% of tasks run)")
+    ax.set_ylim(0, 105)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
 
 
 def _pyplot() -> Any:

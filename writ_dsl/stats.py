@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from .errors import InputError
+from .stats_runs import run_side
 from .tokens import count_messages, tokenizer_name
 from .quality import Quality, measure
 from .io import read_text
@@ -33,6 +34,7 @@ class Stats:
     burden_per_write: Counter[int] = field(default_factory=Counter)
     dialogue_lengths: Counter[int] = field(default_factory=Counter)
     rejections: Counter[str] = field(default_factory=Counter)
+    run: dict[str, Any] = field(default_factory=dict)  # pass rates, usage (stats_runs.run_side)
     by_template: Counter[str] = field(default_factory=Counter)  # "spec::task" -> count
     by_behavior: Counter[str] = field(default_factory=Counter)
     dialogue_tokens: list[int] = field(default_factory=list)  # tokens per dialogue, in file order
@@ -60,6 +62,7 @@ class Stats:
             "by_behavior": table(self.by_behavior),
             "dialogue_tokens": token_summary(self.dialogue_tokens, self.tokenizer),
             **({"quality": self.quality.to_json()} if self.quality is not None else {}),
+            **self.run,
         }
 
 
@@ -151,16 +154,20 @@ def _from_trajectories(folder: Path, tasks: list[dict[str, Any]]) -> Stats:
     stats = Stats(source=str(folder), unit="trajectories", tokenizer=tokenizer_name())
     trajectories = read_jsonl(folder / "trajectories.jsonl")
     stats.quality = measure(tasks, trajectories)
+    verified, tried = set(), set()
     for row in trajectories:
         task = by_id.get(row.get("task_id"))
         if task is not None:
             _count_task(stats, task)
         stats.dialogue_lengths[len(row.get("messages", []))] += 1
+        verified.add(row.get("task_id"))
         stats.dialogue_tokens.append(count_messages([m for m in row.get("messages", []) if isinstance(m, dict)]))
     rejects = folder / "rejects.jsonl"
     if rejects.is_file():
         for row in read_jsonl(rejects):
             stats.rejections[f"run: {row.get('status', 'rejected')}: {_reason_label(row)}"] += 1
+            tried.add(row.get("task_id"))
+    stats.run = run_side(folder, tasks, verified, tried | verified)
     return stats
 
 

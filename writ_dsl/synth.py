@@ -40,7 +40,8 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
         write_tasks(out_dir / "tasks.jsonl", result.tasks)
         atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
         atomic_write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
-        summary = run_tasks(result.tasks, out_dir, run_options, locked=True, meta={"synth": identity})
+        summary = run_tasks(result.tasks, out_dir, run_options, [spec.path for spec in specs], locked=True,
+                            meta={"synth": identity})
     return result, summary
 
 

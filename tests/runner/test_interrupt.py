@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from writ_dsl.runner.export import REJECTS, SIMULATIONS, SUMMARY, TRAJECTORIES
+from writ_dsl.runner.loopback import LoopbackServer
 
 from .helpers import FAKE_ENVS, many_tasks, write_tasks
 
@@ -58,3 +59,28 @@ def test_interrupted_run_resumes_to_identical_outputs(tmp_path: Path, sig: int) 
     for name in (TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY):
         assert (resumed / name).read_bytes() == (whole / name).read_bytes(), name
     assert finished(resumed) == N_TASKS
+
+
+@pytest.mark.slow
+def test_a_killed_llm_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
+    n = 240
+    tasks = many_tasks(n)
+    tasks_file = write_tasks(tasks, tmp_path / "tasks.jsonl")
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+    with LoopbackServer(tasks, latency=0.005) as server:
+        llm = ["--user", "llm", "--agent", "llm", "--model", "loop", "--base-url", server.base_url,
+               "--api-key", "test-key"]
+        subprocess.run(writ_run(tasks_file, whole) + llm, check=True, capture_output=True, timeout=300)
+        process = subprocess.Popen(writ_run(tasks_file, resumed) + llm, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while finished(resumed) < n // 5 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert process.poll() is None, "the run ended before it could be interrupted"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        assert n // 5 <= finished(resumed) < n
+        subprocess.run(writ_run(tasks_file, resumed) + llm, check=True, capture_output=True, timeout=300)
+    for name in (TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY):
+        assert (resumed / name).read_bytes() == (whole / name).read_bytes(), name
+    assert finished(resumed) == n

@@ -12,7 +12,7 @@ import pytest
 from writ_dsl.compiler.model import CompiledTask
 from writ_dsl.errors import EndpointUnavailable
 from writ_dsl.runner.export import REJECTS, TRAJECTORIES
-from writ_dsl.runner.llm import (AGENT_GREETING, ChatRequest, FunctionBackend, LLMUser, user_system_prompt,
+from writ_dsl.runner.llm import (AGENT_GREETING, Channel, ChatRequest, FunctionBackend, LLMUser, user_system_prompt,
                                  user_view)
 from writ_dsl.runner.loopback import CALL_FAULTS, FAULTS, FaultPlan, LoopbackServer, play
 from writ_dsl.runner.messages import OUT_OF_SCOPE, STOP, TRANSFER, Message, ToolCall
@@ -84,7 +84,7 @@ def test_malformed_replies_are_asked_again_then_fail_the_dialogue(tmp_path: Path
 def test_a_user_reply_with_tool_calls_is_malformed() -> None:
     backend = FunctionBackend(lambda r: {"content": "hi", "tool_calls": [{"id": "x", "function": {"name": "f"}}]})
     with pytest.raises(Exception, match="not a text message"):
-        LLMUser(backend, "m", make_task(), retries=1).next_message([Message("assistant", "Hello")])
+        LLMUser(Channel(backend, "m"), make_task(), retries=1).next_message([Message("assistant", "Hello")])
 
 
 def test_failed_tasks_stay_failed_unless_retried(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_a_dead_endpoint_fails_each_dialogue_with_a_reason(tmp_path: Path) -> No
     summary = run_tasks(tasks, tmp_path, options)
     assert summary.failed == 3
     for row in records(tmp_path):
-        assert row["reason"] == "endpoint-unavailable" and "connection failed after 1 retries" in row["detail"]
+        assert row["reason"] == "endpoint-unavailable" and "connection failed after 1 retry" in row["detail"]
         assert row["termination_reason"] == "agent_error"
 
 
@@ -147,4 +147,4 @@ def test_an_endpoint_that_rejects_the_request_fails_with_its_status(tmp_path: Pa
     tasks = many_tasks(1)
     with LoopbackServer([]) as server:
         summary = run_tasks(tasks, tmp_path, llm_options(base_url=server.base_url))
-    assert summary.failed == 1 and "HTTP 400" in records(tmp_path)[0]["detail"]
+    assert summary.failed == 1 and "HTTP 400 (not retried)" in records(tmp_path)[0]["detail"]

@@ -22,7 +22,7 @@ def test_report_is_one_file_that_fetches_nothing_and_holds_no_raw_markup_from_da
     for hostile in HOSTILE:
         assert hostile not in text
     assert text.count("<script>") == 1 and text.count("</script>") == 5  # four data blocks and the code
-    assert text.count("data:image/png;base64,") == 7
+    assert text.count("data:image/png;base64,") == 8  # writ stats plots, verified rate included
 
 
 def test_view_command_writes_the_report(report, tmp_path):
@@ -81,7 +81,7 @@ def test_chromium_renders_filters_dialogues_graphs_rejects_and_plots(report):
 
         page.find_element(By.CSS_SELECTOR, "nav button[data-tab='stats']").click()
         widths = page.execute_script("return [...document.querySelectorAll('.plots img')].map(i => i.naturalWidth)")
-        assert len(widths) == 7 and all(w > 100 for w in widths)
+        assert len(widths) == 8 and all(w > 100 for w in widths)
         page.save_screenshot(str(ARTIFACTS / "writ_view_stats.png"))
         assert page.execute_script("return performance.getEntriesByType('resource').length") == 0
 

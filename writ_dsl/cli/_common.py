@@ -42,7 +42,9 @@ class WritGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WritError as exc:
-            click.echo(f"writ: error: {exc}", err=True)
+            from .. import api
+
+            click.echo(f"writ: error: {api.redact(str(exc))}", err=True)
             sys.exit(EXIT_PROBLEMS)
         except OSError as exc:  # a path the user gave cannot be read or written
             where = f"{exc.filename}: " if exc.filename else ""

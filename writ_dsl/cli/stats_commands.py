@@ -53,6 +53,41 @@ def _print_tables(stats: api.Stats) -> None:
         console.print(_rejections_table(stats.rejections))
     if stats.quality is not None:
         console.print("\n".join(stats.quality.summary_lines()), highlight=False)
+    for table in _run_tables(stats.run):
+        console.print(table)
+
+
+def _run_tables(run: dict) -> list[Table]:
+    """Verified rate against evidence burden and writes, pass^k, and token usage of a run folder."""
+    tables = []
+    for key, title in (("verified_rate_by_evidence_burden", "verified rate by evidence burden (largest per task)"),
+                       ("verified_rate_by_writes", "verified rate by writes per task")):
+        if run.get(key):
+            table = Table(title=title)
+            for column in ("value", "passed", "tried", "rate"):
+                table.add_column(column, justify="right")
+            for value, row in run[key].items():
+                rate = "-" if row["rate"] is None else f"{100 * row['rate']:.1f}%"
+                table.add_row(value, str(row["passed"]), str(row["tried"]), rate)
+            tables.append(table)
+    attempts = run.get("attempts")
+    if attempts:
+        table = Table(title=f"attempts (k = {attempts['k']}, keep {attempts['keep']})")
+        keys = [k for k in ("tasks", "dialogues", "solved", "pass^1", f"pass^{attempts['k']}") if k in attempts]
+        for key in ["template", *keys]:
+            table.add_column(key, justify="right")
+        for name, row in [("all", attempts), *attempts.get("by_template", {}).items()]:
+            table.add_row(name, *(str(row.get(key)) for key in keys))
+        tables.append(table)
+    usage = run.get("usage")
+    if usage:
+        table = Table(title="token usage")
+        for column in ("role", "prompt tokens", "completion tokens", "completions"):
+            table.add_column(column, justify="right")
+        for role, row in [("all", usage), *usage.get("by_role", {}).items()]:
+            table.add_row(role, str(row["prompt_tokens"]), str(row["completion_tokens"]), str(row["completions"]))
+        tables.append(table)
+    return tables
 
 
 def _counts_table(title: str, name: str, counter: Counter[str], unit: str) -> Table:

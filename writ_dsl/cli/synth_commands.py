@@ -17,7 +17,9 @@ from .reporting import report, summary_table
 from .run_commands import echo_run_summary, run_command
 
 # The run options of `writ synth` are exactly those of `writ run`.
-_RUN_OPTION_NAMES = [p.name for p in run_command.params if isinstance(p, click.Option) and p.name != "limit"]
+# (--seed is synth's instance seed; the sampling seed is --sampling-seed here)
+_RUN_OPTION_NAMES = [p.name for p in run_command.params
+                     if isinstance(p, click.Option) and p.name not in ("limit", "seed")]
 # The same -o as `writ run`, but optional here: a dry run writes nothing.
 _OUTPUT = click.Option(["-o", "--output", "out_dir"], type=click.Path(file_okay=False, path_type=Path),
                        help="Run folder: run.sqlite and the output files (resumable); not needed with --dry-run.")
@@ -32,9 +34,10 @@ _OUTPUT = click.Option(["-o", "--output", "out_dir"], type=click.Path(file_okay=
 @strict_option
 @click.option("--dry-run", is_flag=True, help="Print how the instances spread over the templates; compile nothing.")
 @workers_option
+@click.option("--sampling-seed", type=int, default=None, help="Sampling seed sent to the endpoint.")
 def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int,
                   db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], strict: bool,
-                  dry_run: bool, workers: int | None, **run_args: Any) -> None:
+                  dry_run: bool, workers: int | None, sampling_seed: int | None, **run_args: Any) -> None:
     """Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.
 
     Offline by default (scripted user, oracle agent). The output folder holds
@@ -53,7 +56,7 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
         raise click.UsageError("Missing option '-o' / '--output' (the run folder).")
     with api.compile_progress(enabled=run_args["progress"]) as reporter:
         result = api.synthesize(paths, out_dir, api.compile_options(**fields, progress=reporter),
-                                api.run_options(**run_args))
+                                api.run_options(**run_args, seed=sampling_seed))
     diagnostics = result.compiled.diagnostics if result.compiled else result.checked.diagnostics
     report(diagnostics, result.checked.sources, result.checked.files)
     if result.summary is None:

@@ -74,6 +74,7 @@ class Reject(_Strict):
     messages: list[ChatMessage]
     attempt: int | None = None
     usage: dict[str, Any] | None = None
+    blame: dict[str, str] | None = None  # LLM runs: {"party": agent|user|endpoint, "fault": code}
 
 
 class SpecHash(_Strict):

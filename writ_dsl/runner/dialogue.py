@@ -10,6 +10,7 @@ runaway dialogues; a role's :class:`LLMError` ends it as failed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from ..env import tau2
@@ -86,26 +87,59 @@ class _Loop:
 
 def run_dialogue(env: Environment, user: UserRole, agent: AgentRole, *, limits: Limits = Limits(),
                  stop: threading.Event | None = None, system_prompt: str | None = None) -> Dialogue:
-    loop = _Loop(env, env.new_state(), limits, stop)
-    loop.dialogue.messages.append(Message("system", system_prompt or agent_system_prompt(env.domain)))
+    """One dialogue, each role answered by its plain ``next_message``; ``system_prompt`` defaults to the
+    domain's (our instructions and its policy)."""
+    loop = _start(env, limits, stop, system_prompt)
+    turns = _turns(loop)
     try:
-        _turns(loop, user, agent)
+        ask = next(turns)
+        while True:
+            role = agent if ask == "agent" else user
+            ask = turns.send(role.next_message(loop.dialogue.messages))
+    except StopIteration:
+        pass
     except LLMError as exc:
         _fail(loop.dialogue, exc)
     return loop.dialogue
 
 
-def _turns(loop: _Loop, user: UserRole, agent: AgentRole) -> None:
+async def arun_dialogue(env: Environment, user: UserRole, agent: AgentRole, *,
+                        limits: Limits = Limits(), system_prompt: str | None = None) -> Dialogue:
+    """The same dialogue on an event loop: a role with ``anext_message`` is awaited, any other is called."""
+    loop = _start(env, limits, None, system_prompt)
+    turns = _turns(loop)
+    try:
+        ask = next(turns)
+        while True:
+            role = agent if ask == "agent" else user
+            answer = getattr(role, "anext_message", None)
+            message = await answer(loop.dialogue.messages) if answer else role.next_message(loop.dialogue.messages)
+            ask = turns.send(message)
+    except StopIteration:
+        pass
+    except LLMError as exc:
+        _fail(loop.dialogue, exc)
+    return loop.dialogue
+
+
+def _start(env: Environment, limits: Limits, stop: threading.Event | None, system_prompt: str | None) -> _Loop:
+    loop = _Loop(env, env.new_state(), limits, stop)
+    loop.dialogue.messages.append(Message("system", system_prompt or agent_system_prompt(env.domain)))
+    return loop
+
+
+def _turns(loop: _Loop) -> Generator[str, Message, None]:
+    """The turn loop, free of I/O: it yields whose turn it is ("agent" or "user") and is sent their message."""
     messages = loop.dialogue.messages
     while loop.check():
-        message = _checked(agent.next_message(messages), "assistant", loop, "agent_error")
+        message = _checked((yield "agent"), "assistant", loop, "agent_error")
         messages.append(message)
         if message.tool_calls:
             _answer_calls(loop, message)
             continue
         if not loop.check():
             return
-        reply = _checked(user.next_message(messages), "user", loop, "user_error")
+        reply = _checked((yield "user"), "user", loop, "user_error")
         messages.append(reply)
         token = stop_token(reply.content)
         if token is not None:

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InputError
 from ..io import atomic_write
 from .messages import Message, from_records
+from .pass_rates import attempts_summary, blame_summary, by_task, representative, usage_summary
 from .store import DB_NAME, RunStore
 from .verify import VERIFIED
 
@@ -31,7 +32,7 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
         raise InputError(f"{out_dir}: no run here ({DB_NAME} is missing)")
     with RunStore(out_dir) as store:
         records, meta = list(store.records()), _meta(store)
-    atomic_write(out_dir / TRAJECTORIES, "".join(_line(trajectory(r, meta)) for r in records if _ok(r)))
+    atomic_write(out_dir / TRAJECTORIES, "".join(_line(trajectory(r, meta)) for r in kept(records, meta)))
     atomic_write(out_dir / REJECTS, "".join(_line(reject(r)) for r in records if not _ok(r)))
     atomic_write(out_dir / SIMULATIONS, _pretty([simulation(r, meta) for r in records]))
     summary = summarize(records, meta)
@@ -42,6 +43,22 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
 def _meta(store: RunStore) -> dict[str, Any]:
     keys = ("fingerprint", "options", "tasks", "tools")
     return {key: store.get_meta(key) for key in keys}
+
+
+def kept(records: list[dict[str, Any]], meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The verified dialogues to export: a task's first, or (``keep all``) each distinct one."""
+    keep_all = (meta.get("options") or {}).get("keep") == "all"
+    found = []
+    for attempts in by_task(records).values():
+        seen: set[str] = set()
+        for record in attempts:
+            text = json.dumps(record["messages"], sort_keys=True)
+            if _ok(record) and text not in seen:
+                found.append(record)
+                seen.add(text)
+                if not keep_all:
+                    break
+    return found
 
 
 def _ok(record: dict[str, Any]) -> bool:
@@ -70,7 +87,12 @@ def trajectory(record: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
         "behavior": record["behavior"],
         "messages": [m.to_openai() for m in _messages(record)],
         "tools": (meta.get("tools") or {}).get(record["domain"], []),
+        **_optional(record, "attempt", "usage"),
     }
+
+
+def _optional(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {key: record[key] for key in keys if key in record}
 
 
 def reject(record: dict[str, Any]) -> dict[str, Any]:
@@ -85,16 +107,17 @@ def reject(record: dict[str, Any]) -> dict[str, Any]:
         "trajectory_type": record.get("trajectory_type"),
         "behavior": record.get("behavior"),
         "messages": [m.to_openai() for m in _messages(record)],
+        **_optional(record, "attempt", "blame", "usage"),
     }
 
 
 def simulation(record: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     messages = [m for m in _messages(record) if m.role != "system"]
-    key = f"{meta.get('fingerprint')}\0{record['task_id']}"
+    key = f"{meta.get('fingerprint')}\0{record['task_id']}" + (f"\0{record['attempt']}" if "attempt" in record else "")
     return {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
         "task_id": record["task_id"],
-        "trial": 0,
+        "trial": record.get("attempt", 0),
         "seed": record.get("seed"),
         "termination_reason": record["termination_reason"],
         "agent_cost": None,
@@ -127,7 +150,8 @@ def reward_info(record: dict[str, Any]) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------- summary
 def summarize(records: Iterable[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
-    records = list(records)
+    every = list(records)
+    records = [representative(attempts) for attempts in by_task(every).values()]
     outcomes = Counter(r["outcome"] for r in records)
     total = meta.get("tasks") or len(records)
     return {
@@ -145,7 +169,22 @@ def summarize(records: Iterable[dict[str, Any]], meta: dict[str, Any]) -> dict[s
         "mean_messages_verified": _mean([len(r["messages"]) for r in records if _ok(r)]),
         "options": meta.get("options"),
         "fingerprint": meta.get("fingerprint"),
+        **_llm_summary(every, meta),
     }
+
+
+def _llm_summary(records: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
+    """Usage, blame and pass rates: present only in runs that have them (offline summaries stay as they were)."""
+    found: dict[str, Any] = {}
+    usage, blamed = usage_summary(records), blame_summary(records)
+    if usage is not None:
+        found["usage"] = usage
+    if blamed is not None:
+        found["blame"] = blamed
+    options = meta.get("options") or {}
+    if int(options.get("attempts") or 1) > 1:
+        found["attempts"] = attempts_summary(records, options)
+    return found
 
 
 def _reasons(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -1,28 +1,45 @@
 """LLM roles over any OpenAI-compatible endpoint, behind a small :class:`ChatBackend` interface.
 
-:class:`OpenAIBackend` uses the official ``openai`` client, whose own
-``max_retries`` and ``timeout`` handle 429/5xx/timeouts with backoff; what is
-left after them becomes :class:`EndpointUnavailable`. A reply that breaks the
-protocol (no choices, an empty message, a user reply with tool calls) is
-:class:`MalformedReply` and is asked again a few times. Tool calls with bad
-JSON arguments or unknown tools are not errors here: the dialogue answers them
-as the environment would.
+A role asks its :class:`Channel` (a backend, a model, sampling options and an
+optional response cache) for completions. :class:`~writ_dsl.runner.endpoint.HttpBackend`
+talks to a real endpoint; :class:`FunctionBackend` answers in memory (tests, dry
+runs). A reply that breaks the protocol (no choices, an empty message, a user
+reply with tool calls) is :class:`MalformedReply` and is asked again a few
+times. Tool calls with bad JSON arguments or unknown tools are not errors here:
+the dialogue answers them as the environment would.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..compiler.model import CompiledTask
-from ..errors import EndpointUnavailable, MalformedReply
+from ..errors import MalformedReply
+from .cache import ResponseCache, cache_key
+from .endpoint import DIALOGUE_HEADER, ROLE_HEADER, Completion, Sampling, request_body
 from .messages import Conversation, Message, ToolCall, from_openai
 from .phrasing import stable_int
 
-DIALOGUE_HEADER = "X-Writ-Dialogue"
-ROLE_HEADER = "X-Writ-Role"
+__all__ = ["DIALOGUE_HEADER", "ROLE_HEADER", "AGENT_GREETING", "ChatRequest", "ChatBackend", "Channel",
+           "FunctionBackend", "LLMAgent", "LLMUser", "ToolSet", "Usage"]
 AGENT_GREETING = "Hi! How can I help you today?"
+
+
+@dataclass(frozen=True)
+class ToolSet:
+    """A domain's tool schemas, serialized once for every request that offers them."""
+
+    schemas: list[dict[str, Any]]
+    json: bytes
+
+    @classmethod
+    def of(cls, schemas: Sequence[dict[str, Any]]) -> ToolSet:
+        schemas = list(schemas)
+        return cls(schemas, json.dumps(schemas, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 @dataclass(frozen=True)
@@ -32,74 +49,18 @@ class ChatRequest:
     tools: list[dict[str, Any]] | None
     dialogue_id: str
     role: str  # "agent" | "user"
+    tools_json: bytes | None = None
+    attempt: int = 0
 
 
 class ChatBackend(Protocol):
-    def complete(self, request: ChatRequest) -> dict[str, Any]:
-        """The reply as an OpenAI assistant message: {"content": ..., "tool_calls": [...]}."""
+    async def acomplete(self, request: ChatRequest, body: bytes) -> Completion:
+        """The reply to one request (``body`` is its serialized JSON)."""
         ...
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    base_url: str | None = None
-    api_key: str | None = None
-    timeout: float = 60.0
-    max_retries: int = 4
-
-
-class OpenAIBackend:
-    def __init__(self, endpoint: Endpoint) -> None:
-        import openai
-
-        from openai.types.chat import ChatCompletion
-
-        self._openai, self._completion_type = openai, ChatCompletion
-        self.endpoint = endpoint
-        self.client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key or "EMPTY",
-                                    timeout=endpoint.timeout, max_retries=endpoint.max_retries)
-
-    def complete(self, request: ChatRequest) -> dict[str, Any]:
-        openai = self._openai
-        body: dict[str, Any] = {"model": request.model, "messages": request.messages}
-        if request.tools:
-            body["tools"] = request.tools
-        headers = {DIALOGUE_HEADER: request.dialogue_id, ROLE_HEADER: request.role}
-        try:
-            # The client's plain ``post`` (its documented way to send a raw body) keeps its retries and timeout
-            # but skips re-validating the large, unchanging tool schemas on every request.
-            response = self.client.post("/chat/completions", cast_to=self._completion_type, body=body,
-                                        options={"headers": headers})
-        except openai.APIStatusError as exc:
-            raise EndpointUnavailable(f"HTTP {exc.status_code} after {self.endpoint.max_retries} retries: "
-                                      f"{_short(exc.message)}") from None
-        except openai.APIConnectionError as exc:
-            kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "connection failed"
-            raise EndpointUnavailable(f"{kind} after {self.endpoint.max_retries} retries "
-                                      f"({self.client.base_url})") from None
-        except (openai.APIError, ValueError, TypeError) as exc:
-            raise MalformedReply(f"unreadable response: {_short(str(exc))}") from None
-        return _assistant_message(response)
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _assistant_message(response: Any) -> dict[str, Any]:
-    choices = getattr(response, "choices", None)
-    if not choices or getattr(choices[0], "message", None) is None:
-        raise MalformedReply("the response has no message")
-    message = choices[0].message
-    calls = [{"id": getattr(c, "id", None), "function": {"name": getattr(c.function, "name", None),
-                                                          "arguments": getattr(c.function, "arguments", None)}}
-             for c in (getattr(message, "tool_calls", None) or []) if getattr(c, "function", None) is not None]
-    return {"role": "assistant", "content": getattr(message, "content", None), "tool_calls": calls}
-
-
 class FunctionBackend:
-    """An in-memory backend: a function from request to reply (tests, dry runs)."""
+    """An in-memory backend: a function from request to reply message (tests, dry runs)."""
 
     def __init__(self, reply: Callable[[ChatRequest], dict[str, Any]]) -> None:
         self.reply = reply
@@ -107,32 +68,96 @@ class FunctionBackend:
     def complete(self, request: ChatRequest) -> dict[str, Any]:
         return self.reply(request)
 
+    async def acomplete(self, request: ChatRequest, body: bytes) -> Completion:
+        message = dict(self.reply(request))
+        usage = message.pop("usage", None) or {}
+        return Completion(message, (int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))))
 
-def complete(backend: ChatBackend, request: ChatRequest, accept: Callable[[dict[str, Any]], Message],
-             retries: int) -> Message:
+
+@dataclass
+class Usage:
+    """Tokens a role's completions cost, as the endpoint reported them."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    completions: int = 0
+
+    def add(self, completion: Completion) -> None:
+        self.prompt_tokens += completion.usage[0]
+        self.completion_tokens += completion.usage[1]
+        self.completions += 1
+
+    def to_record(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
+                "completions": self.completions}
+
+
+@dataclass
+class Channel:
+    """How one role reaches its model: a backend, the model name, sampling options, and a cache."""
+
+    backend: ChatBackend
+    model: str
+    sampling: Sampling = field(default_factory=Sampling)
+    cache: ResponseCache | None = None
+
+    async def ask(self, request: ChatRequest, ask: int) -> Completion:
+        tools_json = request.tools_json
+        if tools_json is None and request.tools:
+            tools_json = ToolSet.of(request.tools).json
+        body = request_body(request.model, request.messages, tools_json, self.sampling)
+        if self.cache is None:
+            return await self.backend.acomplete(request, body)
+        key = cache_key(body, request.dialogue_id, request.attempt, ask)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        completion = await self.backend.acomplete(request, body)
+        self.cache.put(key, completion)
+        return completion
+
+
+async def complete(channel: Channel, request: ChatRequest, accept: Callable[[dict[str, Any]], Message],
+                   retries: int, usage: Usage) -> Message:
     """Ask until a reply passes ``accept`` (which raises MalformedReply otherwise), at most 1 + retries times."""
-    for attempt in range(retries + 1):
+    for ask in range(retries + 1):
         try:
-            return accept(backend.complete(request))
+            completion = await channel.ask(request, ask)
+            usage.add(completion)
+            return accept(completion.message)
         except MalformedReply:
-            if attempt == retries:
+            if ask == retries:
                 raise
     raise AssertionError("unreachable")
 
 
-# -------------------------------------------------------------------------- the agent
-class LLMAgent:
-    def __init__(self, backend: ChatBackend, model: str, tools: Sequence[dict[str, Any]], dialogue_id: str,
-                 retries: int = 2) -> None:
-        self.backend, self.model, self.tools = backend, model, list(tools)
-        self.dialogue_id, self.retries = dialogue_id, retries
+class _Role:
+    usage: Usage
 
     def next_message(self, conversation: Conversation) -> Message:
+        """The plain (blocking) form of :meth:`anext_message`, for use outside an event loop."""
+        return asyncio.run(self.anext_message(conversation))  # type: ignore[attr-defined]
+
+
+# -------------------------------------------------------------------------- the agent
+class LLMAgent(_Role):
+    def __init__(self, channel: Channel, tools: ToolSet, dialogue_id: str, retries: int = 2, attempt: int = 0,
+                 guidance: str | None = None) -> None:
+        self.channel, self.tools = channel, tools
+        self.dialogue_id, self.retries, self.attempt = dialogue_id, retries, attempt
+        self.guidance = guidance  # private: added to the request, never to the conversation
+        self.usage = Usage()
+
+    async def anext_message(self, conversation: Conversation) -> Message:
         if not any(m.role == "assistant" for m in conversation):
             return Message("assistant", AGENT_GREETING)
-        request = ChatRequest(self.model, [m.to_openai() for m in conversation], self.tools, self.dialogue_id,
-                              "agent")
-        return complete(self.backend, request, lambda reply: self._accept(reply, len(conversation)), self.retries)
+        messages = [m.to_openai() for m in conversation]
+        if self.guidance and messages and messages[0]["role"] == "system":
+            messages[0] = {**messages[0], "content": f"{messages[0]['content']}\n{self.guidance}"}
+        request = ChatRequest(self.channel.model, messages, self.tools.schemas, self.dialogue_id, "agent",
+                              self.tools.json, self.attempt)
+        return await complete(self.channel, request, lambda reply: self._accept(reply, len(conversation)),
+                              self.retries, self.usage)
 
     def _accept(self, reply: dict[str, Any], position: int) -> Message:
         message = from_openai({**reply, "role": "assistant"})
@@ -205,15 +230,16 @@ def user_view(conversation: Conversation) -> list[dict[str, Any]]:
             if m.role in flipped and m.is_text]
 
 
-class LLMUser:
-    def __init__(self, backend: ChatBackend, model: str, task: CompiledTask, retries: int = 2) -> None:
-        self.backend, self.model, self.task, self.retries = backend, model, task, retries
+class LLMUser(_Role):
+    def __init__(self, channel: Channel, task: CompiledTask, retries: int = 2, attempt: int = 0) -> None:
+        self.channel, self.task, self.retries, self.attempt = channel, task, retries, attempt
         self.prompt = user_system_prompt(task)
+        self.usage = Usage()
 
-    def next_message(self, conversation: Conversation) -> Message:
+    async def anext_message(self, conversation: Conversation) -> Message:
         messages = [{"role": "system", "content": self.prompt}, *user_view(conversation)]
-        request = ChatRequest(self.model, messages, None, self.task.id, "user")
-        return complete(self.backend, request, self._accept, self.retries)
+        request = ChatRequest(self.channel.model, messages, None, self.task.id, "user", None, self.attempt)
+        return await complete(self.channel, request, self._accept, self.retries, self.usage)
 
     @staticmethod
     def _accept(reply: dict[str, Any]) -> Message:

@@ -22,7 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ..compiler.model import CompiledTask
-from .llm import DIALOGUE_HEADER
+from .endpoint import DIALOGUE_HEADER
+from .guidance import GUIDANCE_TAG
 from .messages import from_openai
 from .oracle_agent import OracleAgent
 from .scripted_user import ScriptedUser
@@ -41,9 +42,21 @@ class FaultPlan:
     seed: int = 0
 
 
-def play(task: CompiledTask, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The reply to one chat request: the oracle agent when tools are offered, else the scripted user."""
+def guided(body: Mapping[str, Any]) -> bool:
+    messages = body.get("messages") or []
+    return bool(messages) and f"<{GUIDANCE_TAG}>" in str(messages[0].get("content") or "")
+
+
+def play(task: CompiledTask, body: Mapping[str, Any], weak_burden: int | None = None) -> dict[str, Any]:
+    """The reply to one chat request: the oracle agent when tools are offered, else the scripted user.
+
+    With ``weak_burden``, the agent is a weak model: unless the request carries private guidance, it gives up
+    (and transfers) on tasks whose largest evidence burden is at least ``weak_burden``.
+    """
     if body.get("tools"):
+        if weak_burden is not None and not guided(body) and max(task.metrics.evidence_burden, default=0) >= weak_burden:
+            return {"role": "assistant", "content": "I could not find that; let me transfer you to a human agent.",
+                    "tool_calls": None}
         reply = OracleAgent(task).next_message([from_openai(m) for m in body["messages"]])
     else:
         flipped = {"assistant": "user", "user": "assistant"}
@@ -54,11 +67,14 @@ def play(task: CompiledTask, body: Mapping[str, Any]) -> dict[str, Any]:
     return {"role": "assistant", "content": reply.content, "tool_calls": calls or None}
 
 
-def completion_body(model: str, message: dict[str, Any]) -> dict[str, Any]:
+def completion_body(model: str, message: dict[str, Any], prompt_bytes: int = 0) -> dict[str, Any]:
+    """A chat completion; usage counts a token per four bytes of prompt and of reply."""
     finish = "tool_calls" if message.get("tool_calls") else "stop"
+    prompt, completion = prompt_bytes // 4, len(json.dumps(message)) // 4
     return {"id": "chatcmpl-loopback", "object": "chat.completion", "created": 0, "model": model,
             "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                      "total_tokens": prompt + completion}}
 
 
 def spoil_call(message: dict[str, Any], fault: str) -> dict[str, Any]:
@@ -73,10 +89,21 @@ def spoil_call(message: dict[str, Any], fault: str) -> dict[str, Any]:
     return {**message, "tool_calls": [call]}
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # hundreds of clients connect at once
+
+
 class LoopbackServer:
-    def __init__(self, tasks: Iterable[CompiledTask], faults: FaultPlan = FaultPlan(), latency: float = 0.0) -> None:
+    """``refuse_with``: answer every request with that HTTP status and an error body that echoes the request's
+    Authorization header (as careless servers do); ``weak_burden``: see :func:`play`; ``keep_bodies``: keep every
+    request body in ``bodies``."""
+
+    def __init__(self, tasks: Iterable[CompiledTask], faults: FaultPlan = FaultPlan(), latency: float = 0.0, *,
+                 refuse_with: int | None = None, weak_burden: int | None = None, keep_bodies: bool = False) -> None:
         self.tasks = {task.id: task for task in tasks}
         self.faults, self.latency = faults, latency
+        self.refuse_with, self.weak_burden, self.keep_bodies = refuse_with, weak_burden, keep_bodies
+        self.bodies: list[dict[str, Any]] = []
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._random = random.Random(faults.seed)
@@ -89,7 +116,7 @@ class LoopbackServer:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
     def start(self) -> LoopbackServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server = _Server(("127.0.0.1", 0), _handler(self))
         server.daemon_threads, server.block_on_close = True, False
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="writ-loopback", daemon=True)
@@ -134,16 +161,26 @@ def _handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
 
         def _answer(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}"
+            body = json.loads(raw)
+            if owner.keep_bodies:
+                with owner._lock:
+                    owner.bodies.append(body)
+            if owner.refuse_with is not None:
+                with owner._lock:
+                    owner.counts["requests"] += 1
+                echoed = f"invalid credentials: Authorization: {self.headers.get('Authorization')}"
+                return self._send(owner.refuse_with, {"error": {"message": echoed, "type": "auth"}})
             task = owner.tasks.get(self.headers.get(DIALOGUE_HEADER, ""))
             if not self.path.rstrip("/").endswith("/chat/completions") or task is None:
                 return self._send(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
             if owner.latency:
                 time.sleep(owner.latency)
-            message = play(task, body)
-            self._deliver(body, message, owner.draw_fault(bool(message.get("tool_calls"))))
+            message = play(task, body, owner.weak_burden)
+            self._deliver(body, message, owner.draw_fault(bool(message.get("tool_calls"))), len(raw))
 
-        def _deliver(self, body: dict[str, Any], message: dict[str, Any], fault: str | None) -> None:
+        def _deliver(self, body: dict[str, Any], message: dict[str, Any], fault: str | None,
+                     prompt_bytes: int) -> None:
             plan = owner.faults
             if fault in ("http500", "http429"):
                 status = 500 if fault == "http500" else 429
@@ -155,7 +192,7 @@ def _handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 return self._send_raw(200, b'{"id": "chatcmpl-broken", "choices": [{"index": 0, "mess')
             if fault in CALL_FAULTS:
                 message = spoil_call(message, fault)
-            self._send(200, completion_body(str(body.get("model", "")), message))
+            self._send(200, completion_body(str(body.get("model", "")), message, prompt_bytes))
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
             self._send_raw(status, json.dumps(payload).encode(), headers)

@@ -2,7 +2,8 @@
 
 ``meta`` holds what identifies the run (the fingerprint of its tasks and
 options) and what the exports need (each domain's tools); ``results`` holds one
-row per finished task, keyed by task id. A killed run loses at most the
+row per finished dialogue, keyed by task id and attempt. Every record is
+stored with the run's API keys masked. A killed run loses at most the
 dialogues in flight; running it again skips every task already in ``results``.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,9 +28,11 @@ LOCK_NAME = "run.lock"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
-    task_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 0,
     outcome TEXT NOT NULL,
-    record TEXT NOT NULL
+    record TEXT NOT NULL,
+    PRIMARY KEY (task_id, attempt)
 );
 """
 
@@ -68,8 +71,8 @@ def sqlite_problem(path: Path, exc: sqlite3.Error) -> str:
 
 class RunStore:
     @_named_errors
-    def __init__(self, out_dir: Path, *, lock: bool = False) -> None:
-        self.path = out_dir / DB_NAME
+    def __init__(self, out_dir: Path, *, lock: bool = False, redact: Callable[[str], str] | None = None) -> None:
+        self.path, self.redact = out_dir / DB_NAME, redact
         self._lock_file = lock_folder(out_dir) if lock else None
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -129,14 +132,31 @@ class RunStore:
         return {row[0] for row in self.conn.execute(query)}
 
     @_named_errors
+    def outcomes(self) -> dict[str, dict[int, str]]:
+        """Per task id, the outcome of each attempt made."""
+        found: dict[str, dict[int, str]] = {}
+        for task_id, attempt, outcome in self.conn.execute("SELECT task_id, attempt, outcome FROM results"):
+            found.setdefault(task_id, {})[attempt] = outcome
+        return found
+
+    @_named_errors
     def commit(self, task_id: str, outcome: str, record: dict[str, Any]) -> None:
-        text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        self.commit_many([{**record, "task_id": task_id, "outcome": outcome}])
+
+    @_named_errors
+    def commit_many(self, records: Iterable[dict[str, Any]]) -> None:
+        """One transaction for a batch of finished dialogues."""
+        rows = [(r["task_id"], r.get("attempt", 0), r["outcome"], self._text(r)) for r in records]
         with self._transaction():
-            self.conn.execute("INSERT OR REPLACE INTO results (task_id, outcome, record) VALUES (?, ?, ?)",
-                              (task_id, outcome, text))
+            self.conn.executemany("INSERT OR REPLACE INTO results (task_id, attempt, outcome, record) "
+                                  "VALUES (?, ?, ?, ?)", rows)
+
+    def _text(self, record: dict[str, Any]) -> str:
+        text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        return self.redact(text) if self.redact is not None else text
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for (text,) in self.conn.execute("SELECT record FROM results ORDER BY task_id"):
+        for (text,) in self.conn.execute("SELECT record FROM results ORDER BY task_id, attempt"):
             yield json.loads(text)
 
     def _transaction(self) -> _Transaction:

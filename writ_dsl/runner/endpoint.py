@@ -1,0 +1,178 @@
+"""One OpenAI-compatible chat endpoint, spoken to over one asynchronous HTTP connection pool.
+
+:class:`HttpBackend` sends ``POST {base_url}/chat/completions`` with a body it
+assembles from pieces serialized once (the tool schemas of a domain are
+serialized when the domain is first used, not per request). It retries 429,
+5xx, timeouts and connection failures with backoff (honouring ``retry-after``),
+never other 4xx; what is left becomes :class:`EndpointUnavailable`, whose
+message says how many retries were really made and never holds a key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import EndpointUnavailable, MalformedReply
+from .secrets import Redactor
+
+try:  # the HTTP client the openai package is built on (published as httpx, or httpx2 in some distributions)
+    import httpx
+except ImportError:  # pragma: no cover - depends on the installed openai
+    import httpx2 as httpx  # type: ignore[no-redef]
+
+DIALOGUE_HEADER = "X-Writ-Dialogue"
+ROLE_HEADER = "X-Writ-Role"
+RETRIED_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+SHARD = 8  # connections per pool
+SLOT: ContextVar[int] = ContextVar("writ_slot", default=0)  # which of the engine's `concurrency` workers asks
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Sampling options passed through to the endpoint (None: the endpoint's default)."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    max_tokens: int | None = None
+
+    def to_body(self) -> dict[str, Any]:
+        return {key: value for key, value in vars(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 60.0
+    max_retries: int = 4
+
+    @property
+    def url(self) -> str:
+        return (self.base_url or DEFAULT_BASE_URL).rstrip("/")
+
+    def describe(self) -> dict[str, Any]:
+        """What a manifest may record about the endpoint: never its key."""
+        return {"base_url": self.url, "timeout": self.timeout, "max_retries": self.max_retries}
+
+
+@dataclass(frozen=True)
+class Completion:
+    message: dict[str, Any]  # an OpenAI assistant message: {"role", "content", "tool_calls"}
+    usage: tuple[int, int] = (0, 0)  # (prompt tokens, completion tokens)
+    cached: bool = False
+
+
+def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling) -> bytes:
+    """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain."""
+    head = {"model": model, **sampling.to_body(), "messages": messages}
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
+    return text[:-1] + b',"tools":' + tools_json + b"}" if tools_json else text
+
+
+class HttpBackend:
+    """Completions from one endpoint; share one instance between all dialogues of a run."""
+
+    def __init__(self, endpoint: Endpoint, pool_size: int, redactor: Redactor = Redactor()) -> None:
+        self.endpoint, self.redactor = endpoint, redactor
+        headers = {"Authorization": f"Bearer {endpoint.api_key or 'EMPTY'}", "Content-Type": "application/json"}
+        # ``pool_size`` connections in all, in shards of at most SHARD: the pool scans its connections on every
+        # request and response, which at hundreds of connections costs more CPU than the request itself.
+        shards = -(-pool_size // SHARD)
+        self.clients = [httpx.AsyncClient(limits=httpx.Limits(max_connections=n, max_keepalive_connections=n),
+                                          timeout=endpoint.timeout, headers=headers)
+                        for n in _split(pool_size, shards)]
+        self.url = httpx.URL(self.endpoint.url + "/chat/completions")
+        self.requests = 0
+
+    async def acomplete(self, request: Any, body: bytes) -> Completion:
+        """The reply to a :class:`~writ_dsl.runner.llm.ChatRequest` whose serialized form is ``body``."""
+        return await self.send(body, request.dialogue_id, request.role)
+
+    async def send(self, body: bytes, dialogue_id: str, role: str) -> Completion:
+        headers = {DIALOGUE_HEADER: dialogue_id, ROLE_HEADER: role}
+        retries = self.endpoint.max_retries
+        for attempt in range(retries + 1):
+            self.requests += 1
+            try:
+                response = await self._client().post(self.url, content=body, headers=headers)
+            except httpx.TransportError as exc:
+                if attempt == retries:
+                    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
+                    raise EndpointUnavailable(f"{kind} after {_retries(retries)} ({self.endpoint.url})") from None
+                await asyncio.sleep(_backoff(attempt, None))
+                continue
+            if response.status_code == 200:
+                return _completion(response.content, self.redactor)
+            if response.status_code not in RETRIED_STATUSES or attempt == retries:
+                raise EndpointUnavailable(self._status_message(response, attempt))
+            await asyncio.sleep(_backoff(attempt, response.headers))
+        raise AssertionError("unreachable")
+
+    def _status_message(self, response: Any, attempt: int) -> str:
+        tried = f"after {_retries(attempt)}" if response.status_code in RETRIED_STATUSES else "not retried"
+        return self.redactor(f"HTTP {response.status_code} ({tried}): {_error_text(response.content)}")
+
+    def _client(self) -> Any:
+        """The shard of the caller's slot: a shard never has more callers than connections."""
+        return self.clients[(SLOT.get() // SHARD) % len(self.clients)]
+
+    async def aclose(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def _retries(n: int) -> str:
+    return "1 retry" if n == 1 else f"{n} retries"
+
+
+def _backoff(attempt: int, headers: Any) -> float:
+    if headers is not None:
+        for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+            value = headers.get(name)
+            try:
+                if value is not None:
+                    return min(max(float(value) * scale, 0.0), 60.0)
+            except ValueError:
+                pass
+    return min(0.5 * 2 ** attempt, 8.0)
+
+
+def _error_text(content: bytes, limit: int = 200) -> str:
+    text = content.decode("utf-8", errors="replace")
+    try:
+        error = json.loads(text).get("error")
+        text = str(error.get("message") if isinstance(error, dict) else error or text)
+    except (ValueError, AttributeError):
+        pass
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _completion(content: bytes, redactor: Redactor) -> Completion:
+    try:
+        data = json.loads(content)
+        message = data["choices"][0]["message"]
+        if not isinstance(message, dict):
+            raise TypeError("message is not an object")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise MalformedReply(redactor(f"unreadable response: {_error_text(content, 120)} ({exc})")) from None
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    calls = [{"id": c.get("id"), "function": {"name": c["function"].get("name"),
+                                               "arguments": c["function"].get("arguments")}}
+             for c in (message.get("tool_calls") or []) if isinstance(c, dict) and isinstance(c.get("function"), dict)]
+    reply = {"role": "assistant", "content": message.get("content"), "tool_calls": calls}
+    return Completion(reply, (_int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))))
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0

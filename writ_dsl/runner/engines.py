@@ -1,0 +1,172 @@
+"""How a run's dialogues are scheduled: a registry of engines over the same one-dialogue functions.
+
+An engine takes the jobs (a task, its environment, the attempts to make) and
+hands every finished record to a sink, which commits it. ``threads`` runs
+blocking roles (scripted user, oracle agent) on a thread pool; ``asyncio``
+runs LLM roles as coroutines on one event loop, ``concurrency`` dialogues at
+once over one connection pool per endpoint, while a committer thread writes
+the results in batches off the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Protocol
+
+from ..compiler.model import CompiledTask
+from ..env.core import Environment
+from .dialogue import Limits
+from .options import RunOptions
+from .endpoint import SLOT
+from .simulate import Cast, asimulate, simulate
+from .verify import VERIFIED
+
+Record = dict[str, Any]
+Sink = Callable[[list[Record]], None]
+BATCH, BATCH_SECONDS = 256, 0.05
+
+
+@dataclass(frozen=True)
+class Job:
+    task: CompiledTask
+    env: Environment
+    attempts: tuple[int, ...]  # attempt numbers still to make, in order
+
+
+class Engine(Protocol):
+    def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
+        """Run every job, passing each finished record to ``sink`` (from any one thread at a time)."""
+        ...
+
+
+def _limits(options: RunOptions) -> Limits:
+    return Limits(options.max_steps, options.max_errors)
+
+
+def run_job(job: Job, cast: Cast, options: RunOptions, stop: threading.Event | None = None) -> list[Record]:
+    """A job's attempts, one after another, with blocking roles; with ``keep first``, up to the first verified."""
+    found = []
+    for attempt in job.attempts:
+        found.append(simulate(job.task, job.env, cast, _limits(options), stop, attempt))
+        if options.keep == "first" and found[-1]["outcome"] == VERIFIED:
+            break
+    return found
+
+
+async def arun_job(job: Job, cast: Cast, options: RunOptions, sink: Callable[[Record], None]) -> None:
+    for attempt in job.attempts:
+        record = await asimulate(job.task, job.env, cast, _limits(options), attempt)
+        sink(record)
+        if options.keep == "first" and record["outcome"] == VERIFIED:
+            break
+
+
+class ThreadEngine:
+    """Blocking roles on a pool of threads, at most two jobs per worker queued at once."""
+
+    def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
+        stop, pending, window = threading.Event(), iter(jobs), 2 * options.concurrency
+        with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="writ-run") as pool:
+
+            def refill(running: set[Future[list[Record]]]) -> set[Future[list[Record]]]:
+                for job in islice(pending, max(window - len(running), 0)):
+                    running.add(pool.submit(run_job, job, cast, options, stop))
+                return running
+
+            running = refill(set())
+            try:
+                while running:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        sink(future.result())
+                    running = refill(running)
+            except BaseException:
+                stop.set()
+                for future in wait(running).done:
+                    if future.exception() is None:
+                        sink(future.result())
+                raise
+
+
+class _Committer(threading.Thread):
+    """Takes records from the event loop and commits them in batches (a batch per ~50 ms or 256 records)."""
+
+    def __init__(self, sink: Sink, cast: Cast) -> None:
+        super().__init__(name="writ-commit", daemon=True)
+        self.sink, self.cast = sink, cast
+        self.inbox: queue.SimpleQueue[Record | None] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        done = False
+        while not done:
+            batch, done = self._next_batch()
+            try:
+                if self.cast.cache is not None:
+                    self.cast.cache.flush()  # answers first: a committed dialogue always replays from the cache
+                if batch:
+                    self.sink(batch)
+            except BaseException as exc:  # noqa: BLE001 - reported by the engine after the loop
+                self.error = exc
+                return
+
+    def _next_batch(self) -> tuple[list[Record], bool]:
+        first = self.inbox.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        try:
+            while len(batch) < BATCH:
+                item = self.inbox.get(timeout=BATCH_SECONDS if len(batch) == 1 else 0.0)
+                if item is None:
+                    return batch, True
+                batch.append(item)
+        except queue.Empty:
+            pass
+        return batch, False
+
+
+class AsyncEngine:
+    """LLM roles as coroutines: ``concurrency`` dialogues in flight on one event loop."""
+
+    def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
+        committer = _Committer(sink, cast)
+        committer.start()
+        try:
+            asyncio.run(self._main(jobs, cast, options, committer.inbox.put))
+        finally:
+            committer.inbox.put(None)
+            committer.join()
+        if committer.error is not None:
+            raise committer.error
+
+    async def _main(self, jobs: list[Job], cast: Cast, options: RunOptions,
+                    put: Callable[[Record], None]) -> None:
+        pending: Iterator[Job] = iter(jobs)
+
+        async def worker(slot: int) -> None:
+            SLOT.set(slot)  # the worker's connections: a shard of the pool of its own
+            for job in pending:  # one shared iterator: each job goes to exactly one worker
+                await arun_job(job, cast, options, put)
+
+        try:
+            await asyncio.gather(*(worker(slot) for slot in range(min(options.concurrency, len(jobs)))))
+        finally:
+            await cast.aclose()
+
+
+ENGINES: dict[str, Engine] = {"threads": ThreadEngine(), "asyncio": AsyncEngine()}
+
+
+def choose_engine(options: RunOptions) -> Engine:
+    """``auto``: asyncio when a role talks to a model, threads otherwise."""
+    name = options.engine if options.engine != "auto" else ("asyncio" if options.uses_llm else "threads")
+    if name not in ENGINES:
+        raise KeyError(name)
+    return ENGINES[name]
