@@ -31,6 +31,7 @@ from writ_dsl.lang import templates
     ("{{ lipsum(99999999) }}", "undefined"),
     ("{{ 1 / 0 }}", "division by zero"),
     ("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "nested too deeply"),
+    ("{{ " + "9" * 5000 + " }}", "cannot be read"),
 ])
 def test_a_hostile_template_is_a_rejection_with_its_reason(text: str, reason: str) -> None:
     user = {"user_id": "u1", "name": ["A"]}
@@ -59,3 +60,12 @@ def test_names_are_found_without_evaluating_constants() -> None:
     names = templates.template_names("{{ 9 ** 99999999 }} {{ user.id }} {% for x in xs %}{{ x }}{% endfor %}"
                                      "{% set y = 1 %}{{ y }}")
     assert names == {"user", "xs"} and time.perf_counter() - started < 1
+
+
+def test_a_huge_number_in_a_template_is_a_syntax_diagnostic(tmp_path) -> None:
+    from writ_dsl import api
+
+    (tmp_path / "t.writ").write_text('env airline\ntask t {\n    user { persona "{{ ' + "9" * 5000 + ' }}" '
+                                     'reason "r" wants "w" }\n}\n')
+    codes = {d.code for d in api.check_paths([tmp_path / "t.writ"]).diagnostics}
+    assert "template-syntax" in codes and "check-failed" not in codes

@@ -221,7 +221,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return _check_size(super().call(__context, __obj, *args, **kwargs), "a call")
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        return _Loops().visit(super()._parse(source, name, filename))
+        try:
+            tree = super()._parse(source, name, filename)
+        except ValueError as exc:  # jinja2's lexer converting a number of thousands of digits
+            raise jinja2.TemplateSyntaxError(f"a number in the template cannot be read ({exc})", 1) from None
+        except RecursionError:
+            raise jinja2.TemplateSyntaxError("the template is nested too deeply", 1) from None
+        return _Loops().visit(tree)
 
 
 def _check_str_method(text: str, name: str, args: tuple[Any, ...]) -> None:
