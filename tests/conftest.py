@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from goldens import comparer
 
 TESTS = Path(__file__).resolve().parent
 FAKE_ENVS = TESTS / "fake_envs"  # the `shop` and `desk` domains (tools in fake_domain.py)
 GOLDEN = TESTS / "golden"
-UPDATE_GOLDEN = os.environ.get("WRIT_UPDATE_GOLDEN") == "1"
 
 # The fake domains import `fake_domain` from this folder: so must the writ processes that tests start.
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH")) if p)
@@ -24,14 +24,4 @@ os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), os.environ.ge
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
     """Compare ``actual`` with the golden file ``tests/golden/<name>``; WRIT_UPDATE_GOLDEN=1 rewrites it."""
-
-    def compare(name: str, actual: str) -> None:
-        path = GOLDEN / name
-        if UPDATE_GOLDEN:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
-            return
-        assert path.is_file(), f"no golden file {path}; run with WRIT_UPDATE_GOLDEN=1 to create it"
-        assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
-
-    return compare
+    return comparer(GOLDEN)

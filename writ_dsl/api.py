@@ -44,15 +44,19 @@ if TYPE_CHECKING:
     from .viewer import ReportSummary
 
 __all__ = [
-    "CheckResult", "SynthResult",
-    "load", "check", "check_paths", "plan", "compile", "compile_paths", "run", "export", "synthesize",
-    "compile_options", "run_options", "read_tasks", "write_tasks", "write_text", "spec_files",
-    "no_cycle_collection", "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance", "instance_calls",
-    "tau2_tasks",
-    "task_schema", "list_environments", "environment", "result_shapes", "new_environment", "resolve_database", "leakage",
-    "generate_database", "tools_json", "collect_stats",
-    "write_plots", "compile_progress", "preview", "token_summary", "export_formats", "export_as", "schema_names",
-    "json_schema", "view", "serve_language_server", "redact",
+    # the stages and their results
+    "CheckResult", "SynthResult", "load", "check", "check_paths", "plan", "compile", "compile_paths", "run",
+    "export", "synthesize",
+    # options and files
+    "compile_options", "run_options", "compile_progress", "read_tasks", "write_tasks", "write_text", "spec_files",
+    "no_cycle_collection", "redact",
+    # beside the stages: formatting, graphs, previews, exports, schemas, reports
+    "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
+    "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
+    "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage",
+    # environments and editors
+    "list_environments", "environment", "result_shapes", "new_environment", "resolve_database",
+    "generate_database", "tools_json", "serve_language_server",
 ]
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from goldens import comparer
 
 from runner.helpers import BUY_AND_REFUND_STEPS, BUY_STEPS, FAKE_ENVS, make_task
 from writ_dsl.io import write_tasks
 from writ_dsl.runner.run import RunOptions, run_tasks
 
 HERE = Path(__file__).resolve().parent
-UPDATE_GOLDEN = os.environ.get("WRIT_UPDATE_GOLDEN") == "1"
 
 
 def desk_tasks():
@@ -39,14 +38,4 @@ def desk_run(tmp_path_factory) -> Path:
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
     """Compare ``actual`` with ``tests/exports/<name>``; WRIT_UPDATE_GOLDEN=1 rewrites it."""
-
-    def compare(name: str, actual: str) -> None:
-        path = HERE / name
-        if UPDATE_GOLDEN:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
-            return
-        assert path.is_file(), f"no golden file {path}; run with WRIT_UPDATE_GOLDEN=1 to create it"
-        assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
-
-    return compare
+    return comparer(HERE)

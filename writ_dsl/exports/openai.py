@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import atomic_write
 from ..runner.export import trajectory
 from .options import ExportOptions
-from .source import Counted, RunSource, json_line
+from .source import RunSource, write_verified
 
 NAME = "openai"
 SUMMARY = "OpenAI chat JSONL (messages + tools), verified dialogues"
@@ -18,8 +17,4 @@ OUTPUT = "file"
 
 
 def write(source: RunSource, out: Path, options: ExportOptions) -> int:
-    source.require_run(NAME)
-    meta = source.meta()
-    rows = Counted(trajectory(r, meta) for r in source.records(verified_only=True))
-    atomic_write(out, (json_line(row) for row in rows))
-    return rows.count
+    return write_verified(source, out, NAME, trajectory)

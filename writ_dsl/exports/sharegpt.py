@@ -15,10 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..io import atomic_write
 from ..runner.messages import Message, from_records
 from .options import ExportOptions
-from .source import Counted, RunSource, json_line
+from .source import RunSource, domain_tools, write_verified
 
 NAME = "sharegpt"
 SUMMARY = "ShareGPT JSONL with function_call/observation turns (LLaMA-Factory), verified dialogues"
@@ -26,11 +25,7 @@ OUTPUT = "file"
 
 
 def write(source: RunSource, out: Path, options: ExportOptions) -> int:
-    source.require_run(NAME)
-    tools = source.meta().get("tools") or {}
-    rows = Counted(row(r, tools.get(r["domain"], [])) for r in source.records(verified_only=True))
-    atomic_write(out, (json_line(item) for item in rows))
-    return rows.count
+    return write_verified(source, out, NAME, lambda record, meta: row(record, domain_tools(record, meta)))
 
 
 def row(record: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,14 +8,14 @@ export never holds a whole run in memory; only a small index of the tasks
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..compiler.model import CompiledTask
 from ..errors import InputError
-from ..io import iter_tasks
+from ..io import atomic_write, iter_tasks
 from ..runner.store import DB_NAME, RunStore
 from ..runner.verify import VERIFIED
 
@@ -71,6 +71,21 @@ def template_index(tasks: Iterator[CompiledTask]) -> dict[str, str]:
 
 def template_name(task: CompiledTask) -> str:
     return f"{task.spec_path}::{task.task}"
+
+
+def write_verified(source: RunSource, out: Path, fmt: str,
+                   to_row: Callable[[dict[str, Any], dict[str, Any]], Any]) -> int:
+    """One JSON line per verified dialogue, ``to_row(record, run meta)``, streamed to ``out``; rows written."""
+    source.require_run(fmt)
+    meta = source.meta()
+    rows = Counted(to_row(record, meta) for record in source.records(verified_only=True))
+    atomic_write(out, (json_line(row) for row in rows))
+    return rows.count
+
+
+def domain_tools(record: dict[str, Any], meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tool schemas of a record's domain, as the run recorded them."""
+    return (meta.get("tools") or {}).get(record["domain"], [])
 
 
 def json_line(value: Any) -> str:
