@@ -1,10 +1,10 @@
 """The compiler: .writ specs -> verified task instances (:mod:`.model` is the output contract).
 
-Stage functions, imported lazily so that reading :mod:`.model` stays cheap::
+Stage functions, imported lazily so that reading :mod:`.model` stays cheap (from files, use
+:func:`writ_dsl.api.compile_paths`)::
 
-    compile_paths(paths, CompileOptions(n=..., seed=...)) -> CompileResult   # files/folders
-    compile_specs(loaded_specs, options) -> CompileResult                    # already loaded specs
-    build_plan(spec, task) -> (Plan | None, diagnostics)                     # static evidence graph
+    compile_specs(checked_specs, options) -> CompileResult                   # specs the front end passed
+    build_plan(spec, task) -> Plan                                           # execution order, fan-out
     render_graph(spec, plan, "text" | "dot" | "mermaid") -> str
 """
 
@@ -17,7 +17,6 @@ _EXPORTS = {
     "CompileOptions": ".compile",
     "CompileResult": ".compile",
     "TaskReport": ".compile",
-    "compile_paths": ".compile",
     "compile_specs": ".compile",
     "build_plan": ".plan",
     "render_graph": ".graph",
