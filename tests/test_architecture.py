@@ -107,3 +107,11 @@ PINNED = [
     "list_environments", "environment", "result_shapes", "new_environment", "resolve_database",
     "generate_database", "tools_json", "serve_language_server",
 ]
+
+
+@pytest.mark.parametrize("package", ["writ_dsl.compiler", "writ_dsl.runner", "writ_dsl.exports"])
+def test_every_exported_name_resolves(package: str) -> None:
+    import importlib
+
+    module = importlib.import_module(package)
+    assert [name for name in module.__all__ if not hasattr(module, name)] == []
