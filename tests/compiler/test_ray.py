@@ -25,7 +25,7 @@ pytestmark = pytest.mark.ray
 def local_ray():
     """One local Ray for the module: 2 CPUs, loopback only, no dashboard (the engine joins it)."""
     os.environ.pop("RAY_ADDRESS", None)
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False,
+    ray.init(address="local", num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False,
              logging_level="warning")
     yield
     ray.shutdown()

@@ -64,7 +64,7 @@ class RayEngine:
                 if address:
                     ray.init(address=address, log_to_driver=False, logging_level="warning")
                 else:
-                    ray.init(num_cpus=self.workers, include_dashboard=False, _node_ip_address="127.0.0.1",
+                    ray.init(address="local", num_cpus=self.workers, include_dashboard=False, _node_ip_address="127.0.0.1",
                              log_to_driver=False, logging_level="warning")
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise CompileError(f"could not start or join Ray ({address or 'local'}): {exc}") from None

@@ -27,6 +27,7 @@ from ..env.core import Environment
 from .dialogue import Limits
 from .options import RunOptions
 from .endpoint import SLOT
+from .environments import environment_for
 from .simulate import Cast, asimulate, simulate
 from .verify import VERIFIED
 
@@ -166,7 +167,10 @@ class AsyncEngine:
 
 @dataclass(frozen=True)
 class _WorkerContext:
-    jobs: list[Job]
+    """What every worker needs: the jobs without their environments (each worker has its own, built from
+    the task), and the options."""
+
+    jobs: list[tuple[CompiledTask, tuple[int, ...]]]
     options: RunOptions
 
 
@@ -180,7 +184,9 @@ def run_chunk(span: tuple[int, int]) -> list[Record]:
     if cast is None:
         _worker_cast.clear()
         cast = _worker_cast[id(context)] = Cast(context.options)
-    return [record for job in context.jobs[span[0]:span[1]] for record in run_job(job, cast, context.options)]
+    env_path = context.options.env_path
+    return [record for task, attempts in context.jobs[span[0]:span[1]]
+            for record in run_job(Job(task, environment_for(task, env_path), attempts), cast, context.options)]
 
 
 def chunks(total: int, workers: int) -> list[tuple[int, int]]:
@@ -202,7 +208,7 @@ class WorkerEngine:
         if not jobs:
             return
         workers = min(options.worker_count(), len(jobs))
-        context = _WorkerContext(jobs, replace(options, backend=None))
+        context = _WorkerContext([(job.task, job.attempts) for job in jobs], replace(options, backend=None))
         with make_engine(workers, self.name, context) as engine:
             for records in engine.map(run_chunk, chunks(len(jobs), workers)):
                 sink(records)
