@@ -11,7 +11,7 @@ from ..env.database import load_database
 from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
 
-_built: dict[tuple[str, tuple[str, ...]], Environment] = {}
+_built: dict[tuple[str, tuple[str, ...], str], Environment] = {}
 
 
 def env_key(task: CompiledTask) -> str:
@@ -30,7 +30,7 @@ def prepare_environments(tasks: Sequence[CompiledTask], env_path: Sequence[str] 
 
 def environment_for(task: CompiledTask, env_path: Sequence[str] = ()) -> Environment:
     """The task's environment, built once per process (a worker process or a Ray worker builds its own)."""
-    key = (env_key(task), tuple(env_path))
+    key = (env_key(task), tuple(env_path), task.db.state_hash)  # the hash: a changed --db file is read anew
     if key not in _built:
         _built[key] = _environment(task, env_path)
     return _built[key]
