@@ -106,3 +106,10 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_rows_written_one_at_a_time_are_the_bytes_of_the_whole_list() -> None:
+    from writ_dsl.runner.export import _pretty, _pretty_rows
+
+    for value in ([], [{"a": [1, {"b": "x\ny"}], "c": None}], [{"k": []}, 2, "é", {"d": {}}]):
+        assert "".join(_pretty_rows(iter(value))) == _pretty(value)
