@@ -13,6 +13,7 @@ from writ_dsl.api import compile_paths
 from writ_dsl.cli import main
 from writ_dsl.compiler.compile import CompileOptions
 from writ_dsl.compiler.engine import make_engine
+from writ_dsl.errors import CompileError
 
 from .helpers import FAKE_ENVS
 from .test_workers import library, outcome, slow_scaled
@@ -35,6 +36,18 @@ def test_ray_gives_results_in_input_order_with_the_context():
     with make_engine(2, "ray", context=10) as engine:
         assert list(engine.map(slow_scaled, range(5))) == [0, 10, 20, 30, 40]
     assert ray.is_initialized()  # a Ray the engine joined is not its to stop
+
+
+def fail_on_three(value: int) -> int:
+    if value == 3:
+        raise RuntimeError("no environment 'shop' on this node")
+    return value
+
+
+def test_a_failed_ray_task_is_a_clear_error_not_a_traceback():
+    with make_engine(2, "ray", context=None) as engine:
+        with pytest.raises(CompileError, match="a Ray task failed: .*no environment 'shop' on this node"):
+            list(engine.map(fail_on_three, range(5)))
 
 
 def test_ray_compiles_the_same_bytes_reports_and_diagnostics_as_the_local_engine(tmp_path):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from writ_dsl.errors import InputError
 from writ_dsl.runner.engines import ENGINES, WorkerEngine, chunks, choose_engine
 from writ_dsl.runner.run import RunOptions, run_tasks
 from writ_dsl.runner.store import DB_NAME
@@ -52,7 +53,7 @@ def test_the_engine_follows_the_workers_and_roles() -> None:
     assert choose_engine(RunOptions(workers=2)) is ENGINES["process"]
     assert choose_engine(RunOptions(workers=1)) is ENGINES["threads"]
     assert choose_engine(RunOptions(workers=2, agent="llm", model="m")) is ENGINES["asyncio"]
-    with pytest.raises(ValueError, match="offline roles only"):
+    with pytest.raises(InputError, match="offline roles only"):
         WorkerEngine("process").execute([], None, RunOptions(agent="llm", model="m"), lambda records: None)  # type: ignore[arg-type]
 
 

@@ -76,11 +76,18 @@ class RayEngine:
         done = 0
         try:
             for ref in refs:
-                yield self._ray.get(ref)
+                yield self._get(ref)
                 done += 1
         finally:
             for ref in refs[done:]:  # stopped early (an error, Ctrl-C): drop the rest
                 self._ray.cancel(ref)
+
+    def _get(self, ref: Any) -> Any:
+        try:
+            return self._ray.get(ref)
+        except self._ray.exceptions.RayError as exc:  # e.g. a node without writ-dsl or the environments
+            cause = str(exc).strip().splitlines()
+            raise CompileError(f"a Ray task failed: {cause[-1] if cause else type(exc).__name__}") from None
 
     def close(self) -> None:
         if self._started and self._ray.is_initialized():

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from ..compiler.engine import make_engine, worker_context
 from ..compiler.model import CompiledTask
 from ..env.core import Environment
+from ..errors import InputError
 from .dialogue import Limits
 from .options import RunOptions
 from .endpoint import SLOT
@@ -204,7 +205,7 @@ class WorkerEngine:
 
     def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
         if options.uses_llm:
-            raise ValueError(f"the {self.name} engine runs offline roles only (LLM roles use asyncio)")
+            raise InputError(f"--engine {self.name} runs offline roles only (LLM roles run on --engine auto)")
         if not jobs:
             return
         workers = min(options.worker_count(), len(jobs))
