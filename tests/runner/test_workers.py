@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from writ_dsl.errors import InputError
+from writ_dsl.io import json_array_rows
 from writ_dsl.runner.engines import ENGINES, WorkerEngine, chunks, choose_engine
 from writ_dsl.runner.run import RunOptions, run_tasks
 from writ_dsl.runner.store import DB_NAME
@@ -114,3 +116,4 @@ def test_rows_written_one_at_a_time_are_the_bytes_of_the_whole_list() -> None:
 
     for value in ([], [{"a": [1, {"b": "x\ny"}], "c": None}], [{"k": []}, 2, "é", {"d": {}}]):
         assert "".join(_pretty_rows(iter(value))) == _pretty(value)
+        assert "".join(json_array_rows(iter(value), indent=2)) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import atomic_write
+from ..io import atomic_write, json_array_rows
 from .messages import Message, from_records
 from .pass_rates import attempts_summary, blame_summary, by_task, representative, usage_summary
 from .store import DB_NAME, RunStore
@@ -91,12 +91,7 @@ def _pretty(value: Any) -> str:
 
 def _pretty_rows(values: Iterable[Any]) -> Iterator[str]:
     """``_pretty`` of a list, one item at a time (the same bytes)."""
-    empty = True
-    for value in values:
-        item = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
-        yield ("[\n " if empty else ",\n ") + item
-        empty = False
-    yield "[]\n" if empty else "\n]\n"
+    return json_array_rows(values, indent=1)
 
 
 # ----------------------------------------------------------------------- formats
