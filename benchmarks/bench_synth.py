@@ -10,6 +10,9 @@ CPU time is the stable figure and wall time is what a user waits.
 Prints:
   - ``writ synth specs -n N``: trajectories per CPU second and per wall second, peak RSS;
   - ``writ compile`` on 1 and 2 workers: wall and CPU time, their ratio, byte-identical outputs;
+  - ``writ synth`` (compile + offline dialogues) on 1 vs 2 worker processes, and the ray engine (a local
+    2-CPU Ray it starts, and one already running at $RAY_ADDRESS) vs the process engine: wall-time ratios and
+    byte-identical outputs (Ray's workers are not our children: their CPU time is not counted);
   - ``writ check`` against a raw Lark parse of the same generated files (see bench_check.py);
   - airline flight search: the index against a scan of every flight;
   - ``writ --help``: CPU time, beside a bare ``python -c pass``.
@@ -41,10 +44,10 @@ class Usage:
     peak_rss_mib: float
 
 
-def measure(args: list[str], cwd: Path = REPO) -> Usage:
+def measure(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> Usage:
     """Run a command; its wall time, CPU time and peak RSS (its own and its reaped workers')."""
     start = time.perf_counter()
-    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -83,6 +86,99 @@ def compile_workers(n: int, repeat: int, tmp: Path) -> None:
         print(f"  {workers} worker(s): {usage.wall:6.2f} s wall, {usage.cpu:6.2f} s CPU")
     print(f"  speed-up 2 vs 1 workers (wall): {one.wall / two.wall:5.2f}x   "
           f"CPU spent 2 vs 1: {two.cpu / one.cpu:5.2f}x   same bytes: {outputs[1] == outputs[2]}")
+
+
+SYNTH_OUTPUTS = ("tasks.jsonl", "trajectories.jsonl", "rejects.jsonl", "simulations.json", "summary.json",
+                 "tau2_tasks.json")
+
+
+def synth_engines(n: int, repeat: int, tmp: Path) -> None:
+    """synth on 1 and 2 worker processes and on Ray: wall-time ratios, and the same bytes from each."""
+    runs = {"1 worker": ([], "--workers 1"), "2 workers": ([], "--workers 2"),
+            "ray, started": ([], "--workers 2 --engine ray")}
+    head = _start_ray_head(tmp) if _has_ray() else None
+    if head is not None:
+        runs["ray, joined"] = ([], "--workers 2 --engine ray")
+    elif not _has_ray():
+        del runs["ray, started"]
+    outputs: dict[str, list[bytes]] = {}
+    print(f"writ synth specs -n {n} --seed 0: workers and engines (wall, best of {repeat}, alternating)")
+    try:
+        for _ in range(repeat):
+            for name, (usages, flags) in runs.items():
+                out = tmp / f"engines-{name.replace(' ', '').replace(',', '-')}"
+                env = {**os.environ, **_HEAD_ENV, "RAY_ADDRESS": head} if name == "ray, joined" and head else \
+                    {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+                usages.append(measure(WRIT + ["synth", "specs", "-n", str(n), "--seed", "0", "--no-progress",
+                                              "--force", *flags.split(), "-o", str(out)], env=env))
+                outputs[name] = [(out / f).read_bytes() for f in SYNTH_OUTPUTS]
+    finally:
+        if head is not None:
+            _stop_ray_head()
+    best_wall = {name: min(u.wall for u in usages) for name, (usages, _) in runs.items()}
+    for name, (usages, flags) in runs.items():
+        usage = min(usages, key=lambda u: u.wall)
+        print(f"  {name:13} ({flags}): {usage.wall:6.2f} s wall, {usage.cpu:6.2f} s CPU of ours, "
+              f"peak RSS {usage.peak_rss_mib:5.0f} MiB")
+    same = all(outputs[name] == outputs["1 worker"] for name in outputs)
+    print(f"  speed-up 2 vs 1 workers (wall): {best_wall['1 worker'] / best_wall['2 workers']:5.2f}x (target >= 1.8x)"
+          f"   same bytes everywhere: {same}")
+    for name in ("ray, started", "ray, joined"):
+        if name in best_wall:
+            print(f"  {name} vs process engine (wall): {best_wall[name] / best_wall['2 workers']:5.2f}x "
+                  f"(target <= 1.25x)")
+    if not _has_ray():
+        print("  (ray is not installed: pip install 'writ-dsl[ray]' for the Ray figures)")
+
+
+def _has_ray() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ray") is not None
+
+
+_head: list[subprocess.Popen[bytes]] = []
+# our head's own token (Ray authenticates its clients), so that no other Ray's token file is read or written
+_HEAD_ENV = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": __import__("secrets").token_hex(32)}
+
+
+def _start_ray_head(tmp: Path) -> str | None:
+    """A local 2-CPU Ray head of our own (loopback, no dashboard), as a cluster would have it; its address."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ray = Path(sys.executable).with_name("ray")
+    head = subprocess.Popen([str(ray), "start", "--head", "--block", "--num-cpus=2", "--include-dashboard=false",
+                             "--node-ip-address=127.0.0.1", f"--port={port}", "--disable-usage-stats"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, **_HEAD_ENV})
+    _head.append(head)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and head.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                time.sleep(3)  # the rest of the head comes up after its control store
+                return f"127.0.0.1:{port}"
+        time.sleep(0.5)
+    print("  (could not start a Ray head; the joined figure is left out)")
+    _stop_ray_head()
+    return None
+
+
+def _stop_ray_head() -> None:
+    """Stop the head we started: its own process group (``ray start --block`` stops its processes)."""
+    import signal
+
+    for head in _head:
+        if head.poll() is None:
+            os.killpg(head.pid, signal.SIGTERM)
+            try:
+                head.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(head.pid, signal.SIGKILL)
+    _head.clear()
 
 
 def check_ratio(files: int, repeat: int) -> None:
@@ -148,16 +244,22 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--workers", type=int, default=0, help="synth workers (default: all cores)")
     parser.add_argument("--compile-n", type=int, default=30, help="instances per task for the workers ratio")
+    parser.add_argument("--engines-n", type=int, default=1000, help="instances for the workers/engines ratios")
+    parser.add_argument("--only-engines", action="store_true", help="only the workers/engines ratios")
     parser.add_argument("--check-files", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
     args = parser.parse_args()
     if args.quick:
-        args.sizes, args.compile_n, args.check_files, args.repeat = [100], 5, 60, 1
+        args.sizes, args.compile_n, args.check_files, args.repeat, args.engines_n = [100], 5, 60, 1, 200
     workers = args.workers or (os.cpu_count() or 1)
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start\n")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
+        synth_engines(args.engines_n, args.repeat, tmp)
+        if args.only_engines:
+            print(f"\nload average {os.getloadavg()[0]:.1f} at end")
+            return 0
         synth(args.sizes, workers, tmp)
         compile_workers(args.compile_n, args.repeat, tmp)
     check_ratio(args.check_files, max(args.repeat, 2))

@@ -7,10 +7,12 @@ and write failures become :class:`~writ_dsl.errors.InputError` naming the file.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -31,6 +33,17 @@ def atomic_write(path: str | Path, text: str | Iterable[str]) -> None:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def json_array_rows(values: Iterable[Any], indent: int) -> Iterator[str]:
+    """``json.dumps(list(values), indent=indent, ensure_ascii=False) + "\\n"``, an item at a time (the same
+    bytes, without the whole list in memory)."""
+    pad, empty = " " * indent, True
+    for value in values:
+        item = json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + pad)
+        yield ("[\n" if empty else ",\n") + pad + item
+        empty = False
+    yield "[]\n" if empty else "\n]\n"
 
 
 def read_text(path: str | Path) -> str:

@@ -20,7 +20,7 @@ from .compiler.compile import CompileOptions, CompileResult, compile_specs
 from .env.core import canonical_json
 from .errors import InputError
 from .exports.tau2_tasks import to_tau2
-from .io import atomic_write, refuse_foreign_folder, write_tasks
+from .io import atomic_write, json_array_rows, refuse_foreign_folder, write_tasks
 from .lang.loader import LoadedSpec
 from .runner.run import RunOptions, RunSummary, run_tasks
 from .runner.store import DB_NAME, RunStore, lock_folder
@@ -39,7 +39,7 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
             return result, None
         write_tasks(out_dir / "tasks.jsonl", result.tasks)
         atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
-        atomic_write(out_dir / "tau2_tasks.json", _dump([to_tau2(task) for task in result.tasks]))
+        atomic_write(out_dir / "tau2_tasks.json", json_array_rows((to_tau2(task) for task in result.tasks), indent=2))
         summary = run_tasks(result.tasks, out_dir, run_options, [spec.path for spec in specs], locked=True,
                             meta={"synth": identity})
     return result, summary

@@ -76,7 +76,14 @@ env_path_option = click.option(
 
 workers_option = click.option(
     "--workers", type=click.IntRange(min=1), default=None,
-    help="Worker processes that compile tasks (default: all cores). The output is the same for any number.",
+    help="Worker processes that compile tasks and run offline dialogues (default: all cores). The output is "
+         "the same for any number.",
+)
+
+engine_option = click.option(
+    "--engine", type=click.Choice(["auto", "process", "ray"]), default="auto", show_default=True,
+    help="Where the work runs: auto (worker processes when --workers is above 1), process, or ray (a Ray "
+         "cluster at $RAY_ADDRESS, else a local Ray of --workers CPUs; needs the ray extra).",
 )
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])

@@ -10,7 +10,7 @@ import click
 from .. import api
 from .. import diagnostics as diag
 from ._common import (EXIT_PROBLEMS, count_options, database_options, env_path_option, quota_fields, strict_option,
-                      workers_option)
+                      workers_option, engine_option)
 from .reporting import report, summary_table
 
 
@@ -33,10 +33,11 @@ from .reporting import report, summary_table
               help="Show progress on stderr (a bar on a terminal, else a line per task).")
 @env_path_option
 @workers_option
+@engine_option
 def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int | None, seed: int, output: str,
                     db_path: str | None, db_seed: int, db_size: int, tasks: tuple[str, ...], max_attempts: int,
                     read_heavy_burden: int | None, write_intensive_writes: int | None, strict: bool, progress: bool,
-                    env_path: tuple[str, ...], workers: int | None) -> None:
+                    env_path: tuple[str, ...], workers: int | None, engine: str) -> None:
     """Compile .writ specs (files or folders) into verified task instances (JSONL).
 
     -n counts instances in all (as in writ synth); --per-task counts them per task.
@@ -48,7 +49,7 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
                                       db_seed=db_seed, db_size=db_size, env_path=env_path, tasks=tasks,
                                       max_attempts=max_attempts, strict=strict, read_heavy_burden=read_heavy_burden,
                                       write_intensive_writes=write_intensive_writes, progress=reporter,
-                                      workers=workers)
+                                      workers=workers, engine=engine)
         result = api.compile(checked, options)
     report(result.diagnostics, result.sources, result.files)
     if not result.ok:

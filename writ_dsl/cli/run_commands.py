@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import api
-from ._common import env_path_option, exit_on_failures
+from ._common import engine_option, env_path_option, exit_on_failures, workers_option
 
 
 @click.command("run")
@@ -54,6 +54,8 @@ from ._common import env_path_option, exit_on_failures
 @click.option("--policy", help="The agent's policy: 'tau2' for τ²-bench's own instruction and policy (needs the "
                                "tau2 extra), or a policy file (default: the environment's policy.md).")
 @env_path_option
+@workers_option
+@engine_option
 def run_command(tasks_file: str, out_dir: Path, **run_args: Any) -> None:
     """Simulate a dialogue per task of TASKS_FILE, verify it, and keep the verified trajectories.
 

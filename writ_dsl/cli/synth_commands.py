@@ -17,9 +17,10 @@ from .reporting import report, summary_table
 from .run_commands import echo_run_summary, run_command
 
 # The run options of `writ synth` are exactly those of `writ run`.
-# (--seed is synth's instance seed; the sampling seed is --sampling-seed here)
+# (--seed is synth's instance seed; the sampling seed is --sampling-seed here; --workers is synth's own,
+# for compile and run both)
 _RUN_OPTION_NAMES = [p.name for p in run_command.params
-                     if isinstance(p, click.Option) and p.name not in ("limit", "seed")]
+                     if isinstance(p, click.Option) and p.name not in ("limit", "seed", "workers")]
 # The same -o as `writ run`, but optional here: a dry run writes nothing.
 _OUTPUT = click.Option(["-o", "--output", "out_dir"], type=click.Path(file_okay=False, path_type=Path),
                        help="Run folder: run.sqlite and the output files (resumable); not needed with --dry-run.")
@@ -48,7 +49,8 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
     out_dir: Path | None = run_args.pop("out_dir")
     fields = dict(**quota_fields(instances, per_task, default_total=100), seed=seed,
                   db_path=Path(db_path) if db_path else None, db_seed=db_seed, db_size=db_size,
-                  env_path=run_args["env_path"], tasks=tasks, strict=strict, workers=workers)
+                  env_path=run_args["env_path"], tasks=tasks, strict=strict, workers=workers,
+                  engine=run_args["engine"])
     if dry_run:
         _print_spread(paths, api.compile_options(**fields))
         return
@@ -56,7 +58,7 @@ def synth_command(paths: tuple[str, ...], instances: int | None, per_task: int |
         raise click.UsageError("Missing option '-o' / '--output' (the run folder).")
     with api.compile_progress(enabled=run_args["progress"]) as reporter:
         result = api.synthesize(paths, out_dir, api.compile_options(**fields, progress=reporter),
-                                api.run_options(**run_args, seed=sampling_seed))
+                                api.run_options(**run_args, seed=sampling_seed, workers=workers))
     diagnostics = result.compiled.diagnostics if result.compiled else result.checked.diagnostics
     report(diagnostics, result.checked.sources, result.checked.files)
     if result.summary is None:

@@ -50,6 +50,7 @@ class CompileOptions:
     strict: bool = False  # eval errors are errors (else warnings)
     progress: ProgressSink | None = field(default=None, compare=False)  # told the total, then each task done
     workers: int | None = field(default=1, compare=False)  # worker processes, None: all cores; same output
+    engine: str | None = field(default=None, compare=False)  # a name in compiler.engine.ENGINES; None: by workers
 
 
 @dataclass
@@ -114,10 +115,11 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
     if options.progress is not None:
         options.progress.start(sum(quotas.values()))
     workers = options.workers or _cores()
-    if workers > 1 and environments is None and len(quotas) > 1:
+    engine = None if options.engine in (None, "auto") else options.engine
+    if environments is None and quotas and (engine not in (None, "local") or (workers > 1 and len(quotas) > 1)):
         from .shards import compile_sharded
 
-        compile_sharded(specs, options, result, workers=workers)
+        compile_sharded(specs, options, result, workers=workers, name=engine)
     else:
         environments = environments or EnvironmentSet(options)
         for spec in specs:

@@ -5,7 +5,8 @@ yields the results in the order of the items, whatever order they finish in,
 so anything merged from them is the same for any engine and any number of
 workers. ``local`` runs the items one after another in this process (tests
 use it as the twin of the others); ``process`` runs them in a pool of worker
-processes. More engines (e.g. a cluster) are one more entry in ``ENGINES``.
+processes; ``ray`` runs them as Ray tasks on a cluster or a local Ray
+(:mod:`.ray_engine`). Another engine is one more entry in ``ENGINES``.
 
 Data every item needs (the loaded specs, the options) is the engine's
 ``context``: it reaches each worker once, when the worker starts (for free
@@ -64,9 +65,28 @@ def _install(context: Any) -> Any:
     return previous
 
 
-def _start_worker(context: Any) -> None:
+def _start_worker(context: Any, parent: int) -> None:
     _install(context)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent(parent)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, a worker is killed when its parent dies (even by kill -9): none outlives it holding the
+    run folder's lock or burning a core."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 class _Closing:
@@ -105,7 +125,7 @@ class ProcessEngine(_Closing):
     def __init__(self, workers: int, context: Any = None) -> None:
         self.workers = max(1, workers)
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_start_method(),
-                                         initializer=_start_worker, initargs=(context,))
+                                         initializer=_start_worker, initargs=(context, os.getpid()))
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         try:
@@ -118,7 +138,14 @@ class ProcessEngine(_Closing):
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-ENGINES: dict[str, Callable[[int, Any], Engine]] = {"local": LocalEngine, "process": ProcessEngine}
+def _ray_engine(workers: int, context: Any = None) -> Engine:
+    from .ray_engine import RayEngine  # Ray is an optional extra, imported only when asked for
+
+    return RayEngine(workers, context)
+
+
+ENGINES: dict[str, Callable[[int, Any], Engine]] = {"local": LocalEngine, "process": ProcessEngine,
+                                                    "ray": _ray_engine}
 
 
 def available_cores() -> int:

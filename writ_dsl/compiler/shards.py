@@ -66,8 +66,9 @@ def compile_shard(shard: TaskShard) -> CompileResult:
 
 
 def compile_sharded(specs: Sequence[LoadedSpec], options: CompileOptions, result: CompileResult,
-                    *, workers: int = 1, engine: Engine | None = None) -> CompileResult:
-    """Compile every task on ``engine`` (default: as many workers as asked, at most one per shard) and
+                    *, workers: int = 1, engine: Engine | None = None, name: str | None = None) -> CompileResult:
+    """Compile every task on ``engine`` (default: the engine ``name``, else by workers; as many workers as
+    asked, at most one per shard) and
     append the results to ``result`` in the serial order. An ``engine`` given must carry the
     :class:`ShardContext` of these specs.
 
@@ -76,7 +77,7 @@ def compile_sharded(specs: Sequence[LoadedSpec], options: CompileOptions, result
     """
     units = shards(specs, options)
     context = ShardContext(list(specs), replace(options, progress=None))
-    with nullcontext(engine) if engine else make_engine(min(workers, len(units)), context=context) as running:
+    with nullcontext(engine) if engine else make_engine(min(workers, len(units)), name, context) as running:
         merge(result, running.map(compile_shard, units), options.progress, units)
     return result
 

@@ -5,7 +5,9 @@ hands every finished record to a sink, which commits it. ``threads`` runs
 blocking roles (scripted user, oracle agent) on a thread pool; ``asyncio``
 runs LLM roles as coroutines on one event loop, ``concurrency`` dialogues at
 once over one connection pool per endpoint, while a committer thread writes
-the results in batches off the loop.
+the results in batches off the loop. ``process`` runs offline roles in
+``workers`` worker processes (the compiler's engines): jobs go out in chunks
+and the records come back, and are committed, in the order of the jobs.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any, Protocol
 
+from ..compiler.engine import make_engine, worker_context
 from ..compiler.model import CompiledTask
 from ..env.core import Environment
+from ..errors import InputError
 from .dialogue import Limits
 from .options import RunOptions
 from .endpoint import SLOT
+from .environments import environment_for
 from .simulate import Cast, asimulate, simulate
 from .verify import VERIFIED
 
@@ -161,12 +166,64 @@ class AsyncEngine:
             await cast.aclose()
 
 
-ENGINES: dict[str, Engine] = {"threads": ThreadEngine(), "asyncio": AsyncEngine()}
+@dataclass(frozen=True)
+class _WorkerContext:
+    """What every worker needs: the jobs without their environments (each worker has its own, built from
+    the task), and the options."""
+
+    jobs: list[tuple[CompiledTask, tuple[int, ...]]]
+    options: RunOptions
+
+
+_worker_cast: dict[int, Cast] = {}
+
+
+def run_chunk(span: tuple[int, int]) -> list[Record]:
+    """The records of jobs ``span[0]:span[1]`` of the engine's context (run in a worker)."""
+    context: _WorkerContext = worker_context()
+    cast = _worker_cast.get(id(context))
+    if cast is None:
+        _worker_cast.clear()
+        cast = _worker_cast[id(context)] = Cast(context.options)
+    env_path = context.options.env_path
+    return [record for task, attempts in context.jobs[span[0]:span[1]]
+            for record in run_job(Job(task, environment_for(task, env_path), attempts), cast, context.options)]
+
+
+def chunks(total: int, workers: int) -> list[tuple[int, int]]:
+    """Spans of jobs: about eight per worker, so that workers stay busy to the end, at most 64 jobs each."""
+    size = max(1, min(64, total // (8 * workers)))
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+class WorkerEngine:
+    """Offline roles on one of the compiler's engines (worker processes, Ray); records committed here,
+    in the order of the jobs."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
+        if options.uses_llm:
+            raise InputError(f"--engine {self.name} runs offline roles only (LLM roles run on --engine auto)")
+        if not jobs:
+            return
+        workers = min(options.worker_count(), len(jobs))
+        context = _WorkerContext([(job.task, job.attempts) for job in jobs], replace(options, backend=None))
+        with make_engine(workers, self.name, context) as engine:
+            for records in engine.map(run_chunk, chunks(len(jobs), workers)):
+                sink(records)
+
+
+ENGINES: dict[str, Engine] = {"threads": ThreadEngine(), "asyncio": AsyncEngine(),
+                              "process": WorkerEngine("process"), "ray": WorkerEngine("ray")}
 
 
 def choose_engine(options: RunOptions) -> Engine:
-    """``auto``: asyncio when a role talks to a model, threads otherwise."""
-    name = options.engine if options.engine != "auto" else ("asyncio" if options.uses_llm else "threads")
+    """``auto``: asyncio when a role talks to a model; else process for several workers, threads for one."""
+    name = options.engine
+    if name == "auto":
+        name = "asyncio" if options.uses_llm else ("process" if options.worker_count() > 1 else "threads")
     if name not in ENGINES:
         raise KeyError(name)
     return ENGINES[name]

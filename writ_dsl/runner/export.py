@@ -1,5 +1,8 @@
 """The output files of a run, rewritten from ``run.sqlite`` in task-id order (same database, same bytes).
 
+Each file is written row by row as the records are read from the database, so that memory stays flat in the
+number of dialogues; only the summary keeps a slim copy of each record (its messages counted, not kept).
+
 - ``trajectories.jsonl``: verified dialogues in the OpenAI chat training format;
 - ``rejects.jsonl``: rejected and failed dialogues, each with its reason;
 - ``simulations.json``: every finished dialogue in τ²-bench's simulation layout;
@@ -11,12 +14,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import atomic_write
+from ..io import atomic_write, json_array_rows
 from .messages import Message, from_records
 from .pass_rates import attempts_summary, blame_summary, by_task, representative, usage_summary
 from .store import DB_NAME, RunStore
@@ -31,13 +35,24 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
     if not (out_dir / DB_NAME).is_file():
         raise InputError(f"{out_dir}: no run here ({DB_NAME} is missing)")
     with RunStore(out_dir) as store:
-        records, meta = list(store.records()), _meta(store)
-    atomic_write(out_dir / TRAJECTORIES, "".join(_line(trajectory(r, meta)) for r in kept(records, meta)))
-    atomic_write(out_dir / REJECTS, "".join(_line(reject(r)) for r in records if not _ok(r)))
-    atomic_write(out_dir / SIMULATIONS, _pretty([simulation(r, meta) for r in records]))
-    summary = summarize(records, meta)
+        meta = _meta(store)
+        atomic_write(out_dir / TRAJECTORIES, (_line(trajectory(r, meta)) for r in kept(store.records(), meta)))
+        atomic_write(out_dir / REJECTS, (_line(reject(r)) for r in store.records() if not _ok(r)))
+        atomic_write(out_dir / SIMULATIONS, _pretty_rows(simulation(r, meta) for r in store.records()))
+        summary = summarize((_slim(r) for r in store.records()), meta)
     atomic_write(out_dir / SUMMARY, _pretty(summary))
     return summary
+
+
+def _slim(record: dict[str, Any]) -> dict[str, Any]:
+    """A record for the summary: its messages counted, not kept."""
+    found = {key: value for key, value in record.items() if key != "messages"}
+    found["message_count"] = len(record["messages"])
+    return found
+
+
+def _message_count(record: dict[str, Any]) -> int:
+    return record["message_count"] if "message_count" in record else len(record["messages"])
 
 
 def _meta(store: RunStore) -> dict[str, Any]:
@@ -45,20 +60,21 @@ def _meta(store: RunStore) -> dict[str, Any]:
     return {key: store.get_meta(key) for key in keys}
 
 
-def kept(records: list[dict[str, Any]], meta: dict[str, Any]) -> list[dict[str, Any]]:
-    """The verified dialogues to export: a task's first, or (``keep all``) each distinct one."""
+def kept(records: Iterable[dict[str, Any]], meta: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The verified dialogues to export: a task's first, or (``keep all``) each distinct one; ``records``
+    come grouped by task (the store's order), and are read one task at a time."""
     keep_all = (meta.get("options") or {}).get("keep") == "all"
-    found = []
-    for attempts in by_task(records).values():
+    for _, attempts in groupby(records, key=lambda record: record["task_id"]):
         seen: set[str] = set()
         for record in attempts:
+            if not _ok(record):
+                continue
             text = json.dumps(record["messages"], sort_keys=True)
-            if _ok(record) and text not in seen:
-                found.append(record)
+            if text not in seen:
+                yield record
                 seen.add(text)
                 if not keep_all:
                     break
-    return found
 
 
 def _ok(record: dict[str, Any]) -> bool:
@@ -71,6 +87,11 @@ def _line(value: Any) -> str:
 
 def _pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+
+
+def _pretty_rows(values: Iterable[Any]) -> Iterator[str]:
+    """``_pretty`` of a list, one item at a time (the same bytes)."""
+    return json_array_rows(values, indent=1)
 
 
 # ----------------------------------------------------------------------- formats
@@ -166,7 +187,7 @@ def summarize(records: Iterable[dict[str, Any]], meta: dict[str, Any]) -> dict[s
         "by_trajectory_type": _breakdown(records, "trajectory_type"),
         "by_behavior": _breakdown(records, "behavior"),
         "evidence_coverage": coverage_summary(records),
-        "mean_messages_verified": _mean([len(r["messages"]) for r in records if _ok(r)]),
+        "mean_messages_verified": _mean([_message_count(r) for r in records if _ok(r)]),
         "options": meta.get("options"),
         "fingerprint": meta.get("fingerprint"),
         **_llm_summary(every, meta),

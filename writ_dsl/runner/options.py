@@ -45,12 +45,18 @@ class RunOptions:
     retry_failed: bool = False
     progress: bool = False
     engine: str = "auto"  # a name in runner.engines.ENGINES
+    workers: int | None = field(default=1, compare=False)  # worker processes of offline roles; None: all cores
     policy: str | None = None  # the agent's policy: None (the domain's), "tau2" (τ²-bench's own) or a file
     backend: ChatBackend | None = field(default=None, compare=False)  # instead of an HTTP endpoint
 
     @property
     def uses_llm(self) -> bool:
         return self.user == "llm" or self.agent != "oracle"
+
+    def worker_count(self) -> int:
+        from ..compiler.engine import available_cores
+
+        return self.workers or available_cores()
 
     @property
     def sampling(self) -> Sampling:

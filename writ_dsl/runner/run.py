@@ -19,11 +19,10 @@ from typing import Any
 
 from ..compiler.model import CompiledTask
 from ..env.core import Environment, canonical_json
-from ..env.database import load_database
-from ..env.registry import UnknownEnvironment, load_domain
 from ..errors import InputError
 from ..io import refuse_foreign_folder
 from .engines import Job, choose_engine
+from .environments import env_key, prepare_environments
 from .export import export_outputs
 from .manifest import write_manifest
 from .options import RunOptions
@@ -113,37 +112,8 @@ def _jobs(tasks: Sequence[CompiledTask], envs: dict[str, Environment], store: Ru
           options: RunOptions) -> list[Job]:
     chosen = tasks[: options.limit] if options.limit is not None else tasks
     made = store.outcomes()
-    jobs = [Job(task, envs[_env_key(task)], open_attempts(made.get(task.id, {}), options)) for task in chosen]
+    jobs = [Job(task, envs[env_key(task)], open_attempts(made.get(task.id, {}), options)) for task in chosen]
     return [job for job in jobs if job.attempts]
-
-
-# ------------------------------------------------------------------ environments
-def _env_key(task: CompiledTask) -> str:
-    return canonical_json([task.env, task.db.source, task.db.seed, task.db.size, task.db.path])
-
-
-def prepare_environments(tasks: Sequence[CompiledTask], env_path: Sequence[str] = ()) -> dict[str, Environment]:
-    """One environment per (domain, database) the tasks use, checked against the compiled hash."""
-    envs: dict[str, Environment] = {}
-    for task in tasks:
-        key = _env_key(task)
-        if key not in envs:
-            envs[key] = _environment(task, env_path)
-    return envs
-
-
-def _environment(task: CompiledTask, env_path: Sequence[str]) -> Environment:
-    try:
-        domain = load_domain(task.env, env_path)
-    except UnknownEnvironment as exc:
-        raise InputError(f"task {task.id}: {exc}") from None
-    ref = task.db
-    db = load_database(ref.path) if ref.source == "file" and ref.path else domain.database(ref.seed or 0,
-                                                                                          ref.size or 1)
-    if db.state_hash() != ref.state_hash:
-        raise InputError(f"task {task.id}: the {task.env} database differs from the one the task was compiled "
-                         f"against (hash {db.state_hash()[:12]}…, expected {ref.state_hash[:12]}…)")
-    return domain.environment(db)
 
 
 # --------------------------------------------------------------------- execution
