@@ -7,25 +7,9 @@ some records lack are optional (``None`` when absent).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Name(Shape):
-    first_name: str
-    last_name: str
-
-
-class Address(Shape):
-    address1: str
-    address2: str
-    city: str
-    country: str
-    state: str
-    zip: str
+from writ_dsl.env.shapes import Address, Name, Shape
 
 
 class PaymentMethod(Shape):
