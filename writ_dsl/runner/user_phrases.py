@@ -75,7 +75,7 @@ YES = {
                "Yes, that looks right.", "Yes, that's fine.", "Right, yes.", "Yes, exactly."),
     "chatty": ("Oh yes,", "Yes, perfect,", "Yes! That's exactly what I was hoping for.", "Yes, wonderful.",
                "Yes, that all sounds right to me.", "Yes, absolutely,", "Oh, lovely, yes.", "Yes, brilliant,"),
-    "impatient": ("Yes.", "Yes,", "Yes, fine.", "Yes, yes.", "Fine, yes.", "Yes, whatever works,"),
+    "impatient": ("Yes.", "Yes,", "Yes, fine.", "Yes, yes.", "Fine, yes.", "Yes, fine,"),
 }
 GO_AHEAD = {
     "terse": ("go ahead.", "do it.", "proceed.", "", "go ahead with {thing}."),
@@ -86,8 +86,7 @@ GO_AHEAD = {
     "chatty": ("please go ahead!", "go right ahead with {thing}.", "please do go ahead with {thing}.",
                "I'm really happy with {thing}, go ahead.", "please proceed, thank you.",
                "let's go ahead with {thing}!", "please do."),
-    "impatient": ("go ahead.", "just do it.", "go.", "do it now.", "go ahead with {thing} already.",
-                  "get on with {thing}, please.", "proceed, quickly."),
+    "impatient": ("go ahead.", "just do it.", "go.", "do it now.", "proceed.", "get on with it.")
 }
 CONFIRM_CLOSERS = {
     "terse": ("",),
@@ -95,7 +94,7 @@ CONFIRM_CLOSERS = {
     "chatty": ("Thank you so much!", "You're a star.", "Thanks for explaining it so clearly.",
                "You've been so helpful.", "I'm so relieved, thank you.", "That's a weight off my mind.",
                "Thanks for being so thorough."),
-    "impatient": ("", "Quickly, please.", "Hurry, please.", "And be quick about it.", "I need to go soon."),
+    "impatient": ("", "Quickly.", "Hurry.", "Fast, please.", "No delays."),
 }
 # What the agent proposes, by a word of its proposal: the user's name for it in a go-ahead.
 ACTION_NOUNS = (
