@@ -45,7 +45,7 @@ PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's
 NAME_ACKS = ("Thanks, {name}.", "Thank you, {name}.", "Alright, {name}.", "Okay, {name}.", "Thanks for waiting, {name}.",
              "Here we go, {name}.", "Here's where we are, {name}.", "Right, {name}.")
 
-CONFIRM_CONDITIONS = ("", "", "If that looks right to you,", "If you're happy with that,",
+CONFIRM_CONDITIONS = ("", "", "{name},", "If that looks right, {name},", "{name}, if you're happy with that,", "If that looks right to you,", "If you're happy with that,",
                       "If that matches what you want,", "If this is what you had in mind,",
                       "Provided that all sounds right,", "If everything above is correct,",
                       "If that suits you,", "Assuming that's what you want,")
@@ -55,7 +55,7 @@ CONFIRM_QUESTIONS = ("shall I go ahead?", "would you like me to proceed?", "shou
                      "do you want me to go ahead with it?", "would you like me to go ahead and do it?",
                      "shall I go ahead and make the change?", "do I have your go-ahead to proceed?",
                      "can you confirm (yes/no) that I should go ahead?", "is it okay for me to proceed?")
-CONFIRM_TAILS = ("", "", "Please reply yes to confirm.", "A simple yes is enough.", "Just reply yes or no.",
+CONFIRM_TAILS = ("", "", "", "", "", "", "", "", "", "Please reply yes to confirm.", "A simple yes is enough.", "Just reply yes or no.",
                  "I'll wait for your yes.", "Nothing changes until you say yes.", "Please answer yes or no.",
                  "A yes from you is all I need.", "I won't change anything until you confirm.",
                  "Just confirm with a yes.", "Let me know either way.")

@@ -219,8 +219,11 @@ class OracleAgent:
             return compose((bank.THANKS, [f.format(what=missing) for f in bank.ASK_MORE]), *key)
         return compose((bank.ASK_ACKS, [f.format(what=missing) for f in bank.ASK_FRAMES]), *key)
 
-    def _question(self, key: tuple[object, ...]) -> str:
-        return compose((bank.CONFIRM_CONDITIONS, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
+    def _question(self, conv: Conversation, key: tuple[object, ...]) -> str:
+        """A confirmation request; it may address the user by first name once the profile has shown it."""
+        name = user_first_name(conv)
+        conditions = [c.format(name=name) for c in bank.CONFIRM_CONDITIONS if name or "{name}" not in c]
+        return compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
@@ -230,13 +233,13 @@ class OracleAgent:
         if again:
             return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
                                *figures, pick(bank.RECHECK_ACTIONS, *key).format(action=action),
-                               self._question(key)])
+                               self._question(conv, key)])
         notes = self._notes(conv, progress)
         evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
         return join_parts([*notes, *thanks, evidence, decision, *figures,
-                           f"{pick(bank.PROPOSAL_LEADS, *key)} {action}.", self._question(key)])
+                           f"{pick(bank.PROPOSAL_LEADS, *key)} {action}.", self._question(conv, key)])
 
     def _notes(self, conv: Conversation, progress: Progress) -> list[str]:
         """What the changes made since the last text did, each sentence led in its own way."""
