@@ -20,8 +20,8 @@ OFFERS = ("How can I help you today?", "What can I do for you?", "What can I hel
 DETAIL_ACKS = ("I'd be glad to help.", "Happy to help.", "Of course.", "Sure.", "Certainly.", "I can help with that.",
                "No problem at all.", "Glad to look into it.")
 DETAIL_ASKS = ("Could you tell me a bit more about what you need?", "What exactly do you need today?",
-               "Could you describe what you'd like to get done?", "What would you like me to do?",
-               "Can you walk me through what you have in mind?", "What should I look into first?",
+               "Could you describe what you'd like to get done?", "What do you need me to do?",
+               "Can you walk me through what you have in mind?", "Where would you like to start?",
                "Could you say a little more about the request?", "What change are you hoping for?")
 
 ASK_ACKS = ("I'd be happy to help.", "Sure, I can help with that.", "Of course.", "Certainly, I can take care of that.",
