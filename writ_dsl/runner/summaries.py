@@ -127,13 +127,12 @@ DECISIONS = ("Of the {n} {noun} I compared, {what} is {why}{figure}.",
              "There are {n} {noun} to choose from, and {what} is {why}{figure}.",
              "Weighing up {n} {noun}, {what} stands out as {why}{figure}.",
              "Looking across {n} {noun}, {what} is {why}{figure}.")
-LATER_DECISIONS = ("From the same {n} {noun}, {what} is {why}{figure}.",
-                   "Going back to those {n} {noun}, {what} is {why}{figure}.",
-                   "For this next change, {what} is {why}{figure}.",
-                   "This time it's {what}, which is {why}{figure}.",
-                   "Next on the list is {what}: it is {why}{figure}.",
-                   "As for the next one, {what} is {why}{figure}.",
-                   "The same comparison points to {what} here: it is {why}{figure}.")
+LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{figure}.",
+                   "Next, among the {n} {noun}, {what} is {why}{figure}.",
+                   "This time, of the {n} {noun}, it's {what}, which is {why}{figure}.",
+                   "Turning to the next change: of the {n} {noun}, {what} is {why}{figure}.",
+                   "On to the next one: among the {n} {noun}, {what} is {why}{figure}.",
+                   "Then, looking at the {n} {noun} again, {what} is {why}{figure}.")
 
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
