@@ -38,7 +38,7 @@ ASK_MORE = ("Could you also give me {what}?", "I'll also need {what}. Could you 
 THANKS = ("Thank you.", "Thanks.", "Thanks for that.", "Got it, thanks.", "Perfect, thank you.", "Great, thanks.")
 
 PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll",
-                  "So here is what I suggest: I'll", "What I can do now is", "If you agree, I'll",
+                  "So here is what I suggest: I'll", "What I can do now is",
                   "What I propose is to", "The next step would be to", "I'm ready to", "Here's what I'll do:",
                   "What I'd do is", "With that, I can", "So I'd like to", "Next, I'll", "This means I can",
                   "The change I'd make is to")

@@ -29,7 +29,7 @@ def phrasing_of(tool: str, tools: Tools | None) -> Phrasing:
 EVIDENCE_LEADS = ("I've checked {what}.", "I've looked at {what}.", "I went through {what}.", "I reviewed {what}.",
                   "I've now gone over {what}.", "I pulled up {what}.", "I had a look at {what}.",
                   "I've read through {what}.", "I now have {what} in front of me.", "I've gone through {what}.",
-                  "Thanks for waiting: I've checked {what}.", "I looked up {what}.", "I've opened {what}.",
+"I looked up {what}.", "I've opened {what}.",
                   "I've been through {what}.")
 
 
@@ -74,7 +74,7 @@ _CRITERIA = (
     (r"\b(fewest stops|fewest connections)\b", "the one with the fewest stops"),
     (r"\b(cheapest|lowest price|least expensive|lowest fare)\b", "the cheapest"),
     (r"\b(earliest|arrives first|first to arrive)\b", "the earliest"),
-    (r"\b(priciest|most expensive|highest)\b", "the most expensive"),
+    (r"\b(priciest|most expensive|highest|costs? the most)\b", "the most expensive"),
     (r"\b(latest)\b", "the latest"),
 )
 _ID_KEYS = re.compile(r"(_id|_number)$")
