@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from writ_dsl.runner.agent_phrases import CLOSINGS, CONFIRM_QUESTIONS
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.messages import Message
@@ -72,3 +74,14 @@ def test_no_question_but_a_proposal_reads_as_asking_for_a_yes() -> None:
 
     others = [*bank.DETAIL_ASKS, *bank.ASK_FRAMES, *bank.ASK_MORE, *bank.OFFERS, *bank.CLOSINGS]
     assert not [text for text in others if asks_confirmation(text)]
+
+
+def test_a_completion_wording_is_fixed_by_its_record_and_varies_across_records() -> None:
+    from writ_dsl.env.registry import load_domain
+
+    tools = load_domain("airline").tools
+    done = tools["update_reservation_baggages"].phrasing.done
+    said = {done({"reservation_id": f"R{i:05d}"}, None, str) for i in range(40)}
+    assert done({"reservation_id": "R00001"}, None, str) == done({"reservation_id": "R00001"}, None, str)
+    assert len({re.sub(r"R\d{5}", "<id>", s) for s in said}) > 1
+    assert all(re.search(r"R\d{5}", s) for s in said)
