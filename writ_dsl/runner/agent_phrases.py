@@ -40,7 +40,7 @@ THANKS = ("Thank you.", "Thanks.", "Thanks for that.", "Got it, thanks.", "Perfe
 PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll",
                   "So here is what I suggest: I'll", "What I can do now is",
                   "What I propose is to", "The next step would be to", "I'm ready to", "Here's what I'll do:",
-                  "What I'd do is", "With that, I can", "So I'd like to", "Next, I'll", "This means I can",
+                  "What I'd do is", "With that, I can", "So I'd like to", "This means I can",
                   "The change I'd make is to")
 NAME_ACKS = ("Thanks, {name}.", "Thank you, {name}.", "Alright, {name}.", "Okay, {name}.", "Thanks for waiting, {name}.",
              "Here we go, {name}.", "Here's where we are, {name}.", "Right, {name}.")

@@ -84,7 +84,7 @@ GO_AHEAD = {
                "I'm happy with {thing}.", "{thing} is what I want, so go ahead.", "go ahead with {thing}, please.",
                "you have my okay for {thing}.", "I'd like you to go ahead with {thing}."),
     "chatty": ("please go ahead!", "go right ahead with {thing}.", "please do go ahead with {thing}.",
-               "I'm really happy with {thing}, go ahead.", "please proceed, thank you.",
+               "I'm really happy with {thing}, go ahead.", "please proceed.",
                "let's go ahead with {thing}!", "please do."),
     "impatient": ("go ahead.", "just do it.", "go.", "do it now.", "proceed.", "get on with it.")
 }
