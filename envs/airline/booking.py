@@ -8,7 +8,7 @@ from pydantic import Field
 
 from writ_dsl.env.wording import Phrasing, humanize
 
-from .phrases import booking, flights as flight_list
+from .phrases import booking, flights as flight_list, updated
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .models import CabinClass, FlightInfo, FlightType, Insurance, Passenger, Payment
@@ -145,7 +145,7 @@ FLIGHTS_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"change reservation {a.get('reservation_id')} to {humanize(str(a.get('cabin')))} class on "
         f"{flight_list(a.get('flights', []))}, with any fare difference settled on {name(a.get('payment_id'))}"),
-    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} has been updated.",
+    done=lambda a, r, name: updated(a.get("reservation_id")),
 )
 
 TOOLS = (

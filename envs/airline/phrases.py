@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, plural
+from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural
 
 Args = Mapping[str, Any]
 
@@ -51,3 +51,10 @@ def booking(a: Args, name: Namer) -> str:
 def reservations(calls: Sequence[Args]) -> str:
     ids = list(dict.fromkeys(str(c.get("reservation_id")) for c in calls))
     return f"reservation {ids[0]}" if len(ids) == 1 else f"your {len(ids)} reservations ({join_words(ids)})"
+
+
+def updated(reservation_id: Any) -> str:
+    """That a change to a reservation is saved, in one of several equivalent wordings."""
+    return one_of((f"Reservation {reservation_id} has been updated.", f"Reservation {reservation_id} is now updated.",
+                   f"The change to reservation {reservation_id} is saved.",
+                   f"Reservation {reservation_id} now reflects the change."), "updated", reservation_id)

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from writ_dsl.env.wording import Phrasing, money
 
-from .phrases import bags, people
+from .phrases import bags, people, updated
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .models import Passenger, ReservationIdArgs
@@ -93,11 +93,11 @@ BAGS_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"set reservation {a.get('reservation_id')} to {bags(a.get('total_baggages', 0), a.get('nonfree_baggages', 0))}"
         f", with any bag fees charged to {name(a.get('payment_id'))}"),
-    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} has been updated.",
+    done=lambda a, r, name: updated(a.get("reservation_id")),
 )
 PASSENGERS_PHRASING = Phrasing(
     proposal=lambda a, name: f"update reservation {a.get('reservation_id')} to {people(a.get('passengers', []))}",
-    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} has been updated.",
+    done=lambda a, r, name: updated(a.get("reservation_id")),
 )
 CERTIFICATE_PHRASING = Phrasing(
     proposal=lambda a, name: f"send a travel certificate of {money(a.get('amount'))} to the account {a.get('user_id')}",

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
+from writ_dsl.env.wording import (Phrasing, address_text, distinct, join_words, money, named, one_of,
+                                  payment_method_names)
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .order_tools import ORDER_ID, PAYMENT_METHOD_ID
@@ -139,27 +140,34 @@ def exchange_delivered_order_items(state: State, args: ExchangeArgs) -> dict:
     return order_view(order)
 
 
+def _mailed(args: Any, kind: str) -> str:
+    return one_of(("you will get an email on how to send the items back.",
+                   "an email with instructions for sending the items back is on its way.",
+                   "we'll email you how to send the items back.",
+                   "instructions for shipping the items back will reach you by email."), kind, args.get("order_id"))
+
+
 ITEMS_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"replace {named(a.get('item_ids', []), name)} with {named(a.get('new_item_ids', []), name)} in order "
         f"{a.get('order_id')}, settling the price difference with {name(a.get('payment_method_id'))}; after this "
         "change the order cannot be changed again or cancelled"),
-    done=lambda a, r, name: f"The items of order {a.get('order_id')} have been changed.",
+    done=lambda a, r, name: one_of((f"The items of order {a.get('order_id')} have been changed.",
+                                     f"Order {a.get('order_id')} now includes {named(a.get('new_item_ids', []), name)}.",
+                                     f"The item change on order {a.get('order_id')} is saved."), a.get("order_id")),
 )
 RETURN_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"return {named(a.get('item_ids', []), name)} from order {a.get('order_id')}, with the refund going to "
         f"{name(a.get('payment_method_id'))}"),
-    done=lambda a, r, name: (f"The return for order {a.get('order_id')} has been requested; you will get an email "
-                             "on how to send the items back."),
+    done=lambda a, r, name: f"The return for order {a.get('order_id')} has been requested; {_mailed(a, 'return')}",
 )
 EXCHANGE_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"exchange {named(a.get('item_ids', []), name)} in order {a.get('order_id')} for "
         f"{named(a.get('new_item_ids', []), name)}, settling any price difference with "
         f"{name(a.get('payment_method_id'))}"),
-    done=lambda a, r, name: (f"The exchange for order {a.get('order_id')} has been requested; you will get an "
-                             "email on how to send the items back."),
+    done=lambda a, r, name: f"The exchange for order {a.get('order_id')} has been requested; {_mailed(a, 'exchange')}",
 )
 
 TOOLS = [

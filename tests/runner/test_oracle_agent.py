@@ -6,7 +6,8 @@ import re
 
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.messages import Message, ToolCall, from_openai
-from writ_dsl.runner.oracle_agent import GREETINGS, OracleAgent, fact_phrase
+from writ_dsl.runner.agent_phrases import OFFERS, SALUTATIONS
+from writ_dsl.runner.oracle_agent import OracleAgent, fact_phrase
 from writ_dsl.runner.phrasing import asks_confirmation, asks_for
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.env.registry import load_domain
@@ -21,7 +22,7 @@ SYSTEM = Message("system", "policy")
 def test_greets_first_then_asks_for_missing_facts_in_words_that_name_them() -> None:
     agent = OracleAgent(make_task(known={"email": "ann@example.com", "user_id": "u0"}))
     greeting = agent.next_message([SYSTEM])
-    assert greeting.is_text and greeting.text in GREETINGS
+    assert greeting.is_text and greeting.text.startswith(SALUTATIONS) and greeting.text.endswith(OFFERS)
     ask = agent.next_message([SYSTEM, greeting, Message("user", "I want two lamps.")])
     assert asks_for("email", ask.text) and asks_for("user_id", ask.text)
     partly = agent.next_message([SYSTEM, greeting, Message("user", "I want two lamps. My email is ann@example.com")])

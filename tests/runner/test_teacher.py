@@ -17,6 +17,7 @@ from writ_dsl.runner.llm import ChatRequest, FunctionBackend
 from writ_dsl.runner.loopback import LoopbackServer, play
 from writ_dsl.runner.manifest import MANIFEST
 from writ_dsl.runner.messages import STOP
+from writ_dsl.runner.phrasing import asks_confirmation
 from writ_dsl.runner.pass_rates import pass_hat
 from writ_dsl.runner.run import RunOptions, run_tasks
 from writ_dsl.runner.secrets import MASK, redact
@@ -188,7 +189,7 @@ def test_ending_at_the_confirmation_question_is_the_simulators_fault(tmp_path: P
 
     def reply(request: ChatRequest) -> dict[str, Any]:
         last = request.messages[-1]["content"] if request.role == "user" else ""
-        if "confirm" in (last or "").lower():
+        if asks_confirmation(last):
             return {"content": f"Never mind. {STOP}", "tool_calls": None}
         return play(by_id[request.dialogue_id], {"messages": request.messages, "tools": request.tools})
 

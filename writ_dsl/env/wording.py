@@ -9,6 +9,7 @@ have a name (an item, a payment method) are shown by name: a read's
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -123,3 +124,9 @@ def payment_method_names(methods: Any) -> dict[str, str]:
             digits = "".join(ch for ch in ident if ch.isdigit())[-4:]
             names[ident] = f"your {word}" + (f" ending in {digits}" if several and digits else "")
     return names
+
+
+def one_of(options: Sequence[str], *key: object) -> str:
+    """One of several equivalent wordings, chosen by a hash of the key (the same key, the same wording)."""
+    data = "\x1f".join(str(part) for part in key).encode()
+    return options[int.from_bytes(hashlib.sha256(data).digest()[:8], "big") % len(options)]

@@ -19,8 +19,9 @@ from ..env.core import Tool, canonical_json
 from ..env.registry import find_domain
 from ..env.wording import Namer
 from .messages import Conversation, Message, ToolCall, tool_exchanges
-from .phrasing import (asks_confirmation, is_affirmative, is_closing, join_words, key_words, mentions_value, pick,
-                       probe_refusal, probe_request, stable_int)
+from . import agent_phrases as bank
+from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
+                       mentions_value, pick, probe_refusal, probe_request, stable_int)
 from .summaries import (completion, decision_sentence, evidence_sentence, fact_sentence, namer, names_from,
                         parse_result, proposal)
 
@@ -32,30 +33,6 @@ _KEY_PHRASES = {
     "card_last_four": "the last four digits of your card", "reservation_id": "the reservation ID",
     "order_id": "the order ID", "flight_number": "the flight number", "date": "the travel date",
 }
-GREETINGS = ("Hello! How can I help you today?", "Hi there, thanks for reaching out. What can I do for you today?",
-             "Good day! How may I help you?", "Hi! What can I help you with?", "Hello, thanks for contacting us. "
-             "How can I assist you?", "Welcome! What brings you here today?", "Hi, how can I help?",
-             "Hello and welcome. What can I do for you?")
-CONFIRM_QUESTIONS = ("Would you like me to go ahead? Please reply yes to confirm.",
-                     "Shall I proceed? Please confirm with a yes.",
-                     "Can you confirm (yes/no) that I should go ahead?",
-                     "Do I have your confirmation to proceed? Please answer yes or no.",
-                     "Should I go ahead with this? A yes from you is all I need.",
-                     "Is it okay for me to proceed? Please reply yes or no.",
-                     "Would you like me to proceed with that? Just confirm with a yes.",
-                     "Shall I go ahead and do this? Please answer yes to confirm.")
-
-
-DETAIL_QUESTIONS = ("I'd be glad to help. Could you tell me a bit more about what you need?",
-                    "Happy to help. What exactly do you need today?",
-                    "Of course. What can I do for you?",
-                    "Sure. Could you describe what you'd like to get done?")
-PROPOSAL_LEADS = ("Based on that, I can", "Here is what I can do: I'll", "Here's my proposal: I'll",
-                  "So here is what I suggest: I'll", "What I can do now is", "If you agree, I'll")
-RECHECK_LEADS = ("I understand wanting to be sure, so I looked again.", "Good question; I looked it up again.",
-                 "I checked once more to be certain.", "Fair enough. I went back to the data.")
-
-
 def fact_phrase(key: str) -> str:
     """How the agent asks for a fact; it always contains the key's words."""
     return _KEY_PHRASES.get(key, "your " + " ".join(key_words(key)))
@@ -94,7 +71,7 @@ class OracleAgent:
     # ---------------------------------------------------------------- the turn
     def next_message(self, conversation: Conversation) -> Message:
         if not any(m.role == "assistant" for m in conversation):
-            return self._say(pick(GREETINGS, self.task.id, "greeting"))
+            return self._say(compose((bank.SALUTATIONS, bank.OFFERS), self.task.id, "greeting"))
         progress = self.progress(conversation)
         if conversation[-1].role == "user":
             reply = self._reply(conversation, progress)
@@ -116,7 +93,7 @@ class OracleAgent:
                 return self._call(conv, recheck)
             return self._say(self._proposal(conv, progress, step, again=True))
         if step is None and is_closing(_last_agent_text(conv)):
-            return self._say("Thank you for contacting us. Have a great day!")
+            return self._say(f"{pick(bank.GOODBYES, *self._key(conv, 'bye'))} Have a great day!")
         return None
 
     def _continue(self, conv: Conversation, progress: Progress) -> Message:
@@ -223,54 +200,62 @@ class OracleAgent:
         return (self.task.id, move, len(conv))
 
     def _refusal(self, conv: Conversation, probe: str) -> str:
-        opener = pick(("I'm sorry, but", "I understand the request, but", "Unfortunately,"), *self._key(conv, "no"))
+        key = self._key(conv, "no")
         missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
-        rest = "I can certainly help with the rest of your request."
+        parts = [f"{pick(bank.REFUSAL_OPENERS, *key)} {probe_refusal(probe)}: our policy does not allow it.",
+                 pick(bank.REFUSAL_RESTS, *key)]
         if missing:
-            rest += f" To get started, could you please give me {missing}?"
-        return f"{opener} {probe_refusal(probe)}: our policy does not allow it. {rest}"
+            parts.append(pick(bank.ASK_FRAMES, *key, "frame").format(what=missing))
+        return join_parts(parts)
 
     def _ask(self, conv: Conversation) -> str:
-        return " ".join(self._ask_text(conv))
-
-    def _ask_text(self, conv: Conversation) -> list[str]:
         key = self._key(conv, "ask")
-        missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
-        asked_before = sum(1 for m in conv if m.role == "assistant" and m.is_text) > 1
-        parts = []
         if self._needs_details(conv):
-            return [pick(DETAIL_QUESTIONS, *key)]
-        if missing and asked_before:
-            thanks = "" if parts else "Thank you. "
-            parts.append(pick((f"{thanks}Could you also give me {missing}?",
-                               f"{thanks}I'll also need {missing}. Could you provide that?"), *key))
-        elif missing:
-            parts.append(pick((f"I'd be happy to help. To get started, could you please give me {missing}?",
-                               f"Sure, I can help with that. First, could you tell me {missing}?",
-                               f"Of course. Could you please provide {missing}?"), *key))
-        return parts
+            return compose((bank.DETAIL_ACKS, bank.DETAIL_ASKS), *key)
+        missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
+        if not missing:
+            return ""
+        if sum(1 for m in conv if m.role == "assistant" and m.is_text) > 1:
+            return compose((bank.THANKS, [f.format(what=missing) for f in bank.ASK_MORE]), *key)
+        return compose((bank.ASK_ACKS, [f.format(what=missing) for f in bank.ASK_FRAMES]), *key)
+
+    def _question(self, conv: Conversation, key: tuple[object, ...]) -> str:
+        """A confirmation request; it may address the user by first name once the profile has shown it."""
+        name = user_first_name(conv)
+        conditions = [c.format(name=name) for c in bank.CONFIRM_CONDITIONS if name or "{name}" not in c]
+        return compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
         action = proposal(step.tool, step.arguments, self.tools, progress.name)
-        question = pick(CONFIRM_QUESTIONS, *key)
         decision = self._decision(step, progress)
-        figures = " ".join(self._figures(conv, step))
+        figures = self._figures(conv, step)
         if again:
-            lead = pick(RECHECK_LEADS, *key)
-            return f"{lead} {decision or 'It is still the option that matches your request.'} {figures} " \
-                   f"I can {action}. {question}"
-        notes = " ".join(completion(w.tool, w.arguments, result, self.tools, progress.name)
-                         for w, result in progress.fresh_writes)
+            return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
+                               *figures, pick(bank.RECHECK_ACTIONS, *key).format(action=action),
+                               self._question(conv, key)])
+        notes = self._notes(conv, progress)
         evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
-        lead = pick(PROPOSAL_LEADS, *key)
-        return f"{notes} {evidence} {decision} {figures} {lead} {action}. {question}"
+        name = user_first_name(conv)
+        thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
+        return join_parts([*notes, *thanks, evidence, decision, *figures,
+                           f"{pick(bank.PROPOSAL_LEADS, *key)} {action}.", self._question(conv, key)])
+
+    def _notes(self, conv: Conversation, progress: Progress) -> list[str]:
+        """What the changes made since the last text did, each sentence led in its own way."""
+        notes = [completion(w.tool, w.arguments, result, self.tools, progress.name)
+                 for w, result in progress.fresh_writes]
+        if notes:
+            notes.insert(0, pick(bank.DONE_LEADS, *self._key(conv, "done")))
+        return notes
 
     def _decision(self, step: PlannedCall, progress: Progress) -> str:
         reads = [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
                  if n in self.nodes and n in progress.results]
+        position = self.plan.index(step)
+        later = any(call.kind == "write" and set(call.evidence) & set(step.evidence) for call in self.plan[:position])
         return decision_sentence(step.arguments, reads, self.tools, self.task.user_scenario.task_instructions,
-                                 progress.name, stable_int(self.task.id, step.node, "decision"))
+                                 progress.name, stable_int(self.task.id, step.node, "decision"), later=later)
 
     def _figures(self, conv: Conversation, step: PlannedCall) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes."""
@@ -289,8 +274,7 @@ class OracleAgent:
         return [(call.tool, call.arguments) for call in fresh]
 
     def _closing(self, conv: Conversation, progress: Progress) -> str:
-        notes = [completion(w.tool, w.arguments, result, self.tools, progress.name)
-                 for w, result in progress.fresh_writes]
+        notes = self._notes(conv, progress)
         sources = self._fact_sources(conv)
         labels = self.task.communicate_labels
         said = " ".join(m.text for m in conv if m.role == "assistant" and m.is_text)
@@ -298,13 +282,25 @@ class OracleAgent:
                  for fact in self.task.communicate_info if fact not in said]
         if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
             return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
+        key = self._key(conv, "close")
         if facts and not notes:
-            notes = [pick(("Here's what I found.", "I have the information you asked for.",
-                           "Here is the information you asked for."), *self._key(conv, "f"))]
-        end = pick(("Is there anything else I can help you with?", "Is there anything else you need today?",
-                    "Can I help you with anything else?", "Is there anything else I can do for you?",
-                    "Anything else I can help with today?"), *self._key(conv, "close"))
-        return " ".join([*notes, *facts, end])
+            notes = [pick(bank.FOUND_LEADS, *key)]
+        name = user_first_name(conv)
+        bridges = bank.CLOSING_BRIDGES_NAMED if name and stable_int(*key, "named") % 2 else bank.CLOSING_BRIDGES
+        bridge = pick(bridges, *key, "bridge").format(name=name)
+        return join_parts([*notes, *facts, bridge, pick(bank.CLOSINGS, *key)])
+
+
+def user_first_name(conv: Conversation) -> str:
+    """The account holder's first name, once a profile lookup has shown it; empty before."""
+    for message in conv:
+        if message.role != "tool" or message.error:
+            continue
+        result = parse_result(message.content)
+        person = result.get("name") if isinstance(result, dict) and "user_id" in result else None
+        if isinstance(person, dict) and isinstance(person.get("first_name"), str):
+            return person["first_name"]
+    return ""
 
 
 def _last_agent_text(conv: Conversation) -> str | None:

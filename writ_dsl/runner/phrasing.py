@@ -24,6 +24,27 @@ def pick(options: Sequence[T], *key: object) -> T:
     return options[stable_int(*key) % len(options)]
 
 
+def compose(slots: Sequence[Sequence[str]], *key: object) -> str:
+    """One sentence built slot by slot: an option per slot (each by its own hash of the key), empty options
+    left out, a slot's text capitalised when it opens the sentence."""
+    parts = [part for index, options in enumerate(slots) if (part := pick(options, *key, "slot", index))]
+    return join_parts(parts)
+
+
+def join_parts(parts: Sequence[str]) -> str:
+    """Parts joined into running text, each part's first letter cased after what precedes it."""
+    said = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if not said or said.endswith((".", "!", "?")):
+            part = part[:1].upper() + part[1:]
+        elif said.endswith((",", ";", ":", "-")) and not re.match(r"I\b", part):
+            part = part[:1].lower() + part[1:]
+        said = f"{said} {part}" if said else part
+    return said
+
+
 def words(text: str | None) -> set[str]:
     return set(_WORD.findall((text or "").lower()))
 

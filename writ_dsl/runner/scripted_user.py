@@ -20,7 +20,7 @@ from ..compiler.model import CompiledTask
 from . import user_phrases as bank
 from .messages import OUT_OF_SCOPE, STOP, TRANSFER, Conversation, Message, last_text, texts
 from .phrasing import (asks_confirmation, asks_for, first_person_request, flip_person, is_closing, is_transfer,
-                       key_words, mentions_value, pick, probe_request, sentences, stable_int,
+                       join_parts, key_words, mentions_value, pick, probe_request, sentences, stable_int,
                        value_text)
 
 _NO_INFO = "I'm sorry, I don't have that information."
@@ -73,10 +73,21 @@ class ScriptedUser:
         if asks_confirmation(agent) and not (self.vague and turn == 1):
             first = sum(1 for t in texts(conv, "assistant") if asks_confirmation(t)) == 1
             doubt = self.settings.get("changes_mind") and first
-            parts.append(self._pick(bank.DOUBT, "doubt", turn) if doubt else self._choose(bank.CONFIRM, "yes", turn))
+            parts.append(self._doubt(turn) if doubt else self._confirm(agent, turn))
             return " ".join(parts)
         parts += self._details(conv, agent, turn)
         return " ".join(parts) if parts else self._nothing_to_add(conv, agent, turn)
+
+    def _confirm(self, agent: str, turn: int) -> str:
+        """A yes, a go-ahead that may name what the agent proposed, and a closer in the user's style."""
+        thing = self._pick(action_nouns(agent), "thing", turn)
+        said = join_parts([self._choose(bank.YES, "yes", turn),
+                           self._choose(bank.GO_AHEAD, "go", turn).format(thing=thing),
+                           self._choose(bank.CONFIRM_CLOSERS, "closer", turn)])
+        return said[:-1] + "." if said.endswith(",") else said
+
+    def _doubt(self, turn: int) -> str:
+        return join_parts([self._pick(bank.DOUBT_LEADS, "doubt", turn), self._pick(bank.DOUBT_ASKS, "doubt-ask", turn)])
 
     def _with_style(self, text: str, turn: int) -> str:
         """A chatty user keeps chatting and an impatient one keeps pressing, on some turns."""
@@ -96,7 +107,10 @@ class ScriptedUser:
     def _details(self, conv: Conversation, agent: str, turn: int) -> list[str]:
         stating = self.vague and turn == 1
         parts = [self._request()] if stating else []
-        parts += [self._fact(key, turn) for key in self._facts_to_tell(conv, agent, stating)]
+        facts = [self._fact(key, turn) for key in self._facts_to_tell(conv, agent, stating)]
+        if facts and not stating:
+            facts.insert(0, self._pick(bank.FACT_ACKS, "fact-ack", turn))
+        parts += [part for part in facts if part]
         if stating and self.settings.get("policy_probe"):
             parts.append(self._probe())
         return parts
@@ -172,3 +186,16 @@ class ScriptedUser:
 
     def _say(self, text: str) -> Message:
         return Message("user", " ".join(text.split()))
+
+
+def action_nouns(agent: str) -> tuple[str, ...]:
+    """The user's words for what the agent proposed: found in the last statement (not a question) of the
+    agent's message that names an action; "it" when none does."""
+    for sentence in reversed(sentences(agent)):
+        if "?" in sentence:
+            continue
+        found = [(m.start(), nouns) for stem, nouns in bank.ACTION_NOUNS
+                 if (m := re.search(rf"\b{stem}", sentence, re.I))]
+        if found:
+            return min(found)[1]
+    return ("it",)

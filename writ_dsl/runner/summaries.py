@@ -27,7 +27,10 @@ def phrasing_of(tool: str, tools: Tools | None) -> Phrasing:
 
 # ------------------------------------------------------------------------ evidence
 EVIDENCE_LEADS = ("I've checked {what}.", "I've looked at {what}.", "I went through {what}.", "I reviewed {what}.",
-                  "I've now gone over {what}.", "I pulled up {what}.")
+                  "I've now gone over {what}.", "I pulled up {what}.", "I had a look at {what}.",
+                  "I've read through {what}.", "I now have {what} in front of me.", "I've gone through {what}.",
+"I looked up {what}.", "I've opened {what}.",
+                  "I've been through {what}.")
 
 
 def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0) -> str:
@@ -71,7 +74,7 @@ _CRITERIA = (
     (r"\b(fewest stops|fewest connections)\b", "the one with the fewest stops"),
     (r"\b(cheapest|lowest price|least expensive|lowest fare)\b", "the cheapest"),
     (r"\b(earliest|arrives first|first to arrive)\b", "the earliest"),
-    (r"\b(priciest|most expensive|highest)\b", "the most expensive"),
+    (r"\b(priciest|most expensive|highest|costs? the most)\b", "the most expensive"),
     (r"\b(latest)\b", "the latest"),
 )
 _ID_KEYS = re.compile(r"(_id|_number)$")
@@ -118,13 +121,26 @@ DECISIONS = ("Of the {n} {noun} I compared, {what} is {why}{figure}.",
              "I compared {n} {noun}, and {what} is {why}{figure}.",
              "Among the {n} {noun} I found, {what} is {why}{figure}.",
              "Comparing all {n} {noun}, {what} comes out as {why}{figure}.",
-             "Out of {n} {noun}, {what} is {why}{figure}.")
+             "Out of {n} {noun}, {what} is {why}{figure}.",
+             "I lined up {n} {noun}; {what} is {why}{figure}.",
+             "After going through {n} {noun}, I found that {what} is {why}{figure}.",
+             "There are {n} {noun} to choose from, and {what} is {why}{figure}.",
+             "Weighing up {n} {noun}, {what} stands out as {why}{figure}.",
+             "Looking across {n} {noun}, {what} is {why}{figure}.")
+LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{figure}.",
+                   "Next, among the {n} {noun}, {what} is {why}{figure}.",
+                   "This time, of the {n} {noun}, it's {what}, which is {why}{figure}.",
+                   "Turning to the next change: of the {n} {noun}, {what} is {why}{figure}.",
+                   "On to the next one: among the {n} {noun}, {what} is {why}{figure}.",
+                   "Then, looking at the {n} {noun} again, {what} is {why}{figure}.")
 
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
-                      instructions: str, name: Namer = same_name, variant: int = 0) -> str:
+                      instructions: str, name: Namer = same_name, variant: int = 0, later: bool = False) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
-    compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared."""
+    compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
+    A ``later`` write (one whose comparison an earlier write already showed) refers back to it instead of
+    repeating it."""
     groups: dict[str, list[tuple[Any, Args]]] = {}
     for tool, args, result in reads:
         noun = phrasing_of(tool, tools).candidates
@@ -139,7 +155,8 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
             what = _describe(winners[0], write, name)
             why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
-            template = DECISIONS[variant % len(DECISIONS)]
+            frames = LATER_DECISIONS if later else DECISIONS
+            template = frames[variant % len(frames)]
             return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
     return ""
 
@@ -222,7 +239,10 @@ _MONEY_WORDS = ("amount", "price", "total", "cost", "fee", "balance", "refund", 
 
 
 FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As for the {name}, it is {value}.",
-                  "You asked about the {name}: it is {value}.", "The {name} will be {value}.")
+                  "You asked about the {name}: it is {value}.", "The {name} will be {value}.",
+                  "The {name} works out to {value}.", "That puts the {name} at {value}.",
+                  "For the {name}, the figure is {value}.", "To answer your question, the {name} is {value}.",
+                  "On the {name}: it comes to {value}.")
 
 
 def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, variant: int = 0) -> str:

@@ -1,0 +1,87 @@
+"""Wording varies slot by slot, deterministically, and every variant still says what it must."""
+
+from __future__ import annotations
+
+import re
+
+from writ_dsl.runner.agent_phrases import CLOSINGS, CONFIRM_QUESTIONS
+from writ_dsl.runner.dialogue import run_dialogue
+from writ_dsl.runner.messages import Message
+from writ_dsl.runner.oracle_agent import OracleAgent, user_first_name
+from writ_dsl.runner.phrasing import asks_confirmation, compose, is_affirmative, is_closing, join_parts
+from writ_dsl.runner.scripted_user import ScriptedUser, action_nouns
+from writ_dsl.runner.summaries import LATER_DECISIONS, decision_sentence
+
+from .helpers import desk_env, many_tasks
+from .test_oracle_agent import AIRLINE, BOOKING
+
+
+def test_parts_are_cased_after_what_precedes_them() -> None:
+    assert join_parts(["If you agree,", "Shall I go ahead?", "please reply yes."]) == \
+        "If you agree, shall I go ahead? Please reply yes."
+    assert join_parts(["Okay,", "I'll do it."]) == "Okay, I'll do it."
+    assert join_parts(["", "done."]) == "Done."
+
+
+def test_compose_is_deterministic_and_varies_with_the_key() -> None:
+    slots = (("Hi!", "Hello."), ("How can I help?", "What do you need?", "What can I do?"))
+    assert compose(slots, "task-1") == compose(slots, "task-1")
+    assert len({compose(slots, f"task-{i}") for i in range(40)}) == 6
+
+
+def test_every_confirmation_question_is_recognised_and_every_closing_closes() -> None:
+    assert all(asks_confirmation(q) for q in CONFIRM_QUESTIONS)
+    assert all(is_closing(c) for c in CLOSINGS)
+
+
+def test_a_later_write_refers_back_to_the_comparison_instead_of_repeating_it() -> None:
+    flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
+                "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
+    reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
+    first = decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.")
+    later = {decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.", variant=v, later=True)
+             for v in range(len(LATER_DECISIONS))}
+    assert len(later) == len(LATER_DECISIONS) and first not in later
+    assert all("HAT001" in s and "$100.00" in s and "cheapest" in s for s in later)
+
+
+def test_the_user_names_the_action_the_agent_proposed() -> None:
+    proposal = "I've checked order #W1. Every payment is refunded. I'll cancel order #W1. Shall I proceed?"
+    assert action_nouns(proposal) == ("the cancellation", "cancelling it")
+    assert action_nouns("Shall I proceed?") == ("it",)
+
+
+def test_the_agent_uses_the_first_name_only_once_a_profile_shows_it() -> None:
+    profile = Message("tool", '{"user_id": "u0", "name": {"first_name": "Ann", "last_name": "Lee"}}', tool_call_id="c")
+    assert user_first_name([Message("user", "I'm Ann.")]) == ""
+    assert user_first_name([Message("user", "hi"), profile]) == "Ann"
+
+
+def test_varied_dialogues_still_confirm_with_a_yes_and_are_reproducible() -> None:
+    env = desk_env()
+    for task in many_tasks(12):
+        dialogue = run_dialogue(env, ScriptedUser(task), OracleAgent(task)).messages
+        again = run_dialogue(env, ScriptedUser(task), OracleAgent(task)).messages
+        assert dialogue == again
+        for asked, answer in zip(dialogue, dialogue[1:]):
+            if asked.role == "assistant" and asks_confirmation(asked.text) and answer.role == "user" \
+                    and not answer.text.startswith(("Hmm", "Hold", "Before", "Just", "Hang", "Sorry", "Um", "One")):
+                assert is_affirmative(answer.text) or "?" in answer.text, answer.text
+
+
+def test_no_question_but_a_proposal_reads_as_asking_for_a_yes() -> None:
+    from writ_dsl.runner import agent_phrases as bank
+
+    others = [*bank.DETAIL_ASKS, *bank.ASK_FRAMES, *bank.ASK_MORE, *bank.OFFERS, *bank.CLOSINGS]
+    assert not [text for text in others if asks_confirmation(text)]
+
+
+def test_a_completion_wording_is_fixed_by_its_record_and_varies_across_records() -> None:
+    from writ_dsl.env.registry import load_domain
+
+    tools = load_domain("airline").tools
+    done = tools["update_reservation_baggages"].phrasing.done
+    said = {done({"reservation_id": f"R{i:05d}"}, None, str) for i in range(40)}
+    assert done({"reservation_id": "R00001"}, None, str) == done({"reservation_id": "R00001"}, None, str)
+    assert len({re.sub(r"R\d{5}", "<id>", s) for s in said}) > 1
+    assert all(re.search(r"R\d{5}", s) for s in said)
