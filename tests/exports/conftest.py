@@ -26,13 +26,17 @@ def desk_tasks():
     return tasks
 
 
-@pytest.fixture(scope="session")
-def desk_run(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("desk_run")
+def make_desk_run(out: Path) -> Path:
+    """A finished run of :func:`desk_tasks` in ``out``, its tasks.jsonl beside it."""
     tasks = desk_tasks()
     run_tasks(tasks, out, RunOptions(env_path=(str(FAKE_ENVS),), concurrency=1))
     write_tasks(out / "tasks.jsonl", tasks)
     return out
+
+
+@pytest.fixture(scope="session")
+def desk_run(tmp_path_factory) -> Path:
+    return make_desk_run(tmp_path_factory.mktemp("desk_run"))
 
 
 @pytest.fixture

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exports.conftest import desk_tasks
-from runner.helpers import FAKE_ENVS
-from writ_dsl.io import write_tasks
-from writ_dsl.runner.run import RunOptions, run_tasks
+from exports.conftest import make_desk_run
 from writ_dsl.runner.store import RunStore
 from writ_dsl.viewer import write_report
 
@@ -36,10 +33,7 @@ def add_hostile_dialogue(run: Path) -> str:
 
 @pytest.fixture(scope="session")
 def report(tmp_path_factory) -> Path:
-    run = tmp_path_factory.mktemp("view_run")
-    tasks = desk_tasks()
-    run_tasks(tasks, run, RunOptions(env_path=(str(FAKE_ENVS),), concurrency=1))
-    write_tasks(run / "tasks.jsonl", tasks)
+    run = make_desk_run(tmp_path_factory.mktemp("view_run"))
     add_hostile_dialogue(run)
     out = run / "report.html"
     write_report(run, out)
