@@ -18,7 +18,6 @@ from typing import Any
 
 from .. import diagnostics as diag
 from ..diagnostics import Diagnostic, Severity, Span, has_errors
-from ..env.core import Environment
 from ..errors import InputError, SpecError
 from ..lang import ast
 from ..lang.loader import LIBRARY_MARKER, LoadedSpec
@@ -28,7 +27,7 @@ from .environments import EnvironmentSet
 from .instantiate import Fatal, TaskContext, derive_seed, run_instance
 from .metrics import Thresholds
 from .model import CompiledTask
-from .plan import build_plan
+from .plan import Plan, build_plan
 from .spec_bugs import DrawWatch
 from .progress import ProgressSink
 from .values import Rejection
@@ -108,6 +107,8 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
                   environments: EnvironmentSet | None = None) -> CompileResult:
     """Compile specs that passed the front end's checks (:func:`writ_dsl.api.check`), in worker processes
     when ``options.workers`` asks for more than one (the output is the same for any number)."""
+    from .shards import compile_sharded
+
     result = result or CompileResult()
     quotas = task_quotas(specs, options)
     if not quotas:
@@ -116,14 +117,8 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
         options.progress.start(sum(quotas.values()))
     workers = options.workers or _cores()
     engine = None if options.engine in (None, "auto") else options.engine
-    if environments is None and quotas and (engine not in (None, "local") or (workers > 1 and len(quotas) > 1)):
-        from .shards import compile_sharded
-
-        compile_sharded(specs, options, result, workers=workers, name=engine)
-    else:
-        environments = environments or EnvironmentSet(options)
-        for spec in specs:
-            compile_spec(spec, options, environments, result, quotas)
+    if quotas:
+        compile_sharded(specs, options, result, workers=workers, name=engine, environments=environments)
     result.diagnostics.extend(_missing_tasks(specs, options))
     return result
 
@@ -148,43 +143,62 @@ def task_quotas(specs: Sequence[LoadedSpec], options: CompileOptions) -> dict[tu
     return {key: (i + 1) * total // count - i * total // count for i, key in enumerate(keys)}
 
 
-def compile_spec(spec: LoadedSpec, options: CompileOptions, environments: EnvironmentSet,
-                 result: CompileResult, quotas: dict[tuple[str, str], int] | None = None) -> None:
-    quotas = quotas if quotas is not None else task_quotas([spec], options)
-    tasks = [t for t in _selected(spec, options) if quotas.get((spec.display_path, t.name.name), 0) > 0]
-    if not tasks or spec.env_name is None:
-        return
-    env = environments.get(spec.env_name)
-    options = _with_library_settings(spec, options)
-    for task in tasks:
-        wanted = quotas[(spec.display_path, task.name.name)]
-        _compile_task(spec, task, env, environments, replace(options, n=wanted), result)
-        if options.progress is not None:
-            options.progress.advance(wanted, f"{spec.display_path}::{task.name.name}")
+@dataclass
+class TaskSetup:
+    """What every instance of one task shares: its frame, instance context and behavior picker."""
+
+    frame: TaskFrame
+    ctx: TaskContext
+    picker: BehaviorPicker
+
+    @classmethod
+    def create(cls, spec: LoadedSpec, task: ast.TaskDecl, environments: EnvironmentSet,
+               options: CompileOptions) -> tuple[TaskSetup | None, list[Diagnostic]]:
+        """The task's setup, or None with the problems that keep it from compiling."""
+        if spec.env_name is None:
+            return None, []
+        env = environments.get(spec.env_name)
+        options = _with_library_settings(spec, options)
+        plan = build_plan(spec, task)
+        picker, problems = BehaviorPicker.create(spec, task, options.seed)
+        if problems:
+            return None, problems
+        thresholds = Thresholds(options.read_heavy_burden or 5, options.write_intensive_writes or 3)
+        frame = TaskFrame.create(spec, plan, env, environments.db_ref(env.name), options.seed, thresholds)
+        ctx = TaskContext.create(plan, env, environments.db_view(env.name), limits=spec.limits)
+        return cls(frame, ctx, picker), []
 
 
-# ---------------------------------------------------------------------- one task
-def _compile_task(spec: LoadedSpec, task: ast.TaskDecl, env: Environment, environments: EnvironmentSet,
-                  options: CompileOptions, result: CompileResult) -> None:
-    plan = build_plan(spec, task)
-    picker, behavior_problems = BehaviorPicker.create(spec, task, options.seed)
-    result.diagnostics.extend(behavior_problems)
-    if behavior_problems:
-        return
-    thresholds = Thresholds(options.read_heavy_burden or 5, options.write_intensive_writes or 3)
-    frame = TaskFrame.create(spec, plan, env, environments.db_ref(env.name), options.seed, thresholds)
-    ctx = TaskContext.create(plan, env, environments.db_view(env.name), limits=spec.limits)
-    report = TaskReport(spec.display_path, task.name.name, options.n)
-    result.reports.append(report)
-    _draw(frame, ctx, picker, options, report, result)
+@dataclass
+class Draw:
+    """The instances drawn for a range of one task's indices, and what the draw noticed."""
+
+    report: TaskReport
+    watch: DrawWatch
+    tasks: list[CompiledTask] = field(default_factory=list)
+    samples: dict[str, Rejection] = field(default_factory=dict)  # the first rejection of each reason
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def absorb(self, later: Draw) -> None:
+        """Add the next range's draw of the same task (ranges are absorbed in index order)."""
+        self.report.produced += later.report.produced
+        self.report.attempts += later.report.attempts
+        self.report.rejected.update(later.report.rejected)
+        self.watch.absorb(later.watch)
+        self.tasks.extend(later.tasks)
+        for reason, sample in later.samples.items():
+            self.samples.setdefault(reason, sample)
+        self.diagnostics.extend(d for d in later.diagnostics if d not in self.diagnostics)
 
 
-def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: CompileOptions,
-          report: TaskReport, result: CompileResult) -> None:
-    samples: dict[str, Rejection] = {}
-    watch = DrawWatch(frame.spec_path)
-    index, attempt = 0, 0
-    while report.produced < options.n and report.attempts < options.max_attempts * options.n:
+def draw(setup: TaskSetup, options: CompileOptions, start: int, stop: int) -> Draw:
+    """Instances ``start`` to ``stop - 1`` of a task: each index draws seeds (index, attempt 0, 1, …) until one
+    is accepted, within a budget of ``max_attempts`` per instance; none at all after ``max_attempts`` is a
+    give-up. The same range always draws the same instances, wherever it runs."""
+    frame, ctx = setup.frame, setup.ctx
+    found = Draw(TaskReport(frame.spec_path, frame.task.name.name, stop - start), DrawWatch(frame.spec_path))
+    report, index, attempt = found.report, start, 0
+    while index < stop and report.attempts < options.max_attempts * (stop - start):
         if not report.produced and report.attempts >= options.max_attempts:
             break
         seed = derive_seed(frame.seed_key, frame.task.name.name, options.seed, index, attempt)
@@ -193,33 +207,44 @@ def _draw(frame: TaskFrame, ctx: TaskContext, picker: BehaviorPicker, options: C
             run = run_instance(ctx, seed)
         except Rejection as exc:
             report.rejected[exc.reason] += 1
-            samples.setdefault(exc.reason, exc)
-            watch.rejected(exc)
+            found.samples.setdefault(exc.reason, exc)
+            found.watch.rejected(exc)
             attempt += 1
             continue
         except Fatal as exc:
-            result.diagnostics.append(exc.diagnostic)
-            return
-        result.tasks.append(assemble(frame, run, index, picker.pick(index)))
-        watch.accepted(run.params)
+            found.diagnostics.append(exc.diagnostic)
+            break
+        found.tasks.append(assemble(frame, run, index, setup.picker.pick(index)))
+        found.watch.accepted(run.params)
         report.produced += 1
         index, attempt = index + 1, 0
+    return found
+
+
+def finish_task(merged: Draw, plan: Plan, wanted: int, strict: bool) -> list[Diagnostic]:
+    """The task's own diagnostics once every range of it is drawn: eval errors, small pools, a shortfall
+    (none after a fatal error, which is the task's one diagnostic)."""
+    report, watch, samples = merged.report, merged.watch, merged.samples
+    report.wanted = wanted
     report.eval_errors = [site.to_json() for _, site in sorted(watch.eval_errors.items())]
+    if merged.diagnostics:
+        return []
     if not report.produced and report.attempts:  # the unsatisfiable error below already shows this rejection
         watch.forget(samples[report.rejected.most_common(1)[0][0]])
-    result.diagnostics.extend(watch.diagnostics(frame.plan, report.task, report.produced, options.strict))
-    if report.produced < options.n:
-        result.diagnostics.append(_shortfall(frame, report, samples))
+    found = watch.diagnostics(plan, report.task, report.produced, strict)
+    if report.produced < wanted:
+        found.append(_shortfall(report.spec_path, plan.task, report, samples))
+    return found
 
 
-def _shortfall(frame: TaskFrame, report: TaskReport, samples: dict[str, Rejection]) -> Diagnostic:
+def _shortfall(spec_path: str, task: ast.TaskDecl, report: TaskReport, samples: dict[str, Rejection]) -> Diagnostic:
     reason, _ = report.rejected.most_common(1)[0]
     sample = samples[reason]
     notes = [f"{count} rejected: {name}" for name, count in sorted(report.rejected.items())]
     notes.append(f"first '{reason}' rejection: {sample.detail}")
     fields: dict[str, Any] = {"task": report.task, "attempts": report.attempts, "reason": reason, "notes": notes}
-    span = sample.span or frame.task.span
-    path = sample.path or frame.spec_path
+    span = sample.span or task.span
+    path = sample.path or spec_path
     if not report.produced:
         return diag.make("task-unsatisfiable", path, span, detail=sample.detail, **fields)
     return diag.make("task-underproduced", path, span, severity=Severity.WARNING,

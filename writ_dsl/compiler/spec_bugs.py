@@ -49,6 +49,16 @@ class DrawWatch:
         site = self.eval_errors.setdefault(key, EvalErrorSite(path, rejection))
         site.count += 1
 
+    def absorb(self, later: DrawWatch) -> None:
+        """Add what a later draw of the same task noticed (the first rejection of each site is kept)."""
+        for key, site in later.eval_errors.items():
+            if key in self.eval_errors:
+                self.eval_errors[key].count += site.count
+            else:
+                self.eval_errors[key] = site
+        for name, values in later.param_values.items():
+            self.param_values.setdefault(name, set()).update(values)
+
     def forget(self, rejection: Rejection) -> None:
         """Report no warning for this rejection (another diagnostic already shows it)."""
         self.eval_errors = {k: s for k, s in self.eval_errors.items() if s.rejection is not rejection}

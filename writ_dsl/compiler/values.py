@@ -26,6 +26,9 @@ class Rejection(Exception):
         self.span = span
         self.path: str | None = None  # the file of the statement that raised it, set by the instance runner
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable: it travels back from compile workers
+        return (Rejection, (self.reason, self.detail, self.span), {"path": self.path})
+
 
 REASONS = ("tie", "empty", "not-unique", "require", "read-rejected", "write-rejected", "eval-error", "policy")
 
