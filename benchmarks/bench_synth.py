@@ -41,20 +41,55 @@ WRIT = [sys.executable, "-c", "import sys; from writ_dsl.cli import main; sys.ar
 class Usage:
     wall: float
     cpu: float
-    peak_rss_mib: float
+    peak_rss_mib: float  # the largest single process (the command or one of its workers)
+    tree_rss_mib: float = 0.0  # the command and all its workers together, sampled every 0.1 s
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every process below it."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(entry.name)], sizes[int(entry.name)] = int(stat[1]), int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(sizes.get(pid, 0) for pid in tree)
 
 
 def measure(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> Usage:
     """Run a command; its wall time, CPU time and peak RSS (its own and its reaped workers')."""
+    import threading
+
     start = time.perf_counter()
-    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    errors_file = tempfile.TemporaryFile()
+    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors_file, env=env)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_rss(child.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(child.pid, 0)
+    done.set()
+    sampler.join()
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    errors_file.seek(0)
+    errors = errors_file.read().decode(errors="replace")
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(args[3:])} failed ({child.returncode}):\n{errors[-2000:]}")
-    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0] / 2**20)
 
 
 def best(repeat: int, action) -> Usage:  # type: ignore[no-untyped-def]
@@ -69,7 +104,8 @@ def synth(sizes: list[int], workers: int, tmp: Path) -> None:
         usage = measure(WRIT + ["synth", "specs", "-n", str(n), "--seed", "0", "--workers", str(workers),
                                 "-o", str(out)])
         print(f"  N={n:>6}: {usage.cpu:6.1f} s CPU, {usage.wall:6.1f} s wall, {n / usage.cpu:6.0f} traj/CPU s, "
-              f"{n / usage.wall:6.0f} traj/wall s, peak RSS {usage.peak_rss_mib:5.0f} MiB")
+              f"{n / usage.wall:6.0f} traj/wall s, peak RSS {usage.peak_rss_mib:5.0f} MiB (largest process), "
+              f"{usage.tree_rss_mib:5.0f} MiB (all processes)")
 
 
 def compile_workers(n: int, repeat: int, tmp: Path) -> None:

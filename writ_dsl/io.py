@@ -38,12 +38,61 @@ def atomic_write(path: str | Path, text: str | Iterable[str]) -> None:
 def json_array_rows(values: Iterable[Any], indent: int) -> Iterator[str]:
     """``json.dumps(list(values), indent=indent, ensure_ascii=False) + "\\n"``, an item at a time (the same
     bytes, without the whole list in memory)."""
-    pad, empty = " " * indent, True
+    empty = True
     for value in values:
-        item = json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + pad)
-        yield ("[\n" if empty else ",\n") + pad + item
+        yield ("[\n" if empty else ",\n") + json_array_item(value, indent)
         empty = False
     yield "[]\n" if empty else "\n]\n"
+
+
+def json_array_item(value: Any, indent: int) -> str:
+    """One item of :func:`json_array_rows`, as it appears between the separators."""
+    pad = " " * indent
+    return pad + json.dumps(value, ensure_ascii=False, indent=indent).replace("\n", "\n" + pad)
+
+
+class RowFile:
+    """A file written row by row to a temporary file beside ``path``, renamed over it by :meth:`commit`
+    (:meth:`discard` removes it): a killed run never leaves half a file. ``array``: the rows are the items
+    of a JSON array (:func:`json_array_item` texts) and the file is that array."""
+
+    def __init__(self, path: str | Path, *, array: bool = False) -> None:
+        self.path, self.array, self.rows = Path(path), array, 0
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        self.tmp = Path(tmp)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8")
+
+    def write(self, row: str) -> None:
+        try:
+            self.handle.write(("[\n" if not self.rows else ",\n") + row if self.array else row)
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        self.rows += 1
+
+    def commit(self) -> None:
+        try:
+            if self.array:
+                self.handle.write("\n]\n" if self.rows else "[]\n")
+            self.handle.close()
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+
+    def discard(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def remove_partial_files(folder: str | Path) -> None:
+    """Delete the temporary files a killed writer left in ``folder``."""
+    for stale in Path(folder).glob(".*.partial"):
+        stale.unlink(missing_ok=True)
 
 
 def read_text(path: str | Path) -> str:

@@ -1,9 +1,13 @@
 """Synthesis: checked specs -> one run folder with compiled tasks, verified trajectories and every export.
 
-:func:`synthesize_checked` locks the folder first, refuses one that holds
-another synthesis (or files that are not writ's) before compiling, then
-compiles, writes the compiled tasks, and runs. The run state remembers the
-synthesis identity (spec texts and options), so the same command resumes.
+:func:`synthesize_checked` locks the folder first and refuses one that holds
+another synthesis (or files that are not writ's) before compiling. Offline
+roles then run as one stream (:mod:`.stream`): units of instances are compiled,
+simulated and rendered in workers, and written here as they come back, so
+memory stays flat in the number of instances. LLM roles compile every task
+first and run them on the asyncio engine. The run state remembers the
+synthesis identity (spec texts and options), so the same command resumes; a
+resumed stream recompiles (the same bytes) and runs only what is unfinished.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .io import atomic_write, json_array_rows, refuse_foreign_folder, write_task
 from .lang.loader import LoadedSpec
 from .runner.run import RunOptions, RunSummary, run_tasks
 from .runner.store import DB_NAME, RunStore, lock_folder
+from .synth_stream import stream_synthesis
 
 
 
@@ -34,11 +39,13 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
     identity = synth_identity(specs, compile_options, run_options)
     with lock_folder(out_dir):
         _refuse_foreign(out_dir, identity, run_options.force)
+        if not run_options.uses_llm:
+            return stream_synthesis(specs, out_dir, compile_options, run_options, identity)
         result = compile_specs(specs, compile_options)
         if not result.ok:
             return result, None
         write_tasks(out_dir / "tasks.jsonl", result.tasks)
-        atomic_write(out_dir / "compile_summary.json", _dump(compile_summary(result)))
+        atomic_write(out_dir / "compile_summary.json", dump_json(compile_summary(result)))
         atomic_write(out_dir / "tau2_tasks.json", json_array_rows((to_tau2(task) for task in result.tasks), indent=2))
         summary = run_tasks(result.tasks, out_dir, run_options, [spec.path for spec in specs], locked=True,
                             meta={"synth": identity})
@@ -73,7 +80,7 @@ def compile_summary(result: CompileResult) -> dict[str, Any]:
     for report in result.reports:
         rejections.update(report.rejected)
     return {
-        "produced": len(result.tasks),
+        "produced": sum(report.produced for report in result.reports),
         "attempts": sum(report.attempts for report in result.reports),
         "rejections": dict(sorted(rejections.items())),
         "tasks": [
@@ -84,5 +91,5 @@ def compile_summary(result: CompileResult) -> dict[str, Any]:
     }
 
 
-def _dump(value: Any) -> str:
+def dump_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -111,9 +111,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_rows_written_one_at_a_time_are_the_bytes_of_the_whole_list() -> None:
-    from writ_dsl.runner.export import _pretty, _pretty_rows
+def test_rows_written_one_at_a_time_are_the_bytes_of_the_whole_list(tmp_path) -> None:
+    from writ_dsl.io import RowFile, json_array_item
 
-    for value in ([], [{"a": [1, {"b": "x\ny"}], "c": None}], [{"k": []}, 2, "é", {"d": {}}]):
-        assert "".join(_pretty_rows(iter(value))) == _pretty(value)
-        assert "".join(json_array_rows(iter(value), indent=2)) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    for number, value in enumerate(([], [{"a": [1, {"b": "x\ny"}], "c": None}], [{"k": []}, 2, "é", {"d": {}}])):
+        for indent in (1, 2):
+            assert "".join(json_array_rows(iter(value), indent=indent)) == json.dumps(
+                value, indent=indent, ensure_ascii=False) + "\n"
+            rows = RowFile(tmp_path / f"{number}-{indent}.json", array=True)
+            for item in value:
+                rows.write(json_array_item(item, indent))
+            assert not rows.path.exists()  # nothing in place before the commit
+            rows.commit()
+            assert rows.path.read_text(encoding="utf-8") == json.dumps(value, indent=indent, ensure_ascii=False) + "\n"
+    assert not list(tmp_path.glob(".*.partial"))

@@ -27,7 +27,7 @@ def report(diagnostics: list[diag.Diagnostic], sources: dict[str, str], files: d
 def summary_table(result: api.CompileResult, output: str) -> None:
     """The compile summary: instances produced and rejected per task."""
     table = Table("spec", "task", "produced", "attempts", "rejected",
-                  title=f"{len(result.tasks)} instances -> {'stdout' if output == '-' else output}")
+                  title=f"{sum(r.produced for r in result.reports)} instances -> {'stdout' if output == '-' else output}")
     reasons = api.rejection_reasons()
     for task in result.reports:
         rejected = ", ".join(f"{reason} {task.rejected[reason]}" for reason in reasons if task.rejected[reason])

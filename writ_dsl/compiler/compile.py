@@ -123,6 +123,12 @@ def compile_specs(specs: Sequence[LoadedSpec], options: CompileOptions, result: 
     return result
 
 
+def front_problems(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
+    """What is wrong before any instance is drawn: no task to compile, a ``--task`` that names none."""
+    found = [] if task_quotas(specs, options) else _no_tasks(specs, options)
+    return found + _missing_tasks(specs, options)
+
+
 def _cores() -> int:
     from .engine import available_cores
 

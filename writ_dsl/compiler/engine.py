@@ -24,13 +24,16 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
 from ..errors import CompileError
 
+AHEAD = 3  # items submitted per worker beyond the one awaited
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -128,11 +131,22 @@ class ProcessEngine(_Closing):
                                          initializer=_start_worker, initargs=(context, os.getpid()))
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        """At most :data:`AHEAD` items per worker submitted ahead of the one awaited: results waiting to
+        be taken stay few, however many items there are."""
+        pending: deque[Future[Result]] = deque()
+        source = iter(items)
         try:
-            yield from self._pool.map(func, items)
+            pending.extend(self._pool.submit(func, item) for item in islice(source, AHEAD * self.workers))
+            while pending:
+                result = pending.popleft().result()
+                pending.extend(self._pool.submit(func, item) for item in islice(source, 1))
+                yield result
         except BrokenProcessPool:
             raise CompileError("a worker process stopped unexpectedly (out of memory?); "
                                "run again with fewer --workers") from None
+        finally:
+            for future in pending:
+                future.cancel()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -14,7 +14,9 @@ fetches it on its first item and keeps it for the next ones.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -72,14 +74,18 @@ class RayEngine:
         self._task = ray.remote(num_cpus=1)(_run_item)
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
-        refs = [self._task.remote(func, [self._context], item) for item in items]
-        done = 0
+        """Items submitted a window ahead of the one awaited (a few per CPU of the cluster), so that the
+        object store holds few results however many items there are."""
+        cpus = int(self._ray.cluster_resources().get("CPU", self.workers))
+        source, window = iter(items), _engine.AHEAD * max(self.workers, cpus)
+        refs = deque(self._task.remote(func, [self._context], item) for item in islice(source, window))
         try:
-            for ref in refs:
-                yield self._get(ref)
-                done += 1
+            while refs:
+                result = self._get(refs.popleft())
+                refs.extend(self._task.remote(func, [self._context], item) for item in islice(source, 1))
+                yield result
         finally:
-            for ref in refs[done:]:  # stopped early (an error, Ctrl-C): drop the rest
+            for ref in refs:  # stopped early (an error, Ctrl-C): drop the rest
                 self._ray.cancel(ref)
 
     def _get(self, ref: Any) -> Any:

@@ -72,7 +72,7 @@ def shards(specs: Sequence[LoadedSpec], options: CompileOptions, size: int = UNI
 def compile_shard(shard: TaskShard) -> Draw | list[Diagnostic]:
     """One unit's draw (run in a worker), or the problems that keep its task from compiling."""
     context: ShardContext = worker_context()
-    return draw_unit(context, shard, _environments(_environment_key(context.options)))
+    return draw_unit(context, shard, worker_environments(environment_key(context.options)))
 
 
 def draw_unit(context: ShardContext, shard: TaskShard, environments: EnvironmentSet) -> Draw | list[Diagnostic]:
@@ -178,12 +178,12 @@ def _merge(merger: TaskMerger, units: Sequence[TaskShard], parts: Iterable[Any],
 _EnvironmentKey = tuple[object, ...]
 
 
-def _environment_key(options: CompileOptions) -> _EnvironmentKey:
+def environment_key(options: CompileOptions) -> _EnvironmentKey:
     return (options.db_path, options.db_seed, options.db_size, options.env_path)
 
 
 @lru_cache(maxsize=1)
-def _environments(key: _EnvironmentKey) -> EnvironmentSet:
+def worker_environments(key: _EnvironmentKey) -> EnvironmentSet:
     """The environments of a worker, built on its first unit and kept for the next ones."""
     from .compile import CompileOptions
 

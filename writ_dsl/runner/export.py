@@ -1,7 +1,9 @@
-"""The output files of a run, rewritten from ``run.sqlite`` in task-id order (same database, same bytes).
+"""The output files of a run, written row by row in the order of its tasks (same records, same bytes).
 
-Each file is written row by row as the records are read from the database, so that memory stays flat in the
-number of dialogues; only the summary keeps a slim copy of each record (its messages counted, not kept).
+A run writes them as its dialogues finish (:class:`OutputWriter`, fed each task's records in task order),
+or rewrites them from ``run.sqlite`` (:func:`export_outputs`, in the order the database keeps: the tasks'
+positions); both go through :func:`render_task`, so both give the same bytes. Nothing holds more than one
+task's records, and the summary keeps running counts (see :class:`SummaryBuilder`).
 
 - ``trajectories.jsonl``: verified dialogues in the OpenAI chat training format;
 - ``rejects.jsonl``: rejected and failed dialogues, each with its reason;
@@ -15,18 +17,20 @@ import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import atomic_write, json_array_rows
+from ..io import RowFile, atomic_write, json_array_item
 from .messages import Message, from_records
-from .pass_rates import attempts_summary, blame_summary, by_task, representative, usage_summary
+from .pass_rates import attempts_summary, blame_summary, representative, usage_summary
 from .store import DB_NAME, RunStore
 from .verify import VERIFIED
 
 TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY = "trajectories.jsonl", "rejects.jsonl", "simulations.json", "summary.json"
+META_KEYS = ("fingerprint", "options", "tasks", "tools")
 
 
 def export_outputs(out_dir: str | Path) -> dict[str, Any]:
@@ -35,46 +39,108 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
     if not (out_dir / DB_NAME).is_file():
         raise InputError(f"{out_dir}: no run here ({DB_NAME} is missing)")
     with RunStore(out_dir) as store:
-        meta = _meta(store)
-        atomic_write(out_dir / TRAJECTORIES, (_line(trajectory(r, meta)) for r in kept(store.records(), meta)))
-        atomic_write(out_dir / REJECTS, (_line(reject(r)) for r in store.records() if not _ok(r)))
-        atomic_write(out_dir / SIMULATIONS, _pretty_rows(simulation(r, meta) for r in store.records()))
-        summary = summarize((_slim(r) for r in store.records()), meta)
-    atomic_write(out_dir / SUMMARY, _pretty(summary))
-    return summary
+        meta = {key: store.get_meta(key) for key in META_KEYS}
+        writer = OutputWriter(out_dir, meta)
+        try:
+            for _, attempts in groupby(store.records(), key=lambda record: record["task_id"]):
+                writer.add(render_task(list(attempts), meta))
+        except BaseException:
+            writer.discard()
+            raise
+    return writer.commit()
+
+
+@dataclass
+class TaskRows:
+    """One task's finished dialogues as output rows: file lines, simulation items, and tallies for the
+    summary (its records without their messages)."""
+
+    trajectories: list[str] = field(default_factory=list)
+    rejects: list[str] = field(default_factory=list)
+    simulations: list[str] = field(default_factory=list)
+    tallies: list[dict[str, Any]] = field(default_factory=list)
+
+
+def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRows:
+    """The rows of one task's records (its attempts, in order)."""
+    rows = TaskRows()
+    rows.trajectories = [_line(trajectory(r, meta)) for r in kept(attempts, meta)]
+    for record in attempts:
+        if not _ok(record):
+            rows.rejects.append(_line(reject(record)))
+        rows.simulations.append(json_array_item(simulation(record, meta), 1))
+        rows.tallies.append(_slim(record))
+    return rows
+
+
+class OutputWriter:
+    """The output files of ``out_dir``, written as tasks' rows arrive; :meth:`commit` puts them in place
+    with the summary, :meth:`discard` leaves the earlier files as they were."""
+
+    def __init__(self, out_dir: Path, meta: dict[str, Any]) -> None:
+        self.out_dir = out_dir
+        self.files: list[RowFile] = []
+        self.trajectories = self._open(TRAJECTORIES)
+        self.rejects = self._open(REJECTS)
+        self.simulations = self._open(SIMULATIONS, array=True)
+        self.summary = SummaryBuilder(meta)
+
+    def _open(self, name: str, array: bool = False) -> RowFile:
+        try:
+            self.files.append(RowFile(self.out_dir / name, array=array))
+        except BaseException:
+            self.discard()
+            raise
+        return self.files[-1]
+
+    def add(self, rows: TaskRows) -> None:
+        for line in rows.trajectories:
+            self.trajectories.write(line)
+        for line in rows.rejects:
+            self.rejects.write(line)
+        for item in rows.simulations:
+            self.simulations.write(item)
+        self.summary.add(rows.tallies)
+
+    def commit(self) -> dict[str, Any]:
+        for handle in self.files:
+            handle.commit()
+        summary = self.summary.result()
+        atomic_write(self.out_dir / SUMMARY, _pretty(summary))
+        return summary
+
+    def discard(self) -> None:
+        for handle in self.files:
+            handle.discard()
+
+
+_TALLIED = ("task_id", "task", "outcome", "reason", "domain", "trajectory_type", "behavior", "writes", "evidence",
+            "usage", "blame")
 
 
 def _slim(record: dict[str, Any]) -> dict[str, Any]:
-    """A record for the summary: its messages counted, not kept."""
-    found = {key: value for key, value in record.items() if key != "messages"}
+    """What the summary reads of a record: no messages (counted), coverage as bare figures."""
+    found = {key: record[key] for key in _TALLIED if key in record}
     found["message_count"] = len(record["messages"])
+    if _ok(record):
+        found["coverage"] = [(w["covered"], w["evidence"], bool(w["missing"]))
+                             for w in record.get("evidence_coverage") or []]
     return found
 
 
-def _message_count(record: dict[str, Any]) -> int:
-    return record["message_count"] if "message_count" in record else len(record["messages"])
-
-
-def _meta(store: RunStore) -> dict[str, Any]:
-    keys = ("fingerprint", "options", "tasks", "tools")
-    return {key: store.get_meta(key) for key in keys}
-
-
-def kept(records: Iterable[dict[str, Any]], meta: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The verified dialogues to export: a task's first, or (``keep all``) each distinct one; ``records``
-    come grouped by task (the store's order), and are read one task at a time."""
+def kept(attempts: Iterable[dict[str, Any]], meta: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The verified dialogues of one task to export: its first, or (``keep all``) each distinct one."""
     keep_all = (meta.get("options") or {}).get("keep") == "all"
-    for _, attempts in groupby(records, key=lambda record: record["task_id"]):
-        seen: set[str] = set()
-        for record in attempts:
-            if not _ok(record):
-                continue
-            text = json.dumps(record["messages"], sort_keys=True)
-            if text not in seen:
-                yield record
-                seen.add(text)
-                if not keep_all:
-                    break
+    seen: set[str] = set()
+    for record in attempts:
+        if not _ok(record):
+            continue
+        text = json.dumps(record["messages"], sort_keys=True)
+        if text not in seen:
+            yield record
+            seen.add(text)
+            if not keep_all:
+                break
 
 
 def _ok(record: dict[str, Any]) -> bool:
@@ -87,11 +153,6 @@ def _line(value: Any) -> str:
 
 def _pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
-
-
-def _pretty_rows(values: Iterable[Any]) -> Iterator[str]:
-    """``_pretty`` of a list, one item at a time (the same bytes)."""
-    return json_array_rows(values, indent=1)
 
 
 # ----------------------------------------------------------------------- formats
@@ -170,28 +231,79 @@ def reward_info(record: dict[str, Any]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------- summary
+class SummaryBuilder:
+    """``summary.json`` from each task's tallies in turn: running counts for every run, and the tallies
+    themselves only where the summary needs them all (several attempts) or has something to say of them
+    (token usage, blame)."""
+
+    def __init__(self, meta: dict[str, Any]) -> None:
+        self.meta = meta
+        options = meta.get("options") or {}
+        self.keep_every = int(options.get("attempts") or 1) > 1
+        self.finished = 0
+        self.outcomes: Counter[str] = Counter()
+        self.reasons: dict[str, Counter[str]] = defaultdict(Counter)
+        self.tables: dict[str, dict[str, Counter[str]]] = {f: defaultdict(Counter) for f in _BREAKDOWNS}
+        self.writes = self.fully_covered = 0
+        self.ratios: list[float] = []
+        self.verified_messages: list[int] = []
+        self.kept: list[dict[str, Any]] = []
+
+    def add(self, attempts: list[dict[str, Any]]) -> None:
+        """The tallies of one task's attempts."""
+        if not attempts:
+            return
+        self.kept.extend(t for t in attempts if self.keep_every or t.get("usage") or t.get("blame"))
+        chosen = representative(attempts)
+        self.finished += 1
+        self.outcomes[chosen["outcome"]] += 1
+        if not _ok(chosen):
+            self.reasons[chosen["outcome"]][chosen.get("reason") or "unknown"] += 1
+        for name, table in self.tables.items():
+            table[str(chosen.get(name))][chosen["outcome"]] += 1
+        if _ok(chosen):
+            self._covered(chosen)
+
+    def _covered(self, tally: dict[str, Any]) -> None:
+        self.verified_messages.append(tally["message_count"])
+        for covered, evidence, missing in tally.get("coverage") or []:
+            self.writes += 1
+            self.fully_covered += not missing
+            if evidence:
+                self.ratios.append(covered / evidence)
+
+    def result(self) -> dict[str, Any]:
+        total = self.meta.get("tasks") or self.finished
+        return {
+            "tasks": total,
+            "finished": self.finished,
+            "pending": max(total - self.finished, 0),
+            **{outcome: self.outcomes.get(outcome, 0) for outcome in ("verified", "rejected", "failed")},
+            "reasons": {outcome: dict(sorted(counts.items())) for outcome, counts in sorted(self.reasons.items())},
+            **{f"by_{name}": _table(table) for name, table in self.tables.items()},
+            "evidence_coverage": {"writes": self.writes, "fully_covered": self.fully_covered,
+                                  "mean_ratio": _mean(self.ratios)},
+            "mean_messages_verified": _mean(self.verified_messages),
+            "options": self.meta.get("options"),
+            "fingerprint": self.meta.get("fingerprint"),
+            **_llm_summary(self.kept, self.meta),
+        }
+
+
+_BREAKDOWNS = ("domain", "trajectory_type", "behavior")
+
+
+def _table(table: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
+    return {name: {k: counts.get(k, 0) for k in ("verified", "rejected", "failed")}
+            for name, counts in sorted(table.items())}
+
+
 def summarize(records: Iterable[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
-    every = list(records)
-    records = [representative(attempts) for attempts in by_task(every).values()]
-    outcomes = Counter(r["outcome"] for r in records)
-    total = meta.get("tasks") or len(records)
-    return {
-        "tasks": total,
-        "finished": len(records),
-        "pending": max(total - len(records), 0),
-        "verified": outcomes.get("verified", 0),
-        "rejected": outcomes.get("rejected", 0),
-        "failed": outcomes.get("failed", 0),
-        "reasons": _reasons(records),
-        "by_domain": _breakdown(records, "domain"),
-        "by_trajectory_type": _breakdown(records, "trajectory_type"),
-        "by_behavior": _breakdown(records, "behavior"),
-        "evidence_coverage": coverage_summary(records),
-        "mean_messages_verified": _mean([_message_count(r) for r in records if _ok(r)]),
-        "options": meta.get("options"),
-        "fingerprint": meta.get("fingerprint"),
-        **_llm_summary(every, meta),
-    }
+    """The summary of records grouped by task (in any order of tasks)."""
+    builder = SummaryBuilder(meta)
+    for _, attempts in groupby(records, key=lambda record: record["task_id"]):
+        builder.add([_slim(r) for r in attempts])
+    return builder.result()
 
 
 def _llm_summary(records: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, Any]:
@@ -206,29 +318,6 @@ def _llm_summary(records: list[dict[str, Any]], meta: dict[str, Any]) -> dict[st
     if int(options.get("attempts") or 1) > 1:
         found["attempts"] = attempts_summary(records, options)
     return found
-
-
-def _reasons(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    found: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in records:
-        if not _ok(r):
-            found[r["outcome"]][r.get("reason") or "unknown"] += 1
-    return {outcome: dict(sorted(counts.items())) for outcome, counts in sorted(found.items())}
-
-
-def _breakdown(records: list[dict[str, Any]], field: str) -> dict[str, dict[str, int]]:
-    table: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in records:
-        table[str(r.get(field))][r["outcome"]] += 1
-    return {name: {k: counts.get(k, 0) for k in ("verified", "rejected", "failed")}
-            for name, counts in sorted(table.items())}
-
-
-def coverage_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
-    writes = [w for r in records if _ok(r) for w in r.get("evidence_coverage") or []]
-    ratios = [w["covered"] / w["evidence"] for w in writes if w["evidence"]]
-    return {"writes": len(writes), "fully_covered": sum(1 for w in writes if not w["missing"]),
-            "mean_ratio": _mean(ratios)}
 
 
 def _mean(values: list[float] | list[int]) -> float | None:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -65,26 +66,58 @@ def _roles(options: RunOptions) -> dict[str, Any]:
     return found
 
 
+@dataclass
+class ManifestFacts:
+    """What the manifest says of a run's tasks, gathered as they are made."""
+
+    specs: set[tuple[str, str]] = field(default_factory=set)  # (path, hash)
+    databases: set[str] = field(default_factory=set)  # state hashes
+    count: int = 0
+
+    def add(self, task: CompiledTask) -> None:
+        self.specs.add((task.spec_path, task.spec_hash))
+        self.databases.add(task.db.state_hash)
+        self.count += 1
+
+    def absorb(self, other: ManifestFacts) -> None:
+        self.specs |= other.specs
+        self.databases |= other.databases
+        self.count += other.count
+
+
 def manifest(tasks: Sequence[CompiledTask], envs: dict[str, Environment], options: RunOptions,
              spec_paths: Sequence[str | Path] = ()) -> dict[str, Any]:
-    specs = sorted({(task.spec_path, task.spec_hash) for task in tasks})
-    domains = sorted({env.domain.name: env for env in envs.values()}.items())
+    facts = ManifestFacts()
+    for task in tasks:
+        facts.add(task)
+    tools = {env.domain.name: env.domain.openai_tools() for env in envs.values()}
+    return manifest_of(facts, tools, options, spec_paths)
+
+
+def manifest_of(facts: ManifestFacts, tools: dict[str, Any], options: RunOptions,
+                spec_paths: Sequence[str | Path] = ()) -> dict[str, Any]:
+    """The manifest of a run: its tasks' facts and the tool schemas of each domain (by domain name)."""
+    specs = sorted(facts.specs)
     return {
         "writ_version": writ_version(),
         "spec_library": git_commit([*spec_paths, *(path for path, _ in specs)][:3]),
         "specs": [{"path": path, "hash": digest} for path, digest in specs],
-        "tool_schemas": {name: _sha(env.domain.openai_tools()) for name, env in domains},
-        "databases": sorted({task.db.state_hash for task in tasks}),
+        "tool_schemas": {name: _sha(schemas) for name, schemas in sorted(tools.items())},
+        "databases": sorted(facts.databases),
         "roles": _roles(options),
         "sampling": options.sampling.to_body(),
         "options": {**options.identity(), "concurrency": options.concurrency, "timeout": options.timeout,
                     "max_retries": options.max_retries, "reply_retries": options.reply_retries,
                     "cache": options.cache, "limit": options.limit},
-        "tasks": len(tasks),
+        "tasks": facts.count,
     }
 
 
 def write_manifest(out_dir: Path, tasks: Sequence[CompiledTask], envs: dict[str, Environment],
                    options: RunOptions, spec_paths: Sequence[str | Path] = ()) -> None:
-    text = json.dumps(manifest(tasks, envs, options, spec_paths), indent=1, sort_keys=True, ensure_ascii=False)
+    write_manifest_of(out_dir, manifest(tasks, envs, options, spec_paths), options)
+
+
+def write_manifest_of(out_dir: Path, found: dict[str, Any], options: RunOptions) -> None:
+    text = json.dumps(found, indent=1, sort_keys=True, ensure_ascii=False)
     atomic_write(out_dir / MANIFEST, options.redactor().known(text) + "\n")

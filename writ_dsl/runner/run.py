@@ -69,7 +69,8 @@ def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOp
         write_manifest(out_dir, tasks, envs, options, spec_paths)
         cast = Cast(options, out_dir)
         try:
-            ran = _execute(_jobs(tasks, envs, store, options), cast, store, options)
+            positions = {task.id: seq for seq, task in enumerate(tasks)}
+            ran = _execute(_jobs(tasks, envs, store, options), cast, store, options, positions)
         finally:
             cast.close()
             summary = export_outputs(out_dir)
@@ -117,14 +118,15 @@ def _jobs(tasks: Sequence[CompiledTask], envs: dict[str, Environment], store: Ru
 
 
 # --------------------------------------------------------------------- execution
-def _execute(jobs: list[Job], cast: Cast, store: RunStore, options: RunOptions) -> int:
-    """Run the jobs on the engine the options choose, committing every finished dialogue."""
+def _execute(jobs: list[Job], cast: Cast, store: RunStore, options: RunOptions, positions: dict[str, int]) -> int:
+    """Run the jobs on the engine the options choose, committing every finished dialogue with its task's
+    position."""
     committed = 0
     with Reporter(len(jobs), enabled=options.progress) as reporter:
 
         def sink(records: list[dict[str, Any]]) -> None:
             nonlocal committed
-            store.commit_many(records)
+            store.commit_many(records, [positions[record["task_id"]] for record in records])
             for record in records:
                 reporter.advance(record["outcome"])
             committed += len(records)

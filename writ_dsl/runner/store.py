@@ -2,7 +2,8 @@
 
 ``meta`` holds what identifies the run (the fingerprint of its tasks and
 options) and what the exports need (each domain's tools); ``results`` holds one
-row per finished dialogue, keyed by task id and attempt. Every record is
+row per finished dialogue, keyed by task id and attempt, with the task's position in the run (``seq``:
+the outputs follow it). Every record is
 stored with the run's API keys masked. A killed run loses at most the
 dialogues in flight; running it again skips every task already in ``results``.
 """
@@ -32,9 +33,15 @@ CREATE TABLE IF NOT EXISTS results (
     attempt INTEGER NOT NULL DEFAULT 0,
     outcome TEXT NOT NULL,
     record TEXT NOT NULL,
+    seq INTEGER,
     PRIMARY KEY (task_id, attempt)
 );
 """
+
+
+def record_text(record: dict[str, Any]) -> str:
+    """A record as the store keeps it."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
 def lock_folder(out_dir: Path) -> IO[str]:
@@ -78,6 +85,9 @@ class RunStore:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(results)")}
+        if "seq" not in columns:  # a folder from before positions were kept: its records sort first
+            self.conn.execute("ALTER TABLE results ADD COLUMN seq INTEGER")
 
     def close(self) -> None:
         self.conn.close()
@@ -144,19 +154,26 @@ class RunStore:
         self.commit_many([{**record, "task_id": task_id, "outcome": outcome}])
 
     @_named_errors
-    def commit_many(self, records: Iterable[dict[str, Any]]) -> None:
-        """One transaction for a batch of finished dialogues."""
-        rows = [(r["task_id"], r.get("attempt", 0), r["outcome"], self._text(r)) for r in records]
-        with self._transaction():
-            self.conn.executemany("INSERT OR REPLACE INTO results (task_id, attempt, outcome, record) "
-                                  "VALUES (?, ?, ?, ?)", rows)
+    def commit_many(self, records: Iterable[dict[str, Any]], seqs: Iterable[int | None] | None = None) -> None:
+        """One transaction for a batch of finished dialogues; ``seqs``: each one's task position."""
+        records = list(records)
+        positions = list(seqs) if seqs is not None else [None] * len(records)
+        self.commit_texts([(r["task_id"], r.get("attempt", 0), r["outcome"], seq, record_text(r))
+                           for r, seq in zip(records, positions, strict=True)])
 
-    def _text(self, record: dict[str, Any]) -> str:
-        text = json.dumps(record, sort_keys=True, ensure_ascii=False)
-        return self.redact(text) if self.redact is not None else text
+    @_named_errors
+    def commit_texts(self, rows: Iterable[tuple[str, int, str, int | None, str]]) -> None:
+        """One transaction for records already encoded (:func:`record_text`): (task id, attempt, outcome,
+        position, text)."""
+        redact = self.redact
+        found = [(t, a, o, s, redact(text) if redact is not None else text) for t, a, o, s, text in rows]
+        with self._transaction():
+            self.conn.executemany("INSERT OR REPLACE INTO results (task_id, attempt, outcome, seq, record) "
+                                  "VALUES (?, ?, ?, ?, ?)", found)
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for (text,) in self.conn.execute("SELECT record FROM results ORDER BY task_id, attempt"):
+        """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
+        for (text,) in self.conn.execute("SELECT record FROM results ORDER BY seq, task_id, attempt"):
             yield json.loads(text)
 
     def _transaction(self) -> _Transaction:
