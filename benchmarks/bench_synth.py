@@ -42,27 +42,35 @@ class Usage:
     wall: float
     cpu: float
     peak_rss_mib: float  # the largest single process (the command or one of its workers)
-    tree_rss_mib: float = 0.0  # the command and all its workers together, sampled every 0.1 s
+    tree_pss_mib: float = 0.0  # the command and all its workers together (PSS), sampled every 0.1 s
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process below it."""
+def _tree_pss(root: int) -> int:
+    """Proportional set size, in bytes, of ``root`` and every process below it: each page shared by k
+    of them (forked workers share their parent's) counts 1/k in each, so the sum is the memory they use."""
     parents: dict[int, int] = {}
-    sizes: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rsplit(") ", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(entry.name)], sizes[int(entry.name)] = int(stat[1]), int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(") ", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
     tree, grew = {root}, True
     while grew:
         more = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(sizes.get(pid, 0) for pid in tree)
+    return sum(_pss(pid) for pid in tree)
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
 
 
 def measure(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> Usage:
@@ -76,7 +84,7 @@ def measure(args: list[str], cwd: Path = REPO, env: dict[str, str] | None = None
 
     def sample() -> None:
         while not done.wait(0.1):
-            peak[0] = max(peak[0], _tree_rss(child.pid))
+            peak[0] = max(peak[0], _tree_pss(child.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -105,7 +113,7 @@ def synth(sizes: list[int], workers: int, tmp: Path) -> None:
                                 "-o", str(out)])
         print(f"  N={n:>6}: {usage.cpu:6.1f} s CPU, {usage.wall:6.1f} s wall, {n / usage.cpu:6.0f} traj/CPU s, "
               f"{n / usage.wall:6.0f} traj/wall s, peak RSS {usage.peak_rss_mib:5.0f} MiB (largest process), "
-              f"{usage.tree_rss_mib:5.0f} MiB (all processes)")
+              f"{usage.tree_pss_mib:5.0f} MiB PSS (all processes together)")
 
 
 def compile_workers(n: int, repeat: int, tmp: Path) -> None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .progress import ProgressSink
 
 UNIT_SIZE = 32  # instances per unit: small enough to stream, large enough to amortize a round trip
+KEPT_SETUPS = 4  # task setups a process keeps (their caches grow with the instances drawn)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def _setup(context: ShardContext, spec_index: int, task_name: str,
         spec = context.specs[spec_index]
         task = next(t for t in spec.module.tasks if t.name.name == task_name)
         _setups[key] = TaskSetup.create(spec, task, environments, context.options)
+        while len(_setups) > KEPT_SETUPS:  # units come in task order: older tasks are done with
+            del _setups[next(iter(_setups))]
     return _setups[key]
 
 
