@@ -26,7 +26,6 @@ from .diagnostics import Diagnostic
 from .exports.tau2_tasks import to_tau2
 from .io import json_array_item
 from .runner.engines import Job, run_job
-from .runner.environments import environment_for
 from .runner.export import TaskRows, render_task
 from .runner.manifest import ManifestFacts
 from .runner.options import RunOptions
@@ -89,7 +88,7 @@ def stream_unit(unit: TaskShard) -> UnitOutput:
         attempts = open_attempts(context.made.get(task.id, {}), context.run)
         if not attempts:
             continue
-        job = Job(task, environment_for(task, context.run.env_path), attempts)
+        job = Job(task, environments.get(task.env), attempts)  # the environment it was just compiled in
         texts = [record_text(r) for r in run_job(job, _cast(context), context.run)]
         stored = [json.loads(text) for text in texts]  # rendered as the store gives it back: the same bytes
         found.stored.extend((r["task_id"], r.get("attempt", 0), r["outcome"], text) for r, text in zip(stored, texts))

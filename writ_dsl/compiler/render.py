@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -12,6 +11,7 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Span
+from ..env.core import json_copy
 from ..lang import templates
 from .functions import IMPLEMENTATIONS
 from .values import Rejection, eval_error, is_date, is_number, number_text, parse_date, to_text
@@ -141,7 +141,7 @@ def _names(text: str) -> frozenset[str]:
 
 def _copy_read(text: str, view: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the values the template reads: it never sees the task's own data."""
-    return {name: copy.deepcopy(view[name]) for name in _names(text) if name in view}
+    return {name: json_copy(view[name]) for name in _names(text) if name in view}
 
 
 def reflow(text: str) -> str:

@@ -7,7 +7,8 @@ task's records, and the summary keeps running counts (see :class:`SummaryBuilder
 
 - ``trajectories.jsonl``: verified dialogues in the OpenAI chat training format;
 - ``rejects.jsonl``: rejected and failed dialogues, each with its reason;
-- ``simulations.json``: every finished dialogue in τ²-bench's simulation layout;
+- ``simulations.json``: every finished dialogue in τ²-bench's simulation layout (a JSON array, one
+  simulation per line);
 - ``summary.json``: counts, reasons, evidence coverage, options.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io import RowFile, atomic_write, json_array_item
+from ..io import RowFile, atomic_write
 from .messages import Message, from_records
 from .pass_rates import attempts_summary, blame_summary, representative, usage_summary
 from .store import DB_NAME, RunStore
@@ -68,7 +69,7 @@ def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRow
     for record in attempts:
         if not _ok(record):
             rows.rejects.append(_line(reject(record)))
-        rows.simulations.append(json_array_item(simulation(record, meta), 1))
+        rows.simulations.append(json.dumps(simulation(record, meta), ensure_ascii=False))
         rows.tallies.append(_slim(record))
     return rows
 
