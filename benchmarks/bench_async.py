@@ -24,7 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from writ_dsl.compiler.compile import CompileOptions, compile_paths  # noqa: E402
+from writ_dsl.api import compile_paths  # noqa: E402
+from writ_dsl.compiler.compile import CompileOptions  # noqa: E402
 from writ_dsl.compiler.model import CompiledTask  # noqa: E402
 from writ_dsl.runner.loopback import FaultPlan, LoopbackServer  # noqa: E402
 from writ_dsl.runner.run import RunOptions, RunSummary, prepare_environments, run_tasks  # noqa: E402

@@ -27,7 +27,6 @@ from ..env.core import Environment
 from ..errors import InputError
 from .dialogue import Limits
 from .options import RunOptions
-from .endpoint import SLOT
 from .environments import environment_for
 from .simulate import Cast, asimulate, simulate
 from .verify import VERIFIED
@@ -155,13 +154,12 @@ class AsyncEngine:
                     put: Callable[[Record], None]) -> None:
         pending: Iterator[Job] = iter(jobs)
 
-        async def worker(slot: int) -> None:
-            SLOT.set(slot)  # the worker's connections: a shard of the pool of its own
+        async def worker() -> None:
             for job in pending:  # one shared iterator: each job goes to exactly one worker
                 await arun_job(job, cast, options, put)
 
         try:
-            await asyncio.gather(*(worker(slot) for slot in range(min(options.concurrency, len(jobs)))))
+            await asyncio.gather(*(worker() for _ in range(min(options.concurrency, len(jobs)))))
         finally:
             await cast.aclose()
 

@@ -133,10 +133,19 @@ async def complete(channel: Channel, request: ChatRequest, accept: Callable[[dic
 
 class _Role:
     usage: Usage
+    channel: Channel
 
     def next_message(self, conversation: Conversation) -> Message:
         """The plain (blocking) form of :meth:`anext_message`, for use outside an event loop."""
-        return asyncio.run(self.anext_message(conversation))  # type: ignore[attr-defined]
+        return asyncio.run(self._once(conversation))
+
+    async def _once(self, conversation: Conversation) -> Message:
+        try:
+            return await self.anext_message(conversation)  # type: ignore[attr-defined]
+        finally:  # the loop ends with this call: so does its connection pool
+            close = getattr(self.channel.backend, "aclose", None)
+            if close is not None:
+                await close()
 
 
 # -------------------------------------------------------------------------- the agent
