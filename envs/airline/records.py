@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from writ_dsl.env.core import State, ToolError
+from writ_dsl.env.core import State, ToolError, json_copy
 
 NOW = "2024-05-15T15:00:00"
 NEW_RESERVATION_IDS = ("HATHAT", "HATHAU", "HATHAV")
@@ -104,9 +103,9 @@ def segment(flight: dict[str, Any], day: str, price: int) -> dict[str, Any]:
 
 def reservation_view(record: dict[str, Any]) -> dict[str, Any]:
     """The reservation with every field present (``status`` null when absent), as a copy."""
-    return {field: copy.deepcopy(record.get(field)) for field in RESERVATION_FIELDS}
+    return {field: json_copy(record.get(field)) for field in RESERVATION_FIELDS}
 
 
 def user_view(record: dict[str, Any]) -> dict[str, Any]:
     """The user with every field present, as a copy."""
-    return {field: copy.deepcopy(record.get(field, _USER_DEFAULTS.get(field))) for field in USER_FIELDS}
+    return {field: json_copy(record.get(field, _USER_DEFAULTS.get(field))) for field in USER_FIELDS}

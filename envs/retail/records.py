@@ -7,12 +7,11 @@ copies in τ²-bench's field order, so a tool result never aliases the state.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from writ_dsl.env.core import State, ToolError
+from writ_dsl.env.core import State, ToolError, json_copy
 
 ORDER_FIELDS = (
     "order_id",
@@ -109,8 +108,8 @@ def address_record(args: Any) -> Record:
 
 def order_view(order: Record) -> Record:
     """The order with every field, absent optional ones as null."""
-    return {name: copy.deepcopy(order.get(name)) for name in ORDER_FIELDS}
+    return {name: json_copy(order.get(name)) for name in ORDER_FIELDS}
 
 
 def record_view(record: Record) -> Record:
-    return copy.deepcopy(record)
+    return json_copy(record)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,11 +64,19 @@ class Completion:
     cached: bool = False
 
 
-def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling) -> bytes:
-    """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain."""
-    head = {"model": model, **sampling.to_body(), "messages": messages}
-    text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
-    return text[:-1] + b',"tools":' + tools_json + b"}" if tools_json else text
+def encode(value: Any) -> bytes:
+    """Compact JSON, as every request body is written."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling,
+                 encoded: Sequence[bytes] | None = None) -> bytes:
+    """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain, and
+    ``encoded`` (each message already serialized, as a role keeps them) stands for ``messages``."""
+    head = encode({"model": model, **sampling.to_body()})
+    listed = b"[" + b",".join(encoded if encoded is not None else [encode(m) for m in messages]) + b"]"
+    text = head[:-1] + b',"messages":' + listed
+    return text + (b',"tools":' + tools_json + b"}" if tools_json else b"}")
 
 
 class HttpBackend:
