@@ -13,7 +13,10 @@ concurrency ÷ latency completions/s. For each concurrency the table prints two 
   second (a single wave).
 
 ``rt`` is the median round trip of a request in that window (the endpoint sleeps 200 ms of it: the rest is
-queueing in the client or the server). Client CPU per completion is given for the whole client process
+queueing in the client or the server). ``waits`` is how long the client's event loop, then the server's threads,
+waited for a CPU while ready to run (Linux schedstat), as a share of the run's wall time: on a shared machine
+this is time lost to other processes, not to the runner. ``end s``: seconds from the last answer to the end of
+the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
 (HTTP, dialogue loop, environment, verification, SQLite, exports), and for the LLM path alone (the same minus
 the CPU the same dialogues cost offline, which an LLM run pays as well); then the server's CPU per completion.
 
@@ -61,6 +64,19 @@ def compiled(n: int) -> list[CompiledTask]:
     return result.tasks
 
 
+def cpu_wait(threads: str = "self") -> float:
+    """Seconds the given threads (``self``: this process's main thread; ``all``: every live thread of this
+    process) spent ready to run but waiting for a CPU; 0 where Linux does not tell."""
+    paths = [Path("/proc/self/schedstat")] if threads == "self" else list(Path("/proc/self/task").glob("*/schedstat"))
+    total = 0
+    for path in paths:
+        try:
+            total += int(path.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
+
+
 def _serve(tasks: list[CompiledTask], latency: float, faults: FaultPlan, remembered: Remembered | None,
            ready: multiprocessing.Queue, stop: multiprocessing.Event, counts: multiprocessing.Queue) -> None:
     server = LoopbackServer(tasks, faults, latency=latency, remember=remembered is not None)
@@ -68,10 +84,11 @@ def _serve(tasks: list[CompiledTask], latency: float, faults: FaultPlan, remembe
         server.remembered = dict(remembered)
     with server:
         ready.put(server.base_url)
-        cpu = time.process_time()
+        cpu, waited = time.process_time(), cpu_wait("all")
         while not stop.wait(timeout=0.05):
             pass
-        counts.put({**server.counts, "cpu_ms": int((time.process_time() - cpu) * 1000)})
+        counts.put({**server.counts, "cpu_ms": int((time.process_time() - cpu) * 1000),
+                    "wait_ms": int((cpu_wait("all") - waited) * 1000)})
 
 
 class Server:
@@ -129,6 +146,12 @@ def timed_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[R
     return summary, time.process_time() - cpu
 
 
+def timed_waited_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[RunSummary, float, float]:
+    waited = cpu_wait()
+    summary, cpu = timed_run(tasks, out, opts)
+    return summary, cpu, cpu_wait() - waited
+
+
 def offline_cpu(tasks: list[CompiledTask]) -> float:
     """CPU seconds of the same dialogues offline (scripted user, oracle agent): environment, verification,
     SQLite and exports, which an LLM run pays as well."""
@@ -169,6 +192,7 @@ class Figures:
     cpu: float
     llm: float
     server: float
+    wait: float  # share of the run the client's event loop waited for a CPU
     line: str
 
 
@@ -176,8 +200,11 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
     server = Server(tasks, LATENCY, remembered=remembered)
     with server as base_url, tempfile.TemporaryDirectory() as out:
         backend = TimedBackend(HttpBackend(Endpoint(base_url, "none", 30, 0), concurrency))
-        summary, cpu = timed_run(tasks, Path(out), options(base_url, concurrency, cache=False, backend=backend))
-        server_ms = server.finish()["cpu_ms"]
+        summary, cpu, waited = timed_waited_run(tasks, Path(out), options(base_url, concurrency, cache=False,
+                                                                            backend=backend))
+        ended = time.monotonic()
+        served = server.finish()
+    server_ms, server_wait = served["cpu_ms"], served["wait_ms"] / 1000
     completions = len(backend.log)
     llm_only = (cpu - offline_cpu(tasks)) / completions
     per_dialogue = completions / summary.ran
@@ -186,11 +213,14 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
     share = None if busy_rate is None else busy_rate / (concurrency / LATENCY)
     shown = "–" if share is None else f"{share:.0%}"
     shown_trip = "–" if trip is None else f"{trip * 1000:.0f}"
+    waits = f"{waited / summary.elapsed:.0%}/{server_wait / summary.elapsed:.0%}"
+    after = ended - max(done for _, done, _ in backend.log)  # committing the last dialogues, then the exports
     line = (f"{concurrency:>5} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
-            f"{shown:>7} {shown_trip:>6} {cpu / completions * 1000:>9.2f} {llm_only * 1000:>8.2f} "
+            f"{shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} {llm_only * 1000:>8.2f} "
             f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
     print(line, flush=True)
-    return Figures(rate / limit, share, trip, cpu / completions, llm_only, server_ms / completions, line)
+    return Figures(rate / limit, share, trip, cpu / completions, llm_only, server_ms / completions,
+                   waited / summary.elapsed, line)
 
 
 def rerun(tasks: list[CompiledTask]) -> None:
@@ -211,7 +241,7 @@ def faulty(tasks: list[CompiledTask]) -> None:
         counts = server.finish()
     unexplained = [r for r in rows if not (r["reason"] and r["detail"])]
     accounted = summary.verified + summary.rejected + summary.failed
-    injected = sum(v for k, v in counts.items() if k not in ("requests", "cpu_ms"))
+    injected = sum(v for k, v in counts.items() if k not in ("requests", "cpu_ms", "wait_ms"))
     print(f"20 % faults: {counts['requests']} requests, {injected} faults injected; {len(tasks)} tasks -> "
           f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed "
           f"({accounted} accounted for, {summary.pending} pending, {len(unexplained)} without a reason)")
@@ -231,7 +261,8 @@ def summarize(results: dict[int, list[Figures]]) -> None:
         llm = [f.llm * 1000 for f in figures]
         print(f"  C={concurrency:<4} whole run {_spread([f.whole for f in figures])}; "
               f"steady {_spread([f.steady for f in figures])}; client CPU ms/completion "
-              f"{min(cpu):.2f}–{max(cpu):.2f} (LLM path {min(llm):.2f}–{max(llm):.2f})")
+              f"{min(cpu):.2f}–{max(cpu):.2f} (LLM path {min(llm):.2f}–{max(llm):.2f}); the client waited for a CPU "
+              f"{_spread([f.wait for f in figures]).replace('best ', 'at most ')} of the run")
 
 
 def main() -> None:
@@ -250,7 +281,7 @@ def main() -> None:
     print("share of the limit concurrency ÷ (latency × completions per dialogue): 'whole run' over the whole call, "
           "'steady' while every slot is busy; rt: median round trip (ms) in that window")
     header = (f"{'C':>5} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
-              f"{'steady':>7} {'rt':>6} {'CPU ms/c':>9} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
+              f"{'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
     results: dict[int, list[Figures]] = {1: [], 32: [], 256: []}
     for _ in range(args.repeat):
         print(header)
