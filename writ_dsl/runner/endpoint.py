@@ -97,8 +97,7 @@ class HttpBackend:
         if session is None or session.closed:
             for stale in [other for other in self._sessions if other.is_closed()]:
                 del self._sessions[stale]
-            timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.endpoint.timeout,
-                                            sock_read=self.endpoint.timeout)
+            timeout = aiohttp.ClientTimeout(total=self.endpoint.timeout)  # per request, one timer each
             connector = aiohttp.TCPConnector(limit=self.pool_size, ttl_dns_cache=300)
             session = self._sessions[loop] = aiohttp.ClientSession(
                 connector=connector, timeout=timeout, headers=self.headers,
