@@ -57,3 +57,16 @@ def test_no_cache_a_foreign_file_and_a_missing_argument_are_clear_errors(tmp_pat
     assert neither.exit_code == 1 and "give a run folder or --cache FILE" in neither.output
     missing = writ("cache", "info", str(tmp_path / "nowhere"))
     assert missing.exit_code == 1 and "is not a folder" in missing.output
+
+
+def test_another_sqlite_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "notes.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+    before = other.read_bytes()
+    result = writ("cache", "clear", "--cache", str(other))
+    assert result.exit_code == 1 and "has no responses table" in result.output
+    assert other.read_bytes() == before

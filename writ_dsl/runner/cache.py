@@ -114,7 +114,7 @@ def cache_info(path: Path) -> CacheInfo:
     """How many answers the cache at ``path`` holds and the bytes it takes (nothing there: ``exists`` False)."""
     if not path.is_file():
         return CacheInfo(path, False)
-    with _opened(path) as conn:
+    with _OpenCache(path) as conn:
         entries = conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
     return CacheInfo(path, True, entries, _size(path))
 
@@ -125,32 +125,36 @@ def clear_cache(path: Path) -> CacheInfo:
     The file stays (emptied), so a run that has it open goes on; its next requests are made anew."""
     before = cache_info(path)
     if before.exists:
-        with _opened(path) as conn:
+        with _OpenCache(path) as conn:
             conn.execute("DELETE FROM responses")
             conn.execute("VACUUM")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return before
 
 
-class _opened:
+class _OpenCache:
     """A connection to an existing cache file, refused with a clear error when it is not one."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.conn: sqlite3.Connection | None = None
 
     def __enter__(self) -> sqlite3.Connection:
         try:
-            self.conn = _connect(self.path)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)  # changes nothing yet
             names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError:
+            self.__exit__()
             raise InputError(f"{self.path} is not a writ response cache (not an SQLite database)") from None
         if "responses" not in names:
-            self.conn.close()
+            self.__exit__()
             raise InputError(f"{self.path} is not a writ response cache (it has no responses table)")
         return self.conn
 
     def __exit__(self, *exc: object) -> None:
-        self.conn.close()
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def _size(path: Path) -> int:
