@@ -1,14 +1,33 @@
 """Teacher-run throughput: the asyncio runner against a loopback endpoint (in its own process) with 200 ms per
 completion, at concurrency 1, 32 and 256.
 
-For each concurrency it prints dialogues/s, the share of the limit the latency sets (concurrency ÷ (latency ×
-completions per dialogue)), and the client's CPU time per completion: for the whole client process (HTTP,
-dialogue loop, environment, verification, SQLite, exports), and for the LLM path alone (the same minus the CPU
-the same dialogues cost offline, which an LLM run pays as well); then the server's CPU per completion. The
-"-setup" column leaves out the time spent building the tasks' databases before the first dialogue. Then: the requests a re-run makes (resumed, and forced with
-the cache), and a run with 20 % injected faults in which every task must end verified, rejected or failed.
+The limit a latency sets is concurrency ÷ (latency × completions per dialogue) dialogues/s, that is
+concurrency ÷ latency completions/s. For each concurrency the table prints two shares of it:
 
-Run: ``.venv/bin/python benchmarks/bench_async.py [--quick]``. Network: 127.0.0.1 only.
+- ``whole run``: dialogues finished ÷ wall time of the whole ``run_tasks`` call, from opening the run folder
+  to the last export, ramp-up and tail included (the tail: dialogues have different lengths, so the last
+  ones run with fewer than ``concurrency`` beside them; the runner starts the longest first to shorten it);
+- ``steady``: completions answered per second while every slot is busy (from the moment the
+  ``concurrency``-th dialogue starts to the moment the last one starts, when the queue runs dry), ÷
+  (concurrency ÷ latency). It is the runner's rate with the tail left out; "–" when that window is under a
+  second (a single wave).
+
+``rt`` is the median round trip of a request in that window (the endpoint sleeps 200 ms of it: the rest is
+queueing in the client or the server). ``waits`` is how long the client's event loop, then the server's threads,
+waited for a CPU while ready to run (Linux schedstat), as a share of the run's wall time: on a shared machine
+this is time lost to other processes, not to the runner. ``end s``: seconds from the last answer to the end of
+the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
+(HTTP, dialogue loop, environment, verification, SQLite, exports), and for the LLM path alone (the same minus
+the CPU the same dialogues cost offline, which an LLM run pays as well); then the server's CPU per completion.
+
+The endpoint is warmed first (one run at no latency, ``LoopbackServer(remember=True)``), so that it answers a
+request from memory instead of playing the oracle again: its own CPU is then small, as a remote endpoint's is
+to the client's machine. ``--cold`` measures against an endpoint that plays every request.
+
+Then: the requests a re-run makes (resumed, and forced with the cache), and a run with 20 % injected faults in
+which every task must end verified, rejected or failed.
+
+Run: ``.venv/bin/python benchmarks/bench_async.py [--quick] [--repeat N] [--cold]``. Network: 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -16,10 +35,13 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -27,10 +49,12 @@ sys.path.insert(0, str(REPO))
 from writ_dsl.api import compile_paths  # noqa: E402
 from writ_dsl.compiler.compile import CompileOptions  # noqa: E402
 from writ_dsl.compiler.model import CompiledTask  # noqa: E402
+from writ_dsl.runner.endpoint import Completion, Endpoint, HttpBackend  # noqa: E402
 from writ_dsl.runner.loopback import FaultPlan, LoopbackServer  # noqa: E402
-from writ_dsl.runner.run import RunOptions, RunSummary, prepare_environments, run_tasks  # noqa: E402
+from writ_dsl.runner.run import RunOptions, RunSummary, run_tasks  # noqa: E402
 
 LATENCY = 0.200
+Remembered = dict[tuple[str, bytes], tuple[dict[str, Any], bytes]]
 
 
 def compiled(n: int) -> list[CompiledTask]:
@@ -40,23 +64,42 @@ def compiled(n: int) -> list[CompiledTask]:
     return result.tasks
 
 
-def _serve(tasks: list[CompiledTask], latency: float, faults: FaultPlan, ready: multiprocessing.Queue,
-           stop: multiprocessing.Event, counts: multiprocessing.Queue) -> None:
-    with LoopbackServer(tasks, faults, latency=latency) as server:
+def cpu_wait(threads: str = "self") -> float:
+    """Seconds the given threads (``self``: this process's main thread; ``all``: every live thread of this
+    process) spent ready to run but waiting for a CPU; 0 where Linux does not tell."""
+    paths = [Path("/proc/self/schedstat")] if threads == "self" else list(Path("/proc/self/task").glob("*/schedstat"))
+    total = 0
+    for path in paths:
+        try:
+            total += int(path.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
+
+
+def _serve(tasks: list[CompiledTask], latency: float, faults: FaultPlan, remembered: Remembered | None,
+           ready: multiprocessing.Queue, stop: multiprocessing.Event, counts: multiprocessing.Queue) -> None:
+    server = LoopbackServer(tasks, faults, latency=latency, remember=remembered is not None)
+    if remembered is not None:
+        server.remembered = dict(remembered)
+    with server:
         ready.put(server.base_url)
+        cpu, waited = time.process_time(), cpu_wait("all")
         while not stop.wait(timeout=0.05):
             pass
-        counts.put({**server.counts, "cpu_ms": int(time.process_time() * 1000)})
+        counts.put({**server.counts, "cpu_ms": int((time.process_time() - cpu) * 1000),
+                    "wait_ms": int((cpu_wait("all") - waited) * 1000)})
 
 
 class Server:
     """The loopback endpoint in a child process (it must not share the client's interpreter lock)."""
 
-    def __init__(self, tasks: list[CompiledTask], latency: float, faults: FaultPlan = FaultPlan()) -> None:
+    def __init__(self, tasks: list[CompiledTask], latency: float, faults: FaultPlan = FaultPlan(),
+                 remembered: Remembered | None = None) -> None:
         context = multiprocessing.get_context("fork")
         self.ready, self.counts, self.stop = context.Queue(), context.Queue(), context.Event()
-        self.process = context.Process(target=_serve, args=(tasks, latency, faults, self.ready, self.stop,
-                                                            self.counts), daemon=True)
+        self.process = context.Process(target=_serve, args=(tasks, latency, faults, remembered, self.ready,
+                                                            self.stop, self.counts), daemon=True)
 
     def __enter__(self) -> str:
         self.process.start()
@@ -74,6 +117,24 @@ class Server:
             self.process.join(timeout=30)
 
 
+@dataclass
+class TimedBackend:
+    """An HTTP backend that notes when each request was sent and answered, and for which dialogue."""
+
+    inner: HttpBackend
+    log: list[tuple[float, float, str]] = field(default_factory=list)
+
+    async def acomplete(self, request: Any, body: bytes) -> Completion:
+        sent = time.monotonic()
+        try:
+            return await self.inner.acomplete(request, body)
+        finally:
+            self.log.append((sent, time.monotonic(), request.dialogue_id))
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 def options(base_url: str, concurrency: int, **changes: object) -> RunOptions:
     return RunOptions(**{"user": "llm", "agent": "llm", "model": "loopback", "api_key": "none", "base_url": base_url,
                          "concurrency": concurrency, "timeout": 30, "max_retries": 0, **changes})
@@ -85,6 +146,12 @@ def timed_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[R
     return summary, time.process_time() - cpu
 
 
+def timed_waited_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[RunSummary, float, float]:
+    waited = cpu_wait()
+    summary, cpu = timed_run(tasks, out, opts)
+    return summary, cpu, cpu_wait() - waited
+
+
 def offline_cpu(tasks: list[CompiledTask]) -> float:
     """CPU seconds of the same dialogues offline (scripted user, oracle agent): environment, verification,
     SQLite and exports, which an LLM run pays as well."""
@@ -92,23 +159,68 @@ def offline_cpu(tasks: list[CompiledTask]) -> float:
         return timed_run(tasks, Path(out), RunOptions(concurrency=1))[1]
 
 
-def throughput(tasks: list[CompiledTask], concurrency: int) -> None:
-    server = Server(tasks, LATENCY)
+def warm(tasks: list[CompiledTask]) -> Remembered:
+    """Every reply of the benchmark's dialogues, played once (at no latency)."""
+    with LoopbackServer(tasks, remember=True) as server, tempfile.TemporaryDirectory() as out:
+        run_tasks(tasks, out, options(server.base_url, 64, cache=False))
+        assert server.remembered is not None
+        return dict(server.remembered)
+
+
+def steady(log: list[tuple[float, float, str]], concurrency: int) -> tuple[float | None, float | None]:
+    """Completions/s and the median round trip while all ``concurrency`` slots are busy (None: no such
+    window of a second or more)."""
+    starts: dict[str, float] = {}
+    for sent, _, dialogue in sorted(log):
+        starts.setdefault(dialogue, sent)
+    ordered = sorted(starts.values())
+    if len(ordered) <= concurrency:
+        return None, None
+    begin, end = ordered[concurrency - 1], ordered[-1]
+    if end - begin < 1.0:
+        return None, None
+    inside = [(sent, done) for sent, done, _ in log if begin <= done <= end]
+    trips = [done - sent for sent, done in inside if sent >= begin]
+    return len(inside) / (end - begin), statistics.median(trips) if trips else None
+
+
+@dataclass
+class Figures:
+    whole: float
+    steady: float | None
+    trip: float | None
+    cpu: float
+    llm: float
+    server: float
+    wait: float  # share of the run the client's event loop waited for a CPU
+    line: str
+
+
+def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remembered | None) -> Figures:
+    server = Server(tasks, LATENCY, remembered=remembered)
     with server as base_url, tempfile.TemporaryDirectory() as out:
-        summary, cpu = timed_run(tasks, Path(out), options(base_url, concurrency, cache=False))
-        server_ms = server.finish()["cpu_ms"]
-    completions = summary.requests
+        backend = TimedBackend(HttpBackend(Endpoint(base_url, "none", 30, 0), concurrency))
+        summary, cpu, waited = timed_waited_run(tasks, Path(out), options(base_url, concurrency, cache=False,
+                                                                            backend=backend))
+        ended = time.monotonic()
+        served = server.finish()
+    server_ms, server_wait = served["cpu_ms"], served["wait_ms"] / 1000
+    completions = len(backend.log)
     llm_only = (cpu - offline_cpu(tasks)) / completions
-    started = time.monotonic()
-    prepare_environments(tasks)  # databases built before the first dialogue: not the runner's speed
-    setup = time.monotonic() - started
     per_dialogue = completions / summary.ran
     limit = concurrency / (LATENCY * per_dialogue)
-    rate = summary.ran / summary.elapsed
-    steady = summary.ran / max(summary.elapsed - setup, 1e-9)
-    print(f"{concurrency:>11} {summary.ran:>9} {per_dialogue:>15.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>8.0%} "
-          f"{steady / limit:>8.0%} "
-          f"{cpu / completions * 1000:>12.2f} {llm_only * 1000:>10.2f} {server_ms / completions:>10.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
+    rate, (busy_rate, trip) = summary.ran / summary.elapsed, steady(backend.log, concurrency)
+    share = None if busy_rate is None else busy_rate / (concurrency / LATENCY)
+    shown = "–" if share is None else f"{share:.0%}"
+    shown_trip = "–" if trip is None else f"{trip * 1000:.0f}"
+    waits = f"{waited / summary.elapsed:.0%}/{server_wait / summary.elapsed:.0%}"
+    after = ended - max(done for _, done, _ in backend.log)  # committing the last dialogues, then the exports
+    line = (f"{concurrency:>5} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
+            f"{shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} {llm_only * 1000:>8.2f} "
+            f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
+    print(line, flush=True)
+    return Figures(rate / limit, share, trip, cpu / completions, llm_only, server_ms / completions,
+                   waited / summary.elapsed, line)
 
 
 def rerun(tasks: list[CompiledTask]) -> None:
@@ -129,24 +241,54 @@ def faulty(tasks: list[CompiledTask]) -> None:
         counts = server.finish()
     unexplained = [r for r in rows if not (r["reason"] and r["detail"])]
     accounted = summary.verified + summary.rejected + summary.failed
-    injected = sum(v for k, v in counts.items() if k not in ("requests", "cpu_ms"))
+    injected = sum(v for k, v in counts.items() if k not in ("requests", "cpu_ms", "wait_ms"))
     print(f"20 % faults: {counts['requests']} requests, {injected} faults injected; {len(tasks)} tasks -> "
           f"{summary.verified} verified, {summary.rejected} rejected, {summary.failed} failed "
           f"({accounted} accounted for, {summary.pending} pending, {len(unexplained)} without a reason)")
 
 
+def _spread(values: list[float | None], scale: float = 100.0, unit: str = "%") -> str:
+    found = [v * scale for v in values if v is not None]
+    if not found:
+        return "–"
+    return f"best {max(found):.0f}{unit}, {min(found):.0f}–{max(found):.0f}{unit}"
+
+
+def summarize(results: dict[int, list[Figures]]) -> None:
+    print("\nover the repeats (best, then the range):")
+    for concurrency, figures in results.items():
+        cpu = [f.cpu * 1000 for f in figures]
+        llm = [f.llm * 1000 for f in figures]
+        print(f"  C={concurrency:<4} whole run {_spread([f.whole for f in figures])}; "
+              f"steady {_spread([f.steady for f in figures])}; client CPU ms/completion "
+              f"{min(cpu):.2f}–{max(cpu):.2f} (LLM path {min(llm):.2f}–{max(llm):.2f}); the client waited for a CPU "
+              f"{_spread([f.wait for f in figures]).split(', ')[-1]} of the run")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer dialogues")
+    parser.add_argument("--repeat", type=int, default=1, help="run the throughput table this many times")
+    parser.add_argument("--cold", action="store_true", help="an endpoint that plays every request")
     args = parser.parse_args()
-    waves = 1 if args.quick else 2
-    tasks = compiled(256 * waves)
-    print(f"{len(tasks)} compiled tasks; loopback endpoint in its own process, {LATENCY * 1000:.0f} ms per completion")
-    print(f"{'concurrency':>11} {'dialogues':>9} {'completions/dlg':>15} {'dialogues/s':>11} {'limit/s':>8} "
-          f"{'of limit':>8} {'-setup':>8} {'CPU ms/compl':>12} {'LLM path':>10} {'server ms':>10}   verified/rejected/failed")
-    for concurrency in (1, 32, 256):
-        wanted = {1: 4 if args.quick else 8, 32: 32 * 2 * waves, 256: 256 * waves}[concurrency]
-        throughput(tasks[:wanted], concurrency)
+    waves = 1 if args.quick else 4
+    wanted = {1: 4 if args.quick else 8, 32: 32 * waves, 256: 256 * waves}
+    tasks = compiled(max(wanted.values()))
+    remembered = None if args.cold else warm(tasks)
+    print(f"{len(tasks)} compiled tasks; loopback endpoint in its own process "
+          f"({'cold: plays every request' if args.cold else 'warmed: answers from memory'}), "
+          f"{LATENCY * 1000:.0f} ms per completion")
+    print("share of the limit concurrency ÷ (latency × completions per dialogue): 'whole run' over the whole call, "
+          "'steady' while every slot is busy; rt: median round trip (ms) in that window")
+    header = (f"{'C':>5} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
+              f"{'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
+    results: dict[int, list[Figures]] = {1: [], 32: [], 256: []}
+    for _ in range(args.repeat):
+        print(header)
+        for concurrency in results:
+            results[concurrency].append(throughput(tasks[:wanted[concurrency]], concurrency, remembered))
+    if args.repeat > 1:
+        summarize(results)
     rerun(tasks[:64])
     faulty(tasks[:200])
 

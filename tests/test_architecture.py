@@ -103,6 +103,8 @@ PINNED = [
     "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage",
+    # the response cache of LLM runs
+    "cache_info", "clear_cache",
     # environments and editors
     "list_environments", "environment", "result_shapes", "new_environment", "resolve_database",
     "generate_database", "tools_json", "serve_language_server",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .lang import ast
     from .lang.loader import LoadedSpec, LoadResult
     from .leakage import LeakageReport
+    from .runner.cache import CacheInfo
     from .runner.run import RunOptions, RunSummary
     from .compiler.progress import CompileProgress
     from .preview import Spread
@@ -54,6 +55,8 @@ __all__ = [
     "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage",
+    # the response cache of LLM runs
+    "cache_info", "clear_cache",
     # environments and editors
     "list_environments", "environment", "result_shapes", "new_environment", "resolve_database",
     "generate_database", "tools_json", "serve_language_server",
@@ -373,6 +376,20 @@ def leakage(path: str | Path) -> LeakageReport:
 
     path = Path(path)
     return check(read_jsonl(path / "tasks.jsonl" if path.is_dir() else path))
+
+
+def cache_info(folder: str | Path | None = None, file: str | Path | None = None) -> CacheInfo:
+    """Where the response cache of a run folder (or the file given with ``--cache``) lives, its entries and size."""
+    from .runner.cache import cache_info as info, cache_location
+
+    return info(cache_location(folder, file))
+
+
+def clear_cache(folder: str | Path | None = None, file: str | Path | None = None) -> CacheInfo:
+    """Empty the response cache of a run folder (or ``--cache`` file); returns what it held."""
+    from .runner.cache import cache_location, clear_cache as clear
+
+    return clear(cache_location(folder, file))
 
 
 def generate_database(domain: Domain, seed: int, size: int) -> Database:

@@ -148,3 +148,29 @@ def test_an_endpoint_that_rejects_the_request_fails_with_its_status(tmp_path: Pa
     with LoopbackServer([]) as server:
         summary = run_tasks(tasks, tmp_path, llm_options(base_url=server.base_url))
     assert summary.failed == 1 and "HTTP 400 (not retried)" in records(tmp_path)[0]["detail"]
+
+
+# ------------------------------------------------------------- request bodies per turn
+def test_each_turns_body_equals_the_whole_history_serialized_anew(tmp_path: Path) -> None:
+    """A role serializes each message once; the bodies it sends are byte for byte what encoding the whole
+    history at every turn gives (so the response cache's keys do not change)."""
+    from writ_dsl.runner.endpoint import Sampling, request_body
+
+    tasks = many_tasks(6)
+    seen: list[ChatRequest] = []
+    by_id = {task.id: task for task in tasks}
+
+    def reply(request: ChatRequest) -> dict[str, Any]:
+        seen.append(request)
+        return play(by_id[request.dialogue_id], {"messages": request.messages, "tools": request.tools})
+
+    run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(reply), agent="guided", temperature=0.5))
+    sampling = Sampling(temperature=0.5)
+    assert len(seen) > 30 and {r.role for r in seen} == {"agent", "user"}
+    for request in seen:
+        assert request.encoded is not None and len(request.encoded) == len(request.messages)
+        assert request_body(request.model, request.messages, request.tools_json, sampling, request.encoded) == \
+            request_body(request.model, request.messages, request.tools_json, sampling)
+    from writ_dsl.runner.guidance import GUIDANCE_TAG
+
+    assert all(f"<{GUIDANCE_TAG}>" in r.messages[0]["content"] for r in seen if r.role == "agent")  # every turn

@@ -26,6 +26,7 @@ COMMANDS = {
     "view": "view_commands:view_command",
     "lsp": "editor_commands:lsp_command",
     "leakage": "leakage_commands:leakage_command",
+    "cache": "cache_commands:cache_group",
 }
 
 

@@ -5,7 +5,8 @@ tools) together with the dialogue it belongs to, the attempt and the re-ask
 number, so that distinct dialogues stay independent samples while a re-run of
 the same dialogue replays every answer without a request. By default the cache
 is ``DIR/responses.sqlite`` in the run folder; ``--cache FILE`` shares one
-between runs, ``--no-cache`` turns it off, and deleting the file clears it.
+between runs, ``--no-cache`` turns it off. :func:`cache_info` tells what a cache
+holds and :func:`clear_cache` empties it (``writ cache info|clear``).
 
 Lookups are made on the event loop (an indexed read); new entries are kept in
 memory and written in batches by the run's committer thread (:meth:`flush`).
@@ -17,8 +18,10 @@ import hashlib
 import json
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import InputError
 from .endpoint import Completion
 from .secrets import Redactor
 
@@ -84,3 +87,75 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     return conn
+
+
+# ------------------------------------------------------------------ inspecting and clearing
+@dataclass(frozen=True)
+class CacheInfo:
+    path: Path
+    exists: bool
+    entries: int = 0
+    size: int = 0  # bytes on disk, with SQLite's write-ahead log
+
+
+def cache_location(folder: str | Path | None = None, file: str | Path | None = None) -> Path:
+    """The cache of a run folder (``DIR/responses.sqlite``) or the file given with ``--cache``; exactly one."""
+    if (folder is None) == (file is None):
+        raise InputError("give a run folder or --cache FILE (one of them)")
+    if file is not None:
+        return Path(file)
+    folder = Path(folder)  # type: ignore[arg-type]
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder")
+    return folder / CACHE_NAME
+
+
+def cache_info(path: Path) -> CacheInfo:
+    """How many answers the cache at ``path`` holds and the bytes it takes (nothing there: ``exists`` False)."""
+    if not path.is_file():
+        return CacheInfo(path, False)
+    with _OpenCache(path) as conn:
+        entries = conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+    return CacheInfo(path, True, entries, _size(path))
+
+
+def clear_cache(path: Path) -> CacheInfo:
+    """Remove every answer from the cache at ``path`` and give its space back; returns what it held.
+
+    The file stays (emptied), so a run that has it open goes on; its next requests are made anew."""
+    before = cache_info(path)
+    if before.exists:
+        with _OpenCache(path) as conn:
+            conn.execute("DELETE FROM responses")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return before
+
+
+class _OpenCache:
+    """A connection to an existing cache file, refused with a clear error when it is not one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+
+    def __enter__(self) -> sqlite3.Connection:
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)  # changes nothing yet
+            names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError:
+            self.__exit__()
+            raise InputError(f"{self.path} is not a writ response cache (not an SQLite database)") from None
+        if "responses" not in names:
+            self.__exit__()
+            raise InputError(f"{self.path} is not a writ response cache (it has no responses table)")
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _size(path: Path) -> int:
+    return sum(part.stat().st_size for part in (path, Path(f"{path}-wal")) if part.is_file())

@@ -2,7 +2,8 @@
 
 :class:`HttpBackend` sends ``POST {base_url}/chat/completions`` with a body it
 assembles from pieces serialized once (the tool schemas of a domain are
-serialized when the domain is first used, not per request). It retries 429,
+serialized when the domain is first used, not per request), over one aiohttp
+connection pool per event loop, sized to the run's concurrency. It retries 429,
 5xx, timeouts and connection failures with backoff (honouring ``retry-after``),
 never other 4xx; what is left becomes :class:`EndpointUnavailable`, whose
 message says how many retries were really made and never holds a key.
@@ -12,24 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
+
 from ..errors import EndpointUnavailable, MalformedReply
 from .secrets import Redactor
-
-try:  # the HTTP client the openai package is built on (published as httpx, or httpx2 in some distributions)
-    import httpx
-except ImportError:  # pragma: no cover - depends on the installed openai
-    import httpx2 as httpx  # type: ignore[no-redef]
 
 DIALOGUE_HEADER = "X-Writ-Dialogue"
 ROLE_HEADER = "X-Writ-Role"
 RETRIED_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-SHARD = 8  # connections per pool
-SLOT: ContextVar[int] = ContextVar("writ_slot", default=0)  # which of the engine's `concurrency` workers asks
 
 
 @dataclass(frozen=True)
@@ -68,27 +64,45 @@ class Completion:
     cached: bool = False
 
 
-def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling) -> bytes:
-    """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain."""
-    head = {"model": model, **sampling.to_body(), "messages": messages}
-    text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
-    return text[:-1] + b',"tools":' + tools_json + b"}" if tools_json else text
+def encode(value: Any) -> bytes:
+    """Compact JSON, as every request body is written."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling,
+                 encoded: Sequence[bytes] | None = None) -> bytes:
+    """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain, and
+    ``encoded`` (each message already serialized, as a role keeps them) stands for ``messages``."""
+    head = encode({"model": model, **sampling.to_body()})
+    listed = b"[" + b",".join(encoded if encoded is not None else [encode(m) for m in messages]) + b"]"
+    text = head[:-1] + b',"messages":' + listed
+    return text + (b',"tools":' + tools_json + b"}" if tools_json else b"}")
 
 
 class HttpBackend:
     """Completions from one endpoint; share one instance between all dialogues of a run."""
 
     def __init__(self, endpoint: Endpoint, pool_size: int, redactor: Redactor = Redactor()) -> None:
-        self.endpoint, self.redactor = endpoint, redactor
-        headers = {"Authorization": f"Bearer {endpoint.api_key or 'EMPTY'}", "Content-Type": "application/json"}
-        # ``pool_size`` connections in all, in shards of at most SHARD: the pool scans its connections on every
-        # request and response, which at hundreds of connections costs more CPU than the request itself.
-        shards = -(-pool_size // SHARD)
-        self.clients = [httpx.AsyncClient(limits=httpx.Limits(max_connections=n, max_keepalive_connections=n),
-                                          timeout=endpoint.timeout, headers=headers)
-                        for n in _split(pool_size, shards)]
-        self.url = httpx.URL(self.endpoint.url + "/chat/completions")
+        self.endpoint, self.redactor, self.pool_size = endpoint, redactor, max(pool_size, 1)
+        self.headers = {"Authorization": f"Bearer {endpoint.api_key or 'EMPTY'}",
+                        "Content-Type": "application/json"}
+        self.url = self.endpoint.url + "/chat/completions"
         self.requests = 0
+        self._sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The running loop's connection pool (a pool belongs to the loop that opened it)."""
+        loop = asyncio.get_running_loop()
+        session = self._sessions.get(loop)
+        if session is None or session.closed:
+            for stale in [other for other in self._sessions if other.is_closed()]:
+                del self._sessions[stale]
+            timeout = aiohttp.ClientTimeout(total=self.endpoint.timeout)  # per request, one timer each
+            connector = aiohttp.TCPConnector(limit=self.pool_size, ttl_dns_cache=300)
+            session = self._sessions[loop] = aiohttp.ClientSession(
+                connector=connector, timeout=timeout, headers=self.headers,
+                cookie_jar=aiohttp.DummyCookieJar(), raise_for_status=False)
+        return session
 
     async def acomplete(self, request: Any, body: bytes) -> Completion:
         """The reply to a :class:`~writ_dsl.runner.llm.ChatRequest` whose serialized form is ``body``."""
@@ -96,39 +110,34 @@ class HttpBackend:
 
     async def send(self, body: bytes, dialogue_id: str, role: str) -> Completion:
         headers = {DIALOGUE_HEADER: dialogue_id, ROLE_HEADER: role}
-        retries = self.endpoint.max_retries
+        retries, session = self.endpoint.max_retries, self._session()
         for attempt in range(retries + 1):
             self.requests += 1
             try:
-                response = await self._client().post(self.url, content=body, headers=headers)
-            except httpx.TransportError as exc:
+                async with session.post(self.url, data=body, headers=headers) as response:
+                    status, content, reply_headers = response.status, await response.read(), response.headers
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 if attempt == retries:
-                    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "connection failed"
+                    kind = "timed out" if isinstance(exc, asyncio.TimeoutError) else "connection failed"
                     raise EndpointUnavailable(f"{kind} after {_retries(retries)} ({self.endpoint.url})") from None
                 await asyncio.sleep(_backoff(attempt, None))
                 continue
-            if response.status_code == 200:
-                return _completion(response.content, self.redactor)
-            if response.status_code not in RETRIED_STATUSES or attempt == retries:
-                raise EndpointUnavailable(self._status_message(response, attempt))
-            await asyncio.sleep(_backoff(attempt, response.headers))
+            if status == 200:
+                return _completion(content, self.redactor)
+            if status not in RETRIED_STATUSES or attempt == retries:
+                raise EndpointUnavailable(self._status_message(status, content, attempt))
+            await asyncio.sleep(_backoff(attempt, reply_headers))
         raise AssertionError("unreachable")
 
-    def _status_message(self, response: Any, attempt: int) -> str:
-        tried = f"after {_retries(attempt)}" if response.status_code in RETRIED_STATUSES else "not retried"
-        return self.redactor(f"HTTP {response.status_code} ({tried}): {_error_text(response.content)}")
-
-    def _client(self) -> Any:
-        """The shard of the caller's slot: a shard never has more callers than connections."""
-        return self.clients[(SLOT.get() // SHARD) % len(self.clients)]
+    def _status_message(self, status: int, content: bytes, attempt: int) -> str:
+        tried = f"after {_retries(attempt)}" if status in RETRIED_STATUSES else "not retried"
+        return self.redactor(f"HTTP {status} ({tried}): {_error_text(content)}")
 
     async def aclose(self) -> None:
-        for client in self.clients:
-            await client.aclose()
-
-
-def _split(total: int, parts: int) -> list[int]:
-    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+        """Close the running loop's pool (pools of loops that have ended went with them)."""
+        session = self._sessions.pop(asyncio.get_running_loop(), None)
+        if session is not None:
+            await session.close()
 
 
 def _retries(n: int) -> str:

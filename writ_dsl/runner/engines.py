@@ -4,8 +4,9 @@ An engine takes the jobs (a task, its environment, the attempts to make) and
 hands every finished record to a sink, which commits it. ``threads`` runs
 blocking roles (scripted user, oracle agent) on a thread pool; ``asyncio``
 runs LLM roles as coroutines on one event loop, ``concurrency`` dialogues at
-once over one connection pool per endpoint, while a committer thread writes
-the results in batches off the loop. ``process`` runs offline roles in
+once over one connection pool per endpoint, longest expected dialogue first
+(so that a run's tail holds short ones), while a committer thread writes the
+results in batches off the loop. ``process`` runs offline roles in
 ``workers`` worker processes (the compiler's engines): jobs go out in chunks
 and the records come back, and are committed, in the order of the jobs.
 """
@@ -13,12 +14,13 @@ and the records come back, and are committed, in the order of the jobs.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from itertools import islice
+from itertools import count, islice
 from typing import Any, Protocol
 
 from ..compiler.engine import make_engine, worker_context
@@ -27,7 +29,6 @@ from ..env.core import Environment
 from ..errors import InputError
 from .dialogue import Limits
 from .options import RunOptions
-from .endpoint import SLOT
 from .environments import environment_for
 from .simulate import Cast, asimulate, simulate
 from .verify import VERIFIED
@@ -137,6 +138,29 @@ class _Committer(threading.Thread):
         return batch, False
 
 
+def expected_completions(task: CompiledTask) -> int:
+    """About how many completions a dialogue of ``task`` takes, from its compiled plan: a turn per tool call,
+    a proposal and a yes per write, and two more for a user who opens vaguely or changes their mind."""
+    settings = task.behavior.settings if task.behavior is not None else {}
+    extra = 2 * bool(settings.get("changes_mind")) + 2 * (settings.get("opening") == "vague")
+    return len(task.plan) + 2 * task.metrics.writes + extra
+
+
+def longest_first(jobs: Iterable[Job], window: int) -> Iterator[Job]:
+    """The jobs, each time the one expected to take longest among the next ``window`` (ties in input order).
+
+    Outputs do not depend on the order; a run whose long dialogues start first ends with short ones
+    running side by side instead of one long dialogue running alone."""
+    heap: list[tuple[int, int, Job]] = []
+    order = count()
+    for job in jobs:
+        heapq.heappush(heap, (-expected_completions(job.task) * max(len(job.attempts), 1), next(order), job))
+        if len(heap) >= window:
+            yield heapq.heappop(heap)[2]
+    while heap:
+        yield heapq.heappop(heap)[2]
+
+
 class AsyncEngine:
     """LLM roles as coroutines: ``concurrency`` dialogues in flight on one event loop."""
 
@@ -153,15 +177,14 @@ class AsyncEngine:
 
     async def _main(self, jobs: list[Job], cast: Cast, options: RunOptions,
                     put: Callable[[Record], None]) -> None:
-        pending: Iterator[Job] = iter(jobs)
+        pending: Iterator[Job] = longest_first(jobs, max(64, 8 * options.concurrency))
 
-        async def worker(slot: int) -> None:
-            SLOT.set(slot)  # the worker's connections: a shard of the pool of its own
+        async def worker() -> None:
             for job in pending:  # one shared iterator: each job goes to exactly one worker
                 await arun_job(job, cast, options, put)
 
         try:
-            await asyncio.gather(*(worker(slot) for slot in range(min(options.concurrency, len(jobs)))))
+            await asyncio.gather(*(worker() for _ in range(options.concurrency)))
         finally:
             await cast.aclose()
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from ..compiler.model import CompiledTask
 from ..errors import MalformedReply
 from .cache import ResponseCache, cache_key
-from .endpoint import DIALOGUE_HEADER, ROLE_HEADER, Completion, Sampling, request_body
+from .endpoint import DIALOGUE_HEADER, ROLE_HEADER, Completion, Sampling, encode, request_body
 from .messages import Conversation, Message, ToolCall, from_openai
 from .phrasing import stable_int
 
@@ -51,6 +51,7 @@ class ChatRequest:
     role: str  # "agent" | "user"
     tools_json: bytes | None = None
     attempt: int = 0
+    encoded: Sequence[bytes] | None = None  # ``messages``, each serialized (the body is built from these)
 
 
 class ChatBackend(Protocol):
@@ -105,7 +106,7 @@ class Channel:
         tools_json = request.tools_json
         if tools_json is None and request.tools:
             tools_json = ToolSet.of(request.tools).json
-        body = request_body(request.model, request.messages, tools_json, self.sampling)
+        body = request_body(request.model, request.messages, tools_json, self.sampling, request.encoded)
         if self.cache is None:
             return await self.backend.acomplete(request, body)
         key = cache_key(body, request.dialogue_id, request.attempt, ask)
@@ -131,12 +132,48 @@ async def complete(channel: Channel, request: ChatRequest, accept: Callable[[dic
     raise AssertionError("unreachable")
 
 
+class History:
+    """A role's view of a conversation as OpenAI messages, each converted and serialized once.
+
+    A conversation only grows, so each turn converts just the messages added since the last; a shorter
+    conversation than seen (a new one) starts over."""
+
+    def __init__(self, convert: Callable[[Message], dict[str, Any] | None]) -> None:
+        self.convert = convert
+        self.seen = 0
+        self.messages: list[dict[str, Any]] = []
+        self.encoded: list[bytes] = []
+
+    def update(self, conversation: Conversation) -> None:
+        if len(conversation) < self.seen:
+            self.seen, self.messages, self.encoded = 0, [], []
+        for message in conversation[self.seen:]:
+            converted = self.convert(message)
+            if converted is not None:
+                self.messages.append(converted)
+                self.encoded.append(encode(converted))
+        self.seen = len(conversation)
+
+    def replace_first(self, message: dict[str, Any]) -> None:
+        self.messages[0] = message
+        self.encoded[0] = encode(message)
+
+
 class _Role:
     usage: Usage
+    channel: Channel
 
     def next_message(self, conversation: Conversation) -> Message:
         """The plain (blocking) form of :meth:`anext_message`, for use outside an event loop."""
-        return asyncio.run(self.anext_message(conversation))  # type: ignore[attr-defined]
+        return asyncio.run(self._once(conversation))
+
+    async def _once(self, conversation: Conversation) -> Message:
+        try:
+            return await self.anext_message(conversation)  # type: ignore[attr-defined]
+        finally:  # the loop ends with this call: so does its connection pool
+            close = getattr(self.channel.backend, "aclose", None)
+            if close is not None:
+                await close()
 
 
 # -------------------------------------------------------------------------- the agent
@@ -147,15 +184,18 @@ class LLMAgent(_Role):
         self.dialogue_id, self.retries, self.attempt = dialogue_id, retries, attempt
         self.guidance = guidance  # private: added to the request, never to the conversation
         self.usage = Usage()
+        self.history = History(Message.to_openai)
 
     async def anext_message(self, conversation: Conversation) -> Message:
         if not any(m.role == "assistant" for m in conversation):
             return Message("assistant", AGENT_GREETING)
-        messages = [m.to_openai() for m in conversation]
-        if self.guidance and messages and messages[0]["role"] == "system":
-            messages[0] = {**messages[0], "content": f"{messages[0]['content']}\n{self.guidance}"}
-        request = ChatRequest(self.channel.model, messages, self.tools.schemas, self.dialogue_id, "agent",
-                              self.tools.json, self.attempt)
+        history, fresh = self.history, self.history.seen == 0 or len(conversation) < self.history.seen
+        history.update(conversation)
+        first = history.messages[0] if history.messages else None
+        if fresh and self.guidance and first is not None and first["role"] == "system":
+            history.replace_first({**first, "content": f"{first['content']}\n{self.guidance}"})
+        request = ChatRequest(self.channel.model, list(history.messages), self.tools.schemas, self.dialogue_id,
+                              "agent", self.tools.json, self.attempt, tuple(history.encoded))
         return await complete(self.channel, request, lambda reply: self._accept(reply, len(conversation)),
                               self.retries, self.usage)
 
@@ -223,22 +263,33 @@ def user_system_prompt(task: CompiledTask) -> str:
     return "\n".join(parts)
 
 
+_FLIPPED = {"assistant": "user", "user": "assistant"}
+
+
+def user_message(message: Message) -> dict[str, Any] | None:
+    """A message as the user sees it: the agent's texts as "user", its own as "assistant", nothing else."""
+    role = _FLIPPED.get(message.role)
+    return {"role": role, "content": message.text} if role is not None and message.is_text else None
+
+
 def user_view(conversation: Conversation) -> list[dict[str, Any]]:
-    """The conversation as the user sees it: the agent's texts as "user", its own as "assistant"."""
-    flipped = {"assistant": "user", "user": "assistant"}
-    return [{"role": flipped[m.role], "content": m.text} for m in conversation
-            if m.role in flipped and m.is_text]
+    """The conversation as the user sees it."""
+    return [seen for seen in map(user_message, conversation) if seen is not None]
 
 
 class LLMUser(_Role):
     def __init__(self, channel: Channel, task: CompiledTask, retries: int = 2, attempt: int = 0) -> None:
         self.channel, self.task, self.retries, self.attempt = channel, task, retries, attempt
         self.prompt = user_system_prompt(task)
+        self.system = {"role": "system", "content": self.prompt}
+        self.system_json = encode(self.system)
         self.usage = Usage()
+        self.history = History(user_message)
 
     async def anext_message(self, conversation: Conversation) -> Message:
-        messages = [{"role": "system", "content": self.prompt}, *user_view(conversation)]
-        request = ChatRequest(self.channel.model, messages, None, self.task.id, "user", None, self.attempt)
+        self.history.update(conversation)
+        request = ChatRequest(self.channel.model, [self.system, *self.history.messages], None, self.task.id,
+                              "user", None, self.attempt, (self.system_json, *self.history.encoded))
         return await complete(self.channel, request, self._accept, self.retries, self.usage)
 
     @staticmethod

@@ -6,20 +6,24 @@ and one without as the scripted user, for the task named by the
 rate (HTTP 500/429, replies slower than the client's timeout, bodies that are
 not JSON, unknown tool names, arguments that are not JSON, text together with
 a tool call), which makes it a twin of a real endpoint for tests and
-benchmarks. It listens on 127.0.0.1 only.
+benchmarks. It listens on 127.0.0.1 only, served by aiohttp on an event loop
+of its own thread: latency is a sleep on that loop, so hundreds of requests
+wait at once without a thread each.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import random
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from aiohttp import web
 
 from ..compiler.model import CompiledTask
 from .endpoint import DIALOGUE_HEADER
@@ -89,45 +93,53 @@ def spoil_call(message: dict[str, Any], fault: str) -> dict[str, Any]:
     return {**message, "tool_calls": [call]}
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 1024  # hundreds of clients connect at once
-
-
 class LoopbackServer:
     """``refuse_with``: answer every request with that HTTP status and an error body that echoes the request's
     Authorization header (as careless servers do); ``weak_burden``: see :func:`play`; ``keep_bodies``: keep every
-    request body in ``bodies``."""
+    request body in ``bodies``; ``remember``: keep each reply by its request (dialogue and body) and answer the
+    same request again without playing it, as a benchmark's warmed endpoint whose own CPU stays small."""
 
     def __init__(self, tasks: Iterable[CompiledTask], faults: FaultPlan = FaultPlan(), latency: float = 0.0, *,
-                 refuse_with: int | None = None, weak_burden: int | None = None, keep_bodies: bool = False) -> None:
+                 refuse_with: int | None = None, weak_burden: int | None = None, keep_bodies: bool = False,
+                 remember: bool = False) -> None:
         self.tasks = {task.id: task for task in tasks}
         self.faults, self.latency = faults, latency
         self.refuse_with, self.weak_burden, self.keep_bodies = refuse_with, weak_burden, keep_bodies
+        self.remembered: dict[tuple[str, bytes], tuple[dict[str, Any], bytes]] | None = {} if remember else None
         self.bodies: list[dict[str, Any]] = []
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._random = random.Random(faults.seed)
-        self._server: ThreadingHTTPServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._port = 0
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "the server is not running"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        assert self._loop is not None, "the server is not running"
+        return f"http://127.0.0.1:{self._port}/v1"
 
     def start(self) -> LoopbackServer:
-        server = _Server(("127.0.0.1", 0), _handler(self))
-        server.daemon_threads, server.block_on_close = True, False
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="writ-loopback", daemon=True)
+        loop = asyncio.new_event_loop()
+        runner = web.AppRunner(self._app(), access_log=None, handle_signals=False)
+        loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)  # hundreds of clients connect at once
+        loop.run_until_complete(site.start())
+        self._port = runner.addresses[0][1]
+        self._loop, self._runner = loop, runner
+        self._thread = threading.Thread(target=loop.run_forever, name="writ-loopback", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        loop, self._loop = self._loop, None
+        if loop is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        loop.close()
 
     def __enter__(self) -> LoopbackServer:
         return self.start()
@@ -145,65 +157,61 @@ class LoopbackServer:
             self.counts[fault] += 1
             return fault
 
+    def _app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/{path:.*}", self._answer)
+        return app
 
-def _handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read() or b"{}"
+        if self.keep_bodies:
+            with self._lock:
+                self.bodies.append(json.loads(raw))
+        if self.refuse_with is not None:
+            with self._lock:
+                self.counts["requests"] += 1
+            echoed = f"invalid credentials: Authorization: {request.headers.get('Authorization')}"
+            return _reply(self.refuse_with, {"error": {"message": echoed, "type": "auth"}})
+        task = self.tasks.get(request.headers.get(DIALOGUE_HEADER, ""))
+        if not request.path.rstrip("/").endswith("/chat/completions") or task is None:
+            return _reply(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        message, answer = self._played(task, raw)
+        fault = self.draw_fault(bool(message.get("tool_calls")))
+        if fault is None:
+            return web.Response(status=200, body=answer, content_type="application/json")
+        return await self._deliver(json.loads(raw), message, fault, len(raw))
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            pass
+    def _played(self, task: CompiledTask, raw: bytes) -> tuple[dict[str, Any], bytes]:
+        """The reply message to a request body, and the completion that carries it."""
+        key = (task.id, hashlib.sha256(raw).digest())
+        if self.remembered is not None and key in self.remembered:
+            return self.remembered[key]
+        body = json.loads(raw)
+        message = play(task, body, self.weak_burden)
+        found = message, json.dumps(completion_body(str(body.get("model", "")), message, len(raw))).encode()
+        if self.remembered is not None:
+            self.remembered[key] = found
+        return found
 
-        def do_POST(self) -> None:  # noqa: N802
-            try:
-                self._answer()
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
+    async def _deliver(self, body: dict[str, Any], message: dict[str, Any], fault: str | None,
+                       prompt_bytes: int) -> web.StreamResponse:
+        plan = self.faults
+        if fault in ("http500", "http429"):
+            status = 500 if fault == "http500" else 429
+            return _reply(status, {"error": {"message": f"injected {fault}", "type": "server_error"}},
+                          {"retry-after-ms": str(plan.retry_after_ms)})
+        if fault == "slow":
+            await asyncio.sleep(plan.slow_seconds)
+        if fault == "bad_body":
+            return web.Response(status=200, body=b'{"id": "chatcmpl-broken", "choices": [{"index": 0, "mess',
+                                content_type="application/json")
+        if fault in CALL_FAULTS:
+            message = spoil_call(message, fault)
+        return _reply(200, completion_body(str(body.get("model", "")), message, prompt_bytes))
 
-        def _answer(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}"
-            body = json.loads(raw)
-            if owner.keep_bodies:
-                with owner._lock:
-                    owner.bodies.append(body)
-            if owner.refuse_with is not None:
-                with owner._lock:
-                    owner.counts["requests"] += 1
-                echoed = f"invalid credentials: Authorization: {self.headers.get('Authorization')}"
-                return self._send(owner.refuse_with, {"error": {"message": echoed, "type": "auth"}})
-            task = owner.tasks.get(self.headers.get(DIALOGUE_HEADER, ""))
-            if not self.path.rstrip("/").endswith("/chat/completions") or task is None:
-                return self._send(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
-            if owner.latency:
-                time.sleep(owner.latency)
-            message = play(task, body, owner.weak_burden)
-            self._deliver(body, message, owner.draw_fault(bool(message.get("tool_calls"))), len(raw))
 
-        def _deliver(self, body: dict[str, Any], message: dict[str, Any], fault: str | None,
-                     prompt_bytes: int) -> None:
-            plan = owner.faults
-            if fault in ("http500", "http429"):
-                status = 500 if fault == "http500" else 429
-                return self._send(status, {"error": {"message": f"injected {fault}", "type": "server_error"}},
-                                  {"retry-after-ms": str(plan.retry_after_ms)})
-            if fault == "slow":
-                time.sleep(plan.slow_seconds)
-            if fault == "bad_body":
-                return self._send_raw(200, b'{"id": "chatcmpl-broken", "choices": [{"index": 0, "mess')
-            if fault in CALL_FAULTS:
-                message = spoil_call(message, fault)
-            self._send(200, completion_body(str(body.get("model", "")), message, prompt_bytes))
-
-        def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-            self._send_raw(status, json.dumps(payload).encode(), headers)
-
-        def _send_raw(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+def _reply(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, body=json.dumps(payload).encode(), content_type="application/json",
+                        headers=headers)

@@ -81,8 +81,11 @@ class Cast:
         return sum(backend.requests for backend in self._backends.values())
 
     async def aclose(self) -> None:
-        for backend in self._backends.values():
-            await backend.aclose()
+        """Close the connection pools of the running loop (a given ``backend`` too, if it has any)."""
+        for backend in [*self._backends.values(), self.options.backend]:
+            close = getattr(backend, "aclose", None)
+            if close is not None:
+                await close()
 
     def close(self) -> None:
         if self.cache is not None:

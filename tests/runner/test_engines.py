@@ -1,0 +1,36 @@
+"""The asyncio engine's scheduling: the longest expected dialogues start first, every job exactly once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from writ_dsl.compiler.compile import CompileOptions
+from writ_dsl.api import compile_paths
+from writ_dsl.runner.engines import Job, expected_completions, longest_first
+
+from .helpers import desk_env, many_tasks
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+def jobs(n: int) -> list[Job]:
+    env = desk_env()
+    return [Job(task, env, (0,)) for task in many_tasks(n)]
+
+
+def test_longest_first_yields_every_job_once_longest_first_within_the_window() -> None:
+    given = jobs(40)
+    whole = list(longest_first(given, window=len(given)))
+    assert sorted(j.task.id for j in whole) == sorted(j.task.id for j in given)
+    lengths = [expected_completions(j.task) for j in whole]
+    assert lengths == sorted(lengths, reverse=True) and lengths[0] > lengths[-1]
+    windowed = list(longest_first(given, window=4))
+    assert sorted(j.task.id for j in windowed) == sorted(j.task.id for j in given)
+    assert expected_completions(windowed[0].task) == max(expected_completions(j.task) for j in given[:4])
+
+
+def test_expected_completions_grow_with_the_plan() -> None:
+    tasks = compile_paths([SPECS], CompileOptions(total=60, seed=0)).tasks
+    short = min(tasks, key=lambda t: len(t.plan) + t.metrics.writes)
+    long = max(tasks, key=lambda t: len(t.plan) + t.metrics.writes)
+    assert expected_completions(long) > expected_completions(short)
