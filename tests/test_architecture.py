@@ -97,7 +97,8 @@ PINNED = [
     "CheckResult", "SynthResult", "load", "check", "check_paths", "plan", "compile", "compile_paths", "run",
     "export", "synthesize",
     # options and files
-    "compile_options", "run_options", "compile_progress", "read_tasks", "write_tasks", "write_text", "spec_files",
+    "compile_options", "run_options", "compile_progress", "read_tasks", "task_file", "write_tasks", "write_text",
+    "spec_files",
     "no_cycle_collection", "redact",
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
     "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",

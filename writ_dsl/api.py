@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .env.core import Database, Domain
     from .env.listing import EnvironmentEntry
     from .env.scaffold import Scaffold
+    from .io import TaskFile
     from .lang import ast
     from .lang.loader import LoadedSpec, LoadResult
     from .leakage import LeakageReport
@@ -49,7 +50,8 @@ __all__ = [
     "CheckResult", "SynthResult", "load", "check", "check_paths", "plan", "compile", "compile_paths", "run",
     "export", "synthesize",
     # options and files
-    "compile_options", "run_options", "compile_progress", "read_tasks", "write_tasks", "write_text", "spec_files",
+    "compile_options", "run_options", "compile_progress", "read_tasks", "task_file", "write_tasks", "write_text",
+    "spec_files",
     "no_cycle_collection", "redact",
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
     "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
@@ -155,8 +157,9 @@ def compile_paths(paths: Iterable[str | Path], options: CompileOptions | None = 
     return compile(check_paths(paths, env_path=options.env_path), options)
 
 
-def run(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOptions) -> RunSummary:
-    """Stage 5: a verified dialogue per task into ``out_dir`` (resumable; see :mod:`writ_dsl.runner.run`)."""
+def run(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOptions) -> RunSummary:
+    """Stage 5: a verified dialogue per task into ``out_dir`` (resumable; see :mod:`writ_dsl.runner.run`).
+    ``tasks`` is iterated twice: a list, or :func:`task_file`."""
     from .runner.run import run_tasks
 
     return run_tasks(tasks, out_dir, options)
@@ -218,6 +221,13 @@ def read_tasks(path: str | Path) -> list[CompiledTask]:
     from . import io
 
     return io.read_tasks(path)
+
+
+def task_file(path: str | Path) -> TaskFile:
+    """The tasks of a tasks.jsonl file for :func:`run`, read one at a time (memory flat in their number)."""
+    from .io import TaskFile
+
+    return TaskFile(path)
 
 
 def write_tasks(path: str | Path, tasks: Iterable[CompiledTask]) -> None:

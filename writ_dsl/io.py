@@ -123,6 +123,16 @@ def iter_tasks(path: str | Path) -> Iterator[CompiledTask]:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+class TaskFile:
+    """The tasks of a tasks.jsonl file, read anew (one line at a time) each time they are iterated."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __iter__(self) -> Iterator[CompiledTask]:
+        return iter_tasks(self.path)
+
+
 def write_tasks(path: str | Path, tasks: Iterable[CompiledTask]) -> None:
     atomic_write(path, (task.to_json_line() for task in tasks))
 

@@ -14,7 +14,7 @@ import pytest
 
 from writ_dsl.errors import InputError
 from writ_dsl.io import json_array_rows
-from writ_dsl.runner.engines import ENGINES, WorkerEngine, chunks, choose_engine
+from writ_dsl.runner.engines import ENGINES, Job, WorkerEngine, batches, choose_engine
 from writ_dsl.runner.run import RunOptions, run_tasks
 from writ_dsl.runner.store import DB_NAME
 
@@ -59,11 +59,14 @@ def test_the_engine_follows_the_workers_and_roles() -> None:
         WorkerEngine("process").execute([], None, RunOptions(agent="llm", model="m"), lambda records: None)  # type: ignore[arg-type]
 
 
-def test_chunks_cover_every_job_once_in_order() -> None:
-    for total in (0, 1, 7, 100, 5000):
-        spans = chunks(total, 2)
-        assert [i for start, stop in spans for i in range(start, stop)] == list(range(total))
-        assert all(0 < stop - start <= 64 for start, stop in spans)
+def test_batches_cover_every_job_once_in_order() -> None:
+    tasks = many_tasks(70)
+    jobs = [Job(task, None, (0,)) for task in tasks]  # type: ignore[arg-type]
+    for size in (1, 7, 32, 100):
+        found = list(batches(iter(jobs), size))
+        assert [task.id for batch in found for task, _ in batch] == [task.id for task in tasks]
+        assert all(0 < len(batch) <= size for batch in found)
+    assert list(batches(iter([]))) == []
 
 
 @pytest.mark.slow

@@ -62,7 +62,7 @@ def run_command(tasks_file: str, out_dir: Path, **run_args: Any) -> None:
     Offline by default (scripted user, oracle agent). Interrupt and run the same
     command again to resume.
     """
-    tasks = api.read_tasks(tasks_file)
+    tasks = api.task_file(tasks_file)  # read one task at a time, not held
     summary = api.run(tasks, out_dir, api.run_options(**run_args))
     api.write_tasks(out_dir / "tasks.jsonl", tasks)  # the input beside the outputs: a complete folder
     echo_run_summary(summary)

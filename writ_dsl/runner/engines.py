@@ -189,52 +189,42 @@ class AsyncEngine:
             await cast.aclose()
 
 
-@dataclass(frozen=True)
-class _WorkerContext:
-    """What every worker needs: the jobs without their environments (each worker has its own, built from
-    the task), and the options."""
-
-    jobs: list[tuple[CompiledTask, tuple[int, ...]]]
-    options: RunOptions
+BATCH_JOBS = 32  # jobs sent to a worker at once
 
 
-_worker_cast: dict[int, Cast] = {}
+_worker_cast: list[tuple[RunOptions, Cast]] = []  # a worker's cast for its current options (held)
 
 
-def run_chunk(span: tuple[int, int]) -> list[Record]:
-    """The records of jobs ``span[0]:span[1]`` of the engine's context (run in a worker)."""
-    context: _WorkerContext = worker_context()
-    cast = _worker_cast.get(id(context))
-    if cast is None:
-        _worker_cast.clear()
-        cast = _worker_cast[id(context)] = Cast(context.options)
-    env_path = context.options.env_path
-    return [record for task, attempts in context.jobs[span[0]:span[1]]
-            for record in run_job(Job(task, environment_for(task, env_path), attempts), cast, context.options)]
+def run_batch(batch: list[tuple[CompiledTask, tuple[int, ...]]]) -> list[Record]:
+    """The records of a batch of jobs (run in a worker, whose context is the run's options; each worker
+    builds its own environments, from the tasks)."""
+    options: RunOptions = worker_context()
+    if not _worker_cast or _worker_cast[0][0] is not options:
+        _worker_cast[:] = [(options, Cast(options))]
+    cast = _worker_cast[0][1]
+    return [record for task, attempts in batch
+            for record in run_job(Job(task, environment_for(task, options.env_path), attempts), cast, options)]
 
 
-def chunks(total: int, workers: int) -> list[tuple[int, int]]:
-    """Spans of jobs: about eight per worker, so that workers stay busy to the end, at most 64 jobs each."""
-    size = max(1, min(64, total // (8 * workers)))
-    return [(start, min(start + size, total)) for start in range(0, total, size)]
+def batches(jobs: Iterable[Job], size: int = BATCH_JOBS) -> Iterator[list[tuple[CompiledTask, tuple[int, ...]]]]:
+    """The jobs, ``size`` at a time, without their environments (a worker builds its own)."""
+    source = iter(jobs)
+    while batch := [(job.task, job.attempts) for job in islice(source, size)]:
+        yield batch
 
 
 class WorkerEngine:
-    """Offline roles on one of the compiler's engines (worker processes, Ray); records committed here,
-    in the order of the jobs."""
+    """Offline roles on one of the compiler's engines (worker processes, Ray): the jobs go out in batches,
+    a window of them at a time, and their records are committed here in the order of the jobs."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
+    def execute(self, jobs: Iterable[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
         if options.uses_llm:
             raise InputError(f"--engine {self.name} runs offline roles only (LLM roles run on --engine auto)")
-        if not jobs:
-            return
-        workers = min(options.worker_count(), len(jobs))
-        context = _WorkerContext([(job.task, job.attempts) for job in jobs], replace(options, backend=None))
-        with make_engine(workers, self.name, context) as engine:
-            for records in engine.map(run_chunk, chunks(len(jobs), workers)):
+        with make_engine(options.worker_count(), self.name, replace(options, backend=None)) as engine:
+            for records in engine.map(run_batch, batches(jobs)):
                 sink(records)
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,9 @@ from ..env.core import Environment, canonical_json
 from ..errors import InputError
 from ..io import refuse_foreign_folder
 from .engines import Job, choose_engine
-from .environments import env_key, prepare_environments
+from .environments import env_key, environment_for, prepare_environments
 from .export import export_outputs
-from .manifest import write_manifest
+from .manifest import ManifestFacts, manifest_of, write_manifest_of
 from .options import RunOptions
 from .progress import Reporter
 from .simulate import Cast, simulate, task_record
@@ -52,37 +51,77 @@ class RunSummary:
         return self.ran / self.elapsed if self.elapsed > 0 else 0.0
 
 
-def run_tasks(tasks: Sequence[CompiledTask], out_dir: str | Path, options: RunOptions = RunOptions(),
+def run_tasks(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOptions = RunOptions(),
               spec_paths: Sequence[str | Path] = (), *, locked: bool = False,
               meta: dict[str, Any] | None = None) -> RunSummary:
     """Run every unfinished task into ``out_dir``; ``locked``: the caller holds the folder's lock
     (:func:`~writ_dsl.runner.store.lock_folder`); ``meta`` is kept with the run's identity; ``spec_paths``
-    locate the spec library for the manifest."""
+    locate the spec library for the manifest.
+
+    ``tasks`` is read twice, one task at a time (a list, or a :class:`~writ_dsl.io.TaskFile`): once to
+    survey them (ids, environments, fingerprint), once to run them; none is kept beyond the jobs in flight.
+    """
     started, out_dir = time.monotonic(), Path(out_dir)
-    _check(tasks, options)
-    envs = prepare_environments(tasks, options.env_path)
+    _check_options(options)
+    survey = Survey.of(tasks, options.env_path)
     if not (out_dir / DB_NAME).is_file():
         refuse_foreign_folder(out_dir, options.force)
     out_dir.mkdir(parents=True, exist_ok=True)
     with RunStore(out_dir, lock=not locked, redact=options.redactor().known) as store:
-        store.claim(fingerprint(tasks, options), {**_meta(tasks, envs, options), **(meta or {})}, options.force)
-        write_manifest(out_dir, tasks, envs, options, spec_paths)
+        store.claim(survey.fingerprint(options), {**survey.meta(options), **(meta or {})}, options.force)
+        write_manifest_of(out_dir, manifest_of(survey.facts, survey.tools(), options, spec_paths), options)
         cast = Cast(options, out_dir)
         try:
-            positions = {task.id: seq for seq, task in enumerate(tasks)}
-            ran = _execute(_jobs(tasks, envs, store, options), cast, store, options, positions)
+            made = store.outcomes()
+            ran = _execute(_jobs(tasks, survey, made, options), survey.open_jobs(made, options), cast, store,
+                           options, survey.positions)
         finally:
             cast.close()
             summary = export_outputs(out_dir)
-    return RunSummary(out_dir, len(tasks), ran, summary["verified"], summary["rejected"], summary["failed"],
+    return RunSummary(out_dir, survey.facts.count, ran, summary["verified"], summary["rejected"], summary["failed"],
                       summary["pending"], time.monotonic() - started, cast.requests,
                       cast.cache.hits if cast.cache is not None else 0)
 
 
-def _check(tasks: Sequence[CompiledTask], options: RunOptions) -> None:
-    repeated = [task_id for task_id, n in Counter(task.id for task in tasks).items() if n > 1]
-    if repeated:
-        raise InputError(f"task id {repeated[0]} appears more than once in the input")
+@dataclass
+class Survey:
+    """What a run needs to know of its tasks before running them, gathered in one pass."""
+
+    positions: dict[str, int] = field(default_factory=dict)  # task id -> position
+    digests: list[str] = field(default_factory=list)
+    envs: dict[str, Environment] = field(default_factory=dict)
+    facts: ManifestFacts = field(default_factory=ManifestFacts)
+
+    @classmethod
+    def of(cls, tasks: Iterable[CompiledTask], env_path: Sequence[str] = ()) -> Survey:
+        found = cls()
+        for seq, task in enumerate(tasks):
+            if task.id in found.positions:
+                raise InputError(f"task id {task.id} appears more than once in the input")
+            found.positions[task.id] = seq
+            found.digests.append(hashlib.sha256(task.to_json_line().encode()).hexdigest())
+            key = env_key(task)
+            if key not in found.envs:
+                found.envs[key] = environment_for(task, env_path)
+            found.facts.add(task)
+        return found
+
+    def fingerprint(self, options: RunOptions) -> str:
+        content = {"tasks": sorted(self.digests), "options": options.identity()}
+        return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+    def tools(self) -> dict[str, Any]:
+        return {env.name: env.domain.openai_tools() for env in self.envs.values()}
+
+    def meta(self, options: RunOptions) -> dict[str, Any]:
+        return {"options": options.identity(), "tasks": self.facts.count, "tools": self.tools()}
+
+    def open_jobs(self, made: dict[str, dict[int, str]], options: RunOptions) -> int:
+        chosen = list(self.positions)[: options.limit] if options.limit is not None else self.positions
+        return sum(1 for task_id in chosen if open_attempts(made.get(task_id, {}), options))
+
+
+def _check_options(options: RunOptions) -> None:
     if options.uses_llm and options.backend is None and not options.model:
         raise InputError("--model (or $WRIT_MODEL) is needed when --user llm or --agent llm/guided")
     if options.concurrency < 1:
@@ -91,14 +130,8 @@ def _check(tasks: Sequence[CompiledTask], options: RunOptions) -> None:
         raise InputError("--attempts must be at least 1")
 
 
-def fingerprint(tasks: Sequence[CompiledTask], options: RunOptions) -> str:
-    digests = sorted(hashlib.sha256(task.to_json_line().encode()).hexdigest() for task in tasks)
-    return hashlib.sha256(canonical_json({"tasks": digests, "options": options.identity()}).encode()).hexdigest()
-
-
-def _meta(tasks: Sequence[CompiledTask], envs: dict[str, Environment], options: RunOptions) -> dict[str, Any]:
-    tools = {env.name: env.domain.openai_tools() for env in envs.values()}
-    return {"options": options.identity(), "tasks": len(tasks), "tools": tools}
+def fingerprint(tasks: Iterable[CompiledTask], options: RunOptions) -> str:
+    return Survey.of(tasks, options.env_path).fingerprint(options)
 
 
 def open_attempts(made: dict[int, str], options: RunOptions) -> tuple[int, ...]:
@@ -109,20 +142,24 @@ def open_attempts(made: dict[int, str], options: RunOptions) -> tuple[int, ...]:
                  if a not in made or (made[a] == "failed" and options.retry_failed))
 
 
-def _jobs(tasks: Sequence[CompiledTask], envs: dict[str, Environment], store: RunStore,
-          options: RunOptions) -> list[Job]:
-    chosen = tasks[: options.limit] if options.limit is not None else tasks
-    made = store.outcomes()
-    jobs = [Job(task, envs[env_key(task)], open_attempts(made.get(task.id, {}), options)) for task in chosen]
-    return [job for job in jobs if job.attempts]
+def _jobs(tasks: Iterable[CompiledTask], survey: Survey, made: dict[str, dict[int, str]],
+          options: RunOptions) -> Iterator[Job]:
+    """The jobs still to do, read from ``tasks`` as they are needed."""
+    for seq, task in enumerate(tasks):
+        if options.limit is not None and seq >= options.limit:
+            return
+        attempts = open_attempts(made.get(task.id, {}), options)
+        if attempts:
+            yield Job(task, survey.envs[env_key(task)], attempts)
 
 
 # --------------------------------------------------------------------- execution
-def _execute(jobs: list[Job], cast: Cast, store: RunStore, options: RunOptions, positions: dict[str, int]) -> int:
-    """Run the jobs on the engine the options choose, committing every finished dialogue with its task's
-    position."""
+def _execute(jobs: Iterable[Job], count: int, cast: Cast, store: RunStore, options: RunOptions,
+             positions: dict[str, int]) -> int:
+    """Run the ``count`` jobs on the engine the options choose, committing every finished dialogue with its
+    task's position."""
     committed = 0
-    with Reporter(len(jobs), enabled=options.progress) as reporter:
+    with Reporter(count, enabled=options.progress) as reporter:
 
         def sink(records: list[dict[str, Any]]) -> None:
             nonlocal committed
