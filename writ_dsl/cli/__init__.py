@@ -29,8 +29,27 @@ COMMANDS = {
     "cache": "cache_commands:cache_group",
 }
 
+# command name -> its one-line help, as `writ --help` lists it without importing the command
+# (tests/cli check that each is the command's own first sentence)
+SUMMARIES = {
+    "check": 'Check .writ files (and the *.writ files under folders) without compiling them.',
+    "fmt": 'Rewrite .writ files in the canonical layout (comments are kept); `-` formats standard input to standard output.',
+    "compile": 'Compile .writ specs (files or folders) into verified task instances (JSONL).',
+    "graph": 'Print the evidence graph of a task: FILE, FILE:TASK, or every task under a FOLDER (static, or with --instance the fan-out of one compiled instance).',
+    "run": 'Simulate a dialogue per task of TASKS_FILE, verify it, and keep the verified trajectories.',
+    "synth": 'Compile the specs under PATHS, simulate and verify a dialogue per instance, export the verified ones.',
+    "stats": 'Counts by domain and type, writes per task, evidence burden per write, dialogue lengths and rejection reasons of PATH (a tasks.jsonl or an output folder).',
+    "env": 'List, inspect and generate environments.',
+    "export": 'Write the run in RUN_DIR in FORMAT (-o is a file, or a folder for hf and tau2-results).',
+    "schema": "Print the JSON Schema of a file writ writes: a line of trajectories.jsonl (trajectory), rejects.jsonl (reject) or tasks.jsonl (task), or a run's manifest.json (manifest).",
+    "view": 'Write a static HTML report of the run in RUN_DIR: dialogues as chats with filters, evidence graphs, rejects with reasons, statistics plots.',
+    "lsp": 'Run the .writ language server on stdin/stdout (diagnostics, formatting, go-to-definition, hover).',
+    "leakage": 'Report the instances of PATH (a tasks.jsonl or an output folder) that make the same changes as a τ²-bench task (needs the tau2 extra); exit 1 when any matches.',
+    "cache": 'The response cache of LLM runs: DIR/responses.sqlite, or the file given with --cache.',
+}
 
-@click.group(cls=WritGroup, lazy_commands=COMMANDS)
+
+@click.group(cls=WritGroup, lazy_commands=COMMANDS, summaries=SUMMARIES)
 @click.version_option(package_name="writ-dsl")
 def main() -> None:
     """writ: compile .writ task specs into verified agent trajectories."""

@@ -20,11 +20,21 @@ EXIT_INTERRUPTED = 130
 
 
 class WritGroup(click.Group):
-    """A click group that reports WritError without a traceback and imports each command when it is used."""
+    """A click group that reports WritError without a traceback and imports each command when it is used;
+    its help lists the commands from ``summaries`` (name -> one line), importing none of them."""
 
-    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None,
+                 summaries: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
+        self.summaries = dict(summaries or {})
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if set(self.summaries) != set(self.lazy_commands):
+            super().format_commands(ctx, formatter)
+            return
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, self.summaries[name]) for name in self.list_commands(ctx)])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.lazy_commands, *super().list_commands(ctx)})

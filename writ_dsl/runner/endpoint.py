@@ -15,12 +15,20 @@ import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import aiohttp
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EndpointUnavailable, MalformedReply
 from .secrets import Redactor
+
+if TYPE_CHECKING:
+    import aiohttp
+
+
+def _aiohttp() -> Any:
+    """aiohttp, imported when a run first talks to an endpoint (commands that never do stay light)."""
+    import aiohttp
+
+    return aiohttp
 
 DIALOGUE_HEADER = "X-Writ-Dialogue"
 ROLE_HEADER = "X-Writ-Role"
@@ -92,6 +100,7 @@ class HttpBackend:
 
     def _session(self) -> aiohttp.ClientSession:
         """The running loop's connection pool (a pool belongs to the loop that opened it)."""
+        aiohttp = _aiohttp()
         loop = asyncio.get_running_loop()
         session = self._sessions.get(loop)
         if session is None or session.closed:
@@ -111,12 +120,13 @@ class HttpBackend:
     async def send(self, body: bytes, dialogue_id: str, role: str) -> Completion:
         headers = {DIALOGUE_HEADER: dialogue_id, ROLE_HEADER: role}
         retries, session = self.endpoint.max_retries, self._session()
+        failures = (_aiohttp().ClientError, asyncio.TimeoutError)
         for attempt in range(retries + 1):
             self.requests += 1
             try:
                 async with session.post(self.url, data=body, headers=headers) as response:
                     status, content, reply_headers = response.status, await response.read(), response.headers
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except failures as exc:
                 if attempt == retries:
                     kind = "timed out" if isinstance(exc, asyncio.TimeoutError) else "connection failed"
                     raise EndpointUnavailable(f"{kind} after {_retries(retries)} ({self.endpoint.url})") from None
