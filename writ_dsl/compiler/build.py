@@ -89,10 +89,11 @@ def task_facts(run: InstanceRun) -> list[TaskFact]:
     """Each told fact with the write it goes with (see :class:`TaskFact`)."""
     positions = [(w.span.line, w.span.column) for w in run.writes]
     facts = []
-    for position, text, label in run.told:
-        before = [i for i, p in enumerate(positions) if p < position]
+    for fact in run.told:
+        before = [i for i, p in enumerate(positions) if p < fact.position]
         write = before[-1] if before else (0 if positions else None)
-        facts.append(TaskFact(text=text, label=label, write=write))
+        facts.append(TaskFact(text=fact.text, label=fact.label, write=write, kind=fact.kind,
+                              direction=fact.direction))
     return facts
 
 

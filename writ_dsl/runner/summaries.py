@@ -257,6 +257,41 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
     return template.format(name=name, value="$" + fact if is_money else fact)
 
 
+COUNT_AHEAD = ("Once this is done, I'll have {text}.", "With this change, I'll have {text} in all.",
+               "After this one, I will have {text} altogether.", "That will mean I've {text} in total.",
+               "So in the end I'll have {text}.")
+COUNT_DONE = ("In all, I've {text}.", "That means I've {text} in total.", "All told, I have {text}.",
+              "So I've {text} altogether.")
+COUNT_PLAIN = ("That comes to {text}.", "That makes {text}.", "In all, that's {text}.")
+PAY = ("You would pay {value} for the {name}, charged to {method}.",
+       "The {name} is {value}, which you pay; it goes on {method}.",
+       "You'll be charged {value} for the {name}, on {method}.",
+       "That means paying {value} more ({name}), taken from {method}.",
+       "The {name} is {value} for you to pay, and {method} covers it.")
+REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
+          "The {name} is {value} in your favour; it will be refunded to {method}.",
+          "You'll be refunded {value} ({name}), back to {method}.",
+          "That means {value} comes back to you ({name}), on {method}.",
+          "The {name} works out to a refund of {value}, paid back to {method}.")
+
+
+def count_sentence(text: str, done: bool, variant: int = 0) -> str:
+    """A count fact told in its own words: "Once this is done, I'll have cancelled 2 reservations."."""
+    if not re.match(r"^[a-z]+ed \d", text):
+        frames = COUNT_PLAIN
+    else:
+        frames = COUNT_DONE if done else COUNT_AHEAD
+    return frames[variant % len(frames)].format(text=text)
+
+
+def direction_sentence(fact: str, label: str, direction: str, method: str | None, variant: int = 0) -> str:
+    """A signed amount with the way it goes: "You would get $12.50 back as the price difference, refunded to
+    your Visa card ending in 1234."."""
+    frames = PAY if direction == "pay" else REFUND
+    method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
+    return frames[variant % len(frames)].format(name=label, value="$" + fact, method=method)
+
+
 def _is_figure(text: str) -> bool:
     return bool(re.fullmatch(r"-?\d+(\.\d+)?", text))
 
