@@ -38,8 +38,8 @@ def test_a_later_write_refers_back_to_the_comparison_instead_of_repeating_it() -
     flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
     reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
-    first = decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.")
-    later = {decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.", variant=v, later=True)
+    first = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"])
+    later = {decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v, later=True)
              for v in range(len(LATER_DECISIONS))}
     assert len(later) == len(LATER_DECISIONS) and first not in later
     assert all("HAT001" in s and "$100.00" in s and "cheapest" in s for s in later)

@@ -31,6 +31,7 @@ class PlannedCall(_Model):
     arguments: dict[str, Any]
     depends_on: list[str] = []  # node ids of the calls whose results this call's arguments need
     evidence: list[str] = []  # for writes: node ids of every read in the transitive closure
+    criteria: list[str] = []  # for writes: the rankings that chose it, decisive first ("min:stops")
     span: Span
 
 

@@ -254,7 +254,7 @@ class OracleAgent:
                  if n in self.nodes and n in progress.results]
         position = self.plan.index(step)
         later = any(call.kind == "write" and set(call.evidence) & set(step.evidence) for call in self.plan[:position])
-        return decision_sentence(step.arguments, reads, self.tools, self.task.user_scenario.task_instructions,
+        return decision_sentence(step.arguments, reads, self.tools, step.criteria,
                                  progress.name, stable_int(self.task.id, step.node, "decision"), later=later)
 
     def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress) -> list[str]:

@@ -68,23 +68,26 @@ def namer(names: Mapping[str, str]) -> Namer:
 
 
 # ------------------------------------------------------------------------ decisions
-_CRITERIA = (
-    (r"\b(land\w* as early as possible|lands? first|earliest arrival|arrives? earliest)\b", "the one that lands earliest"),
-    (r"\b(fastest|quickest|shortest)\b", "the fastest"),
-    (r"\b(fewest stops|fewest connections)\b", "the one with the fewest stops"),
-    (r"\b(cheapest|lowest price|least expensive|lowest fare)\b", "the cheapest"),
-    (r"\b(earliest|arrives first|first to arrive)\b", "the earliest"),
-    (r"\b(priciest|most expensive|highest|costs? the most)\b", "the most expensive"),
-    (r"\b(latest)\b", "the latest"),
-)
 _ID_KEYS = re.compile(r"(_id|_number)$")
+_RANKED = {
+    "min:price": "the cheapest", "max:price": "the most expensive", "min:stops": "the one with the fewest stops",
+    "min:duration": "the fastest", "min:arrival": "the one that lands earliest", "max:arrival": "the one that lands last",
+    "min:departure": "the one that leaves first", "max:departure": "the one that leaves last",
+}
+_AMONG = {"min:price": "the cheapest of those", "max:price": "the most expensive of those",
+          "min:duration": "the fastest of those", "min:arrival": "the first of those to land",
+          "min:stops": "the one with the fewest stops among those"}
+MATCHING = "the one that matches what you described"
 
 
-def criterion(instructions: str) -> str:
-    """What makes the winner the winner, as the request put it."""
-    low = instructions.lower()
-    found = [(m.start(), words) for pattern, words in _CRITERIA if (m := re.search(pattern, low))]
-    return min(found)[1] if found else "the one that matches what you described"
+def criterion(criteria: Sequence[str]) -> str:
+    """What makes the winner the winner, from the rankings the spec's evidence graph applies (decisive first;
+    a second ranking is named too when a third one only breaks ties)."""
+    first = _RANKED.get(criteria[0]) if criteria else None
+    if first is None:
+        return MATCHING
+    second = _AMONG.get(criteria[1]) if len(criteria) >= 3 else None
+    return f"{first}, and {second}" if second else first
 
 
 def _candidates(result: Any) -> list[Any]:
@@ -136,7 +139,8 @@ LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{fig
 
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
-                      instructions: str, name: Namer = same_name, variant: int = 0, later: bool = False) -> str:
+                      criteria: Sequence[str] = (), name: Namer = same_name, variant: int = 0,
+                      later: bool = False) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
     A ``later`` write (one whose comparison an earlier write already showed) refers back to it instead of
@@ -154,7 +158,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         if len(winners) == 1:
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
             what = _describe(winners[0], write, name)
-            why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
+            why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
             template = frames[variant % len(frames)]
             return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
@@ -173,9 +177,9 @@ def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
 _DESCRIBED = ("orders", "reservations")  # told apart by what the user described, unless ranked by price
 
 
-def _by_description(instructions: str) -> str:
-    ranked = criterion(instructions)
-    return ranked if ranked == "the most expensive" else "the one that matches what you described"
+def _by_description(criteria: Sequence[str]) -> str:
+    ranked = criterion(criteria)
+    return ranked if ranked == "the most expensive" else MATCHING
 
 
 def _describe(winner: Any, write: Args, name: Namer) -> str:
