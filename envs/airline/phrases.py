@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural
+from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural, records
 
 Args = Mapping[str, Any]
 
@@ -50,7 +50,7 @@ def booking(a: Args, name: Namer) -> str:
 
 def reservations(calls: Sequence[Args]) -> str:
     ids = list(dict.fromkeys(str(c.get("reservation_id")) for c in calls))
-    return f"reservation {ids[0]}" if len(ids) == 1 else f"your {len(ids)} reservations ({join_words(ids)})"
+    return records("reservation", ids)
 
 
 def updated(reservation_id: Any) -> str:

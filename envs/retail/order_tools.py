@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
+from writ_dsl.env.wording import (Phrasing, address_text, distinct, money, named, payment_method_names,
+                                  records)
 
 from .catalog_tools import variant_name
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
@@ -133,7 +134,7 @@ def _item_names(order: Any) -> dict[str, str]:
 
 def _orders(calls: Any) -> str:
     ids = list(dict.fromkeys(str(c.get("order_id")) for c in calls))
-    return f"order {ids[0]}" if len(ids) == 1 else f"your {len(ids)} orders ({join_words(ids)})"
+    return records("order", ids)
 
 
 ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order")

@@ -67,6 +67,14 @@ def join_words(items: Sequence[str], word: str = "and") -> str:
     return ", ".join(items[:-1]) + f", {word} " + items[-1]
 
 
+def records(noun: str, ids: Sequence[str], listed: int = 3) -> str:
+    """Looked-up records of one kind: "order #W1", "your 2 orders (#W1 and #W2)", and past ``listed`` ids
+    only their number ("your 5 orders")."""
+    if len(ids) == 1:
+        return f"{noun} {ids[0]}"
+    return f"your {len(ids)} {noun}s" + (f" ({join_words(ids)})" if len(ids) <= listed else "")
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
