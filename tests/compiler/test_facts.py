@@ -54,3 +54,15 @@ def test_a_signed_amount_says_whether_the_user_pays_or_gets_it_back():
         assert "$12.50" in paid and ("pay" in paid or "charged" in paid) and "refund" not in paid
         assert "$12.50" in back and ("refund" in back or "back" in back) and "charged" not in back
         assert "Visa card ending in 1234" in paid and "Visa card ending in 1234" in back
+
+
+def test_each_instance_uses_one_of_the_equivalent_wants_wordings(tmp_path):
+    spec = ('env shop\ntask t {\n  param u = one of db.users\n'
+            '  user { reason "r"  wants "Help {{ u.user_id }}, first."  wants "Second: help {{ u.user_id }}." }\n}\n')
+    first = compile_shop(tmp_path / "a", spec, n=12)
+    again = compile_shop(tmp_path / "b", spec, n=12)
+    assert first.ok, first.diagnostics
+    said = [t.user_scenario.task_instructions for t in first.tasks]
+    assert said == [t.user_scenario.task_instructions for t in again.tasks]
+    assert {s.split()[0] for s in said} == {"Help", "Second:"}
+    assert all(t.params["u"]["user_id"] in s for t, s in zip(first.tasks, said))

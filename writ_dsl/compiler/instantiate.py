@@ -273,9 +273,17 @@ def _user(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Rando
     block: ast.UserBlock = node.stmt
     known = {s.name.name: ctx.evaluator.eval(s.value, run.names) for s in block.knows}
     view = {**run.names, **known}
-    for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
+    for text_field in chosen_wordings(block, run.seed):
         run.texts[text_field.field] = render.render(text_field.text, view, text_field.span)
     run.known = known
+
+
+def chosen_wordings(block: ast.UserBlock, seed: int) -> list[ast.TextField]:
+    """One text field per kind; of several equivalent ``wants`` wordings, the one this instance's seed picks."""
+    by_field: dict[str, list[ast.TextField]] = {}
+    for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
+        by_field.setdefault(text_field.field, []).append(text_field)
+    return [options[derive_seed(seed, "wording", name) % len(options)] for name, options in by_field.items()]
 
 
 _STEPS = {
