@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from writ_dsl.env.wording import (Phrasing, address_text, distinct, money, named, payment_method_names,
-                                  records)
+from writ_dsl.env.wording import (Phrasing, address_text, distinct, join_words, money, named, one_of,
+                                  payment_method_names, records)
 
 from .catalog_tools import variant_name
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
@@ -137,7 +137,26 @@ def _orders(calls: Any) -> str:
     return records("order", ids)
 
 
-ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order")
+def _order_found(order: Any, name: Any) -> str:
+    """What an order shows, in one of several equivalent wordings: its status and its items by name."""
+    if not isinstance(order, dict) or "order_id" not in order:
+        return ""
+    oid, status = order["order_id"], str(order.get("status", "")).replace("_", " ")
+    things = [variant_name(str(i.get("name", "item")), i.get("options")) for i in order.get("items", [])
+              if isinstance(i, dict)]
+    if not things:
+        return ""
+    listed = join_words(things)
+    count = f"{len(things)} item" + ("" if len(things) == 1 else "s")
+    return one_of((f"Order {oid} is {status} and holds {listed}.",
+                   f"In order {oid}, which is {status}, I see {listed}.",
+                   f"Order {oid} ({status}) has {count}: {listed}.",
+                   f"{listed[:1].upper()}{listed[1:]} {'is' if len(things) == 1 else 'are'} in order {oid}, whose "
+                   f"status is {status}.",
+                   f"Order {oid} shows {count}, {listed}, and its status is {status}."), "found", oid)
+
+
+ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order", found=_order_found)
 CANCEL_PHRASING = Phrasing(
     proposal=lambda a, name: f"cancel order {a.get('order_id')}, with the reason \"{a.get('reason')}\"; every "
                              "payment is refunded to the method that paid it",

@@ -10,6 +10,7 @@ keep their place after the declared ones.
 from __future__ import annotations
 
 import types
+from functools import cache
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -18,19 +19,35 @@ from pydantic import BaseModel
 def in_model_order(value: Any, shape: Any) -> Any:
     """``value`` with every dict's keys ordered as ``shape`` (a pydantic model, or list/dict/optional of one)
     declares them."""
-    shape = _unwrap(shape)
-    if isinstance(shape, type) and issubclass(shape, BaseModel) and isinstance(value, dict):
-        fields = shape.model_fields
-        known = [k for k in fields if k in value]
-        ordered = {k: in_model_order(value[k], fields[k].annotation) for k in known}
-        ordered.update((k, v) for k, v in value.items() if k not in fields)
+    how = _layout(shape)
+    if how is None:
+        return value
+    kind, inner = how
+    if kind == "model" and isinstance(value, dict):
+        ordered = {k: in_model_order(value[k], sub) for k, sub in inner if k in value}
+        if len(ordered) < len(value):
+            ordered.update((k, v) for k, v in value.items() if k not in ordered)
         return ordered
-    origin, args = get_origin(shape), get_args(shape)
-    if origin is list and args and isinstance(value, list):
-        return [in_model_order(item, args[0]) for item in value]
-    if origin is dict and len(args) == 2 and isinstance(value, dict):
-        return {k: in_model_order(v, args[1]) for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [in_model_order(item, inner) for item in value]
+    if kind == "dict" and isinstance(value, dict):
+        return {k: in_model_order(v, inner) for k, v in value.items()}
     return value
+
+
+@cache
+def _layout(shape: Any) -> tuple[str, Any] | None:
+    """How to walk a value of this type: a model's fields with their types, a list's or a dict's item type;
+    None for a type with no dict inside."""
+    shape = _unwrap(shape)
+    if isinstance(shape, type) and issubclass(shape, BaseModel):
+        return "model", tuple((name, f.annotation) for name, f in shape.model_fields.items())
+    origin, args = get_origin(shape), get_args(shape)
+    if origin is list and args and _layout(args[0]) is not None:
+        return "list", args[0]
+    if origin is dict and len(args) == 2 and _layout(args[1]) is not None:
+        return "dict", args[1]
+    return None
 
 
 def _unwrap(shape: Any) -> Any:

@@ -28,6 +28,7 @@ class Phrasing:
     done: Callable[[Args, Any, Namer], str] | None = None  # writes: "Order #W1 is now cancelled."
     names: Callable[[Any], Mapping[str, str]] | None = None  # reads: id -> name, from the tool's result
     candidates: str | None = None  # reads: what the result lists, in the singular ("flight", "order")
+    found: Callable[[Any, Namer], str] | None = None  # reads: one sentence on what a record shows
 
 
 NO_PHRASING = Phrasing()

@@ -23,7 +23,7 @@ from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
                        mentions_value, pick, probe_refusal, probe_request, stable_int)
 from .summaries import (completion, count_sentence, decision_sentence, direction_sentence, evidence_sentence,
-                        fact_sentence, namer, names_from, parse_result, proposal)
+                        fact_sentence, findings, namer, names_from, parse_result, proposal)
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -236,9 +236,10 @@ class OracleAgent:
                                self._question(conv, key)])
         notes = self._notes(conv, progress)
         evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
+        found = findings(step.arguments, self._new_results(step, progress), self.tools, progress.name)
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
-        return join_parts([*notes, *thanks, evidence, decision, *figures,
+        return join_parts([*notes, *thanks, evidence, *found, decision, *figures,
                            f"{pick(bank.PROPOSAL_LEADS, *key)} {action}.", self._question(conv, key)])
 
     def _notes(self, conv: Conversation, progress: Progress) -> list[str]:
@@ -294,6 +295,12 @@ class OracleAgent:
         earlier = {node for call in self.plan[:position] if call.kind == "write" for node in call.evidence}
         fresh = [self.nodes[n] for n in step.evidence if n not in earlier and n in self.nodes]
         return [(call.tool, call.arguments) for call in fresh]
+
+    def _new_results(self, step: PlannedCall, progress: Progress) -> list[tuple[str, Any]]:
+        position = self.plan.index(step)
+        earlier = {node for call in self.plan[:position] if call.kind == "write" for node in call.evidence}
+        return [(self.nodes[n].tool, progress.results[n]) for n in step.evidence
+                if n not in earlier and n in self.nodes and n in progress.results]
 
     def _closing(self, conv: Conversation, progress: Progress) -> str:
         notes = self._notes(conv, progress)

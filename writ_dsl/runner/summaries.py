@@ -52,6 +52,18 @@ def _evidence_phrase(tool: str, calls: Sequence[Args], tools: Tools | None) -> s
     return f"the {name} details for {join_words(values[:6])}" if values else f"the {name} details"
 
 
+def findings(write: Args, reads: Sequence[tuple[str, Any]], tools: Tools | None, name: Namer = same_name) -> list[str]:
+    """What the looked-up record a write changes shows (its order or reservation), one sentence each."""
+    targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
+    said = []
+    for tool, result in reads:
+        phrase = phrasing_of(tool, tools).found
+        ids = _ids(result) if isinstance(result, dict) else []
+        if phrase is not None and ids and ids[0] in targets:
+            said.append(phrase(result, name))
+    return [s for s in dict.fromkeys(said) if s]
+
+
 # ------------------------------------------------------------------------ names
 def names_from(results: Sequence[tuple[str, Any]], tools: Tools | None) -> dict[str, str]:
     """Every id the reads' results give a name to (items, payment methods), by id."""
