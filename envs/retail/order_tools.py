@@ -160,16 +160,30 @@ ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="orde
 CANCEL_PHRASING = Phrasing(
     proposal=lambda a, name: f"cancel order {a.get('order_id')}, with the reason \"{a.get('reason')}\"; every "
                              "payment is refunded to the method that paid it",
-    done=lambda a, r, name: f"Order {a.get('order_id')} is now cancelled.",
+    done=lambda a, r, name: one_of((
+        f"Order {a.get('order_id')} is now cancelled.",
+        f"I've cancelled order {a.get('order_id')}; the refund goes back to how it was paid.",
+        f"Order {a.get('order_id')} has been cancelled, and its payment will be returned to the original method.",
+        f"The cancellation of order {a.get('order_id')} went through."), "cancelled", a.get("order_id")),
 )
 ORDER_ADDRESS_PHRASING = Phrasing(
     proposal=lambda a, name: f"change the shipping address of order {a.get('order_id')} to {address_text(a)}",
-    done=lambda a, r, name: f"Order {a.get('order_id')} will now ship to {a.get('address1')}.",
+    done=lambda a, r, name: one_of((
+        f"Order {a.get('order_id')} will now ship to {a.get('address1')}.",
+        f"Order {a.get('order_id')} is now set to be delivered to {a.get('address1')} in {a.get('city')}.",
+        f"The shipping address of order {a.get('order_id')} is now {a.get('address1')}, {a.get('city')}.",
+        f"I've pointed order {a.get('order_id')} to {a.get('address1')} in {a.get('city')}."),
+        "shipping", a.get("order_id")),
 )
 ORDER_PAYMENT_PHRASING = Phrasing(
     proposal=lambda a, name: (f"pay order {a.get('order_id')} with {name(a.get('payment_method_id'))} instead, "
                               "refunding the original payment"),
-    done=lambda a, r, name: f"Order {a.get('order_id')} is now paid with {name(a.get('payment_method_id'))}.",
+    done=lambda a, r, name: one_of((
+        f"Order {a.get('order_id')} is now paid with {name(a.get('payment_method_id'))}.",
+        f"{name(a.get('payment_method_id'))[:1].upper()}{name(a.get('payment_method_id'))[1:]} now pays for order "
+        f"{a.get('order_id')}, and the original payment is refunded.",
+        f"I've moved the payment of order {a.get('order_id')} to {name(a.get('payment_method_id'))}."),
+        "paid", a.get("order_id")),
 )
 
 TOOLS = [

@@ -158,7 +158,7 @@ SWAPS = (
     (r"\bupcoming trip\b", ("upcoming trip", "next trip", "trip coming up")),
     (r"\bshipped to\b", ("shipped to", "sent to", "delivered to")),
     (r"\bI don't know\b(?! (?:which|whether|what|how|if|where|when|who)\b)", ("I don't know", "I don't have", "I can't find")),
-    (r"\bkeep everything else\b", ("keep everything else", "the rest stays", "I'm keeping the rest")),
+    (r"(?<=\()keep everything else\b", ("keep everything else", "the rest stays", "I'm keeping the rest")),
     (r"\bthe same flights\b", ("the same flights", "my current flights", "the flights I have")),
     (r"\bany fee on the same card\b", ("any fee on the same card", "any fee to that same card",
                                          "fees go on the same card", "charge any fee to the same card")),
