@@ -97,6 +97,7 @@ MESSAGES: dict[str, str] = {
     "duplicate-statement": "a task has one `{stmt}`; the first is on line {line}",
     "missing-user-field": "task '{task}' has no user `{field}`",
     "duplicate-user-field": "user `{field}` is already given on line {line}",
+    "wordings-differ": "this `{field}` wording leaves out {names}, which another wording of it uses",
     "param-count": "`param {name} = {count} of ...` must sample at least 2 items (write `one of` for one)",
     "template-syntax": "user {field} template: {detail}",
     "template-undefined": "user {field} template uses '{name}', which is not defined in this task",

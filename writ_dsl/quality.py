@@ -2,7 +2,11 @@
 
 Over a synthesis folder (``tasks.jsonl`` + ``trajectories.jsonl``) it measures:
 
-- distinct-n of user and of assistant turns, with ids, numbers and emails masked (unique n-grams / all n-grams);
+- distinct-n of user and of assistant turns, with ids, numbers and emails masked (unique n-grams / all n-grams
+  over every turn of the role, corpus-wide). Text is lower-cased and split into words and punctuation marks (a
+  full stop is its own token unless it sits inside a word, as in "12.50" or an email), then every token holding a
+  digit becomes ``<num>`` and every email ``<email>``: reservation and order ids, user ids, amounts and dates all
+  mask, so variety comes from the wording, not from the data. Names of people, products and places stay;
 - the share of distinct first user messages;
 - tool-order variety: per template whose plan has independent reads, how many distinct call orders its
   instances show;
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LINTS = ("write-without-figures", "unasked-refusal", "persona-contradiction", "duplicate-dialogue")
-_TOKEN = re.compile(r"[\w#.@'-]+|[^\w\s]")
+_TOKEN = re.compile(r"[\w#@'-]+(?:\.[\w#@'-]+)*|[^\w\s]")
 _REFUSAL = re.compile(r"\b(not able to|unable to)\b[^.]*\b(policy)\b", re.I)
 _LIVES = re.compile(r"\b(?:lives|living|based|resident) in ([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)*)")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural
+from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural, records
 
 Args = Mapping[str, Any]
 
@@ -50,7 +50,7 @@ def booking(a: Args, name: Namer) -> str:
 
 def reservations(calls: Sequence[Args]) -> str:
     ids = list(dict.fromkeys(str(c.get("reservation_id")) for c in calls))
-    return f"reservation {ids[0]}" if len(ids) == 1 else f"your {len(ids)} reservations ({join_words(ids)})"
+    return records("reservation", ids)
 
 
 def updated(reservation_id: Any) -> str:
@@ -58,3 +58,22 @@ def updated(reservation_id: Any) -> str:
     return one_of((f"Reservation {reservation_id} has been updated.", f"Reservation {reservation_id} is now updated.",
                    f"The change to reservation {reservation_id} is saved.",
                    f"Reservation {reservation_id} now reflects the change."), "updated", reservation_id)
+
+
+def reservation_found(r: Any, name: Namer) -> str:
+    """What a reservation shows, in one of several equivalent wordings: trip, cabin, route, people, bags."""
+    if not isinstance(r, dict) or "reservation_id" not in r:
+        return ""
+    rid, cabin = r["reservation_id"], humanize(str(r.get("cabin")))
+    trip = "round-trip" if r.get("flight_type") == "round_trip" else "one-way"
+    who = plural(len(r.get("passengers") or []), "passenger")
+    route_ = f"{r.get('origin')} to {r.get('destination')}"
+    luggage = bags(r.get("total_baggages", 0), r.get("nonfree_baggages", 0))
+    if r.get("status") == "cancelled":
+        return f"Reservation {rid} ({route_}) is already cancelled."
+    return one_of((f"Reservation {rid} is a {trip} {cabin} trip from {route_} for {who}, with {luggage}.",
+                   f"On reservation {rid} I see {who} in {cabin}, {route_}, {trip}, with {luggage}.",
+                   f"Reservation {rid} covers {who} flying {cabin} from {route_} ({trip}), with {luggage}.",
+                   f"It is a {trip} booking, {route_} in {cabin}, for {who} and with {luggage}.",
+                   f"The booking shows {who} on a {trip} {cabin} trip, {route_}, with {luggage}."),
+                  "found", rid)

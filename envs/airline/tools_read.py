@@ -11,7 +11,7 @@ from pydantic import Field
 
 from writ_dsl.env.wording import Phrasing, distinct, payment_method_names
 
-from .phrases import reservations, route
+from .phrases import reservation_found, reservations, route
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
 
 from .airports import airport_list
@@ -105,7 +105,7 @@ PROFILE_PHRASING = Phrasing(
     looked_up=lambda calls: "your profile",
     names=lambda user: payment_method_names(user.get("payment_methods") if isinstance(user, dict) else None),
 )
-RESERVATION_PHRASING = Phrasing(looked_up=reservations, candidates="reservation")
+RESERVATION_PHRASING = Phrasing(looked_up=reservations, candidates="reservation", found=reservation_found)
 AIRPORTS_PHRASING = Phrasing(looked_up=lambda calls: "the list of airports")
 DIRECT_PHRASING = Phrasing(looked_up=route("direct flights"), candidates="direct flight")
 ONESTOP_PHRASING = Phrasing(looked_up=route("one-stop connections"), candidates="connection")

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, money
+from writ_dsl.env.wording import Phrasing, money, one_of
 
 from .phrases import bags, people, updated
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
@@ -87,7 +87,12 @@ def send_certificate(state: State, params: CertificateArgs) -> str:
 CANCEL_PHRASING = Phrasing(
     proposal=lambda a, name: (f"cancel reservation {a.get('reservation_id')}; every payment is refunded to its "
                               "original method"),
-    done=lambda a, r, name: f"Reservation {a.get('reservation_id')} is now cancelled.",
+    done=lambda a, r, name: one_of((
+        f"Reservation {a.get('reservation_id')} is now cancelled.",
+        f"I've cancelled reservation {a.get('reservation_id')}; the refund goes back to the original payment.",
+        f"Reservation {a.get('reservation_id')} has been cancelled, and every payment on it is being refunded.",
+        f"The cancellation of reservation {a.get('reservation_id')} went through."), "cancelled",
+        a.get("reservation_id")),
 )
 BAGS_PHRASING = Phrasing(
     proposal=lambda a, name: (

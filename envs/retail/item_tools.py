@@ -160,14 +160,24 @@ RETURN_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"return {named(a.get('item_ids', []), name)} from order {a.get('order_id')}, with the refund going to "
         f"{name(a.get('payment_method_id'))}"),
-    done=lambda a, r, name: f"The return for order {a.get('order_id')} has been requested; {_mailed(a, 'return')}",
+    done=lambda a, r, name: one_of((
+        f"The return for order {a.get('order_id')} has been requested; {_mailed(a, 'return')}",
+        f"I've requested the return of {named(a.get('item_ids', []), name)} from order {a.get('order_id')}; "
+        f"{_mailed(a, 'return')}",
+        f"The return of {named(a.get('item_ids', []), name)} is registered, and the refund will go to "
+        f"{name(a.get('payment_method_id'))}; {_mailed(a, 'return')}"), "returned", a.get("order_id")),
 )
 EXCHANGE_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"exchange {named(a.get('item_ids', []), name)} in order {a.get('order_id')} for "
         f"{named(a.get('new_item_ids', []), name)}, settling any price difference with "
         f"{name(a.get('payment_method_id'))}"),
-    done=lambda a, r, name: f"The exchange for order {a.get('order_id')} has been requested; {_mailed(a, 'exchange')}",
+    done=lambda a, r, name: one_of((
+        f"The exchange for order {a.get('order_id')} has been requested; {_mailed(a, 'exchange')}",
+        f"I've requested the exchange of {named(a.get('item_ids', []), name)} for "
+        f"{named(a.get('new_item_ids', []), name)}; {_mailed(a, 'exchange')}",
+        f"The exchange in order {a.get('order_id')} is registered: {named(a.get('new_item_ids', []), name)} will "
+        f"replace {named(a.get('item_ids', []), name)}; {_mailed(a, 'exchange')}"), "exchanged", a.get("order_id")),
 )
 
 TOOLS = [

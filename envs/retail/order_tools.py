@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
+from writ_dsl.env.wording import (Phrasing, address_text, distinct, join_words, money, named, one_of,
+                                  payment_method_names, records)
 
 from .catalog_tools import variant_name
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
@@ -133,23 +134,56 @@ def _item_names(order: Any) -> dict[str, str]:
 
 def _orders(calls: Any) -> str:
     ids = list(dict.fromkeys(str(c.get("order_id")) for c in calls))
-    return f"order {ids[0]}" if len(ids) == 1 else f"your {len(ids)} orders ({join_words(ids)})"
+    return records("order", ids)
 
 
-ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order")
+def _order_found(order: Any, name: Any) -> str:
+    """What an order shows, in one of several equivalent wordings: its status and its items by name."""
+    if not isinstance(order, dict) or "order_id" not in order:
+        return ""
+    oid, status = order["order_id"], str(order.get("status", "")).replace("_", " ")
+    things = [variant_name(str(i.get("name", "item")), i.get("options")) for i in order.get("items", [])
+              if isinstance(i, dict)]
+    if not things:
+        return ""
+    listed = join_words(things)
+    count = f"{len(things)} item" + ("" if len(things) == 1 else "s")
+    return one_of((f"Order {oid} is {status} and holds {listed}.",
+                   f"In order {oid}, which is {status}, I see {listed}.",
+                   f"Order {oid} ({status}) has {count}: {listed}.",
+                   f"{listed[:1].upper()}{listed[1:]} {'is' if len(things) == 1 else 'are'} in order {oid}, whose "
+                   f"status is {status}.",
+                   f"Order {oid} shows {count}, {listed}, and its status is {status}."), "found", oid)
+
+
+ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order", found=_order_found)
 CANCEL_PHRASING = Phrasing(
     proposal=lambda a, name: f"cancel order {a.get('order_id')}, with the reason \"{a.get('reason')}\"; every "
                              "payment is refunded to the method that paid it",
-    done=lambda a, r, name: f"Order {a.get('order_id')} is now cancelled.",
+    done=lambda a, r, name: one_of((
+        f"Order {a.get('order_id')} is now cancelled.",
+        f"I've cancelled order {a.get('order_id')}; the refund goes back to how it was paid.",
+        f"Order {a.get('order_id')} has been cancelled, and its payment will be returned to the original method.",
+        f"The cancellation of order {a.get('order_id')} went through."), "cancelled", a.get("order_id")),
 )
 ORDER_ADDRESS_PHRASING = Phrasing(
     proposal=lambda a, name: f"change the shipping address of order {a.get('order_id')} to {address_text(a)}",
-    done=lambda a, r, name: f"Order {a.get('order_id')} will now ship to {a.get('address1')}.",
+    done=lambda a, r, name: one_of((
+        f"Order {a.get('order_id')} will now ship to {a.get('address1')}.",
+        f"Order {a.get('order_id')} is now set to be delivered to {a.get('address1')} in {a.get('city')}.",
+        f"The shipping address of order {a.get('order_id')} is now {a.get('address1')}, {a.get('city')}.",
+        f"I've pointed order {a.get('order_id')} to {a.get('address1')} in {a.get('city')}."),
+        "shipping", a.get("order_id")),
 )
 ORDER_PAYMENT_PHRASING = Phrasing(
     proposal=lambda a, name: (f"pay order {a.get('order_id')} with {name(a.get('payment_method_id'))} instead, "
                               "refunding the original payment"),
-    done=lambda a, r, name: f"Order {a.get('order_id')} is now paid with {name(a.get('payment_method_id'))}.",
+    done=lambda a, r, name: one_of((
+        f"Order {a.get('order_id')} is now paid with {name(a.get('payment_method_id'))}.",
+        f"{name(a.get('payment_method_id'))[:1].upper()}{name(a.get('payment_method_id'))[1:]} now pays for order "
+        f"{a.get('order_id')}, and the original payment is refunded.",
+        f"I've moved the payment of order {a.get('order_id')} to {name(a.get('payment_method_id'))}."),
+        "paid", a.get("order_id")),
 )
 
 TOOLS = [

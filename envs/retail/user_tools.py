@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
+from writ_dsl.env.wording import (Phrasing, address_text, distinct, join_words, money, named, one_of,
+                                  payment_method_names)
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .records import address_record, get_user, record_view
@@ -81,7 +82,12 @@ PROFILE_PHRASING = Phrasing(
 )
 USER_ADDRESS_PHRASING = Phrasing(
     proposal=lambda a, name: f"update the default address on your account to {address_text(a)}",
-    done=lambda a, r, name: "Your default address has been updated.",
+    done=lambda a, r, name: one_of((
+        "Your default address has been updated.",
+        f"Your account's default address is now {a.get('address1')}, {a.get('city')}.",
+        f"I've saved {a.get('address1')} in {a.get('city')} as your default address.",
+        f"From now on your default address is {a.get('address1')}, {a.get('city')}, {a.get('state')}."),
+        "default", a.get("address1"), a.get("zip")),
 )
 
 TOOLS = [

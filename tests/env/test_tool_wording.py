@@ -33,3 +33,23 @@ def test_payment_methods_and_amounts_read_as_a_person_says_them() -> None:
         "credit_card_1": "your Mastercard ending in 1234", "gift_card_1": "your gift card ending in 1",
         "gift_card_2": "your gift card ending in 2", "paypal_3": "your PayPal account"}
     assert money(172.7) == "$172.70" and money(50) == "$50.00" and money("12.5") == "$12.50"
+
+
+def test_many_looked_up_records_are_counted_not_listed():
+    from writ_dsl.env.wording import records
+
+    assert records("order", ["#W1"]) == "order #W1"
+    assert records("order", ["#W1", "#W2", "#W3"]) == "your 3 orders (#W1, #W2, and #W3)"
+    assert records("reservation", ["A", "B", "C", "D", "E"]) == "your 5 reservations"
+
+
+def test_a_tool_message_follows_the_declared_result_models_key_order():
+    from writ_dsl.env.key_order import in_model_order
+
+    reservation = load_domain("airline").tools["get_reservation_details"].result
+    record = {"status": None, "reservation_id": "R1", "extra": 1,
+              "flights": [{"origin": "JFK", "destination": "LAX", "flight_number": "HAT1", "date": "d", "price": 1}]}
+    ordered = in_model_order(record, reservation)
+    assert list(ordered) == ["reservation_id", "flights", "status", "extra"]
+    assert list(ordered["flights"][0]) == ["flight_number", "origin", "destination", "date", "price"]
+    assert ordered == record

@@ -152,10 +152,10 @@ def test_the_decisive_evidence_names_the_count_the_winner_the_criterion_and_the_
     flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
     reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
-    sentence = decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.")
+    sentence = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"])
     assert sentence == ("Of the 3 direct flights I compared, flight HAT001 from JFK (01:00 to 11:00) is the "
                         "cheapest, at $100.00 per traveller in business.")
-    assert decision_sentence(BOOKING, reads[:0], AIRLINE, "Book the cheapest flight.") == ""
+    assert decision_sentence(BOOKING, reads[:0], AIRLINE, ["min:price"]) == ""
 
 
 def test_fact_sentences_name_what_the_fact_is() -> None:

@@ -38,8 +38,8 @@ def test_a_later_write_refers_back_to_the_comparison_instead_of_repeating_it() -
     flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
     reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
-    first = decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.")
-    later = {decision_sentence(BOOKING, reads, AIRLINE, "Book the cheapest business flight.", variant=v, later=True)
+    first = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"])
+    later = {decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v, later=True)
              for v in range(len(LATER_DECISIONS))}
     assert len(later) == len(LATER_DECISIONS) and first not in later
     assert all("HAT001" in s and "$100.00" in s and "cheapest" in s for s in later)
@@ -85,3 +85,22 @@ def test_a_completion_wording_is_fixed_by_its_record_and_varies_across_records()
     assert done({"reservation_id": "R00001"}, None, str) == done({"reservation_id": "R00001"}, None, str)
     assert len({re.sub(r"R\d{5}", "<id>", s) for s in said}) > 1
     assert all(re.search(r"R\d{5}", s) for s in said)
+
+
+def test_a_warning_that_names_another_action_is_not_what_the_user_agrees_to():
+    proposal = ("I'm ready to replace the Grill (gas) with the Grill (electric) in order #W1; after this change "
+                "the order cannot be changed again or cancelled. Shall I go ahead?")
+    assert not any("cancel" in noun for noun in action_nouns(proposal))
+    assert any("cancel" in noun for noun in action_nouns(proposal.replace("cannot be", "will be")))
+
+
+def test_the_record_a_change_rests_on_is_described_from_its_lookup():
+    from writ_dsl.env.registry import load_domain
+    from writ_dsl.runner.summaries import findings
+
+    tools = load_domain("retail").tools
+    order = {"order_id": "#W1", "status": "pending", "items": [
+        {"item_id": "i1", "name": "Grill", "options": {"fuel": "gas"}}]}
+    said = findings({"order_id": "#W1", "reason": "no longer needed"}, [("get_order_details", order)], tools)
+    assert len(said) == 1 and "#W1" in said[0] and "pending" in said[0] and "the Grill (gas)" in said[0]
+    assert findings({"order_id": "#W2"}, [("get_order_details", order)], tools) == []

@@ -11,10 +11,11 @@ from ..env.core import Environment, ToolKind
 from ..lang import ast
 from ..lang.loader import LoadedSpec
 from . import render
+from .criteria import write_criteria
 from .instantiate import InstanceRun
 from .metrics import Thresholds, resolve
 from .order import varied_order
-from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, TaskFact, UserScenario
+from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, PlannedCall, TaskFact, UserScenario
 from .plan import Plan
 from .values import to_json
 
@@ -43,6 +44,10 @@ class TaskFrame:
         return self.plan.task
 
     @cached_property
+    def criteria(self) -> dict[str, list[str]]:
+        return write_criteria(self.plan)
+
+    @cached_property
     def tool_kinds(self) -> dict[str, ToolKind]:
         return {name: tool.kind for name, tool in self.env.tools.items()}
 
@@ -61,6 +66,7 @@ def task_id(frame: TaskFrame, index: int, seed: int) -> str:
 
 def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorProfile | None) -> CompiledTask:
     plan_calls, metrics = resolve(frame.plan, run, frame.tool_kinds, frame.thresholds)
+    plan_calls = [with_criteria(call, frame.criteria) for call in plan_calls]
     return CompiledTask(
         id=task_id(frame, index, run.seed),
         spec_path=frame.spec_path,
@@ -85,14 +91,20 @@ def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorP
     )
 
 
+def with_criteria(call: PlannedCall, criteria: dict[str, list[str]]) -> PlannedCall:
+    found = criteria.get(call.node.split("[")[0])
+    return call.model_copy(update={"criteria": found}) if found else call
+
+
 def task_facts(run: InstanceRun) -> list[TaskFact]:
     """Each told fact with the write it goes with (see :class:`TaskFact`)."""
     positions = [(w.span.line, w.span.column) for w in run.writes]
     facts = []
-    for position, text, label in run.told:
-        before = [i for i, p in enumerate(positions) if p < position]
+    for fact in run.told:
+        before = [i for i, p in enumerate(positions) if p < fact.position]
         write = before[-1] if before else (0 if positions else None)
-        facts.append(TaskFact(text=text, label=label, write=write))
+        facts.append(TaskFact(text=fact.text, label=fact.label, write=write, kind=fact.kind,
+                              direction=fact.direction))
     return facts
 
 

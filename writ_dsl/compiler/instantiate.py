@@ -24,9 +24,10 @@ from ..lang.limits import DEFAULT, Limits
 from .. import diagnostics
 from . import render
 from .evaluate import Evaluator
+from .facts import Told, told
 from ..lang.depgraph import GraphNode
 from .plan import Plan
-from .values import DbView, FannedOut, Rejection, eval_error, hashable, is_number, to_json, to_text, type_name
+from .values import DbView, FannedOut, Rejection, eval_error, hashable, to_json, type_name
 
 
 class Fatal(Exception):
@@ -91,7 +92,7 @@ class InstanceRun:
     writes: list[ExecutedCall] = field(default_factory=list)
     tells: list[str] = field(default_factory=list)
     tell_labels: dict[str, str] = field(default_factory=dict)
-    told: list[tuple[tuple[int, int], str, str | None]] = field(default_factory=list)  # (position, fact, label)
+    told: list[Told] = field(default_factory=list)  # in source order
     known: dict[str, Any] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     state_hash: str = ""
@@ -188,20 +189,12 @@ def _require(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Ra
 
 
 def _tell(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Random, state: State) -> None:
-    fact = fact_text(ctx.evaluator.eval(node.stmt.value, run.names))
-    run.told.append(((node.span.line, node.span.column), fact, node.stmt.label))
-    run.told.sort(key=lambda told: told[0])
-    run.tells[:] = [text for _, text, _ in run.told]
-    if node.stmt.label is not None:
-        run.tell_labels.setdefault(fact, node.stmt.label)
-
-
-def fact_text(value: Any) -> str:
-    """A fact as the agent must say it: numbers with cents ("50.00", "172.70"), so that a short figure cannot
-    be found by accident inside another one."""
-    if is_number(value):
-        return f"{value:.2f}"
-    return to_text(value)
+    fact = told(node.stmt, ctx.evaluator.eval(node.stmt.value, run.names))
+    run.told.append(fact)
+    run.told.sort(key=lambda one: one.position)
+    run.tells[:] = [one.text for one in run.told]
+    if fact.label is not None:
+        run.tell_labels.setdefault(fact.text, fact.label)
 
 
 # ---------------------------------------------------------------------- reads and writes
@@ -280,9 +273,17 @@ def _user(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Rando
     block: ast.UserBlock = node.stmt
     known = {s.name.name: ctx.evaluator.eval(s.value, run.names) for s in block.knows}
     view = {**run.names, **known}
-    for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
+    for text_field in chosen_wordings(block, run.seed):
         run.texts[text_field.field] = render.render(text_field.text, view, text_field.span)
     run.known = known
+
+
+def chosen_wordings(block: ast.UserBlock, seed: int) -> list[ast.TextField]:
+    """One text field per kind; of several equivalent ``wants`` wordings, the one this instance's seed picks."""
+    by_field: dict[str, list[ast.TextField]] = {}
+    for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
+        by_field.setdefault(text_field.field, []).append(text_field)
+    return [options[derive_seed(seed, "wording", name) % len(options)] for name, options in by_field.items()]
 
 
 _STEPS = {

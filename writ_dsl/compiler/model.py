@@ -31,6 +31,7 @@ class PlannedCall(_Model):
     arguments: dict[str, Any]
     depends_on: list[str] = []  # node ids of the calls whose results this call's arguments need
     evidence: list[str] = []  # for writes: node ids of every read in the transitive closure
+    criteria: list[str] = []  # for writes: the rankings that chose it, decisive first ("min:stops")
     span: Span
 
 
@@ -43,11 +44,14 @@ class GoldAction(_Model):
 class TaskFact(_Model):
     """A fact the agent must tell, in source order: its text, its label, and the write it goes with (the
     index of the last write before it in the spec, or of the first write when it comes before every write;
-    None when the task has no write)."""
+    None when the task has no write); its kind, and for a signed amount the way it goes (see
+    :mod:`writ_dsl.compiler.facts`)."""
 
     text: str
     label: str | None = None
     write: int | None = None
+    kind: Literal["amount", "count", "text"] = "text"
+    direction: Literal["pay", "refund"] | None = None
 
 
 class BehaviorProfile(_Model):

@@ -26,6 +26,8 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from .key_order import in_model_order
+
 from .wording import NO_PHRASING, Phrasing
 
 _MOD = 2**256
@@ -303,6 +305,7 @@ class CallOutcome:
     arguments: dict[str, Any]
     value: Any = None
     error: str | None = None
+    shape: Any = None  # the tool's declared result type: the content follows its key order
 
     @property
     def ok(self) -> bool:
@@ -314,7 +317,8 @@ class CallOutcome:
             return f"Error: {self.error}"
         if isinstance(self.value, str):
             return self.value
-        return json.dumps(self.value, ensure_ascii=False)
+        value = in_model_order(self.value, self.shape) if self.shape is not None else self.value
+        return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -378,7 +382,7 @@ class Environment:
             value = state.transaction(lambda: tool.func(state, params))
         except ToolError as exc:
             return CallOutcome(tool_name, args, error=exc.message)
-        return CallOutcome(tool_name, args, value=value)
+        return CallOutcome(tool_name, args, value=value, shape=tool.result)
 
 
 def _validation_message(tool: Tool, exc: ValidationError) -> str:

@@ -28,6 +28,7 @@ class Phrasing:
     done: Callable[[Args, Any, Namer], str] | None = None  # writes: "Order #W1 is now cancelled."
     names: Callable[[Any], Mapping[str, str]] | None = None  # reads: id -> name, from the tool's result
     candidates: str | None = None  # reads: what the result lists, in the singular ("flight", "order")
+    found: Callable[[Any, Namer], str] | None = None  # reads: one sentence on what a record shows
 
 
 NO_PHRASING = Phrasing()
@@ -65,6 +66,14 @@ def join_words(items: Sequence[str], word: str = "and") -> str:
     if len(items) <= 2:
         return f" {word} ".join(items)
     return ", ".join(items[:-1]) + f", {word} " + items[-1]
+
+
+def records(noun: str, ids: Sequence[str], listed: int = 3) -> str:
+    """Looked-up records of one kind: "order #W1", "your 2 orders (#W1 and #W2)", and past ``listed`` ids
+    only their number ("your 5 orders")."""
+    if len(ids) == 1:
+        return f"{noun} {ids[0]}"
+    return f"your {len(ids)} {noun}s" + (f" ({join_words(ids)})" if len(ids) <= listed else "")
 
 
 def plural(n: int, word: str) -> str:

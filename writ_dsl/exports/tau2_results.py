@@ -2,9 +2,9 @@
 
 One file per domain, ``OUT/<domain>.json``: an object with ``info`` (who
 played which role, the policy, the tool signatures), ``tasks`` (the τ²-bench
-tasks) and ``simulations`` (every finished dialogue with its reward). writ
-records no wall-clock times, so ``start_time``/``end_time`` are empty and
-``duration`` is 0: the same run always gives the same bytes.
+tasks) and ``simulations`` (every finished dialogue with its reward, with the
+fixed clock fields of :data:`writ_dsl.runner.export.NO_CLOCK`: the same run
+always gives the same bytes).
 """
 
 from __future__ import annotations
@@ -86,4 +86,4 @@ def result_simulation(record: dict[str, Any], meta: dict[str, Any]) -> dict[str,
     sim["termination_reason"] = sim["termination_reason"] or "agent_error"
     checks = sim["reward_info"]["communicate_checks"]
     sim["reward_info"]["communicate_checks"] = [{"justification": "", **check} for check in checks]
-    return {**sim, "timestamp": "", "start_time": "", "end_time": "", "duration": 0.0}
+    return sim

@@ -12,8 +12,10 @@ from .. import diagnostics as diag
 from . import ast
 from .check_context import CheckContext, did_you_mean, first_duplicates, quoted_list
 from .checks_names import task_scope
+from .templates import template_names
 
 REQUIRED_USER_FIELDS = ("reason", "wants")
+REPEATABLE_USER_FIELDS = ("wants",)  # several are equivalent wordings, one picked per instance
 # setting -> (JSON type, allowed values or None)
 BEHAVIOR_SETTINGS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "description": ("string", None),
@@ -47,8 +49,9 @@ def user_fields(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
         user = task.user
         fields = [f for f in (user.fields if user else []) if isinstance(f, ast.TextField)]
-        for first, later in first_duplicates((f.field, f) for f in fields):
+        for first, later in first_duplicates((f.field, f) for f in fields if f.field not in REPEATABLE_USER_FIELDS):
             yield ctx.make("duplicate-user-field", later.span, field=later.field, line=first.span.line)
+        yield from _wordings_agree([f for f in fields if f.field in REPEATABLE_USER_FIELDS], ctx)
         knows = [f for f in (user.fields if user else []) if isinstance(f, ast.KnowsField)]
         for later in knows[1:]:
             yield ctx.make("duplicate-user-field", later.span, field="knows", line=knows[0].span.line)
@@ -135,3 +138,26 @@ def _setting(ctx: CheckContext, setting: ast.Setting) -> Iterator[diag.Diagnosti
     elif allowed is not None and value.value not in allowed:
         yield ctx.make("setting-value", value.span, name=name, value=value.value,
                        allowed=", ".join(f'"{a}"' for a in allowed))
+
+
+def _wordings_agree(fields: list[ast.TextField], ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    """Equivalent wordings of a field name the same values: a wording that leaves one out would let an
+    instance lose it."""
+    if len(fields) < 2:
+        return
+    names = [_names_in(f.text) for f in fields]
+    if any(n is None for n in names):
+        return  # a template that does not parse is reported by the template checks
+    every = set().union(*names)
+    for text_field, found in zip(fields, names):
+        missing = sorted(every - found)
+        if missing:
+            yield ctx.make("wordings-differ", text_field.span, field=text_field.field,
+                           names=", ".join(f"`{m}`" for m in missing))
+
+
+def _names_in(text: str) -> set[str] | None:
+    try:
+        return template_names(text)
+    except jinja2.TemplateError:  # reported by the template checks
+        return None

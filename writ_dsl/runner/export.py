@@ -207,7 +207,13 @@ def simulation(record: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
         "user_cost": None,
         "reward_info": reward_info(record),
         "messages": [tau2_message(m, i) for i, m in enumerate(messages)],
+        **NO_CLOCK,
     }
+
+
+# τ²-bench's simulation model requires these; writ records no wall-clock time, so they are fixed values
+# (empty times, zero duration) and the same run always gives the same bytes.
+NO_CLOCK = {"timestamp": "", "start_time": "", "end_time": "", "duration": 0.0}
 
 
 def tau2_message(message: Message, turn: int) -> dict[str, Any]:

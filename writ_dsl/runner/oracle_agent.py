@@ -14,7 +14,7 @@ from typing import Any
 
 from collections.abc import Mapping
 
-from ..compiler.model import CompiledTask, PlannedCall
+from ..compiler.model import CompiledTask, PlannedCall, TaskFact
 from ..env.core import Tool, canonical_json
 from ..env.registry import find_domain
 from ..env.wording import Namer
@@ -22,8 +22,8 @@ from .messages import Conversation, Message, ToolCall, tool_exchanges
 from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
                        mentions_value, pick, probe_refusal, probe_request, stable_int)
-from .summaries import (completion, decision_sentence, evidence_sentence, fact_sentence, namer, names_from,
-                        parse_result, proposal)
+from .summaries import (completion, count_sentence, decision_sentence, direction_sentence, evidence_sentence,
+                        fact_sentence, findings, namer, names_from, parse_result, proposal)
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -229,16 +229,17 @@ class OracleAgent:
         key = self._key(conv, "propose")
         action = proposal(step.tool, step.arguments, self.tools, progress.name)
         decision = self._decision(step, progress)
-        figures = self._figures(conv, step)
+        figures = self._figures(conv, step, progress)
         if again:
             return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
                                *figures, pick(bank.RECHECK_ACTIONS, *key).format(action=action),
                                self._question(conv, key)])
         notes = self._notes(conv, progress)
         evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
+        found = findings(step.arguments, self._new_results(step, progress), self.tools, progress.name)
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
-        return join_parts([*notes, *thanks, evidence, decision, *figures,
+        return join_parts([*notes, *thanks, evidence, *found, decision, *figures,
                            f"{pick(bank.PROPOSAL_LEADS, *key)} {action}.", self._question(conv, key)])
 
     def _notes(self, conv: Conversation, progress: Progress) -> list[str]:
@@ -254,14 +255,36 @@ class OracleAgent:
                  if n in self.nodes and n in progress.results]
         position = self.plan.index(step)
         later = any(call.kind == "write" and set(call.evidence) & set(step.evidence) for call in self.plan[:position])
-        return decision_sentence(step.arguments, reads, self.tools, self.task.user_scenario.task_instructions,
+        return decision_sentence(step.arguments, reads, self.tools, step.criteria,
                                  progress.name, stable_int(self.task.id, step.node, "decision"), later=later)
 
-    def _figures(self, conv: Conversation, step: PlannedCall) -> list[str]:
+    def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes."""
         index = [call.node for call in self.plan if call.kind == "write"].index(step.node)
-        return [fact_sentence(f.text, self._fact_sources(conv), f.label, stable_int(self.task.id, f.text, "fact"))
-                for f in self.task.facts if f.write == index]
+        return [self._told(f, conv, progress, done=False) for f in self.task.facts if f.write == index]
+
+    def _told(self, fact: TaskFact, conv: Conversation, progress: Progress, done: bool) -> str:
+        """One fact in words fit for its kind: a count as a count, a signed amount with the way it goes."""
+        variant = stable_int(self.task.id, fact.text, "fact")
+        if fact.kind == "count":
+            return count_sentence(fact.text, done, variant)
+        if fact.direction and fact.label:
+            return direction_sentence(fact.text, fact.label, fact.direction, self._method(fact, progress), variant)
+        return fact_sentence(fact.text, self._fact_sources(conv), fact.label, variant)
+
+    def _method(self, fact: TaskFact, progress: Progress) -> str | None:
+        """The payment method of the write a fact goes with, by name."""
+        writes = [call for call in self.plan if call.kind == "write"]
+        if fact.write is None or fact.write >= len(writes):
+            return None
+        found = [v for k, v in writes[fact.write].arguments.items() if "payment" in k and isinstance(v, str)]
+        return progress.name(found[0]) if found else None
+
+    def _facts(self) -> list[TaskFact]:
+        """Every fact to tell; a task compiled before facts had kinds gets them from its communicate_info."""
+        known = {fact.text: fact for fact in self.task.facts}
+        labels = self.task.communicate_labels
+        return [known.get(text) or TaskFact(text=text, label=labels.get(text)) for text in self.task.communicate_info]
 
     def _fact_sources(self, conv: Conversation) -> list[Any]:
         sources: list[Any] = [w.arguments for w in self.plan if w.kind == "write"]
@@ -273,13 +296,16 @@ class OracleAgent:
         fresh = [self.nodes[n] for n in step.evidence if n not in earlier and n in self.nodes]
         return [(call.tool, call.arguments) for call in fresh]
 
+    def _new_results(self, step: PlannedCall, progress: Progress) -> list[tuple[str, Any]]:
+        position = self.plan.index(step)
+        earlier = {node for call in self.plan[:position] if call.kind == "write" for node in call.evidence}
+        return [(self.nodes[n].tool, progress.results[n]) for n in step.evidence
+                if n not in earlier and n in self.nodes and n in progress.results]
+
     def _closing(self, conv: Conversation, progress: Progress) -> str:
         notes = self._notes(conv, progress)
-        sources = self._fact_sources(conv)
-        labels = self.task.communicate_labels
         said = " ".join(m.text for m in conv if m.role == "assistant" and m.is_text)
-        facts = [fact_sentence(fact, sources, labels.get(fact), stable_int(self.task.id, fact, "fact"))
-                 for fact in self.task.communicate_info if fact not in said]
+        facts = [self._told(fact, conv, progress, done=True) for fact in self._facts() if fact.text not in said]
         if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
             return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
         key = self._key(conv, "close")

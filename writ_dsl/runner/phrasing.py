@@ -78,7 +78,8 @@ _FLIPS = [
         (r"\byours\b", "mine"), (r"\byour\b", "my"),
         (r"\b(both|all|each|either|neither) of you\b", r"\1 of us"), (r"\byou both\b", "we both"),
         (r"\b(just|only) you\b", r"\1 me"),
-        (r"\b(for|with|to|of) you and ([A-Z][\w'-]*)", r"\1 \2 and me"), (r"\byou and ([A-Z][\w'-]*)", r"\1 and I"),
+        (r"\b(for|with|to|of) you and ((?-i:[A-Z][\w'-]*(?: [A-Z][\w'-]*)*))", r"\1 \2 and me"),
+        (r"\byou and ((?-i:[A-Z][\w'-]*(?: [A-Z][\w'-]*)*))", r"\1 and I"),
         (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|by|besides|except) you\b",
          r"\1 me"),
         (r"\byou\b", "I"),
@@ -136,8 +137,15 @@ def reword(text: str, key: object) -> str:
 
     for index, (pattern, options) in enumerate(SWAPS):
         choice = pick(options, key, "swap", index)
-        text = re.sub(pattern, lambda m, c=choice: _same_case(m, c), text)
+        text = re.sub(pattern, lambda m, c=choice: _swapped(m, c), text)
     return text
+
+
+def _swapped(match: re.Match[str], choice: str) -> str:
+    """A swapped phrase, capitalised only where a sentence starts (or where it opens with the pronoun I)."""
+    before = match.string[:match.start()].rstrip()
+    opens = not before or before.endswith((".", "!", "?"))
+    return choice[:1].upper() + choice[1:] if opens or re.match(r"I\b", choice) else choice
 
 
 def _first_person_sentence(sentence: str, connector: str = "I'd like to {verb}",

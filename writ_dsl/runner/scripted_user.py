@@ -25,6 +25,7 @@ from .phrasing import (asks_confirmation, asks_for, first_person_request, flip_p
 
 _NO_INFO = "I'm sorry, I don't have that information."
 _REFUSED = re.compile(r"\b(not able to|unable to)\b[^.]*\bpolicy\b", re.I)
+_NEGATED = re.compile(r"\b(cannot|can't|not be)\b", re.I)  # "the order cannot be cancelled"
 _PERSONA_NAME = re.compile(r"^You are ([A-Z][\w'-]+(?: [A-Z][\w'-]+)+)")
 
 
@@ -192,7 +193,7 @@ def action_nouns(agent: str) -> tuple[str, ...]:
     """The user's words for what the agent proposed: found in the last statement (not a question) of the
     agent's message that names an action; "it" when none does."""
     for sentence in reversed(sentences(agent)):
-        if "?" in sentence:
+        if "?" in sentence or _NEGATED.search(sentence):
             continue
         found = [(m.start(), nouns) for stem, nouns in bank.ACTION_NOUNS
                  if (m := re.search(rf"\b{stem}", sentence, re.I))]

@@ -52,6 +52,18 @@ def _evidence_phrase(tool: str, calls: Sequence[Args], tools: Tools | None) -> s
     return f"the {name} details for {join_words(values[:6])}" if values else f"the {name} details"
 
 
+def findings(write: Args, reads: Sequence[tuple[str, Any]], tools: Tools | None, name: Namer = same_name) -> list[str]:
+    """What the looked-up record a write changes shows (its order or reservation), one sentence each."""
+    targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
+    said = []
+    for tool, result in reads:
+        phrase = phrasing_of(tool, tools).found
+        ids = _ids(result) if isinstance(result, dict) else []
+        if phrase is not None and ids and ids[0] in targets:
+            said.append(phrase(result, name))
+    return [s for s in dict.fromkeys(said) if s]
+
+
 # ------------------------------------------------------------------------ names
 def names_from(results: Sequence[tuple[str, Any]], tools: Tools | None) -> dict[str, str]:
     """Every id the reads' results give a name to (items, payment methods), by id."""
@@ -68,23 +80,26 @@ def namer(names: Mapping[str, str]) -> Namer:
 
 
 # ------------------------------------------------------------------------ decisions
-_CRITERIA = (
-    (r"\b(land\w* as early as possible|lands? first|earliest arrival|arrives? earliest)\b", "the one that lands earliest"),
-    (r"\b(fastest|quickest|shortest)\b", "the fastest"),
-    (r"\b(fewest stops|fewest connections)\b", "the one with the fewest stops"),
-    (r"\b(cheapest|lowest price|least expensive|lowest fare)\b", "the cheapest"),
-    (r"\b(earliest|arrives first|first to arrive)\b", "the earliest"),
-    (r"\b(priciest|most expensive|highest|costs? the most)\b", "the most expensive"),
-    (r"\b(latest)\b", "the latest"),
-)
 _ID_KEYS = re.compile(r"(_id|_number)$")
+_RANKED = {
+    "min:price": "the cheapest", "max:price": "the most expensive", "min:stops": "the one with the fewest stops",
+    "min:duration": "the fastest", "min:arrival": "the one that lands earliest", "max:arrival": "the one that lands last",
+    "min:departure": "the one that leaves first", "max:departure": "the one that leaves last",
+}
+_AMONG = {"min:price": "the cheapest of those", "max:price": "the most expensive of those",
+          "min:duration": "the fastest of those", "min:arrival": "the first of those to land",
+          "min:stops": "the one with the fewest stops among those"}
+MATCHING = "the one that matches what you described"
 
 
-def criterion(instructions: str) -> str:
-    """What makes the winner the winner, as the request put it."""
-    low = instructions.lower()
-    found = [(m.start(), words) for pattern, words in _CRITERIA if (m := re.search(pattern, low))]
-    return min(found)[1] if found else "the one that matches what you described"
+def criterion(criteria: Sequence[str]) -> str:
+    """What makes the winner the winner, from the rankings the spec's evidence graph applies (decisive first;
+    a second ranking is named too when a third one only breaks ties)."""
+    first = _RANKED.get(criteria[0]) if criteria else None
+    if first is None:
+        return MATCHING
+    second = _AMONG.get(criteria[1]) if len(criteria) >= 3 else None
+    return f"{first}, and {second}" if second else first
 
 
 def _candidates(result: Any) -> list[Any]:
@@ -136,7 +151,8 @@ LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{fig
 
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
-                      instructions: str, name: Namer = same_name, variant: int = 0, later: bool = False) -> str:
+                      criteria: Sequence[str] = (), name: Namer = same_name, variant: int = 0,
+                      later: bool = False) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
     A ``later`` write (one whose comparison an earlier write already showed) refers back to it instead of
@@ -154,7 +170,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         if len(winners) == 1:
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
             what = _describe(winners[0], write, name)
-            why = criterion(instructions) if noun not in _DESCRIBED else _by_description(instructions)
+            why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
             template = frames[variant % len(frames)]
             return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
@@ -173,9 +189,9 @@ def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
 _DESCRIBED = ("orders", "reservations")  # told apart by what the user described, unless ranked by price
 
 
-def _by_description(instructions: str) -> str:
-    ranked = criterion(instructions)
-    return ranked if ranked == "the most expensive" else "the one that matches what you described"
+def _by_description(criteria: Sequence[str]) -> str:
+    ranked = criterion(criteria)
+    return ranked if ranked == "the most expensive" else MATCHING
 
 
 def _describe(winner: Any, write: Args, name: Namer) -> str:
@@ -255,6 +271,41 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
     is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
     template = FACT_TEMPLATES[variant % len(FACT_TEMPLATES)] if label else FACT_TEMPLATES[0]
     return template.format(name=name, value="$" + fact if is_money else fact)
+
+
+COUNT_AHEAD = ("Once this is done, I'll have {text}.", "With this change, I'll have {text} in all.",
+               "After this one, I will have {text} altogether.", "That will mean I've {text} in total.",
+               "So in the end I'll have {text}.")
+COUNT_DONE = ("In all, I've {text}.", "That means I've {text} in total.", "All told, I have {text}.",
+              "So I've {text} altogether.")
+COUNT_PLAIN = ("That comes to {text}.", "That makes {text}.", "In all, that's {text}.")
+PAY = ("You would pay {value} for the {name}, charged to {method}.",
+       "The {name} is {value}, which you pay; it goes on {method}.",
+       "You'll be charged {value} for the {name}, on {method}.",
+       "That means paying {value} more ({name}), taken from {method}.",
+       "The {name} is {value} for you to pay, and {method} covers it.")
+REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
+          "The {name} is {value} in your favour; it will be refunded to {method}.",
+          "You'll be refunded {value} ({name}), back to {method}.",
+          "That means {value} comes back to you ({name}), on {method}.",
+          "The {name} works out to a refund of {value}, paid back to {method}.")
+
+
+def count_sentence(text: str, done: bool, variant: int = 0) -> str:
+    """A count fact told in its own words: "Once this is done, I'll have cancelled 2 reservations."."""
+    if not re.match(r"^[a-z]+ed \d", text):
+        frames = COUNT_PLAIN
+    else:
+        frames = COUNT_DONE if done else COUNT_AHEAD
+    return frames[variant % len(frames)].format(text=text)
+
+
+def direction_sentence(fact: str, label: str, direction: str, method: str | None, variant: int = 0) -> str:
+    """A signed amount with the way it goes: "You would get $12.50 back as the price difference, refunded to
+    your Visa card ending in 1234."."""
+    frames = PAY if direction == "pay" else REFUND
+    method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
+    return frames[variant % len(frames)].format(name=label, value="$" + fact, method=method)
 
 
 def _is_figure(text: str) -> bool:

@@ -1,0 +1,87 @@
+"""What makes a write's winner the winner, read from the evidence graph rather than from the wording.
+
+A ranking is a ``min``/``max`` over ``map(items, key)`` or an ``argmin``/``argmax`` ``by = key`` in a let
+that a write depends on (through lets and params). The key's fields say what is ranked:
+
+- ``price`` (also a ``sum`` of prices) -> ``price``; ``stops`` -> ``stops``;
+- ``arrive - depart`` -> ``duration``; ``arrive`` -> ``arrival``; ``depart`` -> ``departure``.
+
+A write's criteria are its rankings in execution order, e.g. ``["min:stops", "min:price", "min:departure"]``
+for "fewest stops, then cheapest, then the first to leave"; the first is the decisive one.
+"""
+
+from __future__ import annotations
+
+from ..lang import ast
+from .plan import Plan
+
+_RANKERS = {"min": "min", "max": "max", "argmin": "min", "argmax": "max"}
+_FIELDS = (("price", "price"), ("fare", "price"), ("total", "price"), ("stops", "stops"), ("arrive", "arrival"),
+           ("depart", "departure"), ("duration", "duration"))
+
+
+def write_criteria(plan: Plan) -> dict[str, list[str]]:
+    """Each write statement's rankings, by statement id (writes with none left out)."""
+    found = {}
+    for node in plan.of_kind("write"):
+        upstream = _upstream_lets(plan, node.id)
+        rankings = [r for n in plan.order if n in upstream for r in rankings_in(plan.nodes[n].stmt.value)]
+        if rankings:
+            found[node.id] = rankings
+    return found
+
+
+def _upstream_lets(plan: Plan, node_id: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [node_id]
+    while stack:
+        for dep in plan.deps(stack.pop()):
+            if dep not in seen and plan.nodes[dep].kind in ("let", "param"):
+                seen.add(dep)
+                stack.append(dep)
+    return {n for n in seen if plan.nodes[n].kind == "let"}
+
+
+def rankings_in(expr: ast.Node) -> list[str]:
+    """The rankings of one expression, innermost first: "min:price"."""
+    found: list[str] = []
+    for child in _children(expr):
+        found += rankings_in(child)
+    if isinstance(expr, ast.Call) and expr.func.name in _RANKERS:
+        key = _key(expr)
+        what = _ranked(key) if key is not None else None
+        if what is not None:
+            found.append(f"{_RANKERS[expr.func.name]}:{what}")
+    return found
+
+
+def _key(call: ast.Call) -> ast.Node | None:
+    by = next((kw.value for kw in call.kwargs if kw.name == "by"), None)
+    if by is not None:
+        return by
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call) and first.func.name == "map" and len(first.args) >= 2:
+        return first.args[1]
+    return None
+
+
+def _ranked(key: ast.Node) -> str | None:
+    names = _attr_names(key)
+    if isinstance(key, ast.Binary) and key.op == "-" and {"arrive", "depart"} <= names:
+        return "duration"
+    return next((what for word, what in _FIELDS if any(word in name for name in names)), None)
+
+
+def _attr_names(expr: ast.Node) -> set[str]:
+    names = {expr.name.lower()} if isinstance(expr, ast.Attr) else set()
+    for child in _children(expr):
+        names |= _attr_names(child)
+    return names
+
+
+def _children(expr: ast.Node) -> list[ast.Node]:
+    out: list[ast.Node] = []
+    for value in expr.__dict__.values():
+        items = value if isinstance(value, list) else [value]
+        out += [item for item in items if isinstance(item, ast.Node)]
+    return out
