@@ -24,6 +24,7 @@ from pathlib import Path
 from lark import Lark, Tree
 
 from writ_dsl import api
+from writ_dsl.lang import templates, types
 from writ_dsl.lang.check_context import _names_in_shared_environment
 from writ_dsl.lang.grammar_cache import cached_lark
 from writ_dsl.lang.loader import forget_parses
@@ -141,9 +142,12 @@ def best_of(repeat: int, action: Callable[[], object], before: Callable[[], obje
 
 
 def forget() -> None:
-    """Start as a new ``writ check`` process does: no file or template parsed before."""
+    """Start as a new ``writ check`` process does: no file or template parsed, no result type worked out before
+    (the environments stay loaded, as after the warm-up)."""
     forget_parses()
     _names_in_shared_environment.cache_clear()
+    templates.forget()
+    types.forget()
 
 
 def raw_lark() -> Lark:

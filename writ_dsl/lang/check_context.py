@@ -14,6 +14,7 @@ import jinja2.nodes
 from .. import diagnostics as diag
 from ..env.core import Domain, Tool
 from . import ast, templates, walk
+from .infer import Inferrer
 from .loader import LoadedSpec
 
 Shared = ast.ParamStmt | ast.LetStmt
@@ -71,6 +72,7 @@ class CheckContext:
     _visits: dict[int, list[walk.Visit]] = field(default_factory=dict, repr=False)
     _templates: dict[str, Any] = field(default_factory=dict, repr=False)
     _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
+    _inferrers: dict[int, Inferrer] = field(default_factory=dict, repr=False)
 
     @property
     def module(self) -> ast.Module:
@@ -123,6 +125,8 @@ class CheckContext:
 
     def template(self, text: str) -> jinja2.nodes.Template | jinja2.TemplateSyntaxError:
         """A user template's syntax tree, or its syntax error."""
+        if self.template_env is templates.environment():
+            return templates.parsed(text)
         if text not in self._templates:
             try:
                 self._templates[text] = self.template_env.parse(text)
@@ -148,6 +152,16 @@ class CheckContext:
         """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
         return [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
 
+    def inferrer(self, task: ast.TaskDecl | None) -> Inferrer:
+        """The types of a task's names (``None``: of the file's shared definitions), one per task and file,
+        so that every typed check reuses what the others inferred. Needs the environment."""
+        key = id(task)
+        if key not in self._inferrers:
+            assert self.domain is not None
+            shared = {name: defined[0].node for name, defined in self.shared.items()}
+            self._inferrers[key] = Inferrer(self.domain, task, shared)
+        return self._inferrers[key]
+
     def tool(self, name: str) -> Tool | None:
         return self.domain.tools.get(name) if self.domain is not None else None
 
@@ -161,7 +175,8 @@ class CheckContext:
 @lru_cache(maxsize=4096)
 def _names_in_shared_environment(text: str) -> frozenset[str] | None:
     """``CheckContext._read_names`` in the one shared template environment, once per text and process."""
-    found = _names_read(templates.environment(), text)
+    shared = templates.parsed(text)
+    found = None if isinstance(shared, jinja2.TemplateSyntaxError) else _names_in(templates.environment(), shared)
     return None if found is None else frozenset(found)
 
 
@@ -172,6 +187,10 @@ def _names_read(env: jinja2.Environment, text: str) -> set[str] | None:
         parsed = env.parse(text)
     except jinja2.TemplateSyntaxError:
         return None
+    return _names_in(env, parsed)
+
+
+def _names_in(env: jinja2.Environment, parsed: jinja2.nodes.Template) -> set[str] | None:
     unknown = any(n.name not in env.filters for n in parsed.find_all(jinja2.nodes.Filter)) or any(
         n.name not in env.tests for n in parsed.find_all(jinja2.nodes.Test))
     return None if unknown else templates.names_read(parsed) - set(env.globals)

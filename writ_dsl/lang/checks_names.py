@@ -206,7 +206,7 @@ def _arity(builtin: Builtin) -> str:
 # ---------------------------------------------------------------- dependency cycles
 def dependency_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
-        for cycle in depgraph.cycles(depgraph.task_graph(ctx.spec, task)):
+        for cycle in depgraph.cycles(depgraph.task_graph(ctx.spec, task, ctx.names)):
             yield _cycle(ctx, cycle)
 
 
@@ -222,5 +222,5 @@ def _node_label(node: depgraph.GraphNode) -> str:
 
 
 def shared_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
-    for cycle in depgraph.cycles(depgraph.shared_graph(ctx.spec)):
+    for cycle in depgraph.cycles(depgraph.shared_graph(ctx.spec, ctx.names)):
         yield _cycle(ctx, cycle)

@@ -21,16 +21,14 @@ _WORDS = {"string": "a string", "number": "a number", "bool": "true or false", "
 def _inferrers(ctx: CheckContext) -> Iterator[tuple[ast.TaskDecl, Inferrer]]:
     if ctx.domain is None:
         return
-    shared = {name: defined[0].node for name, defined in ctx.shared.items()}
     for task in ctx.module.tasks:
-        yield task, Inferrer(ctx.domain, task, shared)
+        yield task, ctx.inferrer(task)
 
 
 def _scopes(ctx: CheckContext) -> Iterator[tuple[list[Any], Inferrer]]:
     """The statements of every task, and the file's shared definitions, each with their inferrer."""
     if ctx.domain is not None and ctx.module.shared:
-        shared = {name: defined[0].node for name, defined in ctx.shared.items()}
-        yield list(ctx.module.shared), Inferrer(ctx.domain, None, shared)
+        yield list(ctx.module.shared), ctx.inferrer(None)
     for task, inferrer in _inferrers(ctx):
         yield list(task.body), inferrer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .. import diagnostics as diag
@@ -31,8 +31,9 @@ class LoadedSpec:
     imports: list[LoadedSpec] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
 
-    @property
+    @cached_property
     def display_path(self) -> str:
+        """The path as diagnostics show it (worked out once: it asks the file system)."""
         return display_path(self.path, self.root)
 
     @property
