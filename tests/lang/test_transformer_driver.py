@@ -1,9 +1,11 @@
-"""The AST the parser builds while it reduces is the AST of Lark's own parse tree: same nodes, same spans."""
+"""The AST the parser builds while it reduces is the AST of Lark's own parse tree (same nodes, same spans),
+and the nodes it builds without validating them are the nodes pydantic validates."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from writ_dsl.lang import ast
 from writ_dsl.lang.limits import Limits
 from writ_dsl.lang.parser import parse_text, parse_tree
 from writ_dsl.lang.transformer import tree_to_ast
@@ -25,6 +27,8 @@ def _same(text: str) -> None:
     outcome = parse_tree(text)
     from_tree = tree_to_ast(outcome.tree, "f.writ", direct.comments)
     assert direct == from_tree and direct.model_dump() == from_tree.model_dump()
+    validated = ast.Module.model_validate(direct.model_dump())
+    assert validated == direct and validated.model_dump_json() == direct.model_dump_json()
 
 
 def test_the_parsers_ast_equals_the_ast_of_larks_tree() -> None:
@@ -52,3 +56,15 @@ def test_a_node_that_cannot_be_built_is_a_located_diagnostic() -> None:
     module, problems = parse_text(f"env airline\nlet x = {digits}\n", "f.writ", Limits(literal_digits=10_000))
     assert module is None and [d.code for d in problems] == ["check-failed"]
     assert (problems[0].span.line, problems[0].span.column) == (2, 9)
+
+
+def test_a_trusted_node_is_the_validated_node() -> None:
+    span = ast.span_at(1, 2, 3, 4)
+    assert span == ast.Span(line=1, column=2, end_line=3, end_column=4) and hash(span) == hash(ast.Span(**span.model_dump()))
+    where = ast.trusted(ast.Where, source=ast.trusted(ast.Name, id="xs", span=span),
+                        predicate=ast.trusted(ast.Bool, value=True, span=span), span=span)
+    assert where == ast.Where(source=ast.Name(id="xs", span=span), predicate=ast.Bool(value=True, span=span), span=span)
+    assert list(where.model_dump()) == ["span", "kind", "source", "predicate", "binder"]
+    call = ast.trusted(ast.Call, func=ast.trusted(ast.Ident, name="f", span=span), span=span)
+    assert call.args == [] and call.args is not ast.trusted(ast.Call, func=call.func, span=span).args
+    assert call.model_copy(update={"span": span}) == call

@@ -102,7 +102,7 @@ def parse_text(text: str, path: str, limits: Limits = DEFAULT) -> tuple[ast.Modu
         return None, [_nesting(text, path, limits)]
     if outcome.failure is not None:
         return None, [_build_failure(path, *outcome.failure)]
-    comments = [ast.Comment(text=str(c), span=span_of(c)) for c in outcome.comments]
+    comments = [ast.trusted(ast.Comment, text=str(c), span=span_of(c)) for c in outcome.comments]
     body: ModuleBody = outcome.tree
     return body.module(path, comments), []
 
@@ -188,37 +188,43 @@ class _Run:
         self.indents: dict[int, int] = {}
 
     def run(self) -> ParseOutcome:
+        tokens, choices, bounds, count, limit = self.tokens, self.lexed.choices, self.bounds, len(self.tokens), \
+            self.limits.depth
         index = 0
-        while index < len(self.tokens):
-            index = self._step(index)
-        tree = self._finish() if index == len(self.tokens) else None
+        while index < count:
+            if len(self.stack) > self.max_stack:
+                self.problems.append(("nesting-too-deep", tokens[index], {"limit": str(limit)}))
+                index = count + 1
+                break
+            token = tokens[index] if len(choices[index]) == 1 else self._typed(index, self.stack)
+            before = self.stack[:]
+            if token.type == "RBRACE":
+                self._note_closing(token)
+            try:
+                self._feed(token)
+            except _NoAction:
+                index = self._recover(index, token, before)
+                continue
+            self.prev = token
+            if len(bounds) >= 2 and bounds[-2][2] > limit:
+                self.problems.append(("nesting-too-deep", token, {"limit": str(limit)}))
+                index = count + 1
+                break
+            index += 1
+        tree = self._finish() if index == count else None
         if self.problems or tree is None:
             return ParseOutcome(None, self.lexed.comments, self.problems)
-        return ParseOutcome(tree, self.lexed.comments, self.problems, self.bounds[-1][2], self.failure)
-
-    def _step(self, index: int) -> int:
-        if len(self.stack) > self.max_stack:
-            self.problems.append(("nesting-too-deep", self.tokens[index], {"limit": str(self.limits.depth)}))
-            return len(self.tokens) + 1
-        token = self._typed(index, self.stack)
-        before = self.stack[:]
-        if token.type == "RBRACE":
-            self._note_closing(token)
-        try:
-            self._feed(token)
-        except _NoAction:
-            return self._recover(index, token, before)
-        self.prev = token
-        bounds = self.bounds
-        if len(bounds) >= 2 and bounds[-2][2] > self.limits.depth:
-            self.problems.append(("nesting-too-deep", token, {"limit": str(self.limits.depth)}))
-            return len(self.tokens) + 1
-        return index + 1
+        return ParseOutcome(tree, self.lexed.comments, self.problems, bounds[-1][2], self.failure)
 
     # ------------------------------------------------------------ the LALR driver
     def _feed(self, token: Token, is_end: bool = False) -> Any:
         """Shift ``token`` after every reduction it calls for (or, for $END, return what the file reduced to);
-        raises :class:`_NoAction` where the table has no action for it."""
+        raises :class:`_NoAction` where the table has no action for it.
+
+        Each reduction pops the rule's values and builds what it reduces to; beside each value the stack keeps
+        the first and last token it covers (a node's span; brackets around an expression widen what it covers,
+        not its span) and how deeply it nests.
+        """
         stack, values, bounds, states, reductions = self.stack, self.values, self.bounds, self.states, self.reductions
         kind = token.type
         while True:
@@ -239,35 +245,28 @@ class _Run:
                     del stack[-size:], values[-size:], bounds[-size:]
                 else:
                     children, covered = [], []
-                value, bound = self._reduce(build, counted, passes, children, covered)
+                first = last = None
+                depth = 0
+                for bound in covered:
+                    if first is None:
+                        first = bound[0]
+                    if bound[1] is not None:
+                        last = bound[1]
+                    if bound[2] > depth:
+                        depth = bound[2]
+                try:
+                    value = build(first, last, children)
+                except Exception as exc:  # noqa: BLE001 - reported after the parse, where the node stands
+                    self.failure = self.failure or (exc, first, last)
+                    value = None
+                depth += counted
+                if passes:
+                    depth = next((bound[2] for child, bound in zip(children, covered) if child is value), depth)
                 stack.append(states[stack[-1]][origin][1])
                 values.append(value)
-                bounds.append(bound)
+                bounds.append((first, last, depth))
             if is_end and stack[-1] == self.end_state:
                 return values[-1]
-
-    def _reduce(self, build: Any, counted: bool, passes: bool, children: list[Any],
-                covered: list[tuple[Token | None, Token | None, int]]) -> tuple[Any, tuple[Token | None, Token | None, int]]:
-        first = last = None
-        depth = 0
-        for bound in covered:
-            if first is None:
-                first = bound[0]
-            if bound[1] is not None:
-                last = bound[1]
-            if bound[2] > depth:
-                depth = bound[2]
-        try:
-            value = build(first, last, children)
-        except Exception as exc:  # noqa: BLE001 - reported after the parse, where the node stands
-            if self.failure is None:
-                self.failure = (exc, first, last)
-            value = None
-        if passes:
-            for child, bound in zip(children, covered):
-                if child is value:
-                    return value, (first, last, bound[2])
-        return value, (first, last, depth + counted)
 
     def _note_closing(self, token: Token) -> None:
         values = self.values

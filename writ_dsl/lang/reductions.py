@@ -108,7 +108,7 @@ def _no_builder(name: str) -> Any:
 def _span(first: Token | None, last: Token | None) -> ast.Span | None:
     if first is None or last is None:
         return None
-    return ast.Span(line=first.line, column=first.column, end_line=last.end_line, end_column=last.end_column)
+    return ast.span_at(first.line, first.column, last.end_line, last.end_column)
 
 
 def _shape(rule: Rule) -> Callable[[list[Any]], list[Any]]:

@@ -20,6 +20,7 @@ from lark import Token, Tree
 from lark.tree import Meta
 
 from . import ast
+from .ast import span_at, trusted
 
 Builder = Callable[[ast.Span | None, list[Any]], Any]
 
@@ -29,9 +30,7 @@ FILE_START = ast.Span(line=1, column=1, end_line=1, end_column=1)
 
 
 def span_of(meta: Meta | Token) -> ast.Span:
-    return ast.Span(
-        line=meta.line, column=meta.column, end_line=meta.end_line, end_column=meta.end_column
-    )
+    return span_at(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
 def unquote(token: str) -> str:
@@ -40,11 +39,11 @@ def unquote(token: str) -> str:
 
 
 def ident(token: Token) -> ast.Ident:
-    return ast.Ident(name=str(token), span=span_of(token))
+    return trusted(ast.Ident, name=str(token), span=span_of(token))
 
 
 def _string(token: Token) -> ast.String:
-    return ast.String(value=unquote(token), span=span_of(token))
+    return trusted(ast.String, value=unquote(token), span=span_of(token))
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class ModuleBody:
     span: ast.Span | None
 
     def module(self, path: str, comments: Sequence[ast.Comment] = ()) -> ast.Module:
-        return ast.Module(path=path, items=self.items, comments=list(comments), span=self.span or FILE_START)
+        return trusted(ast.Module, path=path, items=self.items, comments=list(comments), span=self.span or FILE_START)
 
 
 @dataclass(frozen=True)
@@ -91,49 +90,49 @@ def start(span: ast.Span | None, items: list[Any]) -> ModuleBody:
 
 @rule("env_decl")
 def env_decl(span: ast.Span, c: list[Any]) -> ast.EnvDecl:
-    return ast.EnvDecl(name=ident(c[0]), span=span)
+    return trusted(ast.EnvDecl, name=ident(c[0]), span=span)
 
 
 @rule("import_decl")
 def import_decl(span: ast.Span, c: list[Any]) -> ast.ImportDecl:
-    return ast.ImportDecl(path=_string(c[0]), span=span)
+    return trusted(ast.ImportDecl, path=_string(c[0]), span=span)
 
 
 @rule("behavior_decl")
 def behavior_decl(span: ast.Span, c: list[Any]) -> ast.BehaviorDecl:
-    return ast.BehaviorDecl(name=ident(c[0]), settings=c[1:], span=span)
+    return trusted(ast.BehaviorDecl, name=ident(c[0]), settings=c[1:], span=span)
 
 
 @rule("setting")
 def setting(span: ast.Span, c: list[Any]) -> ast.Setting:
-    return ast.Setting(name=ident(c[0]), value=c[1], span=span)
+    return trusted(ast.Setting, name=ident(c[0]), value=c[1], span=span)
 
 
 @rule("task_decl")
 def task_decl(span: ast.Span, c: list[Any]) -> ast.TaskDecl:
-    return ast.TaskDecl(name=ident(c[0]), body=c[1:], span=span)
+    return trusted(ast.TaskDecl, name=ident(c[0]), body=c[1:], span=span)
 
 
 # ---------------------------------------------------------- task statements
 @rule("title_stmt")
 def title_stmt(span: ast.Span, c: list[Any]) -> ast.TitleStmt:
-    return ast.TitleStmt(text=unquote(c[0]), span=span)
+    return trusted(ast.TitleStmt, text=unquote(c[0]), span=span)
 
 
 @rule("tags_stmt")
 def tags_stmt(span: ast.Span, c: list[Any]) -> ast.TagsStmt:
-    return ast.TagsStmt(tags=[_string(t) for t in _present(c)], span=span)
+    return trusted(ast.TagsStmt, tags=[_string(t) for t in _present(c)], span=span)
 
 
 @rule("behaviors_stmt")
 def behaviors_stmt(span: ast.Span, c: list[Any]) -> ast.BehaviorsStmt:
-    return ast.BehaviorsStmt(names=[ident(t) for t in _present(c)], span=span)
+    return trusted(ast.BehaviorsStmt, names=[ident(t) for t in _present(c)], span=span)
 
 
 @rule("param_stmt")
 def param_stmt(span: ast.Span, c: list[Any]) -> ast.ParamStmt:
     name, count, source = c
-    return ast.ParamStmt(name=ident(name), count=count, source=source, span=span)
+    return trusted(ast.ParamStmt, name=ident(name), count=count, source=source, span=span)
 
 
 @rule("sample_one")
@@ -148,14 +147,14 @@ def sample_many(span: ast.Span, c: list[Any]) -> int:
 
 @rule("let_stmt")
 def let_stmt(span: ast.Span, c: list[Any]) -> ast.LetStmt:
-    return ast.LetStmt(name=ident(c[0]), value=c[1], span=span)
+    return trusted(ast.LetStmt, name=ident(c[0]), value=c[1], span=span)
 
 
 @rule("read_stmt")
 def read_stmt(span: ast.Span, c: list[Any]) -> ast.ReadStmt:
     name, tool, *rest = c
     loops = rest.pop() if rest and isinstance(rest[-1], list) else []
-    return ast.ReadStmt(name=ident(name), tool=ident(tool), args=_present(rest), loops=loops or [], span=span)
+    return trusted(ast.ReadStmt, name=ident(name), tool=ident(tool), args=_present(rest), loops=loops or [], span=span)
 
 
 @rule("fanout")
@@ -165,13 +164,13 @@ def fanout(span: ast.Span, c: list[Any]) -> list[ast.Loop]:
 
 @rule("loop")
 def loop(span: ast.Span, c: list[Any]) -> ast.Loop:
-    return ast.Loop(var=ident(c[0]), source=c[1], span=span)
+    return trusted(ast.Loop, var=ident(c[0]), source=c[1], span=span)
 
 
 @rule("write_stmt")
 def write_stmt(span: ast.Span, c: list[Any]) -> ast.WriteStmt:
     name, tool, *args, loops, guard = c
-    return ast.WriteStmt(
+    return trusted(ast.WriteStmt, 
         name=ident(name) if name is not None else None,
         tool=ident(tool),
         args=_present(args),
@@ -188,29 +187,29 @@ def guard(span: ast.Span, c: list[Any]) -> _Guard:
 
 @rule("arg")
 def arg(span: ast.Span, c: list[Any]) -> ast.Arg:
-    return ast.Arg(name=ident(c[0]), value=c[1], span=span)
+    return trusted(ast.Arg, name=ident(c[0]), value=c[1], span=span)
 
 
 @rule("require_stmt")
 def require_stmt(span: ast.Span, c: list[Any]) -> ast.RequireStmt:
     reason = unquote(c[1]) if c[1] is not None else None
-    return ast.RequireStmt(condition=c[0], reason=reason, span=span)
+    return trusted(ast.RequireStmt, condition=c[0], reason=reason, span=span)
 
 
 @rule("tell_stmt")
 def tell_stmt(span: ast.Span, c: list[Any]) -> ast.TellStmt:
     label = unquote(c[1]) if c[1] is not None else None
-    return ast.TellStmt(value=c[0], label=label, span=span)
+    return trusted(ast.TellStmt, value=c[0], label=label, span=span)
 
 
 # ---------------------------------------------------------- user block
 @rule("user_block")
 def user_block(span: ast.Span, c: list[Any]) -> ast.UserBlock:
-    return ast.UserBlock(fields=c, span=span)
+    return trusted(ast.UserBlock, fields=c, span=span)
 
 
 def _text(field: str, span: ast.Span, c: list[Any]) -> ast.TextField:
-    return ast.TextField(field=field, text=unquote(c[0]), span=span)
+    return trusted(ast.TextField, field=field, text=unquote(c[0]), span=span)
 
 
 for _field in ("persona", "reason", "wants", "unknown"):
@@ -219,35 +218,35 @@ for _field in ("persona", "reason", "wants", "unknown"):
 
 @rule("knows_field")
 def knows_field(span: ast.Span, c: list[Any]) -> ast.KnowsField:
-    return ast.KnowsField(settings=c, span=span)
+    return trusted(ast.KnowsField, settings=c, span=span)
 
 
 # ---------------------------------------------------------- expressions
 @rule("cond")
 def cond(span: ast.Span, c: list[Any]) -> ast.Cond:
     test, then, otherwise = c
-    return ast.Cond(test=test, then=then, otherwise=otherwise, span=span)
+    return trusted(ast.Cond, test=test, then=then, otherwise=otherwise, span=span)
 
 
 @rule("where")
 def where(span: ast.Span, c: list[Any]) -> ast.Where:
-    return ast.Where(source=c[0], predicate=c[1], span=span)
+    return trusted(ast.Where, source=c[0], predicate=c[1], span=span)
 
 
 @rule("where_named")
 def where_named(span: ast.Span, c: list[Any]) -> ast.Where:
     source, binder_name, predicate = c
-    return ast.Where(source=source, predicate=predicate, binder=ident(binder_name), span=span)
+    return trusted(ast.Where, source=source, predicate=predicate, binder=ident(binder_name), span=span)
 
 
 @rule("binder")
 def binder(span: ast.Span, c: list[Any]) -> ast.Lambda:
-    return ast.Lambda(binder=ident(c[0]), body=c[1], span=span)
+    return trusted(ast.Lambda, binder=ident(c[0]), body=c[1], span=span)
 
 
 def _binary(op: str | None, span: ast.Span, c: list[Any]) -> ast.Binary:
     """``left op right``; ``op`` None: the operator is the token between them."""
-    return ast.Binary(op=op or str(c[1]), left=c[0], right=c[-1], span=span)
+    return trusted(ast.Binary, op=op or str(c[1]), left=c[0], right=c[-1], span=span)
 
 
 for _name, _op in (("or_op", "or"), ("and_op", "and"), ("in_op", "in"), ("not_in_op", "not in"),
@@ -257,27 +256,27 @@ for _name, _op in (("or_op", "or"), ("and_op", "and"), ("in_op", "in"), ("not_in
 
 @rule("not_op")
 def not_op(span: ast.Span, c: list[Any]) -> ast.Unary:
-    return ast.Unary(op="not", operand=c[0], span=span)
+    return trusted(ast.Unary, op="not", operand=c[0], span=span)
 
 
 @rule("neg")
 def neg(span: ast.Span, c: list[Any]) -> ast.Unary:
-    return ast.Unary(op="-", operand=c[0], span=span)
+    return trusted(ast.Unary, op="-", operand=c[0], span=span)
 
 
 @rule("range")
 def range_expr(span: ast.Span, c: list[Any]) -> ast.Range:
-    return ast.Range(start=c[0], end=c[1], span=span)
+    return trusted(ast.Range, start=c[0], end=c[1], span=span)
 
 
 @rule("attr")
 def attr(span: ast.Span, c: list[Any]) -> ast.Attr:
-    return ast.Attr(obj=c[0], name=str(c[1]), span=span)
+    return trusted(ast.Attr, obj=c[0], name=str(c[1]), span=span)
 
 
 @rule("index")
 def index(span: ast.Span, c: list[Any]) -> ast.Index:
-    return ast.Index(obj=c[0], index=c[1], span=span)
+    return trusted(ast.Index, obj=c[0], index=c[1], span=span)
 
 
 @rule("call")
@@ -286,64 +285,64 @@ def call(span: ast.Span, c: list[Any]) -> ast.Call:
     rest = _present(rest)
     args = [x for x in rest if not isinstance(x, ast.KwArg)]
     kwargs = [x for x in rest if isinstance(x, ast.KwArg)]
-    return ast.Call(func=ident(func), args=args, kwargs=kwargs, span=span)
+    return trusted(ast.Call, func=ident(func), args=args, kwargs=kwargs, span=span)
 
 
 @rule("kwarg")
 def kwarg(span: ast.Span, c: list[Any]) -> ast.KwArg:
-    return ast.KwArg(name=str(c[0]), value=c[1], span=span)
+    return trusted(ast.KwArg, name=str(c[0]), value=c[1], span=span)
 
 
 @rule("number")
 def number(span: ast.Span, c: list[Any]) -> ast.Number:
     text = str(c[0])
     value: int | float = float(text) if "." in text else int(text)
-    return ast.Number(value=value, span=span)
+    return trusted(ast.Number, value=value, span=span)
 
 
 @rule("string")
 def string(span: ast.Span, c: list[Any]) -> ast.String:
-    return ast.String(value=unquote(c[0]), span=span)
+    return trusted(ast.String, value=unquote(c[0]), span=span)
 
 
 @rule("date")
 def date(span: ast.Span, c: list[Any]) -> ast.DateLit:
-    return ast.DateLit(value=dt.date.fromisoformat(str(c[0])), span=span)
+    return trusted(ast.DateLit, value=dt.date.fromisoformat(str(c[0])), span=span)
 
 
 @rule("true")
 def true(span: ast.Span, c: list[Any]) -> ast.Bool:
-    return ast.Bool(value=True, span=span)
+    return trusted(ast.Bool, value=True, span=span)
 
 
 @rule("false")
 def false(span: ast.Span, c: list[Any]) -> ast.Bool:
-    return ast.Bool(value=False, span=span)
+    return trusted(ast.Bool, value=False, span=span)
 
 
 @rule("null")
 def null(span: ast.Span, c: list[Any]) -> ast.Null:
-    return ast.Null(span=span)
+    return trusted(ast.Null, span=span)
 
 
 @rule("name")
 def name(span: ast.Span, c: list[Any]) -> ast.Name:
-    return ast.Name(id=str(c[0]), span=span)
+    return trusted(ast.Name, id=str(c[0]), span=span)
 
 
 @rule("list")
 def list_expr(span: ast.Span, c: list[Any]) -> ast.ListExpr:
-    return ast.ListExpr(items=_present(c), span=span)
+    return trusted(ast.ListExpr, items=_present(c), span=span)
 
 
 @rule("record")
 def record(span: ast.Span, c: list[Any]) -> ast.RecordExpr:
-    return ast.RecordExpr(fields=_present(c), span=span)
+    return trusted(ast.RecordExpr, fields=_present(c), span=span)
 
 
 @rule("field")
 def field(span: ast.Span, c: list[Any]) -> ast.RecordField:
-    return ast.RecordField(name=str(c[0]), value=c[1], span=span)
+    return trusted(ast.RecordField, name=str(c[0]), value=c[1], span=span)
 
 
 # ---------------------------------------------------------- from a Lark parse tree
