@@ -73,6 +73,7 @@ class CheckContext:
     _templates: dict[str, Any] = field(default_factory=dict, repr=False)
     _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
     _inferrers: dict[int, Inferrer] = field(default_factory=dict, repr=False)
+    _uses: dict[int, list[Use]] = field(default_factory=dict, repr=False)
 
     @property
     def module(self) -> ast.Module:
@@ -110,8 +111,18 @@ class CheckContext:
     @cached_property
     def uses(self) -> list[Use]:
         """Every expression of the file: shared definitions first, then each task's."""
-        found = [use for stmt in self.module.shared for use in statement_uses(stmt)]
-        return found + [use for task in self.module.tasks for use in task_uses(task)]
+        found = [use for stmt in self.module.shared for use in self.statement_uses(stmt)]
+        return found + [use for task in self.module.tasks for use in self.task_uses(task)]
+
+    def statement_uses(self, stmt: Any) -> list[Use]:
+        """:func:`statement_uses`, listed once per statement for all the checks."""
+        key = id(stmt)
+        if key not in self._uses:
+            self._uses[key] = list(statement_uses(stmt))
+        return self._uses[key]
+
+    def task_uses(self, task: ast.TaskDecl) -> list[Use]:
+        return [use for stmt in task.body for use in self.statement_uses(stmt)]
 
     def visits(self, expr: Any) -> list[walk.Visit]:
         key = id(expr)
