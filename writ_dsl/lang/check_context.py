@@ -127,7 +127,7 @@ class CheckContext:
     def visits(self, expr: Any) -> list[walk.Visit]:
         key = id(expr)
         if key not in self._visits:
-            self._visits[key] = list(walk.walk(expr))
+            self._visits[key] = walk.visits(expr)
         return self._visits[key]
 
     def all_visits(self) -> Iterator[walk.Visit]:
