@@ -74,6 +74,7 @@ class CheckContext:
     _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
     _inferrers: dict[int, Inferrer] = field(default_factory=dict, repr=False)
     _uses: dict[int, list[Use]] = field(default_factory=dict, repr=False)
+    _names: dict[int, list[ast.Name]] = field(default_factory=dict, repr=False)
 
     @property
     def module(self) -> ast.Module:
@@ -161,7 +162,11 @@ class CheckContext:
 
     def names(self, expr: Any) -> list[ast.Name]:
         """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
-        return [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
+        key = id(expr)
+        if key not in self._names:
+            self._names[key] = [v.node for v in self.visits(expr)
+                                if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
+        return self._names[key]
 
     def inferrer(self, task: ast.TaskDecl | None) -> Inferrer:
         """The types of a task's names (``None``: of the file's shared definitions), one per task and file,

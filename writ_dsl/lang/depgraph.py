@@ -97,9 +97,11 @@ def shared_graph(spec: LoadedSpec, names_of: NamesOf | None = None) -> TaskGraph
 def cycles(graph: TaskGraph) -> Iterator[list[GraphNode]]:
     """Every cycle through the task's own statements, from its earliest statement, each member needing the next."""
     key = _key(graph)
-    for component in sorted(nx.strongly_connected_components(graph.graph), key=lambda c: min(map(key, c))):
+    loops = [c for c in nx.strongly_connected_components(graph.graph)
+             if len(c) > 1 or graph.graph.has_edge(next(iter(c)), next(iter(c)))]
+    for component in sorted(loops, key=lambda c: min(map(key, c))):
         first = min(component, key=key)
-        if graph.nodes[first].shared or (len(component) == 1 and not graph.graph.has_edge(first, first)):
+        if graph.nodes[first].shared:
             continue
         if graph.graph.has_edge(first, first):
             yield [graph.nodes[first]]
