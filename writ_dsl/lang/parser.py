@@ -48,23 +48,38 @@ def get_parser() -> Lark:
     return cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
+# What the driver does in a state on a symbol: (True, next state) to shift a token or go to the state after a
+# reduction, (False, reduction) to reduce.
+Actions = dict[Any, dict[str, tuple[bool, Any]]]
+
+
 @dataclass(frozen=True)
 class Tables:
-    """The LALR table of the grammar and the two ways of reducing its rules."""
+    """The LALR table of the grammar (Lark's, for the error recovery's questions) and the driver's two
+    versions of it: one reduces to typed AST nodes, the other to Lark's parse tree."""
 
     states: dict[Any, dict[str, tuple[Any, Any]]]
     start_state: Any
     end_state: Any
-    ast: dict[Rule, Reduction]  # build typed AST nodes
-    tree: dict[Rule, Reduction]  # build Lark's parse tree
+    ast: Actions
+    tree: Actions
+    # (state below, state on top, token type) -> the state on top after every `?rule: other` reduction the
+    # token calls for there (only parser states change in those, so they are followed once per triple)
+    units: dict[tuple[Any, Any, str], Any] = field(default_factory=dict)
 
 
 @cache
 def tables() -> Tables:
     conf = get_parser().parse_interactive().parser_state.parse_conf
     rules = table_rules(conf.states)
-    return Tables(conf.states, conf.start_state, conf.end_state, ast_reductions(rules),
-                  tree_reductions(rules, conf.callbacks))
+    return Tables(conf.states, conf.start_state, conf.end_state, _actions(conf.states, ast_reductions(rules)),
+                  _actions(conf.states, tree_reductions(rules, conf.callbacks)))
+
+
+def _actions(states: dict[Any, dict[str, tuple[Any, Any]]], reductions: dict[Rule, Reduction]) -> Actions:
+    return {state: {symbol: (True, arg) if action is Shift else (False, reductions[arg])
+                    for symbol, (action, arg) in actions.items()}
+            for state, actions in states.items()}
 
 
 @cache
@@ -155,8 +170,8 @@ def parse_tree(text: str, limits: Limits = DEFAULT) -> ParseOutcome:
     return _parse(text, limits, tables().tree)
 
 
-def _parse(text: str, limits: Limits, reductions: dict[Rule, Reduction]) -> ParseOutcome:
-    return _Run(lex(text, vocabulary(), limits), tables(), reductions, limits).run()
+def _parse(text: str, limits: Limits, actions: Actions) -> ParseOutcome:
+    return _Run(lex(text, vocabulary(), limits), tables(), actions, limits).run()
 
 
 class _NoAction(Exception):
@@ -164,8 +179,7 @@ class _NoAction(Exception):
 
 
 class _Run:
-    def __init__(self, lexed: Lexed, grammar: Tables, reductions: dict[Rule, Reduction],
-                 limits: Limits = DEFAULT) -> None:
+    def __init__(self, lexed: Lexed, grammar: Tables, actions: Actions, limits: Limits = DEFAULT) -> None:
         self.lexed = lexed
         # Each level of nesting takes a few parser states; past this the input is refused, so
         # that the per-token work on the stack stays bounded.
@@ -174,7 +188,8 @@ class _Run:
         self.tokens = lexed.tokens
         self.states = grammar.states
         self.end_state = grammar.end_state
-        self.reductions = reductions
+        self.actions = actions
+        self.units = grammar.units
         self.stack: list[Any] = [grammar.start_state]  # parser states
         self.values: list[Any] = []  # one per state after the first: a token or what a rule reduced to
         self.bounds: list[tuple[Token | None, Token | None, int]] = []  # per value: first, last token, nesting
@@ -225,20 +240,22 @@ class _Run:
         the first and last token it covers (a node's span; brackets around an expression widen what it covers,
         not its span) and how deeply it nests.
         """
-        stack, values, bounds, states, reductions = self.stack, self.values, self.bounds, self.states, self.reductions
+        stack, values, bounds, actions, units = self.stack, self.values, self.bounds, self.actions, self.units
         kind = token.type
         while True:
-            action = states[stack[-1]].get(kind)
+            action = actions[stack[-1]].get(kind)
             if action is None:
                 raise _NoAction
-            if action[0] is Shift:
+            if action[0]:
                 stack.append(action[1])
                 values.append(token)
                 bounds.append((token, token, 0))
                 return None
-            size, origin, build, counted, passes = reductions[action[1]]
+            size, origin, build, counted, passes = action[1]
             if build is None:  # `?rule: other`: the child stands for the rule
-                stack[-1] = states[stack[-2]][origin][1]
+                key = (stack[-2], stack[-1], kind)
+                top = units.get(key)
+                stack[-1] = top if top is not None else self._unit_chain(key)
             else:
                 if size:
                     children, covered = values[-size:], bounds[-size:]
@@ -262,11 +279,20 @@ class _Run:
                 depth += counted
                 if passes:
                     depth = next((bound[2] for child, bound in zip(children, covered) if child is value), depth)
-                stack.append(states[stack[-1]][origin][1])
+                stack.append(actions[stack[-1]][origin][1])
                 values.append(value)
                 bounds.append((first, last, depth))
             if is_end and stack[-1] == self.end_state:
                 return values[-1]
+
+    def _unit_chain(self, key: tuple[Any, Any, str]) -> Any:
+        below, top, kind = key
+        while True:
+            action = self.actions[top].get(kind)
+            if action is None or action[0] or action[1][2] is not None or top == self.end_state:
+                self.units[key] = top
+                return top
+            top = self.actions[below][action[1][1]][1]
 
     def _note_closing(self, token: Token) -> None:
         values = self.values
