@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..diagnostics import Span
 
 M = TypeVar("M", bound=BaseModel)
-_MISSING = object()
+_FRESH_LIST = object()  # a list default: each node gets its own
 _set = object.__setattr__
 
 
@@ -24,12 +24,14 @@ def trusted(cls: type[M], **values: Any) -> M:
     """``cls(**values)`` for values the parser built itself, which fit their fields by construction:
     pydantic's ``model_construct`` with only the work a syntax node needs (fields in declared order,
     defaults filled in, a fresh list for a list default). Equal to the validated node in every way."""
-    fields = {}
-    for name, default in _layout(cls):
-        value = values.get(name, default)
-        if value is _MISSING:
-            raise TypeError(f"{cls.__name__} needs a value for {name!r}")
-        fields[name] = [] if value is default and type(default) is list else value
+    template, required, lists = _layout(cls)
+    if not values.keys() >= required:
+        raise TypeError(f"{cls.__name__} needs {sorted(required - values.keys())}")
+    fields = template.copy()
+    fields.update(values)  # the keys keep the template's (declared) order
+    for name in lists:
+        if fields[name] is _FRESH_LIST:
+            fields[name] = []
     node = cls.__new__(cls)
     _set(node, "__dict__", fields)
     _set(node, "__pydantic_fields_set__", set(values))
@@ -39,8 +41,12 @@ def trusted(cls: type[M], **values: Any) -> M:
 
 
 @cache
-def _layout(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
-    return tuple((name, _MISSING if info.is_required() else info.default) for name, info in cls.model_fields.items())
+def _layout(cls: type[BaseModel]) -> tuple[dict[str, Any], frozenset[str], tuple[str, ...]]:
+    """Every field with its default (in declared order), the fields without one, the fields whose default is a list."""
+    template = {name: _FRESH_LIST if type(info.default) is list else None if info.is_required() else info.default
+                for name, info in cls.model_fields.items()}
+    required = frozenset(name for name, info in cls.model_fields.items() if info.is_required())
+    return template, required, tuple(name for name, value in template.items() if value is _FRESH_LIST)
 
 
 def span_at(line: int, column: int, end_line: int, end_column: int) -> Span:

@@ -148,6 +148,12 @@ class CheckContext:
                 self._templates[text] = exc
         return self._templates[text]
 
+    def filters_and_tests(self, text: str, tree: jinja2.nodes.Template) -> tuple[frozenset[str], frozenset[str]]:
+        """The filter and test names of a template that parsed (``tree`` is :meth:`template` of ``text``)."""
+        if self.template_env is templates.environment():
+            return templates.filters_and_tests_of(text)
+        return templates.filters_and_tests(tree)
+
     def template_names(self, text: str) -> set[str] | None:
         """The names a user template reads (None if it does not parse)."""
         if text not in self._template_names:

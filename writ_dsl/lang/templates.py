@@ -321,7 +321,23 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(names_read(parse(text)))  # a syntax error is raised, and not cached
 
 
+def filters_and_tests(tree: nodes.Template) -> tuple[frozenset[str], frozenset[str]]:
+    """The names of the filters and of the tests a template uses."""
+    return (frozenset(node.name for node in tree.find_all(nodes.Filter)),
+            frozenset(node.name for node in tree.find_all(nodes.Test)))
+
+
+@lru_cache(maxsize=4096)
+def filters_and_tests_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`filters_and_tests` of a template that parses in the shared environment, once per text and process."""
+    tree = parsed(text)
+    if isinstance(tree, jinja2.TemplateSyntaxError):
+        raise ValueError("the template does not parse")
+    return filters_and_tests(tree)
+
+
 def forget() -> None:
     """Empty the per-process caches of template parses (benchmarks: to measure a fresh process)."""
     parsed.cache_clear()
     _names.cache_clear()
+    filters_and_tests_of.cache_clear()
