@@ -85,8 +85,8 @@ class Inferrer:
 
     # ------------------------------------------------------------ expressions
     def infer(self, expr: Any, local: Scope | None = None) -> Type:
-        method = getattr(self, f"_{type(expr).__name__}", None)
-        return method(expr, local or {}) if method is not None else UNKNOWN
+        method = _RULES.get(type(expr))
+        return method(self, expr, local or {}) if method is not None else UNKNOWN
 
     def _Number(self, expr: ast.Number, local: Scope) -> Type:
         return NUMBER
@@ -206,6 +206,12 @@ class Inferrer:
         if binder is not None:
             scope[binder.name] = item
         return scope
+
+
+# node type -> the Inferrer method for it (``_Attr`` for :class:`ast.Attr`)
+_RULES: dict[type, Callable[..., Type]] = {
+    node: getattr(Inferrer, f"_{node.__name__}") for node in vars(ast).values()
+    if isinstance(node, type) and issubclass(node, ast.Node) and hasattr(Inferrer, f"_{node.__name__}")}
 
 
 def _from_table(model: Any, table: str) -> Type:

@@ -41,12 +41,19 @@ class Visit(NamedTuple):
 
 
 def children(node: BaseModel) -> Iterator[ast.Node]:
+    return iter(_children(node))
+
+
+def _children(node: BaseModel) -> list[ast.Node]:
+    found = []
+    fields = node.__dict__
     for name in _child_fields(type(node)):
-        value = getattr(node, name)
+        value = fields[name]
         if isinstance(value, ast.Node):
-            yield value
-        elif isinstance(value, list):
-            yield from (v for v in value if isinstance(v, ast.Node))
+            found.append(value)
+        elif type(value) is list:
+            found += [v for v in value if isinstance(v, ast.Node)]
+    return found
 
 
 @cache
@@ -80,14 +87,17 @@ def visits(expr: ast.Node, items: ast.Node | None = None, parent: ast.Node | Non
 
 def _inner(node: ast.Node, items: ast.Node | None, bound: Mapping[str, Bound]) -> list[_Pending]:
     """What to visit inside ``node``, in source order."""
-    if isinstance(node, ast.Where):
+    kind = type(node)
+    if kind is ast.Name:
+        return []
+    if kind is ast.Where:
         return [(node.source, items, node, bound, True),
                 (node.predicate, node.source, node, _bind(bound, node.binder, node.source), True)]
-    if isinstance(node, ast.Lambda):  # not in a per-item position: the name is bound, `it` is not
+    if kind is ast.Lambda:  # not in a per-item position: the name is bound, `it` is not
         return [(node.body, items, node, _bind(bound, node.binder, None), True)]
-    if isinstance(node, ast.Call):
+    if kind is ast.Call:
         return _call(node, items, bound)
-    return [(child, items, node, bound, True) for child in children(node)]
+    return [(child, items, node, bound, True) for child in _children(node)]
 
 
 def _bind(bound: Mapping[str, Bound], binder: ast.Ident | None, source: ast.Node | None) -> Mapping[str, Bound]:
