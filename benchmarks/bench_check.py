@@ -6,7 +6,8 @@ options writ gives Lark (``propagate_positions``, ``maybe_placeholders``), its
 own lexer and parser building its own parse tree, with none of writ's code in
 the loop: a fresh parser object, no callbacks of writ's, no error recovery, no
 AST, no checks. Both keep every result in memory, with Python's cycle
-collector paused as ``api.check_paths`` does. Times are CPU times (best of R).
+collector paused as ``api.check_paths`` does. Times are CPU times, the best of R
+runs of each, the two taking turns.
 
     .venv/bin/python benchmarks/bench_check.py [--files N] [--seed S] [--repeat R]
 """
@@ -141,6 +142,20 @@ def best_of(repeat: int, action: Callable[[], object], before: Callable[[], obje
     return min(times)
 
 
+def best_of_each(repeat: int, actions: dict[str, Callable[[], object]],
+                 before: Callable[[], object] = lambda: None) -> dict[str, float]:
+    """:func:`best_of` for several actions, taking turns, so that on a shared machine a change of load
+    falls on all of them alike."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            before()
+            start = time.process_time()
+            action()
+            times[name].append(time.process_time() - start)
+    return {name: min(found) for name, found in times.items()}
+
+
 def forget() -> None:
     """Start as a new ``writ check`` process does: no file or template parsed, no result type worked out before
     (the environments stay loaded, as after the warm-up)."""
@@ -165,7 +180,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--repeat", type=int, default=5, help="best of this many runs of each, taking turns")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), args.files, args.seed)
@@ -175,8 +190,9 @@ def main() -> int:
         if result.errors:
             print(f"generated specs have {result.errors} errors; first: {result.diagnostics[0]}", file=sys.stderr)
             return 1
-        check_s = best_of(args.repeat, lambda: api.check_paths([tmp]), before=forget)
-        parse_s = best_of(args.repeat, lambda: raw_parse(lark, texts))
+        best = best_of_each(args.repeat, {"check": lambda: api.check_paths([tmp]),
+                                          "parse": lambda: raw_parse(lark, texts)}, before=forget)
+        check_s, parse_s = best["check"], best["parse"]
     size = sum(len(t) for t in texts) / 1024
     print(f"{args.files} files, {size:.0f} KiB, {result.warnings} warnings")
     print(f"writ check (load + parse + checks): {check_s:7.3f} s CPU  {args.files / check_s:8.0f} files/s")
