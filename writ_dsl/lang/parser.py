@@ -175,7 +175,12 @@ def _parse(text: str, limits: Limits, actions: Actions) -> ParseOutcome:
 
 
 class _NoAction(Exception):
-    """The parse table has no action for the token in the current state."""
+    """The parse table has no action for the token in the current state; ``stack`` is the parser states
+    before the token (the reductions it called for may have changed them since)."""
+
+    def __init__(self, stack: list[Any]) -> None:
+        super().__init__()
+        self.stack = stack
 
 
 class _Run:
@@ -212,13 +217,12 @@ class _Run:
                 index = count + 1
                 break
             token = tokens[index] if len(choices[index]) == 1 else self._typed(index, self.stack)
-            before = self.stack[:]
             if token.type == "RBRACE":
                 self._note_closing(token)
             try:
                 self._feed(token)
-            except _NoAction:
-                index = self._recover(index, token, before)
+            except _NoAction as error:
+                index = self._recover(index, token, error.stack)
                 continue
             self.prev = token
             if len(bounds) >= 2 and bounds[-2][2] > limit:
@@ -242,16 +246,19 @@ class _Run:
         """
         stack, values, bounds, actions, units = self.stack, self.values, self.bounds, self.actions, self.units
         kind = token.type
+        before = None
         while True:
             action = actions[stack[-1]].get(kind)
             if action is None:
-                raise _NoAction
+                raise _NoAction(stack[:] if before is None else before)
             if action[0]:
                 stack.append(action[1])
                 values.append(token)
                 bounds.append((token, token, 0))
                 return None
             size, origin, build, counted, passes = action[1]
+            if before is None:
+                before = stack[:]
             if build is None:  # `?rule: other`: the child stands for the rule
                 key = (stack[-2], stack[-1], kind)
                 top = units.get(key)
@@ -302,11 +309,10 @@ class _Run:
 
     def _finish(self) -> Any:
         end = self._eof()
-        before = self.stack[:]
         try:
             return self._feed(end, True)
-        except _NoAction:
-            self._recover(len(self.tokens), end, before)
+        except _NoAction as error:
+            self._recover(len(self.tokens), end, error.stack)
             return None
 
     def _eof(self) -> Token:
