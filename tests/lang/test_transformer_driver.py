@@ -68,3 +68,15 @@ def test_a_trusted_node_is_the_validated_node() -> None:
     call = ast.trusted(ast.Call, func=ast.trusted(ast.Ident, name="f", span=span), span=span)
     assert call.args == [] and call.args is not ast.trusted(ast.Call, func=call.func, span=span).args
     assert call.model_copy(update={"span": span}) == call
+
+
+def test_nesting_past_the_limit_is_located_at_the_node_that_goes_past_it() -> None:
+    # Locations as the parser gave them when it built Lark's tree for every file (pinned when that changed).
+    cases = [("let x = -(-(-(-(-(-1)))))", (1, 17, 1, 22)),
+             ("let y = 1\nlet x = [[[[1, [2]]]], [[[[[3]]]]]]", (2, 27, 2, 32)),
+             ("task t {\n  let a = f(g(h(i(j(k(1))))))\n}", (3, 1, 3, 2))]
+    for text, where in cases:
+        module, problems = parse_text(text, "f.writ", Limits(depth=6))
+        assert module is None and [d.code for d in problems] == ["nesting-too-deep"]
+        span = problems[0].span
+        assert (span.line, span.column, span.end_line, span.end_column) == where
