@@ -68,6 +68,9 @@ def test_a_trusted_node_is_the_validated_node() -> None:
     call = ast.trusted(ast.Call, func=ast.trusted(ast.Ident, name="f", span=span), span=span)
     assert call.args == [] and call.args is not ast.trusted(ast.Call, func=call.func, span=span).args
     assert call.model_copy(update={"span": span}) == call
+    other = ast.trusted(ast.Call, func=call.func, span=span)
+    copied = call.model_copy(update={"args": [where]})
+    assert copied.model_fields_set == {"func", "span", "args"} and other.model_fields_set == {"func", "span"}
 
 
 def test_nesting_past_the_limit_is_located_at_the_node_that_goes_past_it() -> None:

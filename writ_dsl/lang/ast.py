@@ -34,10 +34,23 @@ def trusted(cls: type[M], **values: Any) -> M:
             fields[name] = []
     node = cls.__new__(cls)
     _set(node, "__dict__", fields)
-    _set(node, "__pydantic_fields_set__", set(values))
+    _set(node, "__pydantic_fields_set__", _fields_set(tuple(values)))
     _set(node, "__pydantic_extra__", None)
     _set(node, "__pydantic_private__", None)
     return node
+
+
+def _fields_set(names: tuple[str, ...]) -> set[str]:
+    """One set of given field names shared by the nodes given the same fields: frozen models never change
+    theirs (pydantic copies it before ``model_copy`` updates it), and fewer objects are left for the cycle
+    collector to scan."""
+    found = _FIELDS_SETS.get(names)
+    if found is None:
+        found = _FIELDS_SETS[names] = set(names)
+    return found
+
+
+_FIELDS_SETS: dict[tuple[str, ...], set[str]] = {}
 
 
 @cache
@@ -53,13 +66,13 @@ def span_at(line: int, column: int, end_line: int, end_column: int) -> Span:
     """``Span(...)`` of four positions the lexer counted (see :func:`trusted`)."""
     span = Span.__new__(Span)
     _set(span, "__dict__", {"line": line, "column": column, "end_line": end_line, "end_column": end_column})
-    _set(span, "__pydantic_fields_set__", set(_SPAN_FIELDS))
+    _set(span, "__pydantic_fields_set__", _SPAN_FIELDS)
     _set(span, "__pydantic_extra__", None)
     _set(span, "__pydantic_private__", None)
     return span
 
 
-_SPAN_FIELDS = frozenset(Span.model_fields)
+_SPAN_FIELDS = set(Span.model_fields)  # shared, as in :func:`_fields_set`
 
 
 class Node(BaseModel):
