@@ -37,7 +37,7 @@ class Inferrer:
         self.types: dict[str, Type] = {}
         self.busy: set[str] = set()
         self.problems: dict[tuple[int, int], FieldProblem] = {}
-        self._sink: Callable[[FieldProblem], None] | None = self._report
+        self._reporting = True  # (not a bound method kept on self: no reference cycle to leave for the collector)
 
     def _report(self, problem: FieldProblem) -> None:
         span = problem[0].span
@@ -51,11 +51,11 @@ class Inferrer:
         if stmt is None or name in self.busy:
             return UNKNOWN
         self.busy.add(name)
-        saved, self._sink = self._sink, None  # a definition's own problems are reported where it stands
+        saved, self._reporting = self._reporting, False  # a definition's own problems are reported where it stands
         try:
             found = self.statement_type(stmt)
         finally:
-            self._sink = saved
+            self._reporting = saved
             self.busy.discard(name)
         self.types[name] = found
         return found
@@ -116,8 +116,8 @@ class Inferrer:
             return UNKNOWN
         found = base.field(expr.name)
         if found is None:
-            if self._sink is not None and not _checked_elsewhere(expr, base, local):
-                self._sink((expr, expr.name, base))
+            if self._reporting and not _checked_elsewhere(expr, base, local):
+                self._report((expr, expr.name, base))
             return UNKNOWN
         return found
 

@@ -44,15 +44,7 @@ class LoadedSpec:
     def closure(self) -> list[LoadedSpec]:
         """This spec and every spec it imports, transitively, each once, imports first."""
         seen: dict[Path, LoadedSpec] = {}
-
-        def visit(spec: LoadedSpec) -> None:
-            if spec.path in seen:
-                return
-            for child in spec.imports:
-                visit(child)
-            seen[spec.path] = spec
-
-        visit(self)
+        _visit(self, seen)
         return list(seen.values())
 
     def behaviors(self) -> dict[str, ast.BehaviorDecl]:
@@ -67,6 +59,16 @@ class LoadedSpec:
         for spec in self.closure():
             digest.update(spec.display_path.encode() + b"\0" + spec.source.encode() + b"\0")
         return digest.hexdigest()
+
+
+def _visit(spec: LoadedSpec, seen: dict[Path, LoadedSpec]) -> None:
+    """Add ``spec``'s imports, then ``spec``, to ``seen`` (a plain function: a nested one that calls itself
+    is a reference cycle, left to the cycle collector)."""
+    if spec.path in seen:
+        return
+    for child in spec.imports:
+        _visit(child, seen)
+    seen[spec.path] = spec
 
 
 def library_root(path: Path) -> Path:
