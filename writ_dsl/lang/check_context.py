@@ -64,17 +64,25 @@ def statement_uses(stmt: Any) -> Iterator[Use]:
 
 
 @dataclass
+class Walks:
+    """Each expression's visits and free names, by the expression's id: one per check run, shared by the
+    contexts of all its files (an imported file's definitions are walked once), while every AST is alive."""
+
+    visits: dict[int, list[walk.Visit]] = field(default_factory=dict)
+    names: dict[int, list[ast.Name]] = field(default_factory=dict)
+
+
+@dataclass
 class CheckContext:
     spec: LoadedSpec
     domain: Domain | None = None
     env_problem: str | None = None  # why the file's own `env` could not be loaded
     template_env: jinja2.Environment = field(default_factory=templates.environment)
-    _visits: dict[int, list[walk.Visit]] = field(default_factory=dict, repr=False)
+    walks: Walks = field(default_factory=Walks, repr=False)
     _templates: dict[str, Any] = field(default_factory=dict, repr=False)
     _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
     _inferrers: dict[int, Inferrer] = field(default_factory=dict, repr=False)
     _uses: dict[int, list[Use]] = field(default_factory=dict, repr=False)
-    _names: dict[int, list[ast.Name]] = field(default_factory=dict, repr=False)
 
     @property
     def module(self) -> ast.Module:
@@ -126,10 +134,10 @@ class CheckContext:
         return [use for stmt in task.body for use in self.statement_uses(stmt)]
 
     def visits(self, expr: Any) -> list[walk.Visit]:
-        key = id(expr)
-        if key not in self._visits:
-            self._visits[key] = walk.visits(expr)
-        return self._visits[key]
+        key, found = id(expr), self.walks.visits
+        if key not in found:
+            found[key] = walk.visits(expr)
+        return found[key]
 
     def all_visits(self) -> Iterator[walk.Visit]:
         for use in self.uses:
@@ -168,11 +176,10 @@ class CheckContext:
 
     def names(self, expr: Any) -> list[ast.Name]:
         """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
-        key = id(expr)
-        if key not in self._names:
-            self._names[key] = [v.node for v in self.visits(expr)
-                                if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
-        return self._names[key]
+        key, found = id(expr), self.walks.names
+        if key not in found:
+            found[key] = [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
+        return found[key]
 
     def inferrer(self, task: ast.TaskDecl | None) -> Inferrer:
         """The types of a task's names (``None``: of the file's shared definitions), one per task and file,
