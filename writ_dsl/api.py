@@ -114,11 +114,12 @@ def check(loaded: LoadResult, *, env_path: Sequence[str | Path] = ()) -> CheckRe
     from .lang.parser import too_deep
 
     found: set[diag.Diagnostic] = set(loaded.diagnostics)
+    walks = checks.Walks()  # every file's syntax tree stays alive in `loaded` meanwhile
     for spec, env_name in _files_with_env(loaded.loaded).values():
         domain, problem = find_domain(env_name, env_path) if env_name else (None, None)
         own_problem = problem if env_name == spec.env_name else None
         try:
-            found.update(checks.check_spec(spec, domain, env_problem=own_problem))
+            found.update(checks.check_spec(spec, domain, env_problem=own_problem, walks=walks))
         except RecursionError:
             found.add(too_deep(spec.display_path))
     ordered = sorted(checks.without_knock_on(found), key=diag.Diagnostic.sort_key)

@@ -14,6 +14,7 @@ import jinja2.nodes
 from .. import diagnostics as diag
 from ..env.core import Domain, Tool
 from . import ast, templates, walk
+from .infer import Inferrer
 from .loader import LoadedSpec
 
 Shared = ast.ParamStmt | ast.LetStmt
@@ -63,14 +64,25 @@ def statement_uses(stmt: Any) -> Iterator[Use]:
 
 
 @dataclass
+class Walks:
+    """Each expression's visits and free names, by the expression's id: one per check run, shared by the
+    contexts of all its files (an imported file's definitions are walked once), while every AST is alive."""
+
+    visits: dict[int, list[walk.Visit]] = field(default_factory=dict)
+    names: dict[int, list[ast.Name]] = field(default_factory=dict)
+
+
+@dataclass
 class CheckContext:
     spec: LoadedSpec
     domain: Domain | None = None
     env_problem: str | None = None  # why the file's own `env` could not be loaded
     template_env: jinja2.Environment = field(default_factory=templates.environment)
-    _visits: dict[int, list[walk.Visit]] = field(default_factory=dict, repr=False)
+    walks: Walks = field(default_factory=Walks, repr=False)
     _templates: dict[str, Any] = field(default_factory=dict, repr=False)
     _template_names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
+    _inferrers: dict[int, Inferrer] = field(default_factory=dict, repr=False)
+    _uses: dict[int, list[Use]] = field(default_factory=dict, repr=False)
 
     @property
     def module(self) -> ast.Module:
@@ -108,14 +120,24 @@ class CheckContext:
     @cached_property
     def uses(self) -> list[Use]:
         """Every expression of the file: shared definitions first, then each task's."""
-        found = [use for stmt in self.module.shared for use in statement_uses(stmt)]
-        return found + [use for task in self.module.tasks for use in task_uses(task)]
+        found = [use for stmt in self.module.shared for use in self.statement_uses(stmt)]
+        return found + [use for task in self.module.tasks for use in self.task_uses(task)]
+
+    def statement_uses(self, stmt: Any) -> list[Use]:
+        """:func:`statement_uses`, listed once per statement for all the checks."""
+        key = id(stmt)
+        if key not in self._uses:
+            self._uses[key] = list(statement_uses(stmt))
+        return self._uses[key]
+
+    def task_uses(self, task: ast.TaskDecl) -> list[Use]:
+        return [use for stmt in task.body for use in self.statement_uses(stmt)]
 
     def visits(self, expr: Any) -> list[walk.Visit]:
-        key = id(expr)
-        if key not in self._visits:
-            self._visits[key] = list(walk.walk(expr))
-        return self._visits[key]
+        key, found = id(expr), self.walks.visits
+        if key not in found:
+            found[key] = walk.visits(expr)
+        return found[key]
 
     def all_visits(self) -> Iterator[walk.Visit]:
         for use in self.uses:
@@ -123,6 +145,8 @@ class CheckContext:
 
     def template(self, text: str) -> jinja2.nodes.Template | jinja2.TemplateSyntaxError:
         """A user template's syntax tree, or its syntax error."""
+        if self.template_env is templates.environment():
+            return templates.parsed(text)
         if text not in self._templates:
             try:
                 self._templates[text] = self.template_env.parse(text)
@@ -131,6 +155,12 @@ class CheckContext:
             except jinja2.TemplateSyntaxError as exc:
                 self._templates[text] = exc
         return self._templates[text]
+
+    def filters_and_tests(self, text: str, tree: jinja2.nodes.Template) -> tuple[frozenset[str], frozenset[str]]:
+        """The filter and test names of a template that parsed (``tree`` is :meth:`template` of ``text``)."""
+        if self.template_env is templates.environment():
+            return templates.filters_and_tests_of(text)
+        return templates.filters_and_tests(tree)
 
     def template_names(self, text: str) -> set[str] | None:
         """The names a user template reads (None if it does not parse)."""
@@ -146,7 +176,20 @@ class CheckContext:
 
     def names(self, expr: Any) -> list[ast.Name]:
         """The names an expression reads, ``it`` and ``db`` included, item names (``xs where u: ...``) not."""
-        return [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
+        key, found = id(expr), self.walks.names
+        if key not in found:
+            found[key] = [v.node for v in self.visits(expr) if isinstance(v.node, ast.Name) and v.node.id not in v.bound]
+        return found[key]
+
+    def inferrer(self, task: ast.TaskDecl | None) -> Inferrer:
+        """The types of a task's names (``None``: of the file's shared definitions), one per task and file,
+        so that every typed check reuses what the others inferred. Needs the environment."""
+        key = id(task)
+        if key not in self._inferrers:
+            assert self.domain is not None
+            shared = {name: defined[0].node for name, defined in self.shared.items()}
+            self._inferrers[key] = Inferrer(self.domain, task, shared)
+        return self._inferrers[key]
 
     def tool(self, name: str) -> Tool | None:
         return self.domain.tools.get(name) if self.domain is not None else None
@@ -161,7 +204,8 @@ class CheckContext:
 @lru_cache(maxsize=4096)
 def _names_in_shared_environment(text: str) -> frozenset[str] | None:
     """``CheckContext._read_names`` in the one shared template environment, once per text and process."""
-    found = _names_read(templates.environment(), text)
+    shared = templates.parsed(text)
+    found = None if isinstance(shared, jinja2.TemplateSyntaxError) else _names_in(templates.environment(), shared)
     return None if found is None else frozenset(found)
 
 
@@ -172,6 +216,10 @@ def _names_read(env: jinja2.Environment, text: str) -> set[str] | None:
         parsed = env.parse(text)
     except jinja2.TemplateSyntaxError:
         return None
+    return _names_in(env, parsed)
+
+
+def _names_in(env: jinja2.Environment, parsed: jinja2.nodes.Template) -> set[str] | None:
     unknown = any(n.name not in env.filters for n in parsed.find_all(jinja2.nodes.Filter)) or any(
         n.name not in env.tests for n in parsed.find_all(jinja2.nodes.Test))
     return None if unknown else templates.names_read(parsed) - set(env.globals)

@@ -22,6 +22,7 @@ from . import ast
 from .templates import environment as template_environment
 from .check_context import (
     CheckContext,
+    Walks,
     did_you_mean,
     first_duplicates,
     quoted_list,
@@ -244,7 +245,9 @@ def without_knock_on(found: Iterable[diag.Diagnostic]) -> list[diag.Diagnostic]:
 
 
 def check_spec(spec: LoadedSpec, domain: Domain | None = None, *, env_problem: str | None = None,
-               template_env: jinja2.Environment | None = None) -> list[diag.Diagnostic]:
-    """Every check over one loaded file; ``domain`` is its environment (None: tools are not checked)."""
-    ctx = CheckContext(spec, domain, env_problem=env_problem, template_env=template_env or template_environment())
+               template_env: jinja2.Environment | None = None, walks: Walks | None = None) -> list[diag.Diagnostic]:
+    """Every check over one loaded file; ``domain`` is its environment (None: tools are not checked).
+    ``walks``: the expression walks of the run, shared by the files checked together."""
+    ctx = CheckContext(spec, domain, env_problem=env_problem, template_env=template_env or template_environment(),
+                       walks=walks or Walks())
     return run_checks(ctx)

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
 
 from .. import diagnostics as diag
 from . import ast
@@ -90,10 +89,11 @@ def _template(ctx: CheckContext, text: ast.TextField, scope: set[str]) -> Iterat
         if name not in scope:
             yield ctx.make("template-undefined", text.span, notes=did_you_mean(name, scope), field=text.field,
                            name=name)
-    for kind, known in ((nodes.Filter, ctx.template_env.filters), (nodes.Test, ctx.template_env.tests)):
-        for name in sorted({node.name for node in parsed.find_all(kind)} - set(known)):
+    filters, tests = ctx.filters_and_tests(text.text, parsed)
+    for what, used, known in (("filter", filters, ctx.template_env.filters), ("test", tests, ctx.template_env.tests)):
+        for name in sorted(name for name in used if name not in known):
             yield ctx.make("template-filter", text.span, notes=did_you_mean(name, known), field=text.field,
-                           what=kind.__name__.lower(), name=name)
+                           what=what, name=name)
 
 
 # ---------------------------------------------------------------- behaviors

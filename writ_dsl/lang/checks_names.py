@@ -14,8 +14,6 @@ from .check_context import (
     did_you_mean,
     first_duplicates,
     quoted_list,
-    statement_uses,
-    task_uses,
 )
 from .walk import Visit, table_of
 
@@ -34,12 +32,12 @@ def task_scope(ctx: CheckContext, task: ast.TaskDecl) -> set[str]:
 def undefined_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     shared_scope = set(ctx.shared) | IMPLICIT
     for stmt in ctx.module.shared:
-        for use in statement_uses(stmt):
+        for use in ctx.statement_uses(stmt):
             yield from _undefined(ctx, use.expr, shared_scope, set())
     for task in ctx.module.tasks:
         scope = task_scope(ctx, task)
         loop_vars = {loop.var.name for call in task.of_kind((ast.ReadStmt, ast.WriteStmt)) for loop in call.loops}
-        for use in task_uses(task):
+        for use in ctx.task_uses(task):
             yield from _undefined(ctx, use.expr, scope | use.extra, loop_vars)
 
 
@@ -88,7 +86,7 @@ def shared_duplicates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
 
 def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
-        used = {name.id for use in task_uses(task) for name in ctx.names(use.expr)}
+        used = {name.id for use in ctx.task_uses(task) for name in ctx.names(use.expr)}
         user = task.user
         for text in (f for f in (user.fields if user else []) if isinstance(f, ast.TextField)):
             used |= ctx.template_names(text.text) or set()
@@ -101,11 +99,11 @@ def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
 def item_names(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """A named item (``xs where u: ...``, ``map(xs, x: ...)``) hides no definition, loop variable or outer item."""
     for stmt in ctx.module.shared:
-        for use in statement_uses(stmt):
+        for use in ctx.statement_uses(stmt):
             yield from _item_clashes(ctx, use, {})
     for task in ctx.module.tasks:
         defined = {ident.name: ident for ident in reversed(_bound(task))}
-        for use in task_uses(task):
+        for use in ctx.task_uses(task):
             known = dict(defined)
             if use.extra and isinstance(use.stmt, (ast.ReadStmt, ast.WriteStmt)):
                 for loop in use.stmt.loops:
@@ -206,7 +204,7 @@ def _arity(builtin: Builtin) -> str:
 # ---------------------------------------------------------------- dependency cycles
 def dependency_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
-        for cycle in depgraph.cycles(depgraph.task_graph(ctx.spec, task)):
+        for cycle in depgraph.cycles(depgraph.task_graph(ctx.spec, task, ctx.names)):
             yield _cycle(ctx, cycle)
 
 
@@ -222,5 +220,5 @@ def _node_label(node: depgraph.GraphNode) -> str:
 
 
 def shared_cycles(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
-    for cycle in depgraph.cycles(depgraph.shared_graph(ctx.spec)):
+    for cycle in depgraph.cycles(depgraph.shared_graph(ctx.spec, ctx.names)):
         yield _cycle(ctx, cycle)

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import diagnostics as diag
 from . import ast
-from .check_context import CheckContext, did_you_mean, statement_uses
+from .check_context import CheckContext, did_you_mean
 from .infer import Inferrer
 from .types import Type
 
@@ -21,16 +21,14 @@ _WORDS = {"string": "a string", "number": "a number", "bool": "true or false", "
 def _inferrers(ctx: CheckContext) -> Iterator[tuple[ast.TaskDecl, Inferrer]]:
     if ctx.domain is None:
         return
-    shared = {name: defined[0].node for name, defined in ctx.shared.items()}
     for task in ctx.module.tasks:
-        yield task, Inferrer(ctx.domain, task, shared)
+        yield task, ctx.inferrer(task)
 
 
 def _scopes(ctx: CheckContext) -> Iterator[tuple[list[Any], Inferrer]]:
     """The statements of every task, and the file's shared definitions, each with their inferrer."""
     if ctx.domain is not None and ctx.module.shared:
-        shared = {name: defined[0].node for name, defined in ctx.shared.items()}
-        yield list(ctx.module.shared), Inferrer(ctx.domain, None, shared)
+        yield list(ctx.module.shared), ctx.inferrer(None)
     for task, inferrer in _inferrers(ctx):
         yield list(task.body), inferrer
 
@@ -40,7 +38,7 @@ def result_fields(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for statements, inferrer in _scopes(ctx):
         for stmt in statements:
             local = inferrer.loop_scope(stmt) if isinstance(stmt, (ast.ReadStmt, ast.WriteStmt)) else {}
-            for use in statement_uses(stmt):
+            for use in ctx.statement_uses(stmt):
                 inferrer.infer(use.expr, local if use.extra else {})
         for node, name, owner in inferrer.problems.values():
             fields = owner.field_names
@@ -101,7 +99,7 @@ def calls_arguments(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """`calls(x)`: x must name a fanned-out read or write of the task (its loop values are kept only there)."""
     for task in ctx.module.tasks:
         fanned = {stmt.name.name for stmt in task.of_kind((ast.ReadStmt, ast.WriteStmt)) if stmt.loops and stmt.name}
-        for use in (u for stmt in task.body for u in statement_uses(stmt)):
+        for use in (u for stmt in task.body for u in ctx.statement_uses(stmt)):
             for visit in ctx.visits(use.expr):
                 node = visit.node
                 if isinstance(node, ast.Call) and node.func.name == "calls" and len(node.args) == 1:

@@ -11,7 +11,7 @@ the :func:`cycles` are what ``dependency-cycle`` reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,13 +73,18 @@ class TaskGraph:
         return [p for p in self.graph.predecessors(node_id) if self.graph.edges[p, node_id]["data"]]
 
 
-def task_graph(spec: LoadedSpec, task: ast.TaskDecl) -> TaskGraph:
-    return _Builder(spec, task).build()
+# The names an expression reads that no item name binds (``it`` and ``db`` included), in source order.
+NamesOf = Callable[[Any], Iterable[ast.Name]]
 
 
-def shared_graph(spec: LoadedSpec) -> TaskGraph:
+def task_graph(spec: LoadedSpec, task: ast.TaskDecl, names_of: NamesOf | None = None) -> TaskGraph:
+    """``names_of``: where the caller already walked the expressions (the checks), their free names."""
+    return _Builder(spec, task, names_of).build()
+
+
+def shared_graph(spec: LoadedSpec, names_of: NamesOf | None = None) -> TaskGraph:
     """The shared definitions of a file and of everything it imports; only the file's own count as its own."""
-    builder = _Builder(spec, None)
+    builder = _Builder(spec, None, names_of)
     own = {id(stmt) for stmt in spec.module.shared}
     for name, (stmt, path) in builder.shared.items():
         kind = "param" if isinstance(stmt, ast.ParamStmt) else "let"
@@ -92,9 +97,11 @@ def shared_graph(spec: LoadedSpec) -> TaskGraph:
 def cycles(graph: TaskGraph) -> Iterator[list[GraphNode]]:
     """Every cycle through the task's own statements, from its earliest statement, each member needing the next."""
     key = _key(graph)
-    for component in sorted(nx.strongly_connected_components(graph.graph), key=lambda c: min(map(key, c))):
+    loops = [c for c in nx.strongly_connected_components(graph.graph)
+             if len(c) > 1 or graph.graph.has_edge(next(iter(c)), next(iter(c)))]
+    for component in sorted(loops, key=lambda c: min(map(key, c))):
         first = min(component, key=key)
-        if graph.nodes[first].shared or (len(component) == 1 and not graph.graph.has_edge(first, first)):
+        if graph.nodes[first].shared:
             continue
         if graph.graph.has_edge(first, first):
             yield [graph.nodes[first]]
@@ -110,8 +117,9 @@ def _key(graph: TaskGraph) -> Any:
 
 
 class _Builder:
-    def __init__(self, spec: LoadedSpec, task: ast.TaskDecl | None) -> None:
+    def __init__(self, spec: LoadedSpec, task: ast.TaskDecl | None, names_of: NamesOf | None = None) -> None:
         self.spec = spec
+        self.names_of: NamesOf = names_of or walk.free_names
         self.result = TaskGraph(task, spec.display_path)
         self.shared: dict[str, tuple[Any, str]] = {}
         for child in spec.closure():
@@ -162,30 +170,30 @@ class _Builder:
         return node.id
 
     def _link(self, node: GraphNode) -> None:
-        for name in references(node.stmt, node.kind):
+        for name in references(node.stmt, node.kind, self.names_of):
             target = self._resolve(name)
             if target is not None:
                 self.result.graph.add_edge(target, node.id, data=True)
 
 
-def references(stmt: Any, kind: str) -> list[str]:
+def references(stmt: Any, kind: str, names_of: NamesOf = walk.free_names) -> list[str]:
     """The names a statement reads, in source order (implicit names and item names left out)."""
     if kind == "user":
-        return _user_references(stmt)
+        return _user_references(stmt, names_of)
     exprs = {"param": lambda: [stmt.source], "let": lambda: [stmt.value], "require": lambda: [stmt.condition],
              "tell": lambda: [stmt.value], "read": lambda: [a.value for a in stmt.args],
              "write": lambda: [a.value for a in stmt.args] + ([stmt.guard] if stmt.guard else [])}[kind]()
     calls = kind in ("read", "write")
     hidden = {loop.var.name for loop in stmt.loops} if calls else set()
-    found = [n.id for e in exprs for n in free_names(e) if n.id not in hidden]
+    found = [n.id for e in exprs for n in free_names(e, names_of) if n.id not in hidden]
     if calls:
-        found += [n.id for loop in stmt.loops for n in free_names(loop.source)]
+        found += [n.id for loop in stmt.loops for n in free_names(loop.source, names_of)]
     return found
 
 
-def _user_references(block: ast.UserBlock) -> list[str]:
+def _user_references(block: ast.UserBlock, names_of: NamesOf) -> list[str]:
     known = {s.name.name for s in block.knows}
-    found = [n.id for s in block.knows for n in free_names(s.value)]
+    found = [n.id for s in block.knows for n in free_names(s.value, names_of)]
     for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
         try:
             names = templates.template_names(text_field.text)
@@ -195,6 +203,6 @@ def _user_references(block: ast.UserBlock) -> list[str]:
     return found
 
 
-def free_names(expr: ast.Node) -> list[ast.Name]:
+def free_names(expr: ast.Node, names_of: NamesOf = walk.free_names) -> list[ast.Name]:
     """Every name an expression reads (``it``, ``db`` and item names excluded), in source order."""
-    return [name for name in walk.free_names(expr) if name.id not in IMPLICIT_NAMES]
+    return [name for name in names_of(expr) if name.id not in IMPLICIT_NAMES]

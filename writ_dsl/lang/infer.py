@@ -37,7 +37,7 @@ class Inferrer:
         self.types: dict[str, Type] = {}
         self.busy: set[str] = set()
         self.problems: dict[tuple[int, int], FieldProblem] = {}
-        self._sink: Callable[[FieldProblem], None] | None = self._report
+        self._reporting = True  # (not a bound method kept on self: no reference cycle to leave for the collector)
 
     def _report(self, problem: FieldProblem) -> None:
         span = problem[0].span
@@ -51,11 +51,11 @@ class Inferrer:
         if stmt is None or name in self.busy:
             return UNKNOWN
         self.busy.add(name)
-        saved, self._sink = self._sink, None  # a definition's own problems are reported where it stands
+        saved, self._reporting = self._reporting, False  # a definition's own problems are reported where it stands
         try:
             found = self.statement_type(stmt)
         finally:
-            self._sink = saved
+            self._reporting = saved
             self.busy.discard(name)
         self.types[name] = found
         return found
@@ -85,8 +85,8 @@ class Inferrer:
 
     # ------------------------------------------------------------ expressions
     def infer(self, expr: Any, local: Scope | None = None) -> Type:
-        method = getattr(self, f"_{type(expr).__name__}", None)
-        return method(expr, local or {}) if method is not None else UNKNOWN
+        method = _RULES.get(type(expr))
+        return method(self, expr, local or {}) if method is not None else UNKNOWN
 
     def _Number(self, expr: ast.Number, local: Scope) -> Type:
         return NUMBER
@@ -116,8 +116,8 @@ class Inferrer:
             return UNKNOWN
         found = base.field(expr.name)
         if found is None:
-            if self._sink is not None and not _checked_elsewhere(expr, base, local):
-                self._sink((expr, expr.name, base))
+            if self._reporting and not _checked_elsewhere(expr, base, local):
+                self._report((expr, expr.name, base))
             return UNKNOWN
         return found
 
@@ -206,6 +206,12 @@ class Inferrer:
         if binder is not None:
             scope[binder.name] = item
         return scope
+
+
+# node type -> the Inferrer method for it (``_Attr`` for :class:`ast.Attr`)
+_RULES: dict[type, Callable[..., Type]] = {
+    node: getattr(Inferrer, f"_{node.__name__}") for node in vars(ast).values()
+    if isinstance(node, type) and issubclass(node, ast.Node) and hasattr(Inferrer, f"_{node.__name__}")}
 
 
 def _from_table(model: Any, table: str) -> Type:

@@ -100,19 +100,36 @@ class _Lexer:
         self.bad: Token | None = None
 
     def run(self) -> Lexed:
-        pos, text, match = 0, self.text, self.vocab.master.match
+        """One pass of the master pattern; names, keywords, operators and white space (nearly every
+        lexeme) are handled in the loop, the rarer classes by their ``_on_`` methods."""
+        pos, text, match, size = 0, self.text, self.vocab.master.match, len(self.text)
+        keywords, op_choices = self.vocab.keywords, self.vocab.op_choices
+        tokens, choices = self.out.tokens, self.out.choices
         handlers = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")}
-        while pos < len(text):
+        line, line_start = 1, 0
+        while pos < size:
             found = match(text, pos)
             assert found is not None  # the last group matches any character
-            group, value = found.lastgroup or "bad", found.group()
+            group, end = found.lastgroup or "bad", found.end()
             if self.bad is not None and group != "bad":
                 self._flush_bad()
             if group == "ws":
-                self._advance(value, pos)
+                newlines = text.count("\n", pos, end)
+                if newlines:
+                    line += newlines
+                    line_start = text.rindex("\n", pos, end) + 1
+            elif group == "word" or group == "op":
+                value = found.group()
+                column = pos - line_start + 1
+                kinds = ((keywords[value], "NAME") if value in keywords else ("NAME",)) if group == "word" \
+                    else op_choices(value)
+                tokens.append(Token(kinds[0], value, pos, line, column, line, column + end - pos, end))
+                choices.append(kinds)
             else:
-                handlers[group](self._token(group, value, pos))
-            pos = found.end()
+                self.line, self.line_start = line, line_start
+                handlers[group](self._token(group, found.group(), pos))
+                line, line_start = self.line, self.line_start
+            pos = end
         self._flush_bad()
         return self.out
 
@@ -176,13 +193,6 @@ class _Lexer:
     def _on_int(self, token: Token) -> None:
         self._check_size(token, "number", "characters", self.limits.literal_digits, "literal_digits")
         self._emit(token, ("INT", "NUMBER"))
-
-    def _on_word(self, token: Token) -> None:
-        keyword = self.vocab.keywords.get(token.value)
-        self._emit(token, (keyword, "NAME") if keyword else ("NAME",))
-
-    def _on_op(self, token: Token) -> None:
-        self._emit(token, self.vocab.op_choices(token.value))
 
     def _on_bad(self, token: Token) -> None:
         if self.bad is not None and self.bad.end_pos == token.start_pos and self.bad.end_line == token.line:

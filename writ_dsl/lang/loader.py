@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .. import diagnostics as diag
@@ -31,8 +31,9 @@ class LoadedSpec:
     imports: list[LoadedSpec] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
 
-    @property
+    @cached_property
     def display_path(self) -> str:
+        """The path as diagnostics show it (worked out once: it asks the file system)."""
         return display_path(self.path, self.root)
 
     @property
@@ -43,15 +44,7 @@ class LoadedSpec:
     def closure(self) -> list[LoadedSpec]:
         """This spec and every spec it imports, transitively, each once, imports first."""
         seen: dict[Path, LoadedSpec] = {}
-
-        def visit(spec: LoadedSpec) -> None:
-            if spec.path in seen:
-                return
-            for child in spec.imports:
-                visit(child)
-            seen[spec.path] = spec
-
-        visit(self)
+        _visit(self, seen)
         return list(seen.values())
 
     def behaviors(self) -> dict[str, ast.BehaviorDecl]:
@@ -66,6 +59,16 @@ class LoadedSpec:
         for spec in self.closure():
             digest.update(spec.display_path.encode() + b"\0" + spec.source.encode() + b"\0")
         return digest.hexdigest()
+
+
+def _visit(spec: LoadedSpec, seen: dict[Path, LoadedSpec]) -> None:
+    """Add ``spec``'s imports, then ``spec``, to ``seen`` (a plain function: a nested one that calls itself
+    is a reference cycle, left to the cycle collector)."""
+    if spec.path in seen:
+        return
+    for child in spec.imports:
+        _visit(child, seen)
+    seen[spec.path] = spec
 
 
 def library_root(path: Path) -> Path:

@@ -1,7 +1,9 @@
 """Source text -> AST, reporting every syntax error of a file in one run.
 
 The LALR tables come from ``grammars/writ.lark`` (built once per machine, :mod:`.grammar_cache`);
-tokens come from :mod:`.lexer` and are fed to Lark's parser state one by one.
+tokens come from :mod:`.lexer` and are fed one by one to a small LALR driver over those tables.
+Each reduction builds its typed AST node at once (:mod:`.reductions`): no parse tree is made, and
+each value on the stack carries the first and last token it covers and how deeply it nests.
 On an unexpected token the error is reported in words (:mod:`.syntax`) and
 the parser resynchronises: it skips to the next statement keyword that starts
 a line, a ``}`` or the end of the file, and pops parser states until that
@@ -17,50 +19,67 @@ from functools import cache
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedToken, VisitError
+from lark.grammar import Rule
 from lark.parsers.lalr_analysis import Shift
-from lark.parsers.lalr_parser_state import ParserState
 
 from .. import diagnostics as diag
 from ..resources import grammar_path
 from . import ast, syntax
 from .grammar_cache import cached_lark
 from .lexer import Lexed, Vocabulary, lex
-from .limits import DEFAULT, Limits
-from .transformer import ToAst, span_of
+from .limits import CEILINGS, DEFAULT, Limits
+from .reductions import Reduction, ast_reductions, table_rules, tree_reductions
+from .transformer import ModuleBody, span_of
 
 MAX_ERRORS = 25
-DEPTH = "writ_depth"  # attribute of a parse tree: how deeply it nests
 SYNC = syntax.STATEMENTS | syntax.DECLARATIONS | syntax.USER_FIELDS
 OPENERS = frozenset(syntax.CLOSER)
 CLOSERS = frozenset(syntax.CLOSER.values())
 # Tokens after which a statement keyword that starts a line is read as a name.
 NAME_FOLLOWERS = frozenset({"EQUAL", "DOT", "COMMA", "RPAR", "RSQB", "RBRACE", "COLON", "COMPARE", "ADD_OP",
                             "MUL_OP", "_DOTDOT", "AND", "OR", "IN", "NOT", "WHERE", "THEN", "ELSE", "OF"})
+# Nesting that later stages (which walk the tree recursively) can always take, whatever the limits say.
+HARD_DEPTH = CEILINGS["depth"]
 
 
 @cache
 def get_parser() -> Lark:
     grammar = grammar_path().read_text(encoding="utf-8")
-    lark = cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
-    callbacks = lark.parse_interactive().parser_state.parse_conf.callbacks
-    for rule, callback in list(callbacks.items()):
-        callbacks[rule] = _measured(callback)
-    return lark
+    return cached_lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
-def _measured(callback: Any) -> Any:
-    """A tree-building callback that also records each new tree's depth, so that nesting past
-    the limit is caught as soon as it is built (``_``-rules are inlined into their parent)."""
+# What the driver does in a state on a symbol: (True, next state) to shift a token or go to the state after a
+# reduction, (False, reduction) to reduce.
+Actions = dict[Any, dict[str, tuple[bool, Any]]]
 
-    def build(children: list[Any]) -> Any:
-        result = callback(children)
-        if isinstance(result, Tree) and not any(result is child for child in children):
-            inner = max((getattr(c, DEPTH, 1) for c in children if isinstance(c, Tree)), default=0)
-            setattr(result, DEPTH, inner + (not str(result.data).startswith("_")))
-        return result
 
-    return build
+@dataclass(frozen=True)
+class Tables:
+    """The LALR table of the grammar (Lark's, for the error recovery's questions) and the driver's two
+    versions of it: one reduces to typed AST nodes, the other to Lark's parse tree."""
+
+    states: dict[Any, dict[str, tuple[Any, Any]]]
+    start_state: Any
+    end_state: Any
+    ast: Actions
+    tree: Actions
+    # (state below, state on top, token type) -> the state on top after every `?rule: other` reduction the
+    # token calls for there (only parser states change in those, so they are followed once per triple)
+    units: dict[tuple[Any, Any, str], Any] = field(default_factory=dict)
+
+
+@cache
+def tables() -> Tables:
+    conf = get_parser().parse_interactive().parser_state.parse_conf
+    rules = table_rules(conf.states)
+    return Tables(conf.states, conf.start_state, conf.end_state, _actions(conf.states, ast_reductions(rules)),
+                  _actions(conf.states, tree_reductions(rules, conf.callbacks)))
+
+
+def _actions(states: dict[Any, dict[str, tuple[Any, Any]]], reductions: dict[Rule, Reduction]) -> Actions:
+    return {state: {symbol: (True, arg) if action is Shift else (False, reductions[arg])
+                    for symbol, (action, arg) in actions.items()}
+            for state, actions in states.items()}
 
 
 @cache
@@ -71,37 +90,54 @@ def vocabulary() -> Vocabulary:
 @cache
 def terminal_names() -> frozenset[str]:
     """Every terminal the parse table knows, ``$END`` included."""
-    states = get_parser().parse_interactive().parser_state.parse_conf.states
-    return frozenset(name for actions in states.values() for name in actions if name.isupper())
+    return frozenset(name for actions in tables().states.values() for name in actions if name.isupper())
 
 
 @dataclass
 class ParseOutcome:
-    """A parse tree (None after any error), the comments, and every problem found."""
+    """What the file reduced to (a :class:`ModuleBody`, or a Lark tree; None after any error), how deeply it
+    nests, the first failure of a node's construction, the comments, and every problem found."""
 
-    tree: Tree | None
+    tree: Any
     comments: list[Token] = field(default_factory=list)
     problems: list[tuple[str, Token, dict[str, str]]] = field(default_factory=list)
+    depth: int = 0
+    failure: tuple[Exception, Token | None, Token | None] | None = None
 
 
 def parse_text(text: str, path: str, limits: Limits = DEFAULT) -> tuple[ast.Module | None, list[diag.Diagnostic]]:
     """Parse one file's text; on syntax errors return no module and every error's diagnostic."""
     if len(text) > limits.file_bytes or len(text.encode("utf-8", "replace")) > limits.file_bytes:
         return None, [too_large(text, path, limits.file_bytes, len(text.encode("utf-8", "replace")))]
-    outcome = parse_tree(text, limits)
+    outcome = _parse(text, limits, tables().ast)
     if outcome.tree is None:
         problems = [diag.make(code, path, span_of(token), **fields) for code, token, fields in outcome.problems]
         return None, sorted(problems, key=diag.Diagnostic.sort_key)
-    deepest = _too_deep_node(outcome.tree, limits.depth)
-    if deepest is not None:
-        return None, [diag.make("nesting-too-deep", path, deepest, limit=str(limits.depth))]
-    comments = [ast.Comment(text=str(c), span=span_of(c)) for c in outcome.comments]
-    try:
-        return ToAst(path, comments).transform(outcome.tree), []
-    except RecursionError:
-        return None, [too_deep(path)]
-    except VisitError as exc:
-        return None, [_visit_failure(path, exc)]
+    if outcome.depth > min(limits.depth, HARD_DEPTH):
+        return None, [_nesting(text, path, limits)]
+    if outcome.failure is not None:
+        return None, [_build_failure(path, *outcome.failure)]
+    comments = [ast.trusted(ast.Comment, text=str(c), span=span_of(c)) for c in outcome.comments]
+    body: ModuleBody = outcome.tree
+    return body.module(path, comments), []
+
+
+def _nesting(text: str, path: str, limits: Limits) -> diag.Diagnostic:
+    """Where a file nests too deeply: the node its parse tree first goes past the limit at."""
+    tree = parse_tree(text, limits).tree
+    if limits.depth <= HARD_DEPTH:
+        deepest = _too_deep_node(tree, limits.depth)
+        return diag.make("nesting-too-deep", path, deepest, limit=str(limits.depth)) if deepest else too_deep(path)
+    return too_deep(path, _too_deep_node(tree, HARD_DEPTH))
+
+
+def _build_failure(path: str, exc: Exception, first: Token | None, last: Token | None) -> diag.Diagnostic:
+    """A node that could not be built, located at the text it covers."""
+    span = None if first is None or last is None else ast.Span(
+        line=first.line, column=first.column, end_line=last.end_line, end_column=last.end_column)
+    if isinstance(exc, RecursionError):
+        return too_deep(path, span)
+    return diag.make("check-failed", path, span, check="syntax tree", detail=f"{type(exc).__name__}: {exc}")
 
 
 def too_large(text: str, path: str, limit: int, size: int) -> diag.Diagnostic:
@@ -117,16 +153,6 @@ def too_deep(path: str, span: ast.Span | None = None) -> diag.Diagnostic:
     return diag.make("too-deep", path, span or ast.Span(line=1, column=1, end_line=1, end_column=1))
 
 
-def _visit_failure(path: str, exc: VisitError) -> diag.Diagnostic:
-    """A failure inside the tree transformer, unwrapped to its cause and located at its node."""
-    meta = getattr(exc.obj, "meta", None)
-    span = span_of(meta) if meta is not None and not meta.empty else None
-    if isinstance(exc.orig_exc, RecursionError):
-        return too_deep(path, span)
-    return diag.make("check-failed", path, span, check="syntax tree",
-                     detail=f"{type(exc.orig_exc).__name__}: {exc.orig_exc}")
-
-
 def _too_deep_node(tree: Tree, limit: int) -> ast.Span | None:
     """Where the parse tree first nests deeper than ``limit`` (walked without recursion)."""
     stack: list[tuple[Tree, int]] = [(tree, 1)]
@@ -139,21 +165,40 @@ def _too_deep_node(tree: Tree, limit: int) -> ast.Span | None:
 
 
 def parse_tree(text: str, limits: Limits = DEFAULT) -> ParseOutcome:
-    lexed = lex(text, vocabulary(), limits)
-    return _Run(lexed, get_parser().parse_interactive().parser_state, limits).run()
+    """The text's Lark parse tree (with positions) instead of its AST: for the rare file that nests too
+    deeply, where the tree shows the node at fault, and for tools and tests that want Lark's own tree."""
+    return _parse(text, limits, tables().tree)
+
+
+def _parse(text: str, limits: Limits, actions: Actions) -> ParseOutcome:
+    return _Run(lex(text, vocabulary(), limits), tables(), actions, limits).run()
+
+
+class _NoAction(Exception):
+    """The parse table has no action for the token in the current state; ``stack`` is the parser states
+    before the token (the reductions it called for may have changed them since)."""
+
+    def __init__(self, stack: list[Any]) -> None:
+        super().__init__()
+        self.stack = stack
 
 
 class _Run:
-    def __init__(self, lexed: Lexed, state: ParserState, limits: Limits = DEFAULT) -> None:
+    def __init__(self, lexed: Lexed, grammar: Tables, actions: Actions, limits: Limits = DEFAULT) -> None:
         self.lexed = lexed
         # Each level of nesting takes a few parser states; past this the input is refused, so
         # that the per-token work on the stack stays bounded.
         self.limits = limits
         self.max_stack = 4 * limits.depth + 40
         self.tokens = lexed.tokens
-        self.state = state
-        self.states = state.parse_conf.states
-        self.end_state = state.parse_conf.end_state
+        self.states = grammar.states
+        self.end_state = grammar.end_state
+        self.actions = actions
+        self.units = grammar.units
+        self.stack: list[Any] = [grammar.start_state]  # parser states
+        self.values: list[Any] = []  # one per state after the first: a token or what a rule reduced to
+        self.bounds: list[tuple[Token | None, Token | None, int]] = []  # per value: first, last token, nesting
+        self.failure: tuple[Exception, Token | None, Token | None] | None = None
         self.problems = [(p.code, p.token, p.fields) for p in lexed.problems]
         self.lexical = sorted(p.token.start_pos for p in lexed.problems)
         self.errors = 0
@@ -163,45 +208,111 @@ class _Run:
         self.indents: dict[int, int] = {}
 
     def run(self) -> ParseOutcome:
+        tokens, choices, bounds, count, limit = self.tokens, self.lexed.choices, self.bounds, len(self.tokens), \
+            self.limits.depth
         index = 0
-        while index < len(self.tokens):
-            index = self._step(index)
-        tree = self._finish() if index == len(self.tokens) else None
-        ok = not self.problems
-        return ParseOutcome(tree if ok else None, self.lexed.comments, self.problems)
+        while index < count:
+            if len(self.stack) > self.max_stack:
+                self.problems.append(("nesting-too-deep", tokens[index], {"limit": str(limit)}))
+                index = count + 1
+                break
+            token = tokens[index] if len(choices[index]) == 1 else self._typed(index, self.stack)
+            if token.type == "RBRACE":
+                self._note_closing(token)
+            try:
+                self._feed(token)
+            except _NoAction as error:
+                index = self._recover(index, token, error.stack)
+                continue
+            self.prev = token
+            if len(bounds) >= 2 and bounds[-2][2] > limit:
+                self.problems.append(("nesting-too-deep", token, {"limit": str(limit)}))
+                index = count + 1
+                break
+            index += 1
+        tree = self._finish() if index == count else None
+        if self.problems or tree is None:
+            return ParseOutcome(None, self.lexed.comments, self.problems)
+        return ParseOutcome(tree, self.lexed.comments, self.problems, bounds[-1][2], self.failure)
 
-    def _step(self, index: int) -> int:
-        if len(self.state.state_stack) > self.max_stack:
-            self.problems.append(("nesting-too-deep", self.tokens[index], {"limit": str(self.limits.depth)}))
-            return len(self.tokens) + 1
-        token = self._typed(index, self.state.state_stack)
-        before = self.state.state_stack[:]
-        if token.type == "RBRACE":
-            self._note_closing(token)
-        try:
-            self.state.feed_token(token)
-        except UnexpectedToken:
-            return self._recover(index, token, before)
-        self.prev = token
-        values = self.state.value_stack
-        if len(values) >= 2 and getattr(values[-2], DEPTH, 0) > self.limits.depth:
-            self.problems.append(("nesting-too-deep", token, {"limit": str(self.limits.depth)}))
-            return len(self.tokens) + 1
-        return index + 1
+    # ------------------------------------------------------------ the LALR driver
+    def _feed(self, token: Token, is_end: bool = False) -> Any:
+        """Shift ``token`` after every reduction it calls for (or, for $END, return what the file reduced to);
+        raises :class:`_NoAction` where the table has no action for it.
+
+        Each reduction pops the rule's values and builds what it reduces to; beside each value the stack keeps
+        the first and last token it covers (a node's span; brackets around an expression widen what it covers,
+        not its span) and how deeply it nests.
+        """
+        stack, values, bounds, actions, units = self.stack, self.values, self.bounds, self.actions, self.units
+        kind = token.type
+        before = None
+        while True:
+            action = actions[stack[-1]].get(kind)
+            if action is None:
+                raise _NoAction(stack[:] if before is None else before)
+            if action[0]:
+                stack.append(action[1])
+                values.append(token)
+                bounds.append((token, token, 0))
+                return None
+            size, origin, build, counted, passes = action[1]
+            if before is None:
+                before = stack[:]
+            if build is None:  # `?rule: other`: the child stands for the rule
+                key = (stack[-2], stack[-1], kind)
+                top = units.get(key)
+                stack[-1] = top if top is not None else self._unit_chain(key)
+            else:
+                if size:
+                    children, covered = values[-size:], bounds[-size:]
+                    del stack[-size:], values[-size:], bounds[-size:]
+                else:
+                    children, covered = [], []
+                first = last = None
+                depth = 0
+                for bound in covered:
+                    if first is None:
+                        first = bound[0]
+                    if bound[1] is not None:
+                        last = bound[1]
+                    if bound[2] > depth:
+                        depth = bound[2]
+                try:
+                    value = build(first, last, children)
+                except Exception as exc:  # noqa: BLE001 - reported after the parse, where the node stands
+                    self.failure = self.failure or (exc, first, last)
+                    value = None
+                depth += counted
+                if passes:
+                    depth = next((bound[2] for child, bound in zip(children, covered) if child is value), depth)
+                stack.append(actions[stack[-1]][origin][1])
+                values.append(value)
+                bounds.append((first, last, depth))
+            if is_end and stack[-1] == self.end_state:
+                return values[-1]
+
+    def _unit_chain(self, key: tuple[Any, Any, str]) -> Any:
+        below, top, kind = key
+        while True:
+            action = self.actions[top].get(kind)
+            if action is None or action[0] or action[1][2] is not None or top == self.end_state:
+                self.units[key] = top
+                return top
+            top = self.actions[below][action[1][1]][1]
 
     def _note_closing(self, token: Token) -> None:
-        values = self.state.value_stack
+        values = self.values
         inner = syntax.openers(values)
         if inner and syntax.is_block(values, inner[-1]):
             self.closed.append((token, syntax.opener_text(values, inner[-1]), values[inner[-1]].line))
 
-    def _finish(self) -> Tree | None:
+    def _finish(self) -> Any:
         end = self._eof()
-        before = self.state.state_stack[:]
         try:
-            return self.state.feed_token(end, True)
-        except UnexpectedToken:
-            self._recover(len(self.tokens), end, before)
+            return self._feed(end, True)
+        except _NoAction as error:
+            self._recover(len(self.tokens), end, error.stack)
             return None
 
     def _eof(self) -> Token:
@@ -271,14 +382,14 @@ class _Run:
         depth = self._fitting_depth(token)
         if depth is None:
             return False
-        del self.state.state_stack[depth:]
-        del self.state.value_stack[depth - 1:]
-        self.state.feed_token(token, token.type == "$END")
+        del self.stack[depth:]
+        del self.values[depth - 1:], self.bounds[depth - 1:]
+        self._feed(token, token.type == "$END")
         self.prev = token
         return True
 
     def _fitting_depth(self, token: Token) -> int | None:
-        stack, values = self.state.state_stack, self.state.value_stack
+        stack, values = self.stack, self.values
         anywhere = token.type in syntax.TOP_LEVEL or token.type == "$END"
         for depth in range(len(stack), 0, -1):
             if self._accepts(stack[:depth], token.type):
@@ -308,7 +419,7 @@ class _Run:
 
     def _describe(self, token: Token, stack: list[Any]) -> tuple[str, Token, dict[str, str]]:
         expected = self._expected(stack)
-        values = self.state.value_stack
+        values = self.values
         wants_expression = "an expression" in syntax.expected_phrase(expected)
         if not (wants_expression and self.prev is not None and self.prev.type not in syntax.VALUE_END):
             unclosed = self._unclosed(token)
@@ -321,7 +432,7 @@ class _Run:
 
     def _misplaced_brace(self, unclosed: int) -> tuple[str, Token, dict[str, str]] | None:
         """A `}` that closed an inner block at the indentation of the unclosed block around it."""
-        values = self.state.value_stack
+        values = self.values
         if not syntax.is_block(values, unclosed):
             return None
         opener = values[unclosed]
@@ -340,7 +451,7 @@ class _Run:
 
     def _unclosed(self, token: Token) -> int | None:
         """The innermost unclosed bracket that ``token`` shows was left open, if any."""
-        values = self.state.value_stack
+        values = self.values
         inner = syntax.openers(values)
         if not inner:
             return None
@@ -348,14 +459,14 @@ class _Run:
         starts = token.type in SYNC and (self.prev is None or self.prev.end_line < token.line)
         if token.type == "$END" or closes:
             return inner[-1]
-        if starts and any(self._accepts(self.state.state_stack[:depth], token.type)
+        if starts and any(self._accepts(self.stack[:depth], token.type)
                           for depth in self._outer_depths(token, inner[-1])):
             return inner[-1]
         return None
 
     def _outer_depths(self, token: Token, opener: int) -> range:
         """Parser depths outside the bracket at ``opener`` but inside the block around it."""
-        values = self.state.value_stack
+        values = self.values
         if token.type in syntax.TOP_LEVEL:
             return range(1, opener + 1)
         blocks = [i for i in syntax.openers(values[:opener]) if syntax.is_block(values, i)]

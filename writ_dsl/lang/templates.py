@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 from typing import Any
 
 import jinja2
@@ -275,10 +275,22 @@ def register(filters: Mapping[str, Callable[..., Any]], globals_: Mapping[str, C
 
 def parse(text: str) -> nodes.Template:
     """A template's syntax tree; raises ``jinja2.TemplateSyntaxError`` (also when nested too deeply)."""
+    found = parsed(text)
+    if isinstance(found, jinja2.TemplateSyntaxError):
+        raise jinja2.TemplateSyntaxError(found.message or "", found.lineno, found.name, found.filename)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def parsed(text: str) -> nodes.Template | jinja2.TemplateSyntaxError:
+    """A template's syntax tree in the shared environment, or its syntax error: parsed once per text and
+    process, as specs repeat their wordings. The tree is shared: read it, never change it."""
     try:
         return environment().parse(text)
     except RecursionError:
-        raise jinja2.TemplateSyntaxError("the template is nested too deeply", 1) from None
+        return jinja2.TemplateSyntaxError("the template is nested too deeply", 1)
+    except jinja2.TemplateSyntaxError as exc:
+        return exc
 
 
 def names_read(tree: nodes.Template) -> set[str]:
@@ -301,4 +313,31 @@ def names_read(tree: nodes.Template) -> set[str]:
 
 def template_names(text: str) -> set[str]:
     """The names a template reads beyond the globals; raises ``jinja2.TemplateSyntaxError``."""
-    return names_read(parse(text))
+    return set(_names(text))
+
+
+@lru_cache(maxsize=4096)
+def _names(text: str) -> frozenset[str]:
+    return frozenset(names_read(parse(text)))  # a syntax error is raised, and not cached
+
+
+def filters_and_tests(tree: nodes.Template) -> tuple[frozenset[str], frozenset[str]]:
+    """The names of the filters and of the tests a template uses."""
+    return (frozenset(node.name for node in tree.find_all(nodes.Filter)),
+            frozenset(node.name for node in tree.find_all(nodes.Test)))
+
+
+@lru_cache(maxsize=4096)
+def filters_and_tests_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """:func:`filters_and_tests` of a template that parses in the shared environment, once per text and process."""
+    tree = parsed(text)
+    if isinstance(tree, jinja2.TemplateSyntaxError):
+        raise ValueError("the template does not parse")
+    return filters_and_tests(tree)
+
+
+def forget() -> None:
+    """Empty the per-process caches of template parses (benchmarks: to measure a fresh process)."""
+    parsed.cache_clear()
+    _names.cache_clear()
+    filters_and_tests_of.cache_clear()

@@ -1,28 +1,36 @@
-"""Lark parse tree -> typed AST. Mechanical: no checks, only construction and spans."""
+"""Grammar rule -> typed AST node: one small builder per rule. Mechanical: no checks, only construction.
+
+A builder gets the rule's span and its children as Lark shapes them (anonymous
+tokens left out, ``_rules`` inlined, ``None`` for an absent ``[optional]``).
+The parser calls the builders while it reduces (:mod:`.reductions`), so no
+parse tree is built; :func:`tree_to_ast` calls the same builders over a Lark
+parse tree (for tools that hold one, and to test the parser against Lark).
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 from lark.tree import Meta
 
 from . import ast
+from .ast import span_at, trusted
+
+Builder = Callable[[ast.Span | None, list[Any]], Any]
 
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(.)", re.S)
+FILE_START = ast.Span(line=1, column=1, end_line=1, end_column=1)
 
 
 def span_of(meta: Meta | Token) -> ast.Span:
-    return ast.Span(
-        line=meta.line, column=meta.column, end_line=meta.end_line, end_column=meta.end_column
-    )
+    return span_at(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
 def unquote(token: str) -> str:
@@ -31,11 +39,22 @@ def unquote(token: str) -> str:
 
 
 def ident(token: Token) -> ast.Ident:
-    return ast.Ident(name=str(token), span=span_of(token))
+    return trusted(ast.Ident, name=str(token), span=span_of(token))
 
 
 def _string(token: Token) -> ast.String:
-    return ast.String(value=unquote(token), span=span_of(token))
+    return trusted(ast.String, value=unquote(token), span=span_of(token))
+
+
+@dataclass(frozen=True)
+class ModuleBody:
+    """The items of a file and its span (None: the file is empty); the caller adds the path and comments."""
+
+    items: list[Any]
+    span: ast.Span | None
+
+    def module(self, path: str, comments: Sequence[ast.Comment] = ()) -> ast.Module:
+        return trusted(ast.Module, path=path, items=self.items, comments=list(comments), span=self.span or FILE_START)
 
 
 @dataclass(frozen=True)
@@ -49,230 +68,290 @@ def _present(children: list[Any]) -> list[Any]:
     return [child for child in children if child is not None]
 
 
-@cache
-def _rule_methods(cls: type[Transformer]) -> dict[str, Callable[..., Any]]:
-    """Rule name -> plain function, for the methods ``cls`` (not Lark's Transformer) defines."""
-    found: dict[str, Callable[..., Any]] = {}
-    for klass in reversed(cls.__mro__[:cls.__mro__.index(Transformer)]):
-        for name, value in vars(klass).items():
-            if not name.startswith("_") and name != "transform" and callable(value):
-                found[name] = getattr(value, "base_func", value)
-    return found
+BUILDERS: dict[str, Builder] = {}
 
 
-@v_args(meta=True)
-class ToAst(Transformer):
-    """Builds :mod:`writ_dsl.lang.ast` nodes; the module path is set by the caller."""
+def rule(*names: str) -> Callable[[Builder], Builder]:
+    """Register a builder for the grammar rules (or rule aliases) ``names``."""
 
-    def __init__(self, path: str, comments: Sequence[ast.Comment] = ()) -> None:
-        super().__init__()
-        self.path = path
-        self.comments = list(comments)
+    def add(builder: Builder) -> Builder:
+        for name in names:
+            BUILDERS[name] = builder
+        return builder
 
-    def transform(self, tree: Tree) -> Any:
-        """What Lark's ``Transformer.transform`` gives, bottom-up, without its per-node wrapper objects:
-        each rule's method is looked up once per class and called as ``method(self, meta, children)``."""
-        methods = _rule_methods(type(self))
+    return add
 
-        def build(node: Tree) -> Any:
-            children = [build(child) if type(child) is Tree else child for child in node.children]
-            method = methods.get(node.data)
-            return self.__default__(node.data, children, node.meta) if method is None else method(self, node.meta, children)
 
-        return build(tree)
+# ---------------------------------------------------------- module level
+@rule("start")
+def start(span: ast.Span | None, items: list[Any]) -> ModuleBody:
+    return ModuleBody(items, span)
 
-    # ---------------------------------------------------------- module level
-    def start(self, meta: Meta, items: list[Any]) -> ast.Module:
-        span = span_of(meta) if not meta.empty else ast.Span(line=1, column=1, end_line=1, end_column=1)
-        return ast.Module(path=self.path, items=items, comments=self.comments, span=span)
 
-    def env_decl(self, meta: Meta, children: list[Any]) -> ast.EnvDecl:
-        return ast.EnvDecl(name=ident(children[0]), span=span_of(meta))
+@rule("env_decl")
+def env_decl(span: ast.Span, c: list[Any]) -> ast.EnvDecl:
+    return trusted(ast.EnvDecl, name=ident(c[0]), span=span)
 
-    def import_decl(self, meta: Meta, children: list[Any]) -> ast.ImportDecl:
-        return ast.ImportDecl(path=_string(children[0]), span=span_of(meta))
 
-    def behavior_decl(self, meta: Meta, children: list[Any]) -> ast.BehaviorDecl:
-        return ast.BehaviorDecl(name=ident(children[0]), settings=children[1:], span=span_of(meta))
+@rule("import_decl")
+def import_decl(span: ast.Span, c: list[Any]) -> ast.ImportDecl:
+    return trusted(ast.ImportDecl, path=_string(c[0]), span=span)
 
-    def setting(self, meta: Meta, children: list[Any]) -> ast.Setting:
-        return ast.Setting(name=ident(children[0]), value=children[1], span=span_of(meta))
 
-    def task_decl(self, meta: Meta, children: list[Any]) -> ast.TaskDecl:
-        return ast.TaskDecl(name=ident(children[0]), body=children[1:], span=span_of(meta))
+@rule("behavior_decl")
+def behavior_decl(span: ast.Span, c: list[Any]) -> ast.BehaviorDecl:
+    return trusted(ast.BehaviorDecl, name=ident(c[0]), settings=c[1:], span=span)
 
-    # ---------------------------------------------------------- task statements
-    def title_stmt(self, meta: Meta, children: list[Any]) -> ast.TitleStmt:
-        return ast.TitleStmt(text=unquote(children[0]), span=span_of(meta))
 
-    def tags_stmt(self, meta: Meta, children: list[Any]) -> ast.TagsStmt:
-        return ast.TagsStmt(tags=[_string(t) for t in _present(children)], span=span_of(meta))
+@rule("setting")
+def setting(span: ast.Span, c: list[Any]) -> ast.Setting:
+    return trusted(ast.Setting, name=ident(c[0]), value=c[1], span=span)
 
-    def behaviors_stmt(self, meta: Meta, children: list[Any]) -> ast.BehaviorsStmt:
-        return ast.BehaviorsStmt(names=[ident(t) for t in _present(children)], span=span_of(meta))
 
-    def param_stmt(self, meta: Meta, children: list[Any]) -> ast.ParamStmt:
-        name, count, source = children
-        return ast.ParamStmt(name=ident(name), count=count, source=source, span=span_of(meta))
+@rule("task_decl")
+def task_decl(span: ast.Span, c: list[Any]) -> ast.TaskDecl:
+    return trusted(ast.TaskDecl, name=ident(c[0]), body=c[1:], span=span)
 
-    def sample_one(self, meta: Meta, children: list[Any]) -> None:
-        return None
 
-    def sample_many(self, meta: Meta, children: list[Any]) -> int:
-        return int(children[0])
+# ---------------------------------------------------------- task statements
+@rule("title_stmt")
+def title_stmt(span: ast.Span, c: list[Any]) -> ast.TitleStmt:
+    return trusted(ast.TitleStmt, text=unquote(c[0]), span=span)
 
-    def let_stmt(self, meta: Meta, children: list[Any]) -> ast.LetStmt:
-        return ast.LetStmt(name=ident(children[0]), value=children[1], span=span_of(meta))
 
-    def read_stmt(self, meta: Meta, children: list[Any]) -> ast.ReadStmt:
-        name, tool, *rest = children
-        loops = rest.pop() if rest and isinstance(rest[-1], list) else []
-        return ast.ReadStmt(
-            name=ident(name), tool=ident(tool), args=_present(rest), loops=loops or [], span=span_of(meta)
-        )
+@rule("tags_stmt")
+def tags_stmt(span: ast.Span, c: list[Any]) -> ast.TagsStmt:
+    return trusted(ast.TagsStmt, tags=[_string(t) for t in _present(c)], span=span)
 
-    def fanout(self, meta: Meta, children: list[Any]) -> list[ast.Loop]:
-        return children
 
-    def loop(self, meta: Meta, children: list[Any]) -> ast.Loop:
-        return ast.Loop(var=ident(children[0]), source=children[1], span=span_of(meta))
+@rule("behaviors_stmt")
+def behaviors_stmt(span: ast.Span, c: list[Any]) -> ast.BehaviorsStmt:
+    return trusted(ast.BehaviorsStmt, names=[ident(t) for t in _present(c)], span=span)
 
-    def write_stmt(self, meta: Meta, children: list[Any]) -> ast.WriteStmt:
-        name, tool, *args, loops, guard = children
-        return ast.WriteStmt(
-            name=ident(name) if name is not None else None,
-            tool=ident(tool),
-            args=_present(args),
-            loops=loops or [],
-            guard=guard.value if guard is not None else None,
-            span=span_of(meta),
-        )
 
-    def guard(self, meta: Meta, children: list[Any]) -> _Guard:
-        return _Guard(children[0])
+@rule("param_stmt")
+def param_stmt(span: ast.Span, c: list[Any]) -> ast.ParamStmt:
+    name, count, source = c
+    return trusted(ast.ParamStmt, name=ident(name), count=count, source=source, span=span)
 
-    def arg(self, meta: Meta, children: list[Any]) -> ast.Arg:
-        return ast.Arg(name=ident(children[0]), value=children[1], span=span_of(meta))
 
-    def require_stmt(self, meta: Meta, children: list[Any]) -> ast.RequireStmt:
-        reason = unquote(children[1]) if children[1] is not None else None
-        return ast.RequireStmt(condition=children[0], reason=reason, span=span_of(meta))
+@rule("sample_one")
+def sample_one(span: ast.Span, c: list[Any]) -> None:
+    return None
 
-    def tell_stmt(self, meta: Meta, children: list[Any]) -> ast.TellStmt:
-        label = unquote(children[1]) if children[1] is not None else None
-        return ast.TellStmt(value=children[0], label=label, span=span_of(meta))
 
-    # ---------------------------------------------------------- user block
-    def user_block(self, meta: Meta, children: list[Any]) -> ast.UserBlock:
-        return ast.UserBlock(fields=children, span=span_of(meta))
+@rule("sample_many")
+def sample_many(span: ast.Span, c: list[Any]) -> int:
+    return int(c[0])
 
-    def _text(self, field: str, meta: Meta, children: list[Any]) -> ast.TextField:
-        return ast.TextField(field=field, text=unquote(children[0]), span=span_of(meta))
 
-    def persona_field(self, meta: Meta, children: list[Any]) -> ast.TextField:
-        return self._text("persona", meta, children)
+@rule("let_stmt")
+def let_stmt(span: ast.Span, c: list[Any]) -> ast.LetStmt:
+    return trusted(ast.LetStmt, name=ident(c[0]), value=c[1], span=span)
 
-    def reason_field(self, meta: Meta, children: list[Any]) -> ast.TextField:
-        return self._text("reason", meta, children)
 
-    def wants_field(self, meta: Meta, children: list[Any]) -> ast.TextField:
-        return self._text("wants", meta, children)
+@rule("read_stmt")
+def read_stmt(span: ast.Span, c: list[Any]) -> ast.ReadStmt:
+    name, tool, *rest = c
+    loops = rest.pop() if rest and isinstance(rest[-1], list) else []
+    return trusted(ast.ReadStmt, name=ident(name), tool=ident(tool), args=_present(rest), loops=loops or [], span=span)
 
-    def unknown_field(self, meta: Meta, children: list[Any]) -> ast.TextField:
-        return self._text("unknown", meta, children)
 
-    def knows_field(self, meta: Meta, children: list[Any]) -> ast.KnowsField:
-        return ast.KnowsField(settings=children, span=span_of(meta))
+@rule("fanout")
+def fanout(span: ast.Span, c: list[Any]) -> list[ast.Loop]:
+    return c
 
-    # ---------------------------------------------------------- expressions
-    def cond(self, meta: Meta, children: list[Any]) -> ast.Cond:
-        test, then, otherwise = children
-        return ast.Cond(test=test, then=then, otherwise=otherwise, span=span_of(meta))
 
-    def where(self, meta: Meta, children: list[Any]) -> ast.Where:
-        return ast.Where(source=children[0], predicate=children[1], span=span_of(meta))
+@rule("loop")
+def loop(span: ast.Span, c: list[Any]) -> ast.Loop:
+    return trusted(ast.Loop, var=ident(c[0]), source=c[1], span=span)
 
-    def where_named(self, meta: Meta, children: list[Any]) -> ast.Where:
-        source, binder, predicate = children
-        return ast.Where(source=source, predicate=predicate, binder=ident(binder), span=span_of(meta))
 
-    def binder(self, meta: Meta, children: list[Any]) -> ast.Lambda:
-        return ast.Lambda(binder=ident(children[0]), body=children[1], span=span_of(meta))
+@rule("write_stmt")
+def write_stmt(span: ast.Span, c: list[Any]) -> ast.WriteStmt:
+    name, tool, *args, loops, guard = c
+    return trusted(ast.WriteStmt, 
+        name=ident(name) if name is not None else None,
+        tool=ident(tool),
+        args=_present(args),
+        loops=loops or [],
+        guard=guard.value if guard is not None else None,
+        span=span,
+    )
 
-    def _binary(self, op: str, meta: Meta, children: list[Any]) -> ast.Binary:
-        return ast.Binary(op=op, left=children[0], right=children[-1], span=span_of(meta))
 
-    def or_op(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return self._binary("or", meta, children)
+@rule("guard")
+def guard(span: ast.Span, c: list[Any]) -> _Guard:
+    return _Guard(c[0])
 
-    def and_op(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return self._binary("and", meta, children)
 
-    def in_op(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return self._binary("in", meta, children)
+@rule("arg")
+def arg(span: ast.Span, c: list[Any]) -> ast.Arg:
+    return trusted(ast.Arg, name=ident(c[0]), value=c[1], span=span)
 
-    def not_in_op(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return self._binary("not in", meta, children)
 
-    def compare(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return self._binary(str(children[1]), meta, children)
+@rule("require_stmt")
+def require_stmt(span: ast.Span, c: list[Any]) -> ast.RequireStmt:
+    reason = unquote(c[1]) if c[1] is not None else None
+    return trusted(ast.RequireStmt, condition=c[0], reason=reason, span=span)
 
-    def binary(self, meta: Meta, children: list[Any]) -> ast.Binary:
-        return self._binary(str(children[1]), meta, children)
 
-    def not_op(self, meta: Meta, children: list[Any]) -> ast.Unary:
-        return ast.Unary(op="not", operand=children[0], span=span_of(meta))
+@rule("tell_stmt")
+def tell_stmt(span: ast.Span, c: list[Any]) -> ast.TellStmt:
+    label = unquote(c[1]) if c[1] is not None else None
+    return trusted(ast.TellStmt, value=c[0], label=label, span=span)
 
-    def neg(self, meta: Meta, children: list[Any]) -> ast.Unary:
-        return ast.Unary(op="-", operand=children[0], span=span_of(meta))
 
-    def range(self, meta: Meta, children: list[Any]) -> ast.Range:
-        return ast.Range(start=children[0], end=children[1], span=span_of(meta))
+# ---------------------------------------------------------- user block
+@rule("user_block")
+def user_block(span: ast.Span, c: list[Any]) -> ast.UserBlock:
+    return trusted(ast.UserBlock, fields=c, span=span)
 
-    def attr(self, meta: Meta, children: list[Any]) -> ast.Attr:
-        return ast.Attr(obj=children[0], name=str(children[1]), span=span_of(meta))
 
-    def index(self, meta: Meta, children: list[Any]) -> ast.Index:
-        return ast.Index(obj=children[0], index=children[1], span=span_of(meta))
+def _text(field: str, span: ast.Span, c: list[Any]) -> ast.TextField:
+    return trusted(ast.TextField, field=field, text=unquote(c[0]), span=span)
 
-    def call(self, meta: Meta, children: list[Any]) -> ast.Call:
-        func, *rest = children
-        rest = _present(rest)
-        args = [c for c in rest if not isinstance(c, ast.KwArg)]
-        kwargs = [c for c in rest if isinstance(c, ast.KwArg)]
-        return ast.Call(func=ident(func), args=args, kwargs=kwargs, span=span_of(meta))
 
-    def kwarg(self, meta: Meta, children: list[Any]) -> ast.KwArg:
-        return ast.KwArg(name=str(children[0]), value=children[1], span=span_of(meta))
+for _field in ("persona", "reason", "wants", "unknown"):
+    BUILDERS[f"{_field}_field"] = partial(_text, _field)
 
-    def number(self, meta: Meta, children: list[Any]) -> ast.Number:
-        text = str(children[0])
-        value: int | float = float(text) if "." in text else int(text)
-        return ast.Number(value=value, span=span_of(meta))
 
-    def string(self, meta: Meta, children: list[Any]) -> ast.String:
-        return ast.String(value=unquote(children[0]), span=span_of(meta))
+@rule("knows_field")
+def knows_field(span: ast.Span, c: list[Any]) -> ast.KnowsField:
+    return trusted(ast.KnowsField, settings=c, span=span)
 
-    def date(self, meta: Meta, children: list[Any]) -> ast.DateLit:
-        return ast.DateLit(value=dt.date.fromisoformat(str(children[0])), span=span_of(meta))
 
-    def true(self, meta: Meta, children: list[Any]) -> ast.Bool:
-        return ast.Bool(value=True, span=span_of(meta))
+# ---------------------------------------------------------- expressions
+@rule("cond")
+def cond(span: ast.Span, c: list[Any]) -> ast.Cond:
+    test, then, otherwise = c
+    return trusted(ast.Cond, test=test, then=then, otherwise=otherwise, span=span)
 
-    def false(self, meta: Meta, children: list[Any]) -> ast.Bool:
-        return ast.Bool(value=False, span=span_of(meta))
 
-    def null(self, meta: Meta, children: list[Any]) -> ast.Null:
-        return ast.Null(span=span_of(meta))
+@rule("where")
+def where(span: ast.Span, c: list[Any]) -> ast.Where:
+    return trusted(ast.Where, source=c[0], predicate=c[1], span=span)
 
-    def name(self, meta: Meta, children: list[Any]) -> ast.Name:
-        return ast.Name(id=str(children[0]), span=span_of(meta))
 
-    def list(self, meta: Meta, children: list[Any]) -> ast.ListExpr:
-        return ast.ListExpr(items=_present(children), span=span_of(meta))
+@rule("where_named")
+def where_named(span: ast.Span, c: list[Any]) -> ast.Where:
+    source, binder_name, predicate = c
+    return trusted(ast.Where, source=source, predicate=predicate, binder=ident(binder_name), span=span)
 
-    def record(self, meta: Meta, children: list[Any]) -> ast.RecordExpr:
-        return ast.RecordExpr(fields=_present(children), span=span_of(meta))
 
-    def field(self, meta: Meta, children: list[Any]) -> ast.RecordField:
-        return ast.RecordField(name=str(children[0]), value=children[1], span=span_of(meta))
+@rule("binder")
+def binder(span: ast.Span, c: list[Any]) -> ast.Lambda:
+    return trusted(ast.Lambda, binder=ident(c[0]), body=c[1], span=span)
+
+
+def _binary(op: str | None, span: ast.Span, c: list[Any]) -> ast.Binary:
+    """``left op right``; ``op`` None: the operator is the token between them."""
+    return trusted(ast.Binary, op=op or str(c[1]), left=c[0], right=c[-1], span=span)
+
+
+for _name, _op in (("or_op", "or"), ("and_op", "and"), ("in_op", "in"), ("not_in_op", "not in"),
+                   ("compare", None), ("binary", None)):
+    BUILDERS[_name] = partial(_binary, _op)
+
+
+@rule("not_op")
+def not_op(span: ast.Span, c: list[Any]) -> ast.Unary:
+    return trusted(ast.Unary, op="not", operand=c[0], span=span)
+
+
+@rule("neg")
+def neg(span: ast.Span, c: list[Any]) -> ast.Unary:
+    return trusted(ast.Unary, op="-", operand=c[0], span=span)
+
+
+@rule("range")
+def range_expr(span: ast.Span, c: list[Any]) -> ast.Range:
+    return trusted(ast.Range, start=c[0], end=c[1], span=span)
+
+
+@rule("attr")
+def attr(span: ast.Span, c: list[Any]) -> ast.Attr:
+    return trusted(ast.Attr, obj=c[0], name=str(c[1]), span=span)
+
+
+@rule("index")
+def index(span: ast.Span, c: list[Any]) -> ast.Index:
+    return trusted(ast.Index, obj=c[0], index=c[1], span=span)
+
+
+@rule("call")
+def call(span: ast.Span, c: list[Any]) -> ast.Call:
+    func, *rest = c
+    rest = _present(rest)
+    args = [x for x in rest if not isinstance(x, ast.KwArg)]
+    kwargs = [x for x in rest if isinstance(x, ast.KwArg)]
+    return trusted(ast.Call, func=ident(func), args=args, kwargs=kwargs, span=span)
+
+
+@rule("kwarg")
+def kwarg(span: ast.Span, c: list[Any]) -> ast.KwArg:
+    return trusted(ast.KwArg, name=str(c[0]), value=c[1], span=span)
+
+
+@rule("number")
+def number(span: ast.Span, c: list[Any]) -> ast.Number:
+    text = str(c[0])
+    value: int | float = float(text) if "." in text else int(text)
+    return trusted(ast.Number, value=value, span=span)
+
+
+@rule("string")
+def string(span: ast.Span, c: list[Any]) -> ast.String:
+    return trusted(ast.String, value=unquote(c[0]), span=span)
+
+
+@rule("date")
+def date(span: ast.Span, c: list[Any]) -> ast.DateLit:
+    return trusted(ast.DateLit, value=dt.date.fromisoformat(str(c[0])), span=span)
+
+
+@rule("true")
+def true(span: ast.Span, c: list[Any]) -> ast.Bool:
+    return trusted(ast.Bool, value=True, span=span)
+
+
+@rule("false")
+def false(span: ast.Span, c: list[Any]) -> ast.Bool:
+    return trusted(ast.Bool, value=False, span=span)
+
+
+@rule("null")
+def null(span: ast.Span, c: list[Any]) -> ast.Null:
+    return trusted(ast.Null, span=span)
+
+
+@rule("name")
+def name(span: ast.Span, c: list[Any]) -> ast.Name:
+    return trusted(ast.Name, id=str(c[0]), span=span)
+
+
+@rule("list")
+def list_expr(span: ast.Span, c: list[Any]) -> ast.ListExpr:
+    return trusted(ast.ListExpr, items=_present(c), span=span)
+
+
+@rule("record")
+def record(span: ast.Span, c: list[Any]) -> ast.RecordExpr:
+    return trusted(ast.RecordExpr, fields=_present(c), span=span)
+
+
+@rule("field")
+def field(span: ast.Span, c: list[Any]) -> ast.RecordField:
+    return trusted(ast.RecordField, name=str(c[0]), value=c[1], span=span)
+
+
+# ---------------------------------------------------------- from a Lark parse tree
+def tree_to_ast(tree: Tree, path: str, comments: Sequence[ast.Comment] = ()) -> ast.Module:
+    """The module a Lark parse tree of a whole file stands for (recursive: for trees of bounded depth)."""
+
+    def build(node: Tree) -> Any:
+        children = [build(child) if type(child) is Tree else child for child in node.children]
+        span = span_of(node.meta) if not node.meta.empty else None
+        return BUILDERS[node.data](span, children)
+
+    return build(tree).module(path, comments)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import types as pytypes
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -74,6 +75,26 @@ _SCALARS = {str: STRING, int: NUMBER, float: NUMBER, bool: BOOL, type(None): NUL
 
 def from_annotation(annotation: Any, _depth: int = 0) -> Type:
     """The type of a Python annotation; :data:`UNKNOWN` for what it does not model."""
+    if _depth == 0:
+        try:
+            return _converted(annotation)
+        except TypeError:  # an annotation that cannot be a cache key
+            pass
+    return _convert(annotation, _depth)
+
+
+@lru_cache(maxsize=1024)
+def _converted(annotation: Any) -> Type:
+    """:func:`from_annotation`, once per annotation and process (tools and tables are looked up again and again)."""
+    return _convert(annotation, 0)
+
+
+def forget() -> None:
+    """Empty the cache of converted annotations (benchmarks: to measure a fresh process)."""
+    _converted.cache_clear()
+
+
+def _convert(annotation: Any, _depth: int) -> Type:
     if annotation is None or _depth > 20:
         return UNKNOWN
     if annotation in _SCALARS:

@@ -11,9 +11,10 @@ visible in nested bodies, so a nested filter can refer to the outer item.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
@@ -32,21 +33,27 @@ class Bound:
 _NOTHING: Mapping[str, Bound] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(NamedTuple):
     node: ast.Node
     parent: ast.Node | None
     items: ast.Node | None  # the expression whose items `it` stands for here; None: no `it`
-    bound: Mapping[str, Bound] = field(default_factory=lambda: _NOTHING)  # the item names in scope here
+    bound: Mapping[str, Bound] = _NOTHING  # the item names in scope here
 
 
 def children(node: BaseModel) -> Iterator[ast.Node]:
+    return iter(_children(node))
+
+
+def _children(node: BaseModel) -> list[ast.Node]:
+    found = []
+    fields = node.__dict__
     for name in _child_fields(type(node)):
-        value = getattr(node, name)
+        value = fields[name]
         if isinstance(value, ast.Node):
-            yield value
-        elif isinstance(value, list):
-            yield from (v for v in value if isinstance(v, ast.Node))
+            found.append(value)
+        elif type(value) is list:
+            found += [v for v in value if isinstance(v, ast.Node)]
+    return found
 
 
 @cache
@@ -55,21 +62,42 @@ def _child_fields(kind: type[BaseModel]) -> tuple[str, ...]:
     return tuple(name for name in kind.model_fields if name not in ("span", "kind"))
 
 
+# A node still to visit: (node, items, parent, bound, whether its children are visited too).
+_Pending = tuple[ast.Node, "ast.Node | None", "ast.Node | None", Mapping[str, Bound], bool]
+
+
 def walk(expr: ast.Node, items: ast.Node | None = None, parent: ast.Node | None = None,
          bound: Mapping[str, Bound] = _NOTHING) -> Iterator[Visit]:
     """Every node of ``expr`` (itself first), in source order."""
-    yield Visit(expr, parent, items, bound)
-    if isinstance(expr, ast.Where):
-        yield from walk(expr.source, items, expr, bound)
-        inner = _bind(bound, expr.binder, expr.source)
-        yield from walk(expr.predicate, expr.source, expr, inner)
-    elif isinstance(expr, ast.Lambda):  # not in a per-item position: the name is bound, `it` is not
-        yield from _lambda_body(expr, items, None, bound)
-    elif isinstance(expr, ast.Call):
-        yield from _call(expr, items, bound)
-    else:
-        for child in children(expr):
-            yield from walk(child, items, expr, bound)
+    return iter(visits(expr, items, parent, bound))
+
+
+def visits(expr: ast.Node, items: ast.Node | None = None, parent: ast.Node | None = None,
+           bound: Mapping[str, Bound] = _NOTHING) -> list[Visit]:
+    """:func:`walk` as a list, made without recursion: a stack of the nodes still to visit."""
+    found: list[Visit] = []
+    stack: list[_Pending] = [(expr, items, parent, bound, True)]
+    while stack:
+        node, items, parent, bound, inside = stack.pop()
+        found.append(Visit(node, parent, items, bound))
+        if inside:
+            stack.extend(reversed(_inner(node, items, bound)))
+    return found
+
+
+def _inner(node: ast.Node, items: ast.Node | None, bound: Mapping[str, Bound]) -> list[_Pending]:
+    """What to visit inside ``node``, in source order."""
+    kind = type(node)
+    if kind is ast.Name:
+        return []
+    if kind is ast.Where:
+        return [(node.source, items, node, bound, True),
+                (node.predicate, node.source, node, _bind(bound, node.binder, node.source), True)]
+    if kind is ast.Lambda:  # not in a per-item position: the name is bound, `it` is not
+        return [(node.body, items, node, _bind(bound, node.binder, None), True)]
+    if kind is ast.Call:
+        return _call(node, items, bound)
+    return [(child, items, node, bound, True) for child in _children(node)]
 
 
 def _bind(bound: Mapping[str, Bound], binder: ast.Ident | None, source: ast.Node | None) -> Mapping[str, Bound]:
@@ -80,30 +108,27 @@ def _bind(bound: Mapping[str, Bound], binder: ast.Ident | None, source: ast.Node
     return MappingProxyType(inner)
 
 
-def _lambda_body(node: ast.Lambda, outer: ast.Node | None, source: ast.Node | None,
-                 bound: Mapping[str, Bound]) -> Iterator[Visit]:
-    """The body of ``node``; ``source`` is what its item ranges over (None: no item)."""
-    yield from walk(node.body, source if source is not None else outer, node, _bind(bound, node.binder, source))
-
-
 def _argument(expr: ast.Node, per_item: bool, source: ast.Node | None, items: ast.Node | None,
-              parent: ast.Node, bound: Mapping[str, Bound]) -> Iterator[Visit]:
+              parent: ast.Node, bound: Mapping[str, Bound]) -> list[_Pending]:
+    """A builtin's argument; in a per-item position ``it`` (and a lambda's name) is an item of ``source``."""
     if per_item and isinstance(expr, ast.Lambda):
-        yield Visit(expr, parent, items, bound)
-        yield from _lambda_body(expr, items, source, bound)
-    else:
-        yield from walk(expr, source if per_item else items, parent, bound)
+        body_items = source if source is not None else items
+        return [(expr, items, parent, bound, False),
+                (expr.body, body_items, expr, _bind(bound, expr.binder, source), True)]
+    return [(expr, source if per_item else items, parent, bound, True)]
 
 
-def _call(call: ast.Call, items: ast.Node | None, bound: Mapping[str, Bound]) -> Iterator[Visit]:
+def _call(call: ast.Call, items: ast.Node | None, bound: Mapping[str, Bound]) -> list[_Pending]:
     builtin = BUILTINS.get(call.func.name)
     per_item = builtin.per_item if builtin else ()
     source = call.args[0] if call.args else None
+    found: list[_Pending] = []
     for position, arg in enumerate(call.args):
-        yield from _argument(arg, position in per_item, source, items, call, bound)
+        found += _argument(arg, position in per_item, source, items, call, bound)
     for kwarg in call.kwargs:
-        yield Visit(kwarg, call, items, bound)
-        yield from _argument(kwarg.value, kwarg.name in per_item, source, items, kwarg, bound)
+        found.append((kwarg, items, call, bound, False))
+        found += _argument(kwarg.value, kwarg.name in per_item, source, items, kwarg, bound)
+    return found
 
 
 def names(expr: ast.Node) -> Iterator[ast.Name]:
