@@ -4,13 +4,8 @@ Run: ``.venv/bin/python benchmarks/bench_quality.py [-n 2000] [--seed 0]``. It r
 ``writ synth specs -n 2000 --seed 0`` (offline roles) into a temporary folder, then prints the quality
 section of ``writ stats`` and each target with its measured value.
 
-Masked distinct-2 at n=2000, seed 0, with the tokenizer of ``writ_dsl/quality.py`` (a full stop is its own
-token; before that fix a word and the same word with a full stop counted as two): before the wants
-wordings, per-record findings and completion wordings, user 0.0207 and assistant 0.0064; after them, user
-0.0228 (5,201 -> 5,698 distinct bigrams) and assistant 0.0060 (3,026 -> 3,297 distinct bigrams, over 17 %
-more text, since proposals now state what the changed record shows). Both targets (0.08 and 0.03) stay
-missed: phrase banks and a few wordings per template add hundreds of distinct bigrams where thousands are
-needed.
+Distinct-n is measured with the tokenizer of ``writ_dsl/quality.py`` (ids, numbers and e-mail addresses
+masked; a full stop is a token of its own).
 """
 
 from __future__ import annotations
