@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,8 @@ import pytest
 from writ_dsl import api
 from writ_dsl.compiler import engine as engines
 from writ_dsl.compiler.engine import ProcessEngine
+
+from runner.test_interrupt import finished as committed  # rows in a run folder's store
 
 FAKE_ENVS = Path(__file__).resolve().parent / "fake_envs"
 
@@ -109,14 +110,6 @@ def consumed_before_first(engine: ProcessEngine, count: int) -> int:
 def test_the_process_engine_submits_only_a_window_of_items_ahead() -> None:
     with ProcessEngine(2) as engine:
         assert consumed_before_first(engine, 500) <= engines.AHEAD * 2 + 1
-
-
-def committed(out: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{out / 'run.sqlite'}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT count(*) FROM results").fetchone()[0]
-    except sqlite3.Error:
-        return 0
 
 
 @pytest.mark.slow
