@@ -191,12 +191,14 @@ class ScriptedUser:
 
 def action_nouns(agent: str) -> tuple[str, ...]:
     """The user's words for what the agent proposed: found in the last statement (not a question) of the
-    agent's message that names an action; "it" when none does."""
+    agent's message that names an action outside a negated clause (a warning of what can no longer be
+    done is not what is proposed); "it" when none does."""
     for sentence in reversed(sentences(agent)):
-        if "?" in sentence or _NEGATED.search(sentence):
+        if "?" in sentence:
             continue
+        said = "; ".join(clause for clause in sentence.split(";") if not _NEGATED.search(clause))
         found = [(m.start(), nouns) for stem, nouns in bank.ACTION_NOUNS
-                 if (m := re.search(rf"\b{stem}", sentence, re.I))]
+                 if (m := re.search(rf"\b{stem}", said, re.I))]
         if found:
             return min(found)[1]
     return ("it",)

@@ -104,6 +104,7 @@ ACTION_NOUNS = (
     ("bag", ("the bags", "adding the bags")), ("pay", ("the payment change", "that payment")),
     ("passenger", ("the passenger change", "updating the passengers")),
     ("flight", ("the flight change", "the new flights")), ("item", ("the item change", "swapping the items")),
+    ("replace", ("the item change", "the swap")),
     ("certificate", ("the certificate", "the compensation")),
 )
 FACT_ACKS = ("", "", "", "Sure.", "Of course.", "Sure thing.", "No problem.", "Okay.", "Right.", "Certainly.",
