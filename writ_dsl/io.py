@@ -54,7 +54,8 @@ def json_array_item(value: Any, indent: int) -> str:
 class RowFile:
     """A file written row by row to a temporary file beside ``path``, renamed over it by :meth:`commit`
     (:meth:`discard` removes it): a killed run never leaves half a file. ``array``: the rows are the items
-    of a JSON array (:func:`json_array_item` texts) and the file is that array."""
+    of a JSON array (:func:`json_array_item` texts) and the file is that array. Rows are UTF-8 bytes, or
+    text encoded here."""
 
     def __init__(self, path: str | Path, *, array: bool = False) -> None:
         self.path, self.array, self.rows = Path(path), array, 0
@@ -63,11 +64,14 @@ class RowFile:
         except OSError as exc:
             raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
         self.tmp = Path(tmp)
-        self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        self.handle = os.fdopen(fd, "wb")
 
-    def write(self, row: str) -> None:
+    def write(self, row: str | bytes) -> None:
+        data = row.encode("utf-8") if isinstance(row, str) else row
         try:
-            self.handle.write(("[\n" if not self.rows else ",\n") + row if self.array else row)
+            if self.array:
+                self.handle.write(b",\n" if self.rows else b"[\n")
+            self.handle.write(data)
         except OSError as exc:
             self.discard()
             raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
@@ -76,7 +80,7 @@ class RowFile:
     def commit(self) -> None:
         try:
             if self.array:
-                self.handle.write("\n]\n" if self.rows else "[]\n")
+                self.handle.write(b"\n]\n" if self.rows else b"[]\n")
             self.handle.close()
             os.replace(self.tmp, self.path)
         except OSError as exc:

@@ -52,8 +52,8 @@ class StreamContext:
 class UnitOutput:
     draw: Draw | list[Diagnostic]  # the unit's draw without its tasks, or its task's problems
     task_ids: list[str] = field(default_factory=list)
-    task_lines: list[str] = field(default_factory=list)
-    tau2_items: list[str] = field(default_factory=list)
+    task_lines: list[bytes] = field(default_factory=list)  # UTF-8: encoded in the worker, written as they are
+    tau2_items: list[bytes] = field(default_factory=list)
     stored: list[tuple[str, int, str, str]] = field(default_factory=list)  # (task id, attempt, outcome, text)
     rows: list[TaskRows] = field(default_factory=list)
     facts: ManifestFacts = field(default_factory=ManifestFacts)
@@ -82,8 +82,8 @@ def stream_unit(unit: TaskShard) -> UnitOutput:
         return found
     for task in part.tasks:
         found.task_ids.append(task.id)
-        found.task_lines.append(task.to_json_line())
-        found.tau2_items.append(json_array_item(to_tau2(task), 2))
+        found.task_lines.append(task.to_json_line().encode())
+        found.tau2_items.append(json_array_item(to_tau2(task), 2).encode())
         found.facts.add(task)
         attempts = open_attempts(context.made.get(task.id, {}), context.run)
         if not attempts:

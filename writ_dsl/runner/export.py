@@ -53,23 +53,24 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
 
 @dataclass
 class TaskRows:
-    """One task's finished dialogues as output rows: file lines, simulation items, and tallies for the
-    summary (its records without their messages)."""
+    """One task's finished dialogues as output rows (UTF-8, encoded where they are made: a worker of a
+    stream): file lines, simulation items, and tallies for the summary (its records without their
+    messages)."""
 
-    trajectories: list[str] = field(default_factory=list)
-    rejects: list[str] = field(default_factory=list)
-    simulations: list[str] = field(default_factory=list)
+    trajectories: list[bytes] = field(default_factory=list)
+    rejects: list[bytes] = field(default_factory=list)
+    simulations: list[bytes] = field(default_factory=list)
     tallies: list[dict[str, Any]] = field(default_factory=list)
 
 
 def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRows:
     """The rows of one task's records (its attempts, in order)."""
     rows = TaskRows()
-    rows.trajectories = [_line(trajectory(r, meta)) for r in kept(attempts, meta)]
+    rows.trajectories = [_line(trajectory(r, meta)).encode() for r in kept(attempts, meta)]
     for record in attempts:
         if not _ok(record):
-            rows.rejects.append(_line(reject(record)))
-        rows.simulations.append(json.dumps(simulation(record, meta), ensure_ascii=False))
+            rows.rejects.append(_line(reject(record)).encode())
+        rows.simulations.append(json.dumps(simulation(record, meta), ensure_ascii=False).encode())
         rows.tallies.append(_slim(record))
     return rows
 
