@@ -19,6 +19,7 @@ the items themselves stay small.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -127,6 +128,7 @@ class ProcessEngine(_Closing):
 
     def __init__(self, workers: int, context: Any = None) -> None:
         self.workers = max(1, workers)
+        gc.freeze()  # what exists now is shared with the forked workers: the collector leaves its pages alone
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_start_method(),
                                          initializer=_start_worker, initargs=(context, os.getpid()))
 
@@ -150,6 +152,7 @@ class ProcessEngine(_Closing):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _ray_engine(workers: int, context: Any = None) -> Engine:
