@@ -139,31 +139,32 @@ SYNTH_OUTPUTS = ("tasks.jsonl", "trajectories.jsonl", "rejects.jsonl", "simulati
 def synth_engines(n: int, repeat: int, tmp: Path) -> None:
     """synth on 1 and 2 worker processes and on Ray: wall-time ratios, and the same bytes from each."""
     runs = {"1 worker": ([], "--workers 1"), "2 workers": ([], "--workers 2"),
-            "ray, started": ([], "--workers 2 --engine ray")}
-    head = _start_ray_head(tmp) if _has_ray() else None
-    if head is not None:
-        runs["ray, joined"] = ([], "--workers 2 --engine ray")
-    elif not _has_ray():
-        del runs["ray, started"]
+            "ray, started": ([], "--workers 2 --engine ray"), "ray, joined": ([], "--workers 2 --engine ray")}
+    if not _has_ray():
+        del runs["ray, started"], runs["ray, joined"]
     outputs: dict[str, list[bytes]] = {}
-    print(f"writ synth specs -n {n} --seed 0: workers and engines (wall, best of {repeat}, alternating)")
-    try:
-        for _ in range(repeat):
-            for name, (usages, flags) in runs.items():
-                out = tmp / f"engines-{name.replace(' ', '').replace(',', '-')}"
-                env = {**os.environ, **_HEAD_ENV, "RAY_ADDRESS": head} if name == "ray, joined" and head else \
-                    {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
-                usages.append(measure(WRIT + ["synth", "specs", "-n", str(n), "--seed", "0", "--no-progress",
-                                              "--force", *flags.split(), "-o", str(out)], env=env))
-                outputs[name] = [(out / f).read_bytes() for f in SYNTH_OUTPUTS]
-    finally:
-        if head is not None:
-            _stop_ray_head()
+    print(f"writ synth specs -n {n} --seed 0: workers and engines (wall, best of {repeat}, alternating; "
+          "the Ray head for the joined runs is up only while they run, so that it takes no CPU from the others)")
+    local = [name for name in runs if name != "ray, joined"]
+    for _ in range(repeat):
+        for name in local:
+            _engine_run(name, runs[name], n, tmp, outputs, None)
+    if "ray, joined" in runs:
+        head = _start_ray_head(tmp)
+        try:
+            for _ in range(repeat):
+                if head is not None:
+                    _engine_run("ray, joined", runs["ray, joined"], n, tmp, outputs, head)
+        finally:
+            if head is not None:
+                _stop_ray_head()
+        if not runs["ray, joined"][0]:
+            del runs["ray, joined"]
     best_wall = {name: min(u.wall for u in usages) for name, (usages, _) in runs.items()}
     for name, (usages, flags) in runs.items():
         usage = min(usages, key=lambda u: u.wall)
         print(f"  {name:13} ({flags}): {usage.wall:6.2f} s wall, {usage.cpu:6.2f} s CPU of ours, "
-              f"peak RSS {usage.peak_rss_mib:5.0f} MiB")
+              f"peak PSS of its process tree {usage.tree_pss_mib:5.0f} MiB")
     same = all(outputs[name] == outputs["1 worker"] for name in outputs)
     print(f"  speed-up 2 vs 1 workers (wall): {best_wall['1 worker'] / best_wall['2 workers']:5.2f}x (target >= 1.8x)"
           f"   same bytes everywhere: {same}")
@@ -173,6 +174,17 @@ def synth_engines(n: int, repeat: int, tmp: Path) -> None:
                   f"(target <= 1.25x)")
     if not _has_ray():
         print("  (ray is not installed: pip install 'writ-dsl[ray]' for the Ray figures)")
+
+
+def _engine_run(name: str, run: tuple[list[Usage], str], n: int, tmp: Path, outputs: dict[str, list[bytes]],
+                head: str | None) -> None:
+    usages, flags = run
+    out = tmp / f"engines-{name.replace(' ', '').replace(',', '-')}"
+    env = {**os.environ, **_HEAD_ENV, "RAY_ADDRESS": head} if head else \
+        {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    usages.append(measure(WRIT + ["synth", "specs", "-n", str(n), "--seed", "0", "--no-progress",
+                                  "--force", *flags.split(), "-o", str(out)], env=env))
+    outputs[name] = [(out / f).read_bytes() for f in SYNTH_OUTPUTS]
 
 
 def _has_ray() -> bool:
