@@ -7,12 +7,9 @@ with errors leave no run behind; and nothing waits in memory beyond the units in
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +18,7 @@ from writ_dsl import api
 from writ_dsl.compiler import engine as engines
 from writ_dsl.compiler.engine import ProcessEngine
 
-from runner.test_interrupt import finished as committed  # rows in a run folder's store
+from runner.test_interrupt import finished as committed, signal_when_committed
 
 FAKE_ENVS = Path(__file__).resolve().parent / "fake_envs"
 
@@ -120,11 +117,7 @@ def test_a_killed_stream_resumes_to_the_bytes_of_an_uninterrupted_one(tmp_path: 
     subprocess.run([*command, str(tmp_path / "whole")], check=True, capture_output=True, timeout=300)
     resumed = tmp_path / "resumed"
     process = subprocess.Popen([*command, str(resumed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while committed(resumed) < n // 4 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert process.poll() is None, "the stream ended before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
+    signal_when_committed(process, resumed, n // 4)
     process.wait(timeout=60)
     assert n // 4 <= committed(resumed) < n
     assert not (resumed / "trajectories.jsonl").exists()  # nothing half-written is put in place

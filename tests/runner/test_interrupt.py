@@ -34,13 +34,19 @@ def finished(out: Path) -> int:
         return 0
 
 
-def interrupt_midway(command: list[str], out: Path, sig: int) -> tuple[int, str]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while finished(out) < N_TASKS // 5 and process.poll() is None and time.monotonic() < deadline:
+def signal_when_committed(process: subprocess.Popen[bytes], out: Path, count: int, sig: int = signal.SIGKILL,
+                          wait: float = 120) -> None:
+    """Send ``sig`` to a running writ once ``out`` holds ``count`` finished dialogues."""
+    deadline = time.monotonic() + wait
+    while finished(out) < count and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert process.poll() is None, "the run ended before it could be interrupted"
     os.kill(process.pid, sig)
+
+
+def interrupt_midway(command: list[str], out: Path, sig: int) -> tuple[int, str]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    signal_when_committed(process, out, N_TASKS // 5, sig, wait=60)
     _, errors = process.communicate(timeout=60)
     return process.returncode, errors.decode(errors="replace")
 
@@ -73,11 +79,7 @@ def test_a_killed_llm_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
         subprocess.run(writ_run(tasks_file, whole) + llm, check=True, capture_output=True, timeout=300)
         process = subprocess.Popen(writ_run(tasks_file, resumed) + llm, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while finished(resumed) < n // 5 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert process.poll() is None, "the run ended before it could be interrupted"
-        os.kill(process.pid, signal.SIGKILL)
+        signal_when_committed(process, resumed, n // 5)
         process.wait(timeout=60)
         assert n // 5 <= finished(resumed) < n
         subprocess.run(writ_run(tasks_file, resumed) + llm, check=True, capture_output=True, timeout=300)
