@@ -100,6 +100,9 @@ MESSAGES: dict[str, str] = {
     "wordings-differ": "this `{field}` wording leaves out {names}, which another wording of it uses",
     "param-count": "`param {name} = {count} of ...` must sample at least 2 items (write `one of` for one)",
     "template-syntax": "user {field} template: {detail}",
+    "alternation-syntax": "user {field} text: {problem}",
+    "alternatives-differ": "this alternative of a user {field} text leaves out {names}, which another alternative "
+                           "of the same group uses",
     "template-undefined": "user {field} template uses '{name}', which is not defined in this task",
     "template-filter": "user {field} template uses an unknown {what} '{name}'",
     "unknown-behavior": "no behavior named '{name}' is defined or imported",

@@ -63,3 +63,35 @@ def test_known_info_sentences():
     assert render.known_info({"user_id": "ann_1", "cities": ["Boston", "Miami"]}) == (
         "Your user id: ann_1. Your cities: Boston and Miami.")
     assert render.known_info({}) == "You have no particular details to give."
+
+
+def test_alternations_vary_by_seed_and_keep_every_value():
+    text = "[Cancel|Call off] {{ rid }}[ today|], [please|thanks]."
+    said = {render.render(text, {"rid": "ZFA04Y"}, seed=seed) for seed in range(64)}
+    assert len(said) == 8 and all("ZFA04Y" in s for s in said)
+    assert render.render(text, {"rid": "R1"}, seed=5) == render.render(text, {"rid": "R1"}, seed=5)
+
+
+def test_a_compiled_instance_says_its_request_in_the_words_its_seed_picks(tmp_path):
+    from .helpers import compile_shop
+
+    spec = '''env shop
+task lamp {
+  param user = one of db.users where it.balance >= 100
+  read lamps = list_items(category = "lamp")
+  let best = argmin(lamps where it.stock > 0, by = it.price)
+  write order = buy(user_id = user.user_id, item_id = best.item_id)
+  user {
+    reason "[You want|You'd like] a lamp."
+    knows { user_id = user.user_id }
+    wants "[Buy|Order|Get] [one|a] lamp [for {{ user.user_id }}|on account {{ user.user_id }}]."
+  }
+}
+'''
+    result = compile_shop(tmp_path, spec, n=12, seed=3)
+    assert result.ok, result.diagnostics
+    wants = [t.user_scenario.task_instructions for t in result.tasks]
+    assert len(set(wants)) > 3
+    assert all(t.user_scenario.known["user_id"] in w for t, w in zip(result.tasks, wants))
+    again = compile_shop(tmp_path / "again", spec, n=12, seed=3)
+    assert [t.user_scenario.task_instructions for t in again.tasks] == wants

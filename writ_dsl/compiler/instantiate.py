@@ -274,7 +274,8 @@ def _user(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Rando
     known = {s.name.name: ctx.evaluator.eval(s.value, run.names) for s in block.knows}
     view = {**run.names, **known}
     for text_field in chosen_wordings(block, run.seed):
-        run.texts[text_field.field] = render.render(text_field.text, view, text_field.span)
+        seed = derive_seed(run.seed, "alternatives", text_field.field)
+        run.texts[text_field.field] = render.render(text_field.text, view, text_field.span, seed)
     run.known = known
 
 

@@ -12,6 +12,7 @@ import jinja2
 
 from ..diagnostics import Span
 from ..env.core import json_copy
+from .. import variants
 from ..lang import templates
 from .functions import IMPLEMENTATIONS
 from .values import Rejection, eval_error, is_date, is_number, number_text, parse_date, to_text
@@ -118,14 +119,19 @@ def compile_template(text: str) -> jinja2.Template:
     return environment().from_string(text)
 
 
-def render(text: str, view: Mapping[str, Any], span: Span | None = None) -> str:
-    """Render one user-block template on a copy of ``view``; any failure is an eval-error located at ``span``.
+def render(text: str, view: Mapping[str, Any], span: Span | None = None, seed: int = 0) -> str:
+    """Render one user-block template on a copy of ``view``, its alternations (``[a|b]``) chosen by
+    ``seed``; any failure is an eval-error located at ``span``.
 
     A template is user code run in the sandbox: whatever it raises (a sandbox limit, a type
     error, a division by zero, nesting too deep for Python) rejects the instance with its message.
     """
     try:
-        return reflow(compile_template(text).render(_copy_read(text, view)))
+        source = templates.template_source(text)
+        context = _copy_read(source, view)
+        if source != text:
+            context[variants.CHOICES] = variants.choices(text, seed)
+        return reflow(compile_template(source).render(context))
     except Rejection as exc:
         raise eval_error(f"template: {exc.detail}", span) from None
     except RecursionError:

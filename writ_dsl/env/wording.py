@@ -9,11 +9,12 @@ have a name (an item, a payment method) are shown by name: a read's
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ..variants import expand, pick_from, seed_of
 
 Args = Mapping[str, Any]
 Namer = Callable[[Any], str]
@@ -136,6 +137,11 @@ def payment_method_names(methods: Any) -> dict[str, str]:
 
 
 def one_of(options: Sequence[str], *key: object) -> str:
-    """One of several equivalent wordings, chosen by a hash of the key (the same key, the same wording)."""
-    data = "\x1f".join(str(part) for part in key).encode()
-    return options[int.from_bytes(hashlib.sha256(data).digest()[:8], "big") % len(options)]
+    """One of several equivalent wordings, chosen by a hash of the key (the same key, the same wording),
+    its alternations (``[a|b]``, :mod:`writ_dsl.variants`) expanded by the same hash."""
+    return pick_from(options, seed_of(*key))
+
+
+def say(wording: str, *key: object, **values: Any) -> str:
+    """One wording's alternations expanded by a hash of the key, then its ``{fields}`` filled in."""
+    return expand(wording, seed_of(*key)).format(**values)

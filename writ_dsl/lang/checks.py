@@ -28,6 +28,7 @@ from .check_context import (
     quoted_list,
 )
 from .checks_decls import (
+    alternations,
     behavior_duplicates,
     behavior_settings,
     behaviors_known,
@@ -215,7 +216,7 @@ CHECKS: tuple[Check, ...] = (
     undefined_names, duplicate_names, shared_duplicates, item_names, it_outside_items, db_usage, builtin_calls,
     unused_reads, dependency_cycles, shared_cycles,
     duplicate_tasks, task_statements, user_fields, param_counts,
-    behaviors_known, behavior_duplicates, behavior_settings, templates,
+    behaviors_known, behavior_duplicates, behavior_settings, templates, alternations,
 )
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import jinja2
 
-from .. import diagnostics as diag
+from .. import diagnostics as diag, variants
 from . import ast
 from .check_context import CheckContext, did_you_mean, first_duplicates, quoted_list
 from .checks_names import task_scope
-from .templates import template_names
+from .templates import template_names, template_source
 
 REQUIRED_USER_FIELDS = ("reason", "wants")
 REPEATABLE_USER_FIELDS = ("wants",)  # several are equivalent wordings, one picked per instance
@@ -80,20 +80,74 @@ def templates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
 
 
 def _template(ctx: CheckContext, text: ast.TextField, scope: set[str]) -> Iterator[diag.Diagnostic]:
-    parsed = ctx.template(text.text)
+    source = template_source(text.text)
+    parsed = ctx.template(source)
     if isinstance(parsed, jinja2.TemplateSyntaxError):
         where = f" (line {parsed.lineno} of the template)" if parsed.lineno and parsed.lineno > 1 else ""
         yield ctx.make("template-syntax", text.span, field=text.field, detail=f"{parsed.message}{where}")
         return
-    for name in sorted(ctx.template_names(text.text) or ()):
+    for name in sorted(ctx.template_names(source) or ()):
         if name not in scope:
             yield ctx.make("template-undefined", text.span, notes=did_you_mean(name, scope), field=text.field,
                            name=name)
-    filters, tests = ctx.filters_and_tests(text.text, parsed)
+    filters, tests = ctx.filters_and_tests(source, parsed)
     for what, used, known in (("filter", filters, ctx.template_env.filters), ("test", tests, ctx.template_env.tests)):
         for name in sorted(name for name in used if name not in known):
             yield ctx.make("template-filter", text.span, notes=did_you_mean(name, known), field=text.field,
                            what=what, name=name)
+
+
+# ---------------------------------------------------------------- alternations
+def alternations(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    """Each text's ``[a|b]`` groups parse, and the alternatives of a group read the same template names
+    (an instance that took one which leaves a value out would lose it)."""
+    for task in ctx.module.tasks:
+        for text in (f for f in (task.user.fields if task.user else []) if isinstance(f, ast.TextField)):
+            try:
+                found = variants.groups(text.text)
+            except variants.AlternationError as exc:
+                yield ctx.make("alternation-syntax", text_position(ctx, text, exc.offset), field=text.field,
+                               problem=exc.problem)
+                continue
+            for group in found:
+                yield from _alternatives_agree(ctx, text, group)
+
+
+def _alternatives_agree(ctx: CheckContext, text: ast.TextField, group: variants.Group) -> Iterator[diag.Diagnostic]:
+    names = [_names_in(source) for source in group.sources]
+    for start, found in zip(group.starts, names):
+        if found is None:
+            yield ctx.make("alternation-syntax", text_position(ctx, text, start), field=text.field,
+                           problem="an alternative must hold whole jinja2 tags and blocks")
+    if any(n is None for n in names):
+        return
+    every = set().union(*names)
+    for start, found in zip(group.starts, names):
+        missing = sorted(every - found)  # type: ignore[operator]
+        if missing:
+            yield ctx.make("alternatives-differ", text_position(ctx, text, start), field=text.field,
+                           names=", ".join(f"`{m}`" for m in missing))
+
+
+def text_position(ctx: CheckContext, text: ast.TextField, offset: int) -> ast.Span:
+    """Where the ``offset``-th character of a text field's value sits in its file (escapes undone)."""
+    source = ctx.spec.source
+    lines = source.split("\n")
+    start = sum(len(line) + 1 for line in lines[:text.span.line - 1]) + text.span.column - 1
+    quote = source.find('"', start)
+    if quote < 0:
+        return text.span
+    at = quote + (3 if source.startswith('"""', quote) else 1)
+    for _ in range(offset):
+        if source[at:at + 1] == "\\" and source[at + 1:at + 2] in _ESCAPED:
+            at += 1
+        at += 1
+    line = source.count("\n", 0, at) + 1
+    column = at - (source.rfind("\n", 0, at) + 1) + 1
+    return ast.Span(line=line, column=column, end_line=line, end_column=column + 1)
+
+
+_ESCAPED = frozenset('nt"\\')
 
 
 # ---------------------------------------------------------------- behaviors
@@ -158,6 +212,6 @@ def _wordings_agree(fields: list[ast.TextField], ctx: CheckContext) -> Iterator[
 
 def _names_in(text: str) -> set[str] | None:
     try:
-        return template_names(text)
+        return template_names(template_source(text))
     except jinja2.TemplateError:  # reported by the template checks
         return None

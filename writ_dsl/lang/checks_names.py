@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import diagnostics as diag
-from . import ast, depgraph
+from . import ast, depgraph, templates
 from .builtins import BUILTINS, IMPLICIT_NAMES, Builtin
 from .check_context import (
     CheckContext,
@@ -89,7 +89,7 @@ def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
         used = {name.id for use in ctx.task_uses(task) for name in ctx.names(use.expr)}
         user = task.user
         for text in (f for f in (user.fields if user else []) if isinstance(f, ast.TextField)):
-            used |= ctx.template_names(text.text) or set()
+            used |= ctx.template_names(templates.template_source(text.text)) or set()
         for read in task.of_kind(ast.ReadStmt):
             if read.name.name not in used:
                 yield ctx.warn("unused-read", read.name.span, name=read.name.name)

@@ -196,7 +196,7 @@ def _user_references(block: ast.UserBlock, names_of: NamesOf) -> list[str]:
     found = [n.id for s in block.knows for n in free_names(s.value, names_of)]
     for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
         try:
-            names = templates.template_names(text_field.text)
+            names = templates.template_names(templates.template_source(text_field.text))
         except jinja2.TemplateSyntaxError:  # reported by the checks (template-syntax)
             continue
         found += sorted(names - known)

@@ -27,6 +27,8 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .. import variants
+
 # Builtins callable inside templates (implemented by the compiler's evaluator).
 TEMPLATE_GLOBALS = ("count", "days", "hours", "minutes", "date", "datetime", "str", "lower", "upper")
 # Filters for natural phrasing ("{{ day | either }}"), beside jinja2's own.
@@ -254,7 +256,7 @@ def environment() -> Sandbox:
     env = Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
     for name in _DROPPED_GLOBALS:
         env.globals.pop(name, None)
-    env.globals.update({"range": _range, _LOOP: _loop_items, _CONCAT: _concat})
+    env.globals.update({"range": _range, _LOOP: _loop_items, _CONCAT: _concat, variants.CHOICES: ()})
     env.filters.update({name: _bounded_filter(name, f) for name, f in env.filters.items()})
     env.globals.update(dict.fromkeys(TEMPLATE_GLOBALS, _unregistered))
     env.filters.update(dict.fromkeys(TEMPLATE_FILTERS, _unregistered))
@@ -271,6 +273,16 @@ def register(filters: Mapping[str, Callable[..., Any]], globals_: Mapping[str, C
     env.globals.update(globals_)
     env.finalize = finalize
     return env
+
+
+def template_source(text: str) -> str:
+    """A user text field as the jinja2 template it stands for: its alternations (``[a|b]``, see
+    :mod:`writ_dsl.variants`) become choices read from the render context. A text whose alternations do
+    not parse is left as written (the checks report it: ``alternation-syntax``)."""
+    try:
+        return variants.to_jinja(text)
+    except variants.AlternationError:
+        return text
 
 
 def parse(text: str) -> nodes.Template:

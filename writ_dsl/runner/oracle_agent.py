@@ -202,7 +202,7 @@ class OracleAgent:
     def _refusal(self, conv: Conversation, probe: str) -> str:
         key = self._key(conv, "no")
         missing = join_words([fact_phrase(k) for k in self.missing_facts(conv)])
-        parts = [f"{pick(bank.REFUSAL_OPENERS, *key)} {probe_refusal(probe)}: our policy does not allow it.",
+        parts = [f"{pick(bank.REFUSAL_OPENERS, *key)} {probe_refusal(probe)}{pick(bank.REFUSAL_REASONS, *key, 'why')}",
                  pick(bank.REFUSAL_RESTS, *key)]
         if missing:
             parts.append(pick(bank.ASK_FRAMES, *key, "frame").format(what=missing))

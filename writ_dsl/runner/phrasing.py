@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from ..variants import expand, seed_of
 from ..env.wording import humanize, join_words, key_words, value_text  # noqa: F401 (used by the roles)
 
 T = TypeVar("T")
@@ -15,13 +15,15 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def stable_int(*parts: object) -> int:
-    data = "\x1f".join(str(part) for part in parts).encode()
-    return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    return seed_of(*parts)
 
 
 def pick(options: Sequence[T], *key: object) -> T:
-    """One option, chosen by a hash of the key: the same key always gives the same option."""
-    return options[stable_int(*key) % len(options)]
+    """One option, chosen by a hash of the key: the same key always gives the same option. A wording's
+    alternations (``[a|b]``, see :mod:`writ_dsl.variants`) are expanded by the same hash."""
+    seed = seed_of(*key)
+    chosen = options[seed % len(options)]
+    return expand(chosen, seed) if isinstance(chosen, str) else chosen  # type: ignore[return-value]
 
 
 def compose(slots: Sequence[Sequence[str]], *key: object) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..env.core import Tool
+from ..variants import pick_from
 from ..env.wording import NO_PHRASING, Namer, Phrasing, humanize, join_words, money, same_name, value_text
 
 Args = Mapping[str, Any]
@@ -39,7 +40,7 @@ def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = N
     for tool, args in calls:
         grouped.setdefault(tool, []).append(args)
     phrases = [_evidence_phrase(tool, args, tools) for tool, args in grouped.items()]
-    lead = EVIDENCE_LEADS[variant % len(EVIDENCE_LEADS)]
+    lead = pick_from(EVIDENCE_LEADS, variant)
     return lead.format(what=join_words(phrases)) if phrases else ""
 
 
@@ -172,7 +173,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
             what = _describe(winners[0], write, name)
             why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
-            template = frames[variant % len(frames)]
+            template = pick_from(frames, variant)
             return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
     return ""
 
@@ -269,7 +270,7 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
         return f"The figure you asked about is {fact}." if fact[:1].isdigit() else f"For your reference: {fact}."
     name = key if label else humanize(key)
     is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
-    template = FACT_TEMPLATES[variant % len(FACT_TEMPLATES)] if label else FACT_TEMPLATES[0]
+    template = pick_from(FACT_TEMPLATES, variant) if label else FACT_TEMPLATES[0]
     return template.format(name=name, value="$" + fact if is_money else fact)
 
 
@@ -297,7 +298,7 @@ def count_sentence(text: str, done: bool, variant: int = 0) -> str:
         frames = COUNT_PLAIN
     else:
         frames = COUNT_DONE if done else COUNT_AHEAD
-    return frames[variant % len(frames)].format(text=text)
+    return pick_from(frames, variant).format(text=text)
 
 
 def direction_sentence(fact: str, label: str, direction: str, method: str | None, variant: int = 0) -> str:
@@ -305,7 +306,7 @@ def direction_sentence(fact: str, label: str, direction: str, method: str | None
     your Visa card ending in 1234."."""
     frames = PAY if direction == "pay" else REFUND
     method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
-    return frames[variant % len(frames)].format(name=label, value="$" + fact, method=method)
+    return pick_from(frames, variant).format(name=label, value="$" + fact, method=method)
 
 
 def _is_figure(text: str) -> bool:
