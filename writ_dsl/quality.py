@@ -11,7 +11,8 @@ Over a synthesis folder (``tasks.jsonl`` + ``trajectories.jsonl``) it measures:
 - tool-order variety: per template whose plan has independent reads, how many distinct call orders its
   instances show;
 - lints, each a list of task ids: ``write-without-figures`` (a write made before the figures that go with it
-  were told), ``unasked-refusal`` (a refusal of something the user never asked), ``persona-contradiction``
+  were told), ``write-without-confirmation`` (a change made without a yes from the user to the agent's last
+  request for confirmation since the previous change), ``unasked-refusal`` (a refusal of something the user never asked), ``persona-contradiction``
   (the persona places the user in a city that the profile's address does not), ``duplicate-dialogue`` (two
   instances with the same dialogue text).
 """
@@ -26,7 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-LINTS = ("write-without-figures", "unasked-refusal", "persona-contradiction", "duplicate-dialogue")
+from .runner.phrasing import asks_confirmation, is_affirmative
+
+LINTS = ("write-without-figures", "write-without-confirmation", "unasked-refusal", "persona-contradiction",
+         "duplicate-dialogue")
 _TOKEN = re.compile(r"[\w#@'-]+(?:\.[\w#@'-]+)*|[^\w\s]")
 _REFUSAL = re.compile(r"\b(not able to|unable to)\b[^.]*\b(policy)\b", re.I)
 _LIVES = re.compile(r"\b(?:lives|living|based|resident) in ([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)*)")
@@ -172,6 +176,7 @@ def _lint(quality: Quality, task: dict[str, Any], messages: Sequence[dict[str, A
     task_id = task["id"]
     checks = {
         "write-without-figures": _write_without_figures(task, messages),
+        "write-without-confirmation": _write_without_confirmation(task, messages),
         "unasked-refusal": _unasked_refusal(messages),
         "persona-contradiction": _persona_contradiction(task, messages),
     }
@@ -198,6 +203,24 @@ def _write_without_figures(task: dict[str, Any], messages: Sequence[dict[str, An
                 if any(fact not in said for fact in owed):
                     return True
                 index += 1
+    return False
+
+
+def _write_without_confirmation(task: dict[str, Any], messages: Sequence[dict[str, Any]]) -> bool:
+    """A write call with no yes to the agent's last request for confirmation (each write needs its own)."""
+    writes = {action["name"] for action in task.get("gold_actions", [])}
+    asked = agreed = False
+    for message in messages:
+        content = message.get("content") if isinstance(message.get("content"), str) else ""
+        if message.get("role") == "assistant" and content:
+            asked, agreed = asks_confirmation(content), False
+        elif message.get("role") == "user" and asked:
+            agreed = is_affirmative(content)
+        for call in message.get("tool_calls") or []:
+            if call.get("function", {}).get("name") in writes:
+                if not agreed:
+                    return True
+                asked = agreed = False
     return False
 
 

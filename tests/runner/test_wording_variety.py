@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from writ_dsl import variants
 from writ_dsl.runner.agent_phrases import CLOSINGS, CONFIRM_QUESTIONS
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.messages import Message
@@ -29,9 +30,14 @@ def test_compose_is_deterministic_and_varies_with_the_key() -> None:
     assert len({compose(slots, f"task-{i}") for i in range(40)}) == 6
 
 
+def every(bank: tuple[str, ...]) -> list[str]:
+    """Every wording a bank can give, each of its alternations expanded every way."""
+    return [said for wording in bank for said in variants.every(wording)]
+
+
 def test_every_confirmation_question_is_recognised_and_every_closing_closes() -> None:
-    assert all(asks_confirmation(q) for q in CONFIRM_QUESTIONS)
-    assert all(is_closing(c) for c in CLOSINGS)
+    assert all(asks_confirmation(q) for q in every(CONFIRM_QUESTIONS))
+    assert all(is_closing(c) for c in every(CLOSINGS))
 
 
 def test_a_later_write_refers_back_to_the_comparison_instead_of_repeating_it() -> None:
@@ -72,8 +78,13 @@ def test_varied_dialogues_still_confirm_with_a_yes_and_are_reproducible() -> Non
 def test_no_question_but_a_proposal_reads_as_asking_for_a_yes() -> None:
     from writ_dsl.runner import agent_phrases as bank
 
-    others = [*bank.DETAIL_ASKS, *bank.ASK_FRAMES, *bank.ASK_MORE, *bank.OFFERS, *bank.CLOSINGS]
-    assert not [text for text in others if asks_confirmation(text)]
+    others = [*bank.DETAIL_ACKS, *bank.DETAIL_ASKS, *bank.ASK_ACKS, *bank.ASK_FRAMES, *bank.ASK_MORE, *bank.OFFERS,
+              *bank.CLOSINGS, *bank.SALUTATIONS, *bank.THANKS, *bank.REFUSAL_OPENERS, *bank.REFUSAL_REASONS,
+              *bank.REFUSAL_RESTS, *bank.GOODBYES]
+    assert not [text for text in every(tuple(others)) if asks_confirmation(text)]
+    moves = [*bank.DETAIL_ACKS, *bank.DETAIL_ASKS, *bank.ASK_ACKS, *bank.ASK_FRAMES, *bank.ASK_MORE, *bank.OFFERS,
+             *bank.SALUTATIONS, *bank.PROPOSAL_LEADS, *bank.CONFIRM_QUESTIONS, *bank.CONFIRM_TAILS, *bank.DONE_LEADS]
+    assert not [text for text in every(tuple(moves)) if is_closing(text)]
 
 
 def test_a_completion_wording_is_fixed_by_its_record_and_varies_across_records() -> None:

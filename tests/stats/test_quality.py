@@ -59,6 +59,15 @@ def test_measures_first_messages_tool_orders_and_the_lints() -> None:
     assert not quality.lints["write-without-figures"]
     late = measure([_task("t1", [{"text": "45.00", "write": 0}])], [_dialogue("t1", "Hi", "Shall I buy it?")])
     assert late.lints["write-without-figures"] == ["t1"]
+    assert not quality.lints["write-without-confirmation"]
+
+
+def test_lints_a_change_made_without_a_yes_to_the_last_request_for_confirmation() -> None:
+    unasked = _dialogue("t1", "I want a lamp.", "It is $45.00.")  # no confirmation asked
+    refused = _dialogue("t2", "I want a lamp.", "It is $45.00. Shall I buy it?")
+    refused["messages"][6]["content"] = "Hmm, could you check again?"
+    quality = measure([_task("t1"), _task("t2")], [unasked, refused])
+    assert quality.lints["write-without-confirmation"] == ["t1", "t2"]
 
 
 def test_lints_a_refusal_nobody_asked_for_and_a_persona_the_profile_contradicts() -> None:

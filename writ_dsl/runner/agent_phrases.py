@@ -40,11 +40,11 @@ DETAIL_ACKS = ("I'd be [glad|happy|pleased] to help.", "[Happy|Glad] to help.", 
 DETAIL_ASKS = ("Could you tell me a [bit|little] more about what you need?",
                "What [exactly|specifically] do you need[ today| me to do]?",
                "Could you [describe|explain] what you'd like to [get done|change]?",
-               "What [do you need|would you like] me to do[ for you|]?",
+               "What do you need me to do[ for you|]?", "What [would you like|do you want] [done|changed|sorted out]?",
                "Can you walk me through what you have in mind?", "Where would you like to [start|begin]?",
                "Could you say a [little|bit] more about the request?",
                "What [change|outcome] are you hoping for?", "What's the [request|problem], [exactly|in a few words]?",
-               "[Which|What] part of [it|your account] should I look at?")
+               "[Which|What] part of [it|your account] is the [problem|trouble]?")
 
 ASK_ACKS = ("I'd be [happy|glad] to help[ with that|].", "Sure, I can help with that.", "Of course.",
             "Certainly, I can [take care of|handle|look into] that.", "[Glad|Happy] to help.", "No problem.",
@@ -132,7 +132,7 @@ CLOSINGS = ("Is there anything else I can help you with[ today|]?", "Is there an
             "Anything else you'd like me to [look at|check|take care of]?",
             "Is there anything else you'd like to [sort out|change|go over]?",
             "Is there anything else I can take care of[ for you|]?", "Anything else before you go?",
-            "[Was there|Is there] anything else[ at all|]?", "[Would you like|Do you want] [help with|me to look at] anything else?")
+            "[Was there|Is there] anything else[ at all|]?", "[Anything|Is there anything] else [on your mind|I can look into]?")
 GOODBYES = ("Thank you for contacting us.", "Thanks for reaching out.", "It was a pleasure to help.",
             "Glad I could help.", "Thanks for your time.", "[Take care|All the best].")
 REFUSAL_OPENERS = ("I'm sorry, but", "I understand the request, but", "Unfortunately,", "I'm afraid",
