@@ -6,6 +6,7 @@ import re
 
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.messages import Message, ToolCall, from_openai
+from writ_dsl import variants
 from writ_dsl.runner.agent_phrases import OFFERS, SALUTATIONS
 from writ_dsl.runner.oracle_agent import OracleAgent, fact_phrase
 from writ_dsl.runner.phrasing import asks_confirmation, asks_for
@@ -22,7 +23,9 @@ SYSTEM = Message("system", "policy")
 def test_greets_first_then_asks_for_missing_facts_in_words_that_name_them() -> None:
     agent = OracleAgent(make_task(known={"email": "ann@example.com", "user_id": "u0"}))
     greeting = agent.next_message([SYSTEM])
-    assert greeting.is_text and greeting.text.startswith(SALUTATIONS) and greeting.text.endswith(OFFERS)
+    hellos = tuple(said for wording in SALUTATIONS for said in variants.every(wording))
+    offers = tuple(said for wording in OFFERS for said in variants.every(wording))
+    assert greeting.is_text and greeting.text.startswith(hellos) and greeting.text.endswith(offers)
     ask = agent.next_message([SYSTEM, greeting, Message("user", "I want two lamps.")])
     assert asks_for("email", ask.text) and asks_for("user_id", ask.text)
     partly = agent.next_message([SYSTEM, greeting, Message("user", "I want two lamps. My email is ann@example.com")])
@@ -87,7 +90,7 @@ def test_tells_every_fact_verbatim_and_closes() -> None:
     task = make_task(BUY_AND_REFUND_STEPS, facts=("60", "noted"))
     dialogue = run_dialogue(desk_env(), ScriptedUser(task), OracleAgent(task))
     closing = [m.text for m in dialogue.messages if m.role == "assistant" and m.is_text][-1]
-    assert "The total is $60." in closing and "noted" in closing and "anything else" in closing
+    assert "The total is $60." in closing and "noted" in closing and "anything else" in closing.lower()
 
 
 def test_looks_up_grounded_calls_first() -> None:
@@ -140,21 +143,23 @@ def test_airline_and_retail_writes_read_naturally_with_names_for_ids() -> None:
         "Your reservation HATHAT is booked."
     searches = [("search_direct_flight", {"origin": o, "destination": "SFO", "date": "2024-05-20"})
                 for o in ("EWR", "LGA")]
-    assert evidence_sentence(searches, AIRLINE) == "I've checked direct flights from EWR and LGA to SFO on 2024-05-20."
+    said = {evidence_sentence(searches, AIRLINE, variant) for variant in range(40)}
+    assert len(said) > 10 and all("direct flights from EWR and LGA to SFO on 2024-05-20" in s for s in said)
 
 
 def test_a_tool_without_phrases_gets_a_generic_wording() -> None:
     assert proposal("buy", {"user_id": "u0", "quantity": 2}) == "buy with user id u0 and quantity 2"
-    assert evidence_sentence([("get_item", {"item_id": "i0"})]) == "I've checked the item details for i0."
+    assert "the item details for i0" in evidence_sentence([("get_item", {"item_id": "i0"})])
 
 
 def test_the_decisive_evidence_names_the_count_the_winner_the_criterion_and_the_figure() -> None:
     flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
     reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
-    sentence = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"])
-    assert sentence == ("Of the 3 direct flights I compared, flight HAT001 from JFK (01:00 to 11:00) is the "
-                        "cheapest, at $100.00 per traveller in business.")
+    for variant in range(30):
+        sentence = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=variant)
+        assert "3 direct flights" in sentence and "HAT001" in sentence and "$100.00" in sentence, sentence
+        assert re.search(r"cheapest|least expensive|lowest", sentence) and "business" in sentence, sentence
     assert decision_sentence(BOOKING, reads[:0], AIRLINE, ["min:price"]) == ""
 
 

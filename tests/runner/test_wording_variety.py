@@ -45,10 +45,9 @@ def test_a_later_write_refers_back_to_the_comparison_instead_of_repeating_it() -
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
     reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
     first = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"])
-    later = {decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v, later=True)
-             for v in range(len(LATER_DECISIONS))}
-    assert len(later) == len(LATER_DECISIONS) and first not in later
-    assert all("HAT001" in s and "$100.00" in s and "cheapest" in s for s in later)
+    later = {decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v, later=True) for v in range(60)}
+    assert len(later) > len(LATER_DECISIONS) and first not in later
+    assert all("HAT001" in s and "$100.00" in s and re.search("cheapest|least expensive|lowest", s) for s in later)
 
 
 def test_the_user_names_the_action_the_agent_proposed() -> None:
@@ -117,3 +116,13 @@ def test_the_record_a_change_rests_on_is_described_from_its_lookup():
     said = findings({"order_id": "#W1", "reason": "no longer needed"}, [("get_order_details", order)], tools)
     assert len(said) == 1 and "#W1" in said[0] and "pending" in said[0] and "the Grill (gas)" in said[0]
     assert findings({"order_id": "#W2"}, [("get_order_details", order)], tools) == []
+
+
+def test_no_expansion_of_a_bank_speaks_of_the_machinery() -> None:
+    from writ_dsl.runner import agent_phrases, summaries
+
+    banks = [value for module in (agent_phrases, summaries) for name, value in vars(module).items()
+             if name.isupper() and isinstance(value, tuple) and all(isinstance(v, str) for v in value)]
+    leaks = re.compile(r"\b(plan|oracle|node|gold|evidence|scenario|template)\b", re.I)
+    assert len(banks) > 20
+    assert not [said for bank in banks for said in every(bank) if leaks.search(said)]

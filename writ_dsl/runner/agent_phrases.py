@@ -73,7 +73,7 @@ PROPOSAL_LEADS = ("Based on [that|this|what I found], I can", "Here is what I ca
                   "What I can do [now|next|from here] is", "What I [propose|suggest] is to",
                   "The next step would be to", "I'm ready to", "Here's what I'll do:", "What I'd do is",
                   "With that, I can", "So I'd like to", "This means I can", "The change I'd make is to",
-                  "[Given|Going by] [that|this|those details], I'd", "[My plan|The plan] is to",
+                  "[Given|Going by] [that|this|those details], I'd", "[My suggestion|What I suggest] is to",
                   "[If you agree|With your okay], I'll", "[All|Everything] [checks out|looks in order], so I can",
                   "I [could|can] [now|then|go on to]")
 NAME_ACKS = ("Thanks, {name}.", "Thank you, {name}.", "Alright, {name}.", "Okay, {name}.",

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..env.core import Tool
-from ..variants import pick_from
+from ..variants import expand, pick_from
 from ..env.wording import NO_PHRASING, Namer, Phrasing, humanize, join_words, money, same_name, value_text
 
 Args = Mapping[str, Any]
@@ -27,11 +27,13 @@ def phrasing_of(tool: str, tools: Tools | None) -> Phrasing:
 
 
 # ------------------------------------------------------------------------ evidence
-EVIDENCE_LEADS = ("I've checked {what}.", "I've looked at {what}.", "I went through {what}.", "I reviewed {what}.",
-                  "I've now gone over {what}.", "I pulled up {what}.", "I had a look at {what}.",
-                  "I've read through {what}.", "I now have {what} in front of me.", "I've gone through {what}.",
-"I looked up {what}.", "I've opened {what}.",
-                  "I've been through {what}.")
+EVIDENCE_LEADS = ("I've [checked|looked at|gone through|been through] {what}.", "I went [through|over] {what}.",
+                  "I [reviewed|examined] {what}.", "I've now [gone over|looked over|checked] {what}.",
+                  "I pulled up {what}[ first|].", "I had a [look|close look] at {what}.",
+                  "I now have {what} [in front of me|open|up on my screen].", "I looked up {what}.",
+                  "[First,|To start,|So,] I [checked|looked up|went through] {what}.",
+                  "[Let me tell you what I see|Here's what I see|This is what I found] in {what}.",
+                  "I've [opened|brought up|called up] {what}.", "[Thanks for waiting:|All right:] I've [checked|read] {what}.")
 
 
 def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0) -> str:
@@ -83,14 +85,22 @@ def namer(names: Mapping[str, str]) -> Namer:
 # ------------------------------------------------------------------------ decisions
 _ID_KEYS = re.compile(r"(_id|_number)$")
 _RANKED = {
-    "min:price": "the cheapest", "max:price": "the most expensive", "min:stops": "the one with the fewest stops",
-    "min:duration": "the fastest", "min:arrival": "the one that lands earliest", "max:arrival": "the one that lands last",
-    "min:departure": "the one that leaves first", "max:departure": "the one that leaves last",
+    "min:price": "[the cheapest|the least expensive|the lowest-priced|the one with the lowest price]",
+    "max:price": "[the most expensive|the priciest|the one with the highest price]",
+    "min:stops": "[the one with the fewest stops|the one with the fewest connections]",
+    "min:duration": "[the fastest|the quickest|the shortest trip|the one with the shortest travel time]",
+    "min:arrival": "[the one that lands earliest|the earliest to arrive|the one arriving first]",
+    "max:arrival": "[the one that lands last|the last to arrive|the latest arrival]",
+    "min:departure": "[the one that leaves first|the earliest departure|the first to leave]",
+    "max:departure": "[the one that leaves last|the latest departure|the last to leave]",
 }
-_AMONG = {"min:price": "the cheapest of those", "max:price": "the most expensive of those",
-          "min:duration": "the fastest of those", "min:arrival": "the first of those to land",
-          "min:stops": "the one with the fewest stops among those"}
-MATCHING = "the one that matches what you described"
+_AMONG = {"min:price": "[the cheapest of those|the least expensive of those|the lowest-priced of them]",
+          "max:price": "[the most expensive of those|the priciest of them]",
+          "min:duration": "[the fastest of those|the quickest of them]",
+          "min:arrival": "[the first of those to land|the earliest of them to arrive]",
+          "min:stops": "[the one with the fewest stops among those|the one with the fewest connections among them]"}
+MATCHING = ("[the one that matches what you described|the one you described|the one that fits your description|"
+            "the one that fits what you told me|the match for what you described]")
 
 
 def criterion(criteria: Sequence[str]) -> str:
@@ -133,22 +143,27 @@ def _leaves(value: Any) -> set[str]:
     return {value_text(value)}
 
 
-DECISIONS = ("Of the {n} {noun} I compared, {what} is {why}{figure}.",
+DECISIONS = ("Of the {n} {noun} I [compared|looked at|checked], {what} is {why}{figure}.",
              "I compared {n} {noun}, and {what} is {why}{figure}.",
-             "Among the {n} {noun} I found, {what} is {why}{figure}.",
-             "Comparing all {n} {noun}, {what} comes out as {why}{figure}.",
-             "Out of {n} {noun}, {what} is {why}{figure}.",
-             "I lined up {n} {noun}; {what} is {why}{figure}.",
+             "Among the {n} {noun} I [found|turned up|went through], {what} is {why}{figure}.",
+             "Comparing [all|the] {n} {noun}, {what} comes out as {why}{figure}.",
+             "Out of {n} {noun}, {what} is {why}{figure}.", "I lined up {n} {noun}; {what} is {why}{figure}.",
              "After going through {n} {noun}, I found that {what} is {why}{figure}.",
              "There are {n} {noun} to choose from, and {what} is {why}{figure}.",
              "Weighing up {n} {noun}, {what} stands out as {why}{figure}.",
-             "Looking across {n} {noun}, {what} is {why}{figure}.")
+             "Looking across {n} {noun}, {what} is {why}{figure}.",
+             "[I checked|I went over|I've compared] {n} {noun}[ in all|], and {what} [turns out to be|is clearly] {why}{figure}.",
+             "[Side by side|Put side by side|Laid next to each other], the {n} {noun} [show|make it clear] that {what} is {why}{figure}.",
+             "[The comparison|My comparison] of {n} {noun} [points to|gives] {what}: it is {why}{figure}.")
 LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{figure}.",
                    "Next, among the {n} {noun}, {what} is {why}{figure}.",
                    "This time, of the {n} {noun}, it's {what}, which is {why}{figure}.",
                    "Turning to the next change: of the {n} {noun}, {what} is {why}{figure}.",
                    "On to the next one: among the {n} {noun}, {what} is {why}{figure}.",
-                   "Then, looking at the {n} {noun} again, {what} is {why}{figure}.")
+                   "Then, looking at the {n} {noun} again, {what} is {why}{figure}.",
+                   "[For the second change|As for the next change|For the other change], [going back to|using] the same {n} "
+                   "{noun}, {what} is {why}{figure}.",
+                   "[From|Of] the {n} {noun} [I already compared|I looked at before|from before], {what} is {why}{figure}.")
 
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
@@ -174,7 +189,9 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
             why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
             template = pick_from(frames, variant)
-            return template.format(n=len(pool), noun=noun, what=what, why=why, figure=_figure(winners[0], write))
+            said = template.format(n=len(pool), noun=noun, what=what, why=expand(why, variant),
+                                   figure=_figure(winners[0], write, variant))
+            return said[:1].upper() + said[1:]
     return ""
 
 
@@ -192,7 +209,7 @@ _DESCRIBED = ("orders", "reservations")  # told apart by what the user described
 
 def _by_description(criteria: Sequence[str]) -> str:
     ranked = criterion(criteria)
-    return ranked if ranked == "the most expensive" else MATCHING
+    return ranked if criteria[:1] == ["max:price"] else MATCHING
 
 
 def _describe(winner: Any, write: Args, name: Namer) -> str:
@@ -214,14 +231,19 @@ def _describe(winner: Any, write: Args, name: Namer) -> str:
     return join_words(ids)
 
 
-def _figure(winner: Any, write: Args) -> str:
+def _figure(winner: Any, write: Args, variant: int = 0) -> str:
     legs = winner if isinstance(winner, list) else [winner]
     cabin = write.get("cabin")
     prices = [leg.get("prices", {}).get(cabin) for leg in legs if isinstance(leg.get("prices"), dict)]
     if prices and all(isinstance(p, int | float) for p in prices):
-        return f", at {money(sum(prices))} per traveller in {humanize(str(cabin))}"
+        return expand(_FARE, variant).format(price=money(sum(prices)), cabin=humanize(str(cabin)))
     price = legs[0].get("price") if len(legs) == 1 else None
-    return f", at {money(price)}" if isinstance(price, int | float) else ""
+    return expand(_PRICE, variant).format(price=money(price)) if isinstance(price, int | float) else ""
+
+
+_FARE = ("[, at|, priced at|, for|, which costs|; the fare is] {price} [per traveller|per passenger|a person|for each "
+         "traveller] in {cabin}")
+_PRICE = "[, at|, priced at|, which costs|, for] {price}"
 
 
 # ------------------------------------------------------------------------ proposals
@@ -259,7 +281,9 @@ FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As 
                   "You asked about the {name}: it is {value}.", "The {name} will be {value}.",
                   "The {name} works out to {value}.", "That puts the {name} at {value}.",
                   "For the {name}, the figure is {value}.", "To answer your question, the {name} is {value}.",
-                  "On the {name}: it comes to {value}.")
+                  "On the {name}: it comes to {value}.", "[You wanted to know|You asked] the {name}; it's {value}.",
+                  "[The figure you asked for|Your figure], the {name}, is {value}.",
+                  "[That makes|That gives] a {name} of {value}.", "The {name} [adds up to|totals|amounts to] {value}.")
 
 
 def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, variant: int = 0) -> str:
@@ -267,7 +291,8 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
     shows up in the call data."""
     key = label or next((k for source in sources if (k := _key_of(fact, source)) is not None), None)
     if key is None:
-        return f"The figure you asked about is {fact}." if fact[:1].isdigit() else f"For your reference: {fact}."
+        return expand("[The figure you asked about is|The number you wanted is] {fact}." if fact[:1].isdigit() else
+                      "[For your reference|For the record|So you know]: {fact}.", variant).format(fact=fact)
     name = key if label else humanize(key)
     is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
     template = pick_from(FACT_TEMPLATES, variant) if label else FACT_TEMPLATES[0]
@@ -276,20 +301,24 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
 
 COUNT_AHEAD = ("Once this is done, I'll have {text}.", "With this change, I'll have {text} in all.",
                "After this one, I will have {text} altogether.", "That will mean I've {text} in total.",
-               "So in the end I'll have {text}.")
+               "So in the end I'll have {text}.", "[When|Once] [that's|this is] through, I'll have {text}[ in all|].")
 COUNT_DONE = ("In all, I've {text}.", "That means I've {text} in total.", "All told, I have {text}.",
-              "So I've {text} altogether.")
-COUNT_PLAIN = ("That comes to {text}.", "That makes {text}.", "In all, that's {text}.")
+              "So I've {text} altogether.", "[To sum up|In total|Altogether], I've {text}.")
+COUNT_PLAIN = ("That comes to {text}.", "That makes {text}.", "In all, that's {text}.", "[So|All told], that's {text}.")
 PAY = ("You would pay {value} for the {name}, charged to {method}.",
        "The {name} is {value}, which you pay; it goes on {method}.",
        "You'll be charged {value} for the {name}, on {method}.",
        "That means paying {value} more ({name}), taken from {method}.",
-       "The {name} is {value} for you to pay, and {method} covers it.")
+       "The {name} is {value} for you to pay, and {method} covers it.",
+       "[You'd owe|You would owe|It would cost you] {value} [as the|for the] {name}, [charged to|billed to|paid with] {method}.",
+       "[There's|There is] a {name} of {value} [to pay|for you to pay], [which goes on|charged to] {method}.")
 REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
           "The {name} is {value} in your favour; it will be refunded to {method}.",
           "You'll be refunded {value} ({name}), back to {method}.",
           "That means {value} comes back to you ({name}), on {method}.",
-          "The {name} works out to a refund of {value}, paid back to {method}.")
+          "The {name} works out to a refund of {value}, paid back to {method}.",
+          "[You'd get|You would receive|You'll get] {value} back [as the|for the] {name}, [refunded to|returned to|credited to] {method}.",
+          "[There's|There is] a {name} of {value} [in your favour|owed to you], [refunded to|which goes back to] {method}.")
 
 
 def count_sentence(text: str, done: bool, variant: int = 0) -> str:
