@@ -7,7 +7,16 @@ import pytest
 from writ_dsl.runner.messages import OUT_OF_SCOPE, STOP, TRANSFER, Message
 from writ_dsl.runner.phrasing import is_affirmative
 from writ_dsl.runner.scripted_user import ScriptedUser
-from writ_dsl.runner.user_phrases import ACCEPT_REFUSAL
+from writ_dsl import variants
+from writ_dsl.runner.user_phrases import ACCEPT_REFUSAL as REFUSAL_BANK
+from writ_dsl.runner.user_phrases import HURRY, NO_INFO
+
+
+def expansions(bank: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(said for wording in bank for said in variants.every(wording))
+
+
+ACCEPT_REFUSAL = expansions(REFUSAL_BANK)
 
 from .helpers import BEHAVIORS, agent_says, make_task
 
@@ -100,8 +109,8 @@ def test_changes_mind_doubts_the_first_proposal_then_accepts() -> None:
 
 def test_impatient_user_is_hurried_and_short() -> None:
     calm, hurried = user("straightforward"), user("in_a_hurry")
-    assert any(w in opening(hurried) for w in ("hurry", "time", "Quickly"))
-    assert len(reply(hurried, PROPOSAL)) <= 50
+    assert opening(hurried).startswith(expansions(HURRY))
+    assert len(reply(hurried, PROPOSAL)) <= 60
     assert len(opening(hurried).split()) < len(opening(calm).split()) + 12
 
 
@@ -147,7 +156,7 @@ def test_transfer_and_out_of_scope_tokens() -> None:
     unknown = "What is your passport number?"
     history = [Message("assistant", unknown), Message("user", "I'm sorry, I don't have that information."),
                Message("assistant", unknown), Message("user", "I'm sorry, I don't have that information.")]
-    assert reply(u, unknown) == "I'm sorry, I don't have that information."
+    assert reply(u, unknown) in expansions(NO_INFO)
     assert reply(u, unknown, before=history) == OUT_OF_SCOPE
 
 

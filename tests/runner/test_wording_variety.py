@@ -126,3 +126,21 @@ def test_no_expansion_of_a_bank_speaks_of_the_machinery() -> None:
     leaks = re.compile(r"\b(plan|oracle|node|gold|evidence|scenario|template)\b", re.I)
     assert len(banks) > 20
     assert not [said for bank in banks for said in every(bank) if leaks.search(said)]
+
+
+def test_every_yes_the_user_can_say_reads_as_a_yes_and_every_doubt_does_not() -> None:
+    from writ_dsl.runner import user_phrases as bank
+
+    for style in bank.YES:
+        yeses = every(bank.YES[style])
+        aheads = every(bank.GO_AHEAD.get(style, bank.GO_AHEAD["normal"]))
+        closers = every(bank.CONFIRM_CLOSERS.get(style, bank.CONFIRM_CLOSERS["normal"]))
+        for yes in yeses:
+            for ahead in aheads[::7]:
+                for closer in closers[::3]:
+                    said = join_parts([yes, ahead.format(thing="the booking"), closer])
+                    assert is_affirmative(said), said
+    doubts = [join_parts([lead, ask]) for lead in every(bank.DOUBT_LEADS) for ask in every(bank.DOUBT_ASKS)]
+    assert not [d for d in doubts if is_affirmative(d)]
+    appended = every(bank.HURRY_LATER) + every(bank.ASIDES)  # said after a yes: they must not turn it into a question
+    assert not [text for text in appended if "?" in text]

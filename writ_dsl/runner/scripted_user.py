@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import variants
 from ..compiler.model import CompiledTask
 from . import user_phrases as bank
 from .messages import OUT_OF_SCOPE, STOP, TRANSFER, Conversation, Message, last_text, texts
@@ -23,7 +24,7 @@ from .phrasing import (asks_confirmation, asks_for, first_person_request, flip_p
                        join_parts, key_words, mentions_value, pick, probe_request, sentences, stable_int,
                        value_text)
 
-_NO_INFO = "I'm sorry, I don't have that information."
+_NO_INFO = frozenset(said for wording in bank.NO_INFO for said in variants.every(wording))
 _REFUSED = re.compile(r"\b(not able to|unable to)\b[^.]*\bpolicy\b", re.I)
 _NEGATED = re.compile(r"\b(cannot|can't|not be)\b", re.I)  # "the order cannot be cancelled"
 _PERSONA_NAME = re.compile(r"^You are ([A-Z][\w'-]+(?: [A-Z][\w'-]+)+)")
@@ -101,9 +102,9 @@ class ScriptedUser:
     def _nothing_to_add(self, conv: Conversation, agent: str, turn: int) -> str:
         if "?" not in agent:
             return self._pick(bank.THANKS, "thanks", turn)
-        if texts(conv, "user").count(_NO_INFO) >= 2:
+        if sum(1 for said in texts(conv, "user") if said in _NO_INFO) >= 2:
             return OUT_OF_SCOPE
-        return _NO_INFO
+        return self._pick(bank.NO_INFO, "no-info", turn)
 
     def _details(self, conv: Conversation, agent: str, turn: int) -> list[str]:
         stating = self.vague and turn == 1

@@ -3,98 +3,140 @@
 from __future__ import annotations
 
 VAGUE = {
-    "airline": ("I need some help with a trip.", "I have a question about my travel plans.",
-                "can you help me with something about a flight?", "I need a hand with a reservation.",
-                "I'm calling about my flights.", "I've got a travel issue I'd like sorted out.",
-                "I'd like some help with a booking.", "there's something about my trip I need to deal with.",
-                "I need to make some travel arrangements.", "I could use some help with my flights."),
-    "retail": ("I need some help with an order.", "I have a question about my orders.",
-               "could you help me with a purchase?", "I need a hand with something I ordered.",
-               "I'm writing about one of my orders.", "there's an issue with my orders I'd like to fix.",
+    "airline": ("I need some help with [a trip|my trip|a flight|my flights].",
+                "I have a [question|problem] about my [travel plans|trip|booking].",
+                "can you help me with something about [a flight|my reservation|a trip]?",
+                "I need a hand with [a reservation|a booking|my travel plans].", "I'm [calling|writing] about my flights.",
+                "I've got a [travel|booking] issue I'd like [sorted out|to sort out|fixed].",
+                "I'd like some help with a [booking|reservation][, if you don't mind|].",
+                "there's something about my [trip|booking] I need to deal with.",
+                "I need to make some [travel arrangements|changes to my travel plans].",
+                "I could use some help with my [flights|reservations|bookings].",
+                "[it's|this is] about [an upcoming trip|one of my bookings|my reservations]."),
+    "retail": ("I need some help with [an order|my orders|a purchase].",
+               "I have a [question|problem] about [my orders|an order|something I bought].",
+               "could you help me with a [purchase|recent order]?", "I need a hand with something I ordered.",
+               "I'm [writing|getting in touch] about one of my orders.",
+               "there's an issue with my [orders|order] I'd like to [fix|sort out].",
                "I'd like some help with my account's orders.", "I need to sort out a few things I bought.",
-               "I have an order problem.", "could you look into my orders for me?"),
+               "I have an order [problem|issue|question].", "could you look into my orders for me?",
+               "[it's|this is] about [something I ordered|a recent purchase|my orders]."),
 }
 VAGUE_DEFAULT = ("I need some help with my account.", "I was hoping you could help me with something.",
                  "I have a request about my account.", "could you help me with something?")
 GREETINGS = {
-    "normal": ("Hi!", "Hello.", "Hi there.", "Hello there!", "Good morning.", "Good afternoon.", "Hey there.",
-               "Hi, thanks for picking up.", "Hello, hope you can help.", "Hi, good day."),
-    "chatty": ("Hi there, hope you're having a good day!", "Hello! Thanks so much for getting back to me.",
-               "Oh hi, lovely to reach someone so quickly!", "Hello hello! Hope your day is going well.",
-               "Hi! I hope you're not too busy today.", "Good morning! What a week it has been."),
+    "normal": ("[Hi|Hello|Hey][!|.| there.| there!]", "Good [morning|afternoon|day].",
+               "Hi, thanks for [picking up|getting back to me|answering].", "Hello, [hope|I hope] you can help.",
+               "[Hi|Hello], good day.", "[Hi|Hello], [I hope you're well|hope you're doing well]."),
+    "chatty": ("Hi there, [hope|I hope] you're having a [good|lovely|great] day!",
+               "Hello! Thanks so much for getting back to me[ so quickly|].",
+               "Oh hi, [lovely|so nice] to reach someone so quickly!", "Hello hello! Hope your day is going well.",
+               "Hi! I hope you're not too busy today.", "Good morning! What a [week|day|month] it has been.",
+               "[Hi|Hello] there! [So glad|Really glad] I got through to someone."),
 }
-INTRODUCTIONS = ("This is {name}.", "My name is {name}.", "I'm {name}.", "{name} here.", "It's {name} speaking.")
-ASIDES = ("I've been meaning to sort this out all week.", "It's been a busy month, so thanks for your patience.",
-          "My neighbour recommended calling you, by the way.", "I'm writing this between two errands.",
-          "Sorry, my cat keeps walking over the keyboard.", "I just got back from the gym, so bear with me.",
-          "My daughter usually handles this kind of thing for me.", "The weather here has been lovely lately.",
-          "I'm on my lunch break, so this is perfect timing.", "I've had a cup of coffee, so I'm ready for this!",
-          "I almost forgot about this until this morning.", "My partner keeps reminding me to get this done.",
-          "Sorry if I'm rambling a bit today.", "I'm sitting in the garden while we do this.",
-          "My phone battery is nearly flat, so fingers crossed.", "The kids are finally asleep, so I have a moment.",
-          "I tried doing this on the website first, but gave up.", "I'm usually much more organised than this.",
-          "It's raining here, so a good day for chores like this.", "I've got the radio on in the background.",
-          "This is the last thing on my to-do list today.", "My sister said you were quick to help.")
+INTRODUCTIONS = ("This is {name}.", "My name is {name}.", "I'm {name}.", "{name} here.", "It's {name} [speaking|here].",
+                 "[You're talking to|You've got] {name}.")
+ASIDES = ("I've been meaning to sort this out all [week|month].", "It's been a busy [month|week], so thanks for your patience.",
+          "My [neighbour|colleague|friend] recommended [calling|contacting] you, by the way.",
+          "I'm [writing this|doing this] between two errands.",
+          "Sorry, my [cat|dog] keeps [walking over|sitting on] the keyboard.",
+          "I just got back from the [gym|shops|office], so bear with me.",
+          "My [daughter|son|husband|wife] usually handles this kind of thing for me.",
+          "The weather here has been [lovely|awful|strange] lately.", "I'm on my lunch break, so this is perfect timing.",
+          "I've had a cup of [coffee|tea], so I'm ready for this!", "I almost forgot about this until this morning.",
+          "My partner keeps reminding me to get this done.", "Sorry if I'm rambling a bit today.",
+          "I'm sitting in the [garden|kitchen|car] while we do this.", "My phone battery is nearly flat, so fingers crossed.",
+          "The kids are finally asleep, so I have a moment.", "I tried doing this on the website first, but gave up.",
+          "I'm usually much more organised than this.", "It's raining here, so a good day for chores like this.",
+          "I've got the radio on in the background.", "This is the last thing on my to-do list today.",
+          "My sister said you were quick to help.", "[Honestly,|To be honest,] I'm [not great|hopeless] with these things.",
+          "[I'll|I will] [try to|] keep my [answers|messages] short, I promise.")
 HURRY = ("I'm in a hurry, so let's be quick.", "I don't have much time.", "Quickly please, I'm short on time.",
-         "Let's make this fast, please.", "I need this done fast.", "I have a meeting in five minutes.",
-         "Please keep it short.", "I'm short on time today.")
-HURRY_LATER = ("Please hurry.", "Can we speed this up?", "Quickly, please.", "Let's move on.", "Faster, please.",
+         "Let's make this fast, please.", "I need this done fast.", "I have a [meeting|call|train] in [five|ten] minutes.",
+         "Please keep it short.", "I'm short on time today.", "[I'm|I am] [pressed for time|in a rush], [sorry|so quickly please].")
+# Appended to a turn that may be a yes, so no question mark (a question is no yes).
+HURRY_LATER = ("Please hurry.", "Let's speed this up.", "Quickly, please.", "Let's move on.", "Faster, please.",
                "I really need to go soon.", "I'm running late.", "Let's keep this moving.", "Time is short.",
-               "I have to leave in a minute.", "Can we wrap this up?", "Come on, quickly.")
+               "I have to leave in a minute.", "Let's wrap this up.", "Come on, quickly.",
+               "[Please|Just] [be quick|keep it brief].", "[I'm|I am] [late already|already late].")
 CONNECTORS = ("I'd like to {verb}", "I want to {verb}", "I need to {verb}", "Please {verb}", "Could you {verb}",
-              "Can you help me {verb}", "I'm hoping to {verb}", "I would like to {verb}", "Can you {verb}")
+              "Can you help me {verb}", "I'm hoping to {verb}", "I would like to {verb}", "Can you {verb}",
+              "I'd [really |]like you to {verb}", "[What I need is|What I'd like is] to {verb}",
+              "I was hoping you could {verb}", "[Would you|Could you please] {verb}",
+              "I'm [looking|hoping] to {verb}")
 ASK_LEADS = ("Please let me know", "Could you tell me", "I'd also like to know", "Please tell me", "Let me know",
-             "I'd like to hear")
-INLINE_ASKS = ("tell me", "let me know", "please tell me")
+             "I'd like to hear", "[I'd like to|I want to] [find out|know]", "[Can|Could] you [also |]tell me",
+             "[And|Also], [please|kindly] tell me", "I'm [curious|wondering]")
+INLINE_ASKS = ("tell me", "let me know", "please tell me", "[also |]tell me")
 PROBE_LEADS = ("Also, before we go on,", "Oh, and one more thing:", "Before anything else,", "By the way,",
-               "One question first:", "While I have you,")
+               "One question first:", "While I have you,", "[Oh,|Actually,] [quick question|I meant to ask]:",
+               "[And|Also], [I was wondering|just wondering],")
 FACTS = {
     "user_id": ("My user ID is {v}.", "My user id is {v}.", "The user ID on my account is {v}.",
                 "You'll find me under the user ID {v}.", "It's {v}, that's my user ID.", "User ID: {v}.",
                 "I'm registered under the user ID {v}.", "My account's user ID is {v}.",
-                "I believe my user ID is {v}.", "The user ID you need is {v}."),
+                "I believe my user ID is {v}.", "The user ID you need is {v}.",
+                "[Sure,|Right,|] my user ID [is|should be] {v}.", "[Try|Use] the user ID {v}.",
+                "[It's|That would be] {v}, [my user ID|for the user ID]."),
     "email": ("My email is {v}.", "My email address is {v}.", "The email on my account is {v}.",
               "You can find me by my email, {v}.", "I use {v} as my email.", "The account email is {v}.",
-              "Try my email address, {v}.", "I signed up with the email {v}.", "My email's {v}."),
-    "zip": ("My zip code is {v}.", "The zip code is {v}.", "My zip code's {v}."),
+              "Try my email address, {v}.", "I signed up with the email {v}.", "My email's {v}.",
+              "[The account is|My account is] under {v}[, my email|].", "[It's|That's] {v}, my email address."),
+    "zip": ("My zip code is {v}.", "The zip code is {v}.", "My zip code's {v}.", "[The|My] zip is {v}."),
     "card_last_four": ("The last four digits of my card are {v}.", "My card ends in {v}.",
-                       "It's the card ending in {v}."),
-    "date": ("The date is {v}.", "It's on {v}."),
-    "flight_number": ("The flight number is {v}.", "It's flight {v}."),
+                       "It's the card ending in {v}.", "[The card|My card] [ends with|finishes in] {v}."),
+    "date": ("The date is {v}.", "It's on {v}.", "[That's|It is] {v}."),
+    "flight_number": ("The flight number is {v}.", "It's flight {v}.", "[My|The] flight is {v}."),
     "first_name": ("My first name is {v}.", "First name: {v}.", "My first name's {v}."),
     "last_name": ("My last name is {v}.", "Last name: {v}.", "My surname is {v}."),
-    "name": ("My name is {v}.", "I'm {v}.", "The name is {v}."),
+    "name": ("My name is {v}.", "I'm {v}.", "The name is {v}.", "[It's|That's] {v}."),
 }
 FACT_DEFAULT = ("My {k} is {v}.", "The {k} is {v}.", "For the {k}: {v}.", "It's {v}, the {k}.")
 # A confirmation is built from a yes, a go-ahead (naming what the agent proposed when the user can tell)
 # and, by style, a closer; every yes holds a yes-word and no question mark.
 YES = {
-    "terse": ("Yes.", "Yes,", "Yep,", "Yes please,", "Confirmed, yes.", "Yes, correct."),
+    "terse": ("Yes.", "Yes,", "Yep,", "Yes please,", "Confirmed, yes.", "Yes, correct.", "[Yes|Yep], [fine|right].",
+              "[Okay|Ok], yes."),
     "normal": ("Yes,", "Yes please,", "Yes, that's right.", "Yes, that's correct,", "Yes, sounds good.",
                "Yes, that works for me.", "Yes, that is what I want.", "Okay, yes,", "Sure, yes,", "Yes, I confirm.",
-               "Yes, that looks right.", "Yes, that's fine.", "Right, yes.", "Yes, exactly."),
+               "Yes, that looks right.", "Yes, that's fine.", "Right, yes.", "Yes, exactly.",
+               "Yes, [that's|this is] [what I had in mind|what I was after|the one I meant].",
+               "[Yeah|Yes], [that all checks out|everything looks right|that matches].",
+               "[Sounds good|That sounds right|That works], yes.", "Yes, [thank you|thanks] for [checking|spelling it out].",
+               "Yes, [all of that is|everything there is] [correct|right].", "[Perfect|Great|Good], yes,"),
     "chatty": ("Oh yes,", "Yes, perfect,", "Yes! That's exactly what I was hoping for.", "Yes, wonderful.",
-               "Yes, that all sounds right to me.", "Yes, absolutely,", "Oh, lovely, yes.", "Yes, brilliant,"),
-    "impatient": ("Yes.", "Yes,", "Yes, fine.", "Yes, yes.", "Fine, yes.", "Yes, fine,"),
+               "Yes, that all sounds right to me.", "Yes, absolutely,", "Oh, lovely, yes.", "Yes, brilliant,",
+               "[Oh|Ah], yes, [that's the one|that's just right|that's perfect]!",
+               "Yes, [that's|it's] [exactly|just] what I [needed|wanted][!|.]",
+               "[Wonderful|Marvellous|Fantastic], yes,"),
+    "impatient": ("Yes.", "Yes,", "Yes, fine.", "Yes, yes.", "Fine, yes.", "Yes, fine,", "[Yes|Yep]. [Fine.|Right.]",
+                  "[Sure|Fine], yes,"),
 }
 GO_AHEAD = {
-    "terse": ("go ahead.", "do it.", "proceed.", "", "go ahead with {thing}."),
+    "terse": ("go ahead.", "do it.", "proceed.", "", "go ahead with {thing}.", "[please |]proceed with {thing}."),
     "normal": ("please go ahead.", "go ahead.", "please proceed.", "you can go ahead with that.", "please do it.",
                "let's do it.", "go for it.", "please go ahead with {thing}.", "please proceed with {thing}.",
                "I'm happy with {thing}.", "{thing} is what I want, so go ahead.", "go ahead with {thing}, please.",
-               "you have my okay for {thing}.", "I'd like you to go ahead with {thing}."),
+               "you have my okay for {thing}.", "I'd like you to go ahead with {thing}.",
+               "[please|do] [go ahead|carry on] and [take care of|do] {thing}.", "{thing} [is fine|works|suits me].",
+               "[you can|feel free to] [make|go ahead with] {thing}[ now|].", "[I agree to|I'm fine with] {thing}.",
+               "[please|so please] [do|make] {thing}[ now|]."),
     "chatty": ("please go ahead!", "go right ahead with {thing}.", "please do go ahead with {thing}.",
                "I'm really happy with {thing}, go ahead.", "please proceed.",
-               "let's go ahead with {thing}!", "please do."),
-    "impatient": ("go ahead.", "just do it.", "go.", "do it now.", "proceed.", "get on with it.")
+               "let's go ahead with {thing}!", "please do.", "[I'm|I am] [so|really] pleased with {thing}, [so |]go for it!",
+               "[please|oh please] [do|go ahead with] {thing}[!|.]"),
+    "impatient": ("go ahead.", "just do it.", "go.", "do it now.", "proceed.", "get on with it.",
+                  "[just|] [do|make] {thing}[ now|].", "[go ahead|proceed], [now|quickly].")
 }
 CONFIRM_CLOSERS = {
     "terse": ("",),
-    "normal": ("", "", "", "Thanks.", "Thank you.", "Thanks for checking with me.", "Appreciate it."),
+    "normal": ("", "", "", "Thanks.", "Thank you.", "Thanks for checking with me.", "Appreciate it.",
+               "[Thanks|Thank you] for [explaining|the details|being clear].", "[That's|It's] [great|perfect], thanks."),
     "chatty": ("Thank you so much!", "You're a star.", "Thanks for explaining it so clearly.",
                "You've been so helpful.", "I'm so relieved, thank you.", "That's a weight off my mind.",
-               "Thanks for being so thorough."),
-    "impatient": ("", "Quickly.", "Hurry.", "Fast, please.", "No delays."),
+               "Thanks for being so thorough.", "[You've|You have] made this [so easy|painless], thank you!",
+               "[I really|I do] appreciate [the help|your patience]."),
+    "impatient": ("", "Quickly.", "Hurry.", "Fast, please.", "No delays.", "[Now, please.|Right away.]"),
 }
 # What the agent proposes, by a word of its proposal: the user's name for it in a go-ahead.
 ACTION_NOUNS = (
@@ -108,22 +150,27 @@ ACTION_NOUNS = (
     ("certificate", ("the certificate", "the compensation")),
 )
 FACT_ACKS = ("", "", "", "Sure.", "Of course.", "Sure thing.", "No problem.", "Okay.", "Right.", "Certainly.",
-             "Here you go.", "Let me see.", "Got it.", "Ah, right.")
+             "Here you go.", "Let me see.", "Got it.", "Ah, right.", "[One moment|Just a second], [here|let me look].",
+             "[Yes|Sure], [I have it here|I've got it].", "[Okay|Right], [here it is|there you go].")
 DOUBT_LEADS = ("Hmm,", "Hold on,", "Before I say yes,", "Just a second,", "Hang on,", "Sorry, but", "Um,",
-               "Before I agree,", "One moment,")
+               "Before I agree,", "One moment,", "[Wait a moment|Hold on a second],", "[Hmm, ]before I [commit|decide],")
 DOUBT_ASKS = ("could you double-check whether there is a better option?", "is that really the best choice for me?",
               "could you look at the alternatives once more?", "are you sure that's the right one?",
               "can you verify that once more?", "could you make sure that's right before we go on?",
               "would you mind checking again?", "can you take another look before we go on?",
-              "could you consider the other options and check again?", "is there really nothing better?")
+              "could you consider the other options and check again?", "is there really nothing better?",
+              "[could|can] you [run the search|look it up] [again|one more time] to be [sure|certain]?",
+              "[are you|is it] [certain|definitely] [that's|the] right [choice|option]?")
 STOP = {
     "terse": ("No. Thanks.", "That's all.", "No, that's it.", "Nothing else.", "All done, thanks.", "No.",
-              "That's it."),
+              "That's it.", "[Nope|No], [all good|done].", "[That's|It's] everything."),
     "normal": ("No, that's all. Thank you!", "That's everything, thanks for your help.", "No, that's all I needed.",
                "Nope, that covers it. Thanks!", "No, thank you. Have a nice day.", "That's it for today, thanks.",
                "No, I'm all set. Thanks a lot.", "Nothing more, thank you.", "No, that was everything. Bye!",
                "I think that's it, thanks.", "No, you've covered it all. Thank you.", "All good, thanks. Bye.",
-               "That's all from me. Thanks for sorting it out.", "No thanks, that's everything I needed."),
+               "That's all from me. Thanks for sorting it out.", "No thanks, that's everything I needed.",
+               "No, [that's|that was] [all|everything] for [now|today]. [Thanks again|Many thanks|Bye].",
+               "[Nothing else|That's all], [thank you|thanks]; you've been [very helpful|a great help]."),
     "chatty": ("No, that's everything! Thanks so much for your help, have a lovely day.",
                "Nope, that's all I needed. You've been very helpful, thank you!",
                "No, that's it! You made this so easy, thank you and take care.",
@@ -131,18 +178,23 @@ STOP = {
                "No more questions! I really appreciate your patience.",
                "No, I think we've done it all. Thanks a million, and have a good one!",
                "That's everything, you've been wonderful. Take care!",
-               "Nope, all sorted! I'll tell my friends how helpful you were."),
+               "Nope, all sorted! I'll tell my friends how helpful you were.",
+               "[No,|Nope,] [that's|that was] [the lot|everything]! [Have a lovely evening|Enjoy your day|Take care now]."),
     "impatient": ("No, that's it.", "No. Done, thanks.", "That's all. Bye.", "No. Thanks, bye.", "No, I'm done.",
-                  "Nothing else. Bye.", "No, that's it, I have to run."),
+                  "Nothing else. Bye.", "No, that's it, I have to run.", "[No|Nope]. [Gotta go|I'm off]."),
 }
 ACCEPT_REFUSAL = ("Okay, I understand.", "Fair enough, no problem.", "Alright, I had to ask.",
                   "Oh well, understood.", "I see. Never mind then.", "Okay, that's fine.",
                   "Shame, but I get it.", "Understood, let's go on then.", "Ah, okay. Worth a try.",
                   "Right, I thought that might be the case.", "No worries, I understand the rules.",
-                  "Pity, but fine.")
+                  "Pity, but fine.", "[Oh well|Ah well], [it was worth asking|no harm in asking].",
+                  "[Understood|I see]; [rules are rules|that's fair enough].")
 THANKS = ("Okay, thank you.", "Great, thanks.", "Alright, thank you.", "Thanks for letting me know.",
           "Okay, got it.", "Good to know, thanks.", "I see, thank you.", "Perfect, thanks.", "Okay, understood.",
-          "Thanks, that helps.", "Alright.", "Noted, thank you.")
+          "Thanks, that helps.", "Alright.", "Noted, thank you.", "[Thanks|Thank you] for [the update|explaining].",
+          "[Good|Great], [that's clear|I understand now].")
+NO_INFO = ("I'm sorry, I don't have that information.", "Sorry, I don't [have|know] that.",
+           "I'm afraid I don't [have that information|know that].", "[Sorry|Apologies], that's not something I know.")
 # Wordings of the same request, swapped in the user's words one phrase at a time (each keeps every value).
 SWAPS = (
     (r"\bcredit card ending in\b", ("credit card ending in", "card ending in", "credit card that ends in")),
