@@ -144,3 +144,17 @@ def test_every_yes_the_user_can_say_reads_as_a_yes_and_every_doubt_does_not() ->
     assert not [d for d in doubts if is_affirmative(d)]
     appended = every(bank.HURRY_LATER) + every(bank.ASIDES)  # said after a yes: they must not turn it into a question
     assert not [text for text in appended if "?" in text]
+
+
+def test_an_opening_request_is_a_question_exactly_when_its_connector_asks_one() -> None:
+    from writ_dsl.runner.phrasing import _first_person_sentence
+    from writ_dsl.runner.user_phrases import ASK_LEADS, CONNECTORS
+
+    for connector in (c for bank in CONNECTORS for c in variants.every(bank)):
+        said = _first_person_sentence("Book the fastest flight to PHX.", connector)
+        asking = re.match(r"(Could|Can|Would|Will) you\b", connector) is not None
+        assert said.endswith("?" if asking else "."), (connector, said)
+        assert "book the fastest flight to PHX" in said
+    for lead in (c for bank in ASK_LEADS for c in variants.every(bank)):
+        said = _first_person_sentence("Ask how much the upgrade costs.", ask_lead=lead)
+        assert said.endswith("?" if lead.startswith(("Could you", "Can you")) else "."), (lead, said)

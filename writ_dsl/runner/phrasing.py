@@ -163,9 +163,12 @@ def _first_person_sentence(sentence: str, connector: str = "I'd like to {verb}",
     return _flip_tail(flip_person(sentence))
 
 
+_QUESTION_LEAD = re.compile(r"^(?:Could|Can|Would|Will) you\b")
+
+
 def _end(sentence: str, lead: str) -> str:
     """A question when the lead asks one ("Could you ...?")."""
-    asking = lead.startswith(("Could you", "Can you"))
+    asking = _QUESTION_LEAD.match(lead) is not None
     return sentence[:-1] + "?" if asking and sentence.endswith(".") else sentence
 
 
