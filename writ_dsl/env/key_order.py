@@ -24,7 +24,10 @@ def in_model_order(value: Any, shape: Any) -> Any:
         return value
     kind, inner = how
     if kind == "model" and isinstance(value, dict):
-        ordered = {k: in_model_order(value[k], sub) for k, sub in inner if k in value}
+        ordered = {}
+        for key, sub in _walked_fields(shape):
+            if key in value:
+                ordered[key] = value[key] if sub is None else in_model_order(value[key], sub)
         if len(ordered) < len(value):
             ordered.update((k, v) for k, v in value.items() if k not in ordered)
         return ordered
@@ -33,6 +36,14 @@ def in_model_order(value: Any, shape: Any) -> Any:
     if kind == "dict" and isinstance(value, dict):
         return {k: in_model_order(v, inner) for k, v in value.items()}
     return value
+
+
+@cache
+def _walked_fields(shape: Any) -> tuple[tuple[str, Any], ...]:
+    """A model's fields in order, each with its type where a dict may sit inside it, else None (a field that
+    holds only atoms is copied as it is, not walked)."""
+    _, fields = _layout(shape)
+    return tuple((name, sub if _layout(sub) is not None else None) for name, sub in fields)
 
 
 @cache
