@@ -116,17 +116,17 @@ def booking(a: Args, name: Namer) -> str:
     what = say(one_of((
         "book a {trip} {cabin}-class [reservation|trip|ticket] from {o} to {d}",
         "book [you|your party] a {trip} {cabin}-class [reservation|trip] from {o} to {d}",
-        "book a new {trip} {cabin}-class [reservation|trip][,| going] {o} to {d}",
+        "book a new {trip} {cabin}-class [reservation|trip], {o} to {d},",
         "make a new {trip} {cabin}-class booking from {o} to {d}",
         "book the {trip} {cabin}-class [reservation|trip] you asked for, from {o} to {d}",
     ), *key, "what"), *key, "what-words", trip=trip, cabin=cabin, o=a.get("origin"), d=a.get("destination"))
-    on = one_of(("on", "on", "on", "flying", "travelling on", "taking"), *key, "on")
+    on = one_of(("on", "on", "on", "flying on", "travelling on", "taking"), *key, "on")
     who = say(one_of((", for {people}", ", for {people}", "[, with|, covering|, booked for] {people}"), *key, "who"),
               *key, "who-words", people=people(passengers, "book"))
     luggage = bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0))
-    bagged = say(one_of((", with {bags}", ", with {bags}", ", [and|plus] {bags}", ", [including|taking] {bags}")
-                        if a.get("total_baggages") else (", with no checked bags", ", and no checked bags",
-                                                         ", with no checked bags", ", no checked bags"),
+    bagged = say(one_of((", with {bags}", ", with {bags}", ", plus {bags}", ", [including|taking] {bags}")
+                        if a.get("total_baggages") else (", with no checked bags", ", with no checked bags",
+                                                         ", no checked bags"),
                         *key, "bags"), *key, "bag-words", bags=luggage)
     insurance = say(one_of(("with travel insurance", "[and|plus] travel insurance", "[including|adding] travel insurance")
                            if insured else ("without travel insurance", "and without travel insurance",
@@ -154,15 +154,15 @@ def updated(reservation_id: Any, what: str = "") -> str:
     """That a change to a reservation is saved, in one of many equivalent wordings; ``what`` names the change
     ("the bags") when the caller knows it."""
     key = ("updated", reservation_id, what)
-    change = what or one_of(("the change", "the update", "that change", "your change"), *key, "change")
+    change = what or one_of(("the change", "the change", "that change", "your change"), *key, "change")
     return say(one_of((
-        "Reservation {rid} [has been|is now] updated[| with {change}].",
+        "[|All done: |That's it: |Good, ]reservation {rid} [has been|is now] updated[| with {change}].",
         "[I've|I have] [updated|made {change} to|saved {change} on|put {change} through on] reservation {rid}.",
         "[The change|{change_cap}] [to|on] reservation {rid} [is saved|has been saved|is in|went through|is done].",
-        "Reservation {rid} now [reflects|shows|has] {change}.",
+        "Reservation {rid} now [reflects|shows|includes] {change}.",
         "{change_cap} [is now saved|has gone through|is now in place] on reservation {rid}.",
         "[Reservation {rid} is up to date now|Reservation {rid} is now up to date][,|:] {change} [is saved|has been made|went through].",
-        "[All|Everything] [is|has been] saved: reservation {rid} [now has|reflects|shows] {change}.",
+        "[Everything is|It's all|Everything has been] saved: reservation {rid} [now includes|reflects|shows] {change}.",
     ), *key), *key, "words", rid=reservation_id, change=change, change_cap=change[:1].upper() + change[1:])
 
 
@@ -184,7 +184,9 @@ def reservation_found(r: Any, name: Namer) -> str:
             "Reservation {rid}, {route}, [has already been|was already] cancelled.",
             "[I see that|It turns out|As it stands,] reservation {rid} ({route}) is already cancelled.",
         ), *key, "cancelled"), *key, "cancelled-words", **values)
-    return say(one_of((
+    opener = one_of(("", "", "", "From what I see, ", "Looking at it, ", "As it stands, ", "In short, ",
+                     "For reference, ", "To recap, "), *key, "opener")
+    said = say(one_of((
         "Reservation {rid} is a {trip} {cabin} trip from {route} for {who}, with {bags}.",
         "On reservation {rid} I see {who} in {cabin}, {route}, {trip}, with {bags}.",
         "Reservation {rid} covers {who} flying {cabin} from {route} ({trip}), with {bags}.",
@@ -199,5 +201,6 @@ def reservation_found(r: Any, name: Namer) -> str:
         "[for|with] {who} and {bags}.",
         "[The trip on reservation {rid}|Reservation {rid}] [goes|runs] from {route} ({trip}, {cabin}) "
         "[for|with] {who}[, with| and] {bags}.",
-        "[So|Right], reservation {rid} is {trip} in {cabin}, {route}, [for|covering] {who}, with {bags}.",
+        "Reservation {rid} is {trip} in {cabin}, {route}, [for|covering] {who}, with {bags}.",
     ), *key), *key, "words", **values)
+    return opener + (said[:1].lower() + said[1:] if opener else said)
