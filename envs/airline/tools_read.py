@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, distinct, payment_method_names
+from writ_dsl.env.wording import Phrasing, distinct, one_of, payment_method_names, say
 
 from .phrases import reservation_found, reservations, route
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
@@ -101,15 +101,34 @@ def get_flight_status(state: State, params: FlightStatusArgs) -> str:
     return find_flight_date(state, params.flight_number, params.date)["status"]
 
 
+def _profile(calls: Any) -> str:
+    return one_of(("your profile", "your profile", "your account", "your account details", "your profile details",
+                   "the details on your profile", "your user profile", "your customer profile",
+                   "[the|your] [account|profile] [on file|we hold for you]", "your [saved|stored] [details|profile]"),
+                  "profile", distinct(calls, "user_id"))
+
+
+def _airports(calls: Any) -> str:
+    return one_of(("the list of airports", "the airport list", "the list of airports we serve",
+                   "our list of airports", "the airports we fly to"), "airports", len(calls))
+
+
+def _status(calls: Any) -> str:
+    number, day = distinct(calls, "flight_number"), distinct(calls, "date")
+    return say(one_of(("the status of flight {number}", "the [current|latest] status of flight {number}[ on {day}|]",
+                       "flight {number}'s status[ on {day}|]"),
+                      "status", number, day), "status", number, day, "words", number=number, day=day)
+
+
 PROFILE_PHRASING = Phrasing(
-    looked_up=lambda calls: "your profile",
+    looked_up=_profile,
     names=lambda user: payment_method_names(user.get("payment_methods") if isinstance(user, dict) else None),
 )
 RESERVATION_PHRASING = Phrasing(looked_up=reservations, candidates="reservation", found=reservation_found)
-AIRPORTS_PHRASING = Phrasing(looked_up=lambda calls: "the list of airports")
+AIRPORTS_PHRASING = Phrasing(looked_up=_airports)
 DIRECT_PHRASING = Phrasing(looked_up=route("direct flights"), candidates="direct flight")
 ONESTOP_PHRASING = Phrasing(looked_up=route("one-stop connections"), candidates="connection")
-STATUS_PHRASING = Phrasing(looked_up=lambda calls: f"the status of flight {distinct(calls, 'flight_number')}")
+STATUS_PHRASING = Phrasing(looked_up=_status)
 
 TOOLS = (
     Tool(

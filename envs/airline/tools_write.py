@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, money, one_of
+from writ_dsl.env.wording import Phrasing, money, one_of, say
 
-from .phrases import bags, people, updated
+from .phrases import bags, people, traveller_names, updated
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .models import Passenger, ReservationIdArgs
@@ -84,30 +85,116 @@ def send_certificate(state: State, params: CertificateArgs) -> str:
     return f"Certificate {payment_id} added to user {params.user_id} with amount {params.amount}."
 
 
-CANCEL_PHRASING = Phrasing(
-    proposal=lambda a, name: (f"cancel reservation {a.get('reservation_id')}; every payment is refunded to its "
-                              "original method"),
-    done=lambda a, r, name: one_of((
-        f"Reservation {a.get('reservation_id')} is now cancelled.",
-        f"I've cancelled reservation {a.get('reservation_id')}; the refund goes back to the original payment.",
-        f"Reservation {a.get('reservation_id')} has been cancelled, and every payment on it is being refunded.",
-        f"The cancellation of reservation {a.get('reservation_id')} went through."), "cancelled",
-        a.get("reservation_id")),
-)
-BAGS_PHRASING = Phrasing(
-    proposal=lambda a, name: (
-        f"set reservation {a.get('reservation_id')} to {bags(a.get('total_baggages', 0), a.get('nonfree_baggages', 0))}"
-        f", with any bag fees charged to {name(a.get('payment_id'))}"),
-    done=lambda a, r, name: updated(a.get("reservation_id")),
-)
-PASSENGERS_PHRASING = Phrasing(
-    proposal=lambda a, name: f"update reservation {a.get('reservation_id')} to {people(a.get('passengers', []))}",
-    done=lambda a, r, name: updated(a.get("reservation_id")),
-)
-CERTIFICATE_PHRASING = Phrasing(
-    proposal=lambda a, name: f"send a travel certificate of {money(a.get('amount'))} to the account {a.get('user_id')}",
-    done=lambda a, r, name: f"The certificate of {money(a.get('amount'))} has been added to the account.",
-)
+def _cancel_proposal(a: Mapping[str, Any], name: Any) -> str:
+    rid = a.get("reservation_id")
+    key = ("cancel", rid)
+    return say(one_of((
+        "cancel reservation {rid}; every payment is refunded to its original method",
+        "cancel reservation {rid}[,| in full,] with every payment refunded to its original method",
+        "cancel reservation {rid}[ in full|] and refund every payment to the method it was made with",
+        "cancel [the whole of |]reservation {rid}; [each|every] payment [goes back|is returned] to [its original "
+        "method|the method it was made with]",
+        "cancel reservation {rid}[ for you|], with the refunds [going|sent] back to the original payment methods",
+    ), *key), *key, "words", rid=rid)
+
+
+def _cancel_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
+    rid = a.get("reservation_id")
+    key = ("cancelled", rid)
+    return say(one_of((
+        "Reservation {rid} is now cancelled.",
+        "[I've|I have] cancelled reservation {rid}; the [refund goes|refunds go] back to the original payment[| method].",
+        "Reservation {rid} has been cancelled, and every payment on it is being refunded.",
+        "The cancellation of reservation {rid} [went through|is complete|has gone through].",
+        "Reservation {rid} [is|has been] cancelled[,| now,] and [the refunds are on their way back to the original "
+        "payment methods|each payment is on its way back to its original method].",
+        "[I've|I have] [now |]cancelled reservation {rid}[,| in full,] and [every payment on it|each payment] is being "
+        "refunded to [its original method|where it came from].",
+        "[Reservation {rid} is cancelled|The cancellation of reservation {rid} is done]: [every|each] payment [on it |]"
+        "[goes|is going] back to [its original method|the method it was made with].",
+    ), *key), *key, "words", rid=rid)
+
+
+def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
+    rid = a.get("reservation_id")
+    key = ("bags", rid, a.get("total_baggages"), a.get("nonfree_baggages"))
+    options = (
+        "set reservation {rid} to {bags}, with any bag fees charged to {method}",
+        "[set|change|bring] reservation {rid} to {bags}[, with any bag fees charged to|, charging any bag fees to|; any "
+        "bag fees go on] {method}",
+        "[update|change] the bag count on reservation {rid} to {bags}[, with any bag fees charged to|, and charge any "
+        "bag fees to|, putting any bag fees on] {method}",
+        "put {bags} on reservation {rid}, with any bag fees [charged to|going on] {method}",
+        "[record|register] {bags} on reservation {rid}[, charging|, and charge] any bag fees to {method}",
+    )
+    if not a.get("total_baggages"):
+        options = options[:3]  # "put no checked bags on" does not read
+    return say(one_of(options, *key), *key, "words", rid=rid, bags=bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0)),
+        method=name(a.get("payment_id")))
+
+
+def _bags_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
+    rid = a.get("reservation_id")
+    key = ("bags-done", rid)
+    luggage = bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0))
+    if "total_baggages" not in a:
+        return updated(rid, one_of(("the bag change", "the change to the bags", "your bag change"), *key, "what"))
+    return say(one_of((
+        "Reservation {rid} now has {bags}.",
+        "[I've|I have] [set|updated] reservation {rid} to {bags}.",
+        "[The bags on reservation {rid} are|Reservation {rid} is] [now |]updated: {bags}.",
+        "[The bag change is saved|The bags are updated]: reservation {rid} [now shows|now has|is set to] {bags}.",
+        "Reservation {rid} [is now set to|now shows|has been updated to] {bags}.",
+    ), *key), *key, "words", rid=rid, bags=luggage)
+
+
+def _passengers_proposal(a: Mapping[str, Any], name: Any) -> str:
+    rid = a.get("reservation_id")
+    passengers = a.get("passengers", [])
+    key = ("passengers", rid)
+    count = len(passengers)
+    return say(one_of((
+        "update reservation {rid} to {people}",
+        "[update|change] the passenger details on reservation {rid} to {names}",
+        "[update|change|set] the {count_words} on reservation {rid} to {names}",
+        "[update|change] reservation {rid} so [that |]its {count_words} " + ("is" if count == 1 else "are") + " {names}",
+        "[record|enter] the {count_words} on reservation {rid} as {names}",
+    ), *key), *key, "words", rid=rid, people=people(passengers, "update"), names=traveller_names(passengers, "update"),
+        count_words="passenger" if count == 1 else f"{count} passengers")
+
+
+def _passengers_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
+    rid = a.get("reservation_id")
+    key = ("passengers-done", rid)
+    return updated(rid, one_of(("the passenger change", "the passenger update", "the change to the passenger details",
+                                "your passenger change"), *key))
+
+
+def _certificate_proposal(a: Mapping[str, Any], name: Any) -> str:
+    key = ("certificate", a.get("user_id"), a.get("amount"))
+    return say(one_of((
+        "send a travel certificate of {amount} to the account {user}",
+        "[send|issue] a travel certificate [worth|of|for] {amount} to [the account|account] {user}",
+        "add a {amount} travel certificate to [the account|account] {user}",
+        "[give|issue] [the account|account] {user} a travel certificate [worth|of|for] {amount}",
+    ), *key), *key, "words", amount=money(a.get("amount")), user=a.get("user_id"))
+
+
+def _certificate_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
+    key = ("certificate-done", a.get("user_id"), a.get("amount"))
+    return say(one_of((
+        "The certificate of {amount} has been added to the account.",
+        "[A|The] travel certificate [worth|of|for] {amount} [has been added to|is now on|is now in] [the account|"
+        "account {user}|the account {user}].",
+        "[I've|I have] [added|issued|sent] a {amount} travel certificate to [the account|account {user}|the account {user}].",
+        "[Account {user}|The account {user}] now [has|holds] a travel certificate [worth|of|for] {amount}.",
+    ), *key), *key, "words", amount=money(a.get("amount")), user=a.get("user_id"))
+
+
+CANCEL_PHRASING = Phrasing(proposal=_cancel_proposal, done=_cancel_done)
+BAGS_PHRASING = Phrasing(proposal=_bags_proposal, done=_bags_done)
+PASSENGERS_PHRASING = Phrasing(proposal=_passengers_proposal, done=_passengers_done)
+CERTIFICATE_PHRASING = Phrasing(proposal=_certificate_proposal, done=_certificate_done)
 
 TOOLS = (
     Tool(
