@@ -158,3 +158,9 @@ def test_an_opening_request_is_a_question_exactly_when_its_connector_asks_one() 
     for lead in (c for bank in ASK_LEADS for c in variants.every(bank)):
         said = _first_person_sentence("Ask how much the upgrade costs.", ask_lead=lead)
         assert said.endswith("?" if lead.startswith(("Could you", "Can you")) else "."), (lead, said)
+
+
+def test_a_booking_paid_through_paypal_is_named_a_booking_not_a_payment_change() -> None:
+    proposal = "I'll book flight HAT001 on 2024-05-20 for you. It is charged to your PayPal account."
+    assert action_nouns(proposal) == ("the booking", "that booking")
+    assert "the payment change" in action_nouns("I'll pay the order with your PayPal account instead.")

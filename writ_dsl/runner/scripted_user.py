@@ -190,6 +190,9 @@ class ScriptedUser:
         return Message("user", " ".join(text.split()))
 
 
+_NOT_ACTIONS = r"paypal\b"  # words that open with an action's stem but name no action ("pay")
+
+
 def action_nouns(agent: str) -> tuple[str, ...]:
     """The user's words for what the agent proposed: found in the last statement (not a question) of the
     agent's message that names an action outside a negated clause (a warning of what can no longer be
@@ -199,7 +202,7 @@ def action_nouns(agent: str) -> tuple[str, ...]:
             continue
         said = "; ".join(clause for clause in sentence.split(";") if not _NEGATED.search(clause))
         found = [(m.start(), nouns) for stem, nouns in bank.ACTION_NOUNS
-                 if (m := re.search(rf"\b{stem}", said, re.I))]
+                 if (m := re.search(rf"\b(?!{_NOT_ACTIONS}){stem}", said, re.I))]
         if found:
             return min(found)[1]
     return ("it",)
