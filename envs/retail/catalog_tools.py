@@ -8,7 +8,8 @@ import json
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, address_text, distinct, join_words, money, named, payment_method_names
+from writ_dsl.env.wording import (Phrasing, address_text, distinct, join_words, money, named, one_of,
+                                  payment_method_names)
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
 
 from .records import find_item, get_product, record_view
@@ -58,13 +59,38 @@ def _variant_names(product: Any) -> dict[str, str]:
             for item_id, v in product["variants"].items() if isinstance(v, dict)}
 
 
-PRODUCT_PHRASING = Phrasing(
-    looked_up=lambda calls: "the product details" if len(calls) == 1 else f"{len(calls)} products' details",
-    names=_variant_names,
-    candidates="variant",
-)
-ITEM_PHRASING = Phrasing(looked_up=lambda calls: "the item details")
-CATALOG_PHRASING = Phrasing(looked_up=lambda calls: "the product catalog")
+_PRODUCT = ("the product details", "the product's details", "the details of that product",
+            "[the|that] product's [variants|options|available variants]", "the [available |]variants of the product",
+            "[the|that] product [page|listing] and its variants", "every variant of [the|that] product",
+            "the [options|variants] [that product comes in|the product comes in]")
+_PRODUCTS = ("{n} products' details", "the details of {n} products", "the variants of {n} products",
+             "[{n}|{word}] product [listings|pages]", "the [options|variants] of [{n}|{word}] products",
+             "the variants of [all|each of the] {n} products")
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _products(calls: Any) -> str:
+    ids = [str(c.get("product_id")) for c in calls]
+    if len(calls) == 1:
+        return one_of(_PRODUCT, "looked up product", *ids)
+    word = _NUMBER_WORDS[len(calls)] if len(calls) < len(_NUMBER_WORDS) else str(len(calls))
+    return one_of(_PRODUCTS, "looked up products", *ids).format(n=len(calls), word=word)
+
+
+def _item(calls: Any) -> str:
+    return one_of(("the item details", "the item's details", "that item's details", "the details of that item",
+                   "the item [record|listing]"), "looked up item", *(str(c.get("item_id")) for c in calls))
+
+
+def _catalog(calls: Any) -> str:
+    return one_of(("the product catalog", "our product catalog", "the catalog", "the list of products we sell",
+                   "[our|the store's] full product list", "the [whole|full] catalog", "the range of products we carry"),
+                  "looked up catalog", len(calls))
+
+
+PRODUCT_PHRASING = Phrasing(looked_up=_products, names=_variant_names, candidates="variant")
+ITEM_PHRASING = Phrasing(looked_up=_item)
+CATALOG_PHRASING = Phrasing(looked_up=_catalog)
 
 TOOLS = [
     Tool(

@@ -10,7 +10,7 @@ from writ_dsl.env.wording import (Phrasing, address_text, distinct, join_words, 
                                   payment_method_names)
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
-from .order_tools import ORDER_ID, PAYMENT_METHOD_ID
+from .order_tools import ORDER_ID, PAYMENT_METHOD_ID, capital, fill
 from .records import (
     Record,
     change_gift_card_balance,
@@ -140,45 +140,175 @@ def exchange_delivered_order_items(state: State, args: ExchangeArgs) -> dict:
     return order_view(order)
 
 
+_MAILED = ("you will get an email on how to send the items back.",
+           "an email with instructions for sending the items back is on its way.",
+           "we'll email you how to send the items back.",
+           "instructions for shipping the items back will reach you by email.",
+           "[you'll|you will] [receive|get] an email [explaining|telling you] how to [send|ship|post] the items back.",
+           "[watch your inbox, as|keep an eye on your email, as] [we'll|we will] send [you |]instructions for [returning|"
+           "sending back|shipping back] the items.",
+           "[an email|a message] [with the return instructions|on how to send the items back|explaining how to ship "
+           "the items back] [is on its way to you|will reach you shortly|will follow by email].",
+           "the [next step|only thing left] is [sending|shipping|posting] the items back, and [we'll|we will] email "
+           "you [how to do that|the instructions|the details].",
+           "[we'll|we will] [send you|email you] [the instructions|the steps|everything you need] for [sending|"
+           "shipping] the items back.")
+
+
 def _mailed(args: Any, kind: str) -> str:
-    return one_of(("you will get an email on how to send the items back.",
-                   "an email with instructions for sending the items back is on its way.",
-                   "we'll email you how to send the items back.",
-                   "instructions for shipping the items back will reach you by email."), kind, args.get("order_id"))
+    return one_of(_MAILED, kind, args.get("order_id"))
 
 
-ITEMS_PHRASING = Phrasing(
-    proposal=lambda a, name: (
-        f"replace {named(a.get('item_ids', []), name)} with {named(a.get('new_item_ids', []), name)} in order "
-        f"{a.get('order_id')}, settling the price difference with {name(a.get('payment_method_id'))}; after this "
-        "change the order cannot be changed again or cancelled"),
-    done=lambda a, r, name: one_of((f"The items of order {a.get('order_id')} have been changed.",
-                                     f"Order {a.get('order_id')} now includes {named(a.get('new_item_ids', []), name)}.",
-                                     f"The item change on order {a.get('order_id')} is saved."), a.get("order_id")),
+def _items(a: Any, name: Any, key: str) -> str:
+    return named(a.get(key, []), name)
+
+
+_REPLACE = (
+    "replace {old} with {new} in [your |]order {oid}, {settle}; {warning}",
+    "replace {old} in [your |]order {oid} with {new}, {settle}; {warning}",
+    "[change|update|modify] [your |]order {oid} to replace {old} with {new}[ while|,] {settle2}; {warning}",
+    "replace {old} with {new} in [your |]order {oid}[ while|,] {settle2}; {warning}",
 )
-RETURN_PHRASING = Phrasing(
-    proposal=lambda a, name: (
-        f"return {named(a.get('item_ids', []), name)} from order {a.get('order_id')}, with the refund going to "
-        f"{name(a.get('payment_method_id'))}"),
-    done=lambda a, r, name: one_of((
-        f"The return for order {a.get('order_id')} has been requested; {_mailed(a, 'return')}",
-        f"I've requested the return of {named(a.get('item_ids', []), name)} from order {a.get('order_id')}; "
-        f"{_mailed(a, 'return')}",
-        f"The return of {named(a.get('item_ids', []), name)} is registered, and the refund will go to "
-        f"{name(a.get('payment_method_id'))}; {_mailed(a, 'return')}"), "returned", a.get("order_id")),
+_SETTLE = ("settling the price difference with {method}", "with the price difference settled through {method}",
+           "[using|with] {method} for the price difference",
+           "[charging or refunding|settling] the [price |]difference [on|with|through] {method}",
+           "with {method} [covering|taking care of] the price difference, [whichever way it goes|up or down|"
+           "charge or refund]")
+_SETTLE2 = ("[settling|sorting out] the price difference [with|through|on] {method}",
+            "[charging or refunding|settling] the difference [on|through|with] {method}",
+            "using {method} for [the|any] price difference")
+_WARNING = ("after this change the order cannot be changed again or cancelled",
+            "[after this change|after this|once this is done|once that's done], the order cannot be [changed|modified] "
+            "again or cancelled",
+            "[after that|afterwards|from then on] the order can't be [changed|modified|edited] again[, or cancelled| "
+            "or cancelled|, nor cancelled]",
+            "[this can only be done once, and|items can only be changed once, so] [after that|afterwards] the order "
+            "cannot be [changed|modified] [again |]or cancelled",
+            "[please note that|note that|keep in mind that|bear in mind that] the order cannot be [changed|modified] "
+            "again or cancelled after this")
+
+
+def _replace_proposal(a: Any, name: Any) -> str:
+    oid, method = a.get("order_id"), name(a.get("payment_method_id"))
+    key = (oid, *a.get("item_ids", []))
+    return fill(_REPLACE, "propose replace", *key, oid=oid, old=_items(a, name, "item_ids"),
+                new=_items(a, name, "new_item_ids"),
+                settle=fill(_SETTLE, "settle", *key, method=method),
+                settle2=fill(_SETTLE2, "settle", *key, method=method),
+                warning=fill(_WARNING, "warning", *key))
+
+
+_REPLACED = (
+    "The items of order {oid} have been changed.",
+    "Order {oid} now includes {new}.",
+    "The item change on order {oid} is saved.",
+    "[I've|I have] replaced {old} with {new} in order {oid}.",
+    "[{New} [has|have] replaced|{New} now [takes|take] the place of] {old} in order {oid}.",
+    "[The swap|The item change|Your item change] [on|for|in] order {oid} [is done|has gone through|went through|is "
+    "saved][; it now [holds|includes|has] {new}|].",
+    "[I've|I have] [updated|changed|modified] the items [in|of|on] order {oid}[: it now [holds|has] {new}| as "
+    "[agreed|planned|described]|].",
+    "[Order {oid} has been updated|Order {oid} is updated|I've updated order {oid}], [with|and now has] {new} "
+    "[in place of|instead of|replacing] {old}.",
+    "[In order {oid}|On order {oid}], {old} [has|have] been [replaced with|swapped for] {new}.",
+    "[The items in order {oid} are now changed|Order {oid}'s items have been changed]; [{new} [is|are] in the "
+    "order now|{new} replaced {old}].",
 )
-EXCHANGE_PHRASING = Phrasing(
-    proposal=lambda a, name: (
-        f"exchange {named(a.get('item_ids', []), name)} in order {a.get('order_id')} for "
-        f"{named(a.get('new_item_ids', []), name)}, settling any price difference with "
-        f"{name(a.get('payment_method_id'))}"),
-    done=lambda a, r, name: one_of((
-        f"The exchange for order {a.get('order_id')} has been requested; {_mailed(a, 'exchange')}",
-        f"I've requested the exchange of {named(a.get('item_ids', []), name)} for "
-        f"{named(a.get('new_item_ids', []), name)}; {_mailed(a, 'exchange')}",
-        f"The exchange in order {a.get('order_id')} is registered: {named(a.get('new_item_ids', []), name)} will "
-        f"replace {named(a.get('item_ids', []), name)}; {_mailed(a, 'exchange')}"), "exchanged", a.get("order_id")),
+
+
+def _replaced(a: Any, r: Any, name: Any) -> str:
+    new, old = _items(a, name, "new_item_ids"), _items(a, name, "item_ids")
+    one_new, one_old = len(a.get("new_item_ids", [])) == 1, len(a.get("item_ids", [])) == 1
+    wordings = tuple(t.replace("{New} [has|have]", "{New} has" if one_new else "{New} have")
+                     .replace("[takes|take]", "takes" if one_new else "take")
+                     .replace("{old} [has|have]", "{old} has" if one_old else "{old} have")
+                     .replace("{new} [is|are]", "{new} is" if one_new else "{new} are") for t in _REPLACED)
+    return fill(wordings, a.get("order_id"), oid=a.get("order_id"), new=new, old=old, New=capital(new))
+
+
+_RETURN = (
+    "return {old} from [your |]order {oid}, with the refund going to {method}",
+    "return {old} from [your |]order {oid}[, [refunding|sending the refund to|crediting the refund to]| and "
+    "[refund|send the refund to|credit the refund to]] {method}",
+    "[request|start|set up|open] a return [of|for] {old} from [your |]order {oid}, with the refund [going to|"
+    "paid to|sent to] {method}",
+    "return {old} [from|in] [your |]order {oid}; the refund [will go|goes] to {method}",
+    "[process|arrange] the return of {old} from [your |]order {oid}[, [refunding|with the refund going to]| and "
+    "[refund|have the refund sent to]] {method}",
+    "return {old} [from|in] order {oid} [for a refund to|with the money going back to|with the refund paid to] {method}",
 )
+
+
+def _return_proposal(a: Any, name: Any) -> str:
+    oid = a.get("order_id")
+    return fill(_RETURN, "propose return", oid, *a.get("item_ids", []), oid=oid, old=_items(a, name, "item_ids"),
+                method=name(a.get("payment_method_id")))
+
+
+_RETURNED = (
+    "The return for order {oid} has been requested; {mailed}",
+    "I've requested the return of {old} from order {oid}; {mailed}",
+    "The return of {old} is registered, and the refund will go to {method}; {mailed}",
+    "[I've|I have] [put in|filed|submitted|opened] [a|the] return [request |]for {old} from order {oid}; {mailed}",
+    "[The|Your] return [request |]for order {oid} [is in|has been filed|is registered|went through], [with the "
+    "refund going|and the refund will go] to {method}; {mailed}",
+    "[Order {oid} now has a return request|A return is now open on order {oid}] for {old}; {mailed}",
+    "[I've|I have] [set up|started|registered] the return of {old}, [refunded|with the refund going] to "
+    "{method}; {mailed}",
+)
+
+
+def _returned(a: Any, r: Any, name: Any) -> str:
+    oid = a.get("order_id")
+    return fill(_RETURNED, "returned", oid, oid=oid, old=_items(a, name, "item_ids"),
+                method=name(a.get("payment_method_id")), mailed=_mailed(a, "return"))
+
+
+_EXCHANGE = ("{lead}exchange {old} in order {oid} for {new}, {settle}",
+             "{lead}exchange {old} in order {oid} for {new}[ while|,] {settle2}")
+_EXCHANGE_LEADS = "[|||request to |put in a request to |arrange to |submit a request to |set up a request to ]"
+_EXCHANGE_SETTLE = ("settling any price difference with {method}", "with any price difference settled through {method}",
+                    "[using|with] {method} for any price difference",
+                    "[charging or refunding|settling] any difference [on|with|through] {method}",
+                    "with {method} [covering|taking care of] any price difference")
+_EXCHANGE_SETTLE2 = ("[settling|sorting out] any price difference [with|through|on] {method}",
+                     "[charging or refunding|settling] any difference [on|through|with] {method}",
+                     "using {method} for any price difference")
+
+
+def _exchange_proposal(a: Any, name: Any) -> str:
+    oid, method = a.get("order_id"), name(a.get("payment_method_id"))
+    key = (oid, *a.get("item_ids", []))
+    return fill(_EXCHANGE, "propose exchange", *key, lead=one_of((_EXCHANGE_LEADS,), "exchange lead", *key), oid=oid,
+                old=_items(a, name, "item_ids"), new=_items(a, name, "new_item_ids"),
+                settle=fill(_EXCHANGE_SETTLE, "settle", *key, method=method),
+                settle2=fill(_EXCHANGE_SETTLE2, "settle", *key, method=method))
+
+
+_EXCHANGED = (
+    "The exchange for order {oid} has been requested; {mailed}",
+    "I've requested the exchange of {old} for {new}; {mailed}",
+    "The exchange in order {oid} is registered: {new} will replace {old}; {mailed}",
+    "[I've|I have] [put in|filed|submitted|opened] [an|the] exchange [request |]for order {oid}, {old} for {new}; "
+    "{mailed}",
+    "[The|Your] exchange [request |]for order {oid} [is in|has been filed|is registered|went through]; {mailed}",
+    "[Order {oid} is now marked exchange requested|Order {oid} now shows an exchange request|An exchange is now "
+    "open on order {oid}]: {old} for {new}; {mailed}",
+    "[I've|I have] [set up|started|registered] the exchange of {old} for {new} [in|on] order {oid}; {mailed}",
+    "[{New} will [replace|take the place of] {old}|You'll get {new} in place of {old}]: the exchange [on|for] "
+    "order {oid} [is registered|has been requested|is in]; {mailed}",
+)
+
+
+def _exchanged(a: Any, r: Any, name: Any) -> str:
+    oid, new = a.get("order_id"), _items(a, name, "new_item_ids")
+    return fill(_EXCHANGED, "exchanged", oid, oid=oid, old=_items(a, name, "item_ids"), new=new, New=capital(new),
+                mailed=_mailed(a, "exchange"))
+
+
+ITEMS_PHRASING = Phrasing(proposal=_replace_proposal, done=_replaced)
+RETURN_PHRASING = Phrasing(proposal=_return_proposal, done=_returned)
+EXCHANGE_PHRASING = Phrasing(proposal=_exchange_proposal, done=_exchanged)
 
 TOOLS = [
     Tool(

@@ -132,13 +132,83 @@ def _item_names(order: Any) -> dict[str, str]:
             for item in order.get("items", []) if isinstance(item, dict)}
 
 
+def fill(options: tuple[str, ...], *key: object, **values: Any) -> str:
+    """One wording of several, its alternations expanded by the key, then its fields filled: a value is never
+    read as an alternation, whatever brackets or bars it holds."""
+    return one_of(options, *key).format(**values)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def counted(n: int, noun: str, *key: object) -> str:
+    """"3 items" or "three items" (by the key); one is "1 item", "one item" or "a single item"."""
+    word = NUMBER_WORDS[n] if 0 < n < len(NUMBER_WORDS) else str(n)
+    if n == 1:
+        return one_of((f"1 {noun}", f"one {noun}", f"a single {noun}"), *key)
+    return one_of((f"{n} {noun}s", f"{word} {noun}s"), *key)
+
+
 def _orders(calls: Any) -> str:
     ids = list(dict.fromkeys(str(c.get("order_id")) for c in calls))
-    return records("order", ids)
+    if len(ids) == 1:
+        return fill(("order {oid}", "your order {oid}", "the details of order {oid}",
+                     "[the record|the full record|the details] [for|of] [your |]order {oid}",
+                     "order {oid} [on your account|in your account|in full]",
+                     "[the status and items|the items and status|the contents] of [your |]order {oid}",
+                     "what order {oid} [holds|contains]", "[your |]order {oid}'s details"),
+                    "looked up order", *ids, oid=ids[0])
+    listed = join_words(ids)
+    if len(ids) == 2:
+        return fill(("your 2 orders ({listed})", "both of your orders ({listed})", "your two orders, {listed}",
+                     "both orders on your account, {listed}", "your orders {listed}",
+                     "[the details of|the records for] [both of your orders|your orders], {listed}",
+                     "the two orders [on|in] your account ({listed})"),
+                    "looked up orders", *ids, listed=listed)
+    if len(ids) == 3:
+        return fill(("your 3 orders ({listed})", "the 3 orders on your account ({listed})",
+                     "all three of your orders ({listed})", "your orders {listed}", "each of your three orders, {listed}",
+                     "[the details of|the records for] your orders {listed}", "your three orders[, {listed}| ({listed})]"),
+                    "looked up orders", *ids, listed=listed)
+    word = NUMBER_WORDS[len(ids)] if len(ids) < len(NUMBER_WORDS) else str(len(ids))
+    return fill(("your {n} orders", "all {n} of your orders", "the {n} orders on your account",
+                 "[every one|each one] of your {n} orders", "your [{word}|{n}] orders[ one by one| in turn|]",
+                 "[all|the whole list of] [{n}|{word}] orders [on|in] your account",
+                 "the [details|records] of your {n} orders"),
+                "looked up orders", *ids, n=len(ids), word=word)
+
+
+_FOUND = (
+    "Order {oid} [is|is currently|is marked|is listed as|shows as] {status} and [holds|contains|includes|has in it] "
+    "{listed}.",
+    "In order {oid}, which [is|is currently|is marked] {status}, I [see|can see|find] {listed}.",
+    "Order {oid} ({status}) [has|holds|contains|is made up of] {count}: {listed}.",
+    "{Listed} {be} in order {oid}, [whose status is|which is marked|which is currently|which is] {status}.",
+    "Order {oid} [shows|lists|has] {count}, {listed}, and [its status is|it is currently|it is marked|it is] "
+    "{status}.",
+    "[Looking at|Checking|Going through] order {oid}, [I see|I can see|it shows] {count}, {listed}, "
+    "[with the status|and the status is|and it is marked] {status}.",
+    "[The status of order {oid} is|Order {oid} has the status|Right now order {oid} is] {status}[, and|;] "
+    "[it holds|it contains|in it I see|I see in it] {listed}.",
+    "[Order {oid} is {status}|The order {oid} is {status}|Order {oid} is currently {status}]: [it has|it holds|"
+    "there [is|are] {count} in it,] {listed}.",
+    "[I can see that|I see that|The record shows that|It looks like] order {oid} is {status}[ and| and that it] "
+    "[holds|contains|includes] {listed}.",
+    "{Count} [are|appear] in order {oid} ({listed}), and [the order|it] [is|is currently|is marked] {status}.",
+    "[Here's|This is] what order {oid} [shows|holds]: {listed}, with the status {status}.",
+    "[According to|Going by] [its details|the record], order {oid} [is|is currently] {status} and "
+    "[has|holds|contains] {count}: {listed}.",
+)
+_FOUND_ONE = tuple(t.replace("[is|are]", "is").replace("[are|appear]", "[is|appears]") for t in _FOUND)
+_FOUND_MANY = tuple(t.replace("[is|are]", "are") for t in _FOUND)
 
 
 def _order_found(order: Any, name: Any) -> str:
-    """What an order shows, in one of several equivalent wordings: its status and its items by name."""
+    """What an order shows, in one of many equivalent wordings: its status and its items by name."""
     if not isinstance(order, dict) or "order_id" not in order:
         return ""
     oid, status = order["order_id"], str(order.get("status", "")).replace("_", " ")
@@ -147,44 +217,138 @@ def _order_found(order: Any, name: Any) -> str:
     if not things:
         return ""
     listed = join_words(things)
-    count = f"{len(things)} item" + ("" if len(things) == 1 else "s")
-    return one_of((f"Order {oid} is {status} and holds {listed}.",
-                   f"In order {oid}, which is {status}, I see {listed}.",
-                   f"Order {oid} ({status}) has {count}: {listed}.",
-                   f"{listed[:1].upper()}{listed[1:]} {'is' if len(things) == 1 else 'are'} in order {oid}, whose "
-                   f"status is {status}.",
-                   f"Order {oid} shows {count}, {listed}, and its status is {status}."), "found", oid)
+    count = counted(len(things), "item", "found count", oid)
+    one = len(things) == 1
+    return fill(_FOUND_ONE if one else _FOUND_MANY, "found", oid, oid=oid, status=status, listed=listed,
+                Listed=capital(listed), count=count, Count=capital(count), be="is" if one else "are")
+
+
+_CANCEL = ("[cancel|cancel your] order {oid}[, with| with|, giving|, citing] the reason \"{reason}\"; {refund}",
+           "cancel order {oid} [for the reason|with the reason|giving the reason] \"{reason}\"; {refund}",
+           "cancel [your |]order {oid}, [recording|noting|listing] \"{reason}\" as the reason; {refund}",
+           "cancel order {oid}[ and record| and note|, with] \"{reason}\" as the reason; {refund}",
+           "[have|get] [your |]order {oid} cancelled[ with| under] the reason \"{reason}\"; {refund}")
+_CANCEL_REFUND = ("[every payment|each payment|each payment on it|every payment on the order] [is|will be|gets] "
+                  "refunded to the [method|payment method|card or account] that paid it",
+                  "[each payment|every payment] [is|will be] refunded to the [same method|payment method] it was "
+                  "made with",
+                  "[every payment|each payment|each payment on it] [goes|will go] back to the [original payment "
+                  "method|method it came from]",
+                  "[each|every] payment [returns|goes back] to the method [it was made with|that paid it|you used]",
+                  "the refund [goes|will go] to [the original payment method|the method you paid with|the method "
+                  "that paid for it]")
+
+
+def _cancel_proposal(a: Any, name: Any) -> str:
+    oid = a.get("order_id")
+    refund = fill(_CANCEL_REFUND, "cancel refund", oid)
+    return fill(_CANCEL, "propose cancel", oid, a.get("reason"), oid=oid, reason=a.get("reason"), refund=refund)
+
+
+_CANCELLED = (
+    "Order {oid} is now cancelled.",
+    "[I've cancelled|I have cancelled|I cancelled] [your |]order {oid}; the refund [goes|is going|will go] back "
+    "to [how it was paid|the original payment method|the method you paid with].",
+    "Order {oid} has been cancelled, and [its payment|the payment|what you paid] will be [returned|refunded] to "
+    "the [original method|original payment method|method it came from].",
+    "The cancellation of order {oid} [went through|is complete|is done|has gone through].",
+    "[Your|The] order {oid} [is|has been] cancelled[ now|], [with|and] the [refund|money|payment] [going|heading] "
+    "back to [the original payment method|how you paid|the method you paid with].",
+    "[Order {oid} is cancelled|I've called off order {oid}|Order {oid} has been called off]; [every payment|each "
+    "payment|the full payment] [is being|will be] refunded to [the method that paid it|its "
+    "original method|where it came from].",
+    "[Order {oid}|Your order {oid}] [is now cancelled|has been cancelled|is cancelled], [and the refund is on its way "
+    "back to the original payment method|and its payment is going back to the original method].",
+    "[I've|I have] [now |just |]cancelled order {oid}[, and the refund will go to the original payment method|; "
+    "your payment will be returned the way you paid|].",
+    "[The|Your] [cancellation|cancellation request] for order {oid} [has gone through|went through|is "
+    "complete]; [the refund goes back to the original payment method|what you paid will be refunded to the "
+    "original method|the payment is being returned to how you paid].",
+)
+
+
+def _cancelled(a: Any, r: Any, name: Any) -> str:
+    return fill(_CANCELLED, "cancelled", a.get("order_id"), oid=a.get("order_id"))
+
+
+_ADDRESS_PROPOSAL = (
+    "[change|update|switch] the [shipping|delivery] address [of|on|for] [your |]order {oid} to {address}",
+    "[change|update|set] [your |]order {oid}'s [shipping|delivery] address to {address}",
+    "[ship|send] order {oid} to [the new address|the address] {address}[ instead| rather than the old one|]",
+    "[move|redirect] [your |]order {oid} to [a new shipping address|the new delivery address|a new address], "
+    "{address}",
+)
+
+
+def _address_proposal(a: Any, name: Any) -> str:
+    return fill(_ADDRESS_PROPOSAL, "propose order address", a.get("order_id"), a.get("zip"), oid=a.get("order_id"),
+                address=address_text(a))
+
+
+_SHIPPING = (
+    "Order {oid} will now [ship|be shipped|go] to {line}.",
+    "Order {oid} is now set to be [delivered|shipped|sent] to {line} in {city}.",
+    "The [shipping|delivery] address of order {oid} is now {line}, {city}.",
+    "I've [pointed|redirected|sent] order {oid} to {line} in {city}.",
+    "[I've|I have] [changed|updated] the [shipping|delivery] address [of|on|for] order {oid} to {full}.",
+    "[Order {oid}|Your order {oid}] [now ships|will now be delivered|is now headed] to {full}.",
+    "[The new address|The address] [is saved|has been saved|is in place] [on|for] order {oid}: {line}, {city}.",
+    "[From now on|Now], order {oid} [goes|ships|will be delivered] to {line} in {city}[ instead|].",
+    "[Order {oid}|Your order {oid}] [has a new|now has a new] [shipping|delivery] address: {full}.",
+    "[I've|I have] [moved|switched] [the delivery of |]order {oid} to {line}, {city}.",
+)
+
+
+def _shipping(a: Any, r: Any, name: Any) -> str:
+    return fill(_SHIPPING, "shipping", a.get("order_id"), oid=a.get("order_id"), line=a.get("address1"),
+                city=a.get("city"), full=address_text(a))
+
+
+_PAY_PROPOSAL = (
+    "pay [for |]order {oid} with {method} instead, [refunding|with a refund of] the original payment",
+    "pay [for |]order {oid} with {method}[ instead|], [and refund|refunding] the [original|first] payment[ to the method it "
+    "came from| in full|]",
+    "[switch|move|change] the payment [of|for|on] [your |]order {oid} to {method}, [refunding|and refund] "
+    "the original payment",
+    "[switch|move] [your |]order {oid}'s payment to {method}; the original payment [is|will be|gets] refunded",
+    "[swap|change] the payment method [on|for|of] order {oid} to {method}, [refunding|with a refund of] "
+    "what was paid [so far|originally|before]",
+    "have {method} [pay for|cover] order {oid}[ instead|], [with|and] the original payment refunded",
+)
+
+
+def _pay_proposal(a: Any, name: Any) -> str:
+    method = name(a.get("payment_method_id"))
+    return fill(_PAY_PROPOSAL, "propose payment", a.get("order_id"), a.get("payment_method_id"), oid=a.get("order_id"),
+                method=method)
+
+
+_PAID = (
+    "Order {oid} is now paid with {method}.",
+    "{Method} now pays for order {oid}, and the original payment is refunded.",
+    "I've moved the payment of order {oid} to {method}.",
+    "[I've|I have] [switched|changed|moved] the payment [for|on|of] order {oid} to {method}[, and the original "
+    "payment is being refunded|; the first payment has been refunded|].",
+    "[Order {oid}|Your order {oid}] is now [charged to|paid for with|covered by|billed to] {method}[, and the "
+    "original payment [is|has been] refunded|].",
+    "{Method} [now covers|is now paying for|has taken over the payment for] order {oid}[; the original payment "
+    "[is|has been] refunded|].",
+    "[The payment method|The payment] [for|on] order {oid} [is now|has been changed to|has been switched to] "
+    "{method}.",
+    "[From now on|Now], order {oid} [is paid with|goes on|is charged to] {method}, [and the original payment "
+    "[is|has been] refunded|with the original payment refunded].",
+)
+
+
+def _paid(a: Any, r: Any, name: Any) -> str:
+    method = name(a.get("payment_method_id"))
+    return fill(_PAID, "paid", a.get("order_id"), oid=a.get("order_id"), method=method, Method=capital(method))
 
 
 ORDER_PHRASING = Phrasing(looked_up=_orders, names=_item_names, candidates="order", found=_order_found)
-CANCEL_PHRASING = Phrasing(
-    proposal=lambda a, name: f"cancel order {a.get('order_id')}, with the reason \"{a.get('reason')}\"; every "
-                             "payment is refunded to the method that paid it",
-    done=lambda a, r, name: one_of((
-        f"Order {a.get('order_id')} is now cancelled.",
-        f"I've cancelled order {a.get('order_id')}; the refund goes back to how it was paid.",
-        f"Order {a.get('order_id')} has been cancelled, and its payment will be returned to the original method.",
-        f"The cancellation of order {a.get('order_id')} went through."), "cancelled", a.get("order_id")),
-)
-ORDER_ADDRESS_PHRASING = Phrasing(
-    proposal=lambda a, name: f"change the shipping address of order {a.get('order_id')} to {address_text(a)}",
-    done=lambda a, r, name: one_of((
-        f"Order {a.get('order_id')} will now ship to {a.get('address1')}.",
-        f"Order {a.get('order_id')} is now set to be delivered to {a.get('address1')} in {a.get('city')}.",
-        f"The shipping address of order {a.get('order_id')} is now {a.get('address1')}, {a.get('city')}.",
-        f"I've pointed order {a.get('order_id')} to {a.get('address1')} in {a.get('city')}."),
-        "shipping", a.get("order_id")),
-)
-ORDER_PAYMENT_PHRASING = Phrasing(
-    proposal=lambda a, name: (f"pay order {a.get('order_id')} with {name(a.get('payment_method_id'))} instead, "
-                              "refunding the original payment"),
-    done=lambda a, r, name: one_of((
-        f"Order {a.get('order_id')} is now paid with {name(a.get('payment_method_id'))}.",
-        f"{name(a.get('payment_method_id'))[:1].upper()}{name(a.get('payment_method_id'))[1:]} now pays for order "
-        f"{a.get('order_id')}, and the original payment is refunded.",
-        f"I've moved the payment of order {a.get('order_id')} to {name(a.get('payment_method_id'))}."),
-        "paid", a.get("order_id")),
-)
+CANCEL_PHRASING = Phrasing(proposal=_cancel_proposal, done=_cancelled)
+ORDER_ADDRESS_PHRASING = Phrasing(proposal=_address_proposal, done=_shipping)
+ORDER_PAYMENT_PHRASING = Phrasing(proposal=_pay_proposal, done=_paid)
 
 TOOLS = [
     Tool(

@@ -74,21 +74,78 @@ def modify_user_address(state: State, args: ModifyUserAddressArgs) -> dict:
     return record_view(user)
 
 
-EMAIL_PHRASING = Phrasing(looked_up=lambda calls: f"the account registered to {distinct(calls, 'email')}")
-NAME_ZIP_PHRASING = Phrasing(looked_up=lambda calls: "the account under your name and zip code")
+def _fill(options: tuple[str, ...], *key: object, **values: Any) -> str:
+    """One wording of several, expanded by the key before its fields are filled (values stay verbatim)."""
+    return one_of(options, *key).format(**values)
+
+
+_BY_EMAIL = ("the account registered to {email}", "[the account|your account|the customer account] [registered to|"
+             "under|linked to|tied to|that goes with] {email}", "the account [with|for] the email [address |]{email}",
+             "[your|the] [profile|account] [on file under|registered under|that matches] {email}",
+             "the account [we have|on file] for {email}")
+_BY_NAME = ("the account under your name and zip code",
+            "[the account|your account|the customer account] [under|matching|that matches|filed under|for] your "
+            "[name and zip code|full name and zip code|name and ZIP code|name and postal code]",
+            "[the account|your account] [that goes with|on file for] your name and zip code",
+            "the [account|record] [for|matching] [your name at your zip code|your name and the zip code you gave]")
+_PROFILE = ("your profile", "your account details", "your customer profile", "the details on your account",
+            "your account profile", "[your|the] profile on [your account|file]", "[the|your] account [record|details]",
+            "your [saved|stored] account details")
+
+
+def _by_email(calls: Any) -> str:
+    return _fill(_BY_EMAIL, "looked up email", distinct(calls, "email"), email=distinct(calls, "email"))
+
+
+def _by_name(calls: Any) -> str:
+    return _fill(_BY_NAME, "looked up name", distinct(calls, "first_name"), distinct(calls, "zip"))
+
+
+def _profile(calls: Any) -> str:
+    return _fill(_PROFILE, "looked up profile", distinct(calls, "user_id"))
+
+
+_DEFAULT_PROPOSAL = (
+    "update the default address on your account to {address}",
+    "[update|change|set|switch] [the default address on your account|your account's default address|your default "
+    "address|the default address in your profile] to {address}",
+    "[make|set] the default address [on your account|in your profile|on file] {address}",
+    "[save|record] [a new|the new] default address [on your account|in your profile], {address}",
+)
+
+
+def _default_proposal(a: Any, name: Any) -> str:
+    return _fill(_DEFAULT_PROPOSAL, "propose default address", a.get("user_id"), a.get("zip"),
+                 address=address_text(a))
+
+
+_DEFAULT_DONE = (
+    "Your default address has been updated.",
+    "Your account's default address is now {line}, {city}.",
+    "I've saved {line} in {city} as your default address.",
+    "From now on your default address is {line}, {city}, {state}.",
+    "[I've|I have] [updated|changed] [your default address|the default address on your account] to {full}.",
+    "[Your|The] default address [on your account|in your profile|on file] [is now|now reads|has been changed to] "
+    "{full}.",
+    "[{line}, {city}|{line} in {city}] [is now|has become|is now saved as] [your|the] default address [on your "
+    "account|on file|in your profile].",
+    "[The new|Your new] default address, {full}, [is saved|has been saved|is in place][ on your account|].",
+    "[Your profile|Your account] now [has|shows|lists] {line}, {city} as [its|the] default address.",
+)
+
+
+def _default_done(a: Any, r: Any, name: Any) -> str:
+    return _fill(_DEFAULT_DONE, "default", a.get("user_id"), a.get("address1"), a.get("zip"), line=a.get("address1"),
+                 city=a.get("city"), state=a.get("state"), full=address_text(a))
+
+
+EMAIL_PHRASING = Phrasing(looked_up=_by_email)
+NAME_ZIP_PHRASING = Phrasing(looked_up=_by_name)
 PROFILE_PHRASING = Phrasing(
-    looked_up=lambda calls: "your profile",
+    looked_up=_profile,
     names=lambda user: payment_method_names(user.get("payment_methods") if isinstance(user, dict) else None),
 )
-USER_ADDRESS_PHRASING = Phrasing(
-    proposal=lambda a, name: f"update the default address on your account to {address_text(a)}",
-    done=lambda a, r, name: one_of((
-        "Your default address has been updated.",
-        f"Your account's default address is now {a.get('address1')}, {a.get('city')}.",
-        f"I've saved {a.get('address1')} in {a.get('city')} as your default address.",
-        f"From now on your default address is {a.get('address1')}, {a.get('city')}, {a.get('state')}."),
-        "default", a.get("address1"), a.get("zip")),
-)
+USER_ADDRESS_PHRASING = Phrasing(proposal=_default_proposal, done=_default_done)
 
 TOOLS = [
     Tool(
