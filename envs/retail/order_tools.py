@@ -187,7 +187,7 @@ _FOUND = (
     "{listed}.",
     "In order {oid}, which [is|is currently|is marked] {status}, I [see|can see|find] {listed}.",
     "Order {oid} ({status}) [has|holds|contains|is made up of] {count}: {listed}.",
-    "{Listed} {be} in order {oid}, [whose status is|which is marked|which is currently|which is] {status}.",
+    "[In order {oid}|Inside order {oid}] {be} {listed}, and [its status is|it is marked|it is currently] {status}.",
     "Order {oid} [shows|lists|has] {count}, {listed}, and [its status is|it is currently|it is marked|it is] "
     "{status}.",
     "[Looking at|Checking|Going through] order {oid}, [I see|I can see|it shows] {count}, {listed}, "
@@ -325,14 +325,13 @@ def _pay_proposal(a: Any, name: Any) -> str:
 
 _PAID = (
     "Order {oid} is now paid with {method}.",
-    "{Method} now pays for order {oid}, and the original payment is refunded.",
+    "Order {oid} is now paid for by {method}, and the original payment is refunded.",
     "I've moved the payment of order {oid} to {method}.",
     "[I've|I have] [switched|changed|moved] the payment [for|on|of] order {oid} to {method}[, and the original "
     "payment is being refunded|; the first payment has been refunded|].",
     "[Order {oid}|Your order {oid}] is now [charged to|paid for with|covered by|billed to] {method}[, and the "
     "original payment [is|has been] refunded|].",
-    "{Method} [now covers|is now paying for|has taken over the payment for] order {oid}[; the original payment "
-    "[is|has been] refunded|].",
+    "[I've|I have] [set|put] order {oid} on {method}[; the original payment [is|has been] refunded|].",
     "[The payment method|The payment] [for|on] order {oid} [is now|has been changed to|has been switched to] "
     "{method}.",
     "[From now on|Now], order {oid} [is paid with|goes on|is charged to] {method}, [and the original payment "
