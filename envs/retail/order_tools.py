@@ -158,25 +158,25 @@ def _orders(calls: Any) -> str:
     if len(ids) == 1:
         return fill(("order {oid}", "your order {oid}", "the details of order {oid}",
                      "[the record|the full record|the details] [for|of] [your |]order {oid}",
-                     "order {oid} [on your account|in your account|in full]",
+                     "order {oid} [on your account|in full]",
                      "[the status and items|the items and status|the contents] of [your |]order {oid}",
                      "what order {oid} [holds|contains]", "[your |]order {oid}'s details"),
                     "looked up order", *ids, oid=ids[0])
     listed = join_words(ids)
     if len(ids) == 2:
-        return fill(("your 2 orders ({listed})", "both of your orders ({listed})", "your two orders, {listed}",
-                     "both orders on your account, {listed}", "your orders {listed}",
-                     "[the details of|the records for] [both of your orders|your orders], {listed}",
+        return fill(("your 2 orders ({listed})", "both of your orders ({listed})", "your two orders ({listed})",
+                     "both orders on your account ({listed})", "your orders {listed}",
+                     "[the details of|the records for] [both of your orders ({listed})|your orders {listed}]",
                      "the two orders [on|in] your account ({listed})"),
                     "looked up orders", *ids, listed=listed)
     if len(ids) == 3:
         return fill(("your 3 orders ({listed})", "the 3 orders on your account ({listed})",
-                     "all three of your orders ({listed})", "your orders {listed}", "each of your three orders, {listed}",
-                     "[the details of|the records for] your orders {listed}", "your three orders[, {listed}| ({listed})]"),
+                     "all three of your orders ({listed})", "your orders {listed}", "each of your three orders ({listed})",
+                     "[the details of|the records for] your orders {listed}", "your three orders ({listed})"),
                     "looked up orders", *ids, listed=listed)
     word = NUMBER_WORDS[len(ids)] if len(ids) < len(NUMBER_WORDS) else str(len(ids))
     return fill(("your {n} orders", "all {n} of your orders", "the {n} orders on your account",
-                 "[every one|each one] of your {n} orders", "your [{word}|{n}] orders[ one by one| in turn|]",
+                 "[every one|each one] of your {n} orders", "your [{word}|{n}] orders",
                  "[all|the whole list of] [{n}|{word}] orders [on|in] your account",
                  "the [details|records] of your {n} orders"),
                 "looked up orders", *ids, n=len(ids), word=word)
