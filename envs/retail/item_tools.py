@@ -203,13 +203,14 @@ _REPLACED = (
     "Order {oid} now includes {new}.",
     "The item change on order {oid} is saved.",
     "[I've|I have] replaced {old} with {new} in order {oid}.",
-    "[{New} [has|have] replaced|{New} now [takes|take] the place of] {old} in order {oid}.",
+    "[In|On] order {oid}, {new} [now {take} the place of|{have} replaced] {old}.",
     "[The swap|The item change|Your item change] [on|for|in] order {oid} [is done|has gone through|went through|is "
     "saved][; it now [holds|includes|has] {new}|].",
     "[I've|I have] [updated|changed|modified] the items [in|of|on] order {oid}[: it now [holds|has] {new}| as "
     "[agreed|planned|described]|].",
-    "[Order {oid} has been updated|Order {oid} is updated|I've updated order {oid}], [with|and now has] {new} "
+    "[Order {oid} has been updated|Order {oid} is updated], [with|and now has] {new} "
     "[in place of|instead of|replacing] {old}.",
+    "I've updated order {oid}, [putting|with] {new} [in place of|instead of] {old}.",
     "[In order {oid}|On order {oid}], {old} [has|have] been [replaced with|swapped for] {new}.",
     "[The items in order {oid} are now changed|Order {oid}'s items have been changed]; [{new} [is|are] in the "
     "order now|{new} replaced {old}].",
@@ -219,11 +220,12 @@ _REPLACED = (
 def _replaced(a: Any, r: Any, name: Any) -> str:
     new, old = _items(a, name, "new_item_ids"), _items(a, name, "item_ids")
     one_new, one_old = len(a.get("new_item_ids", [])) == 1, len(a.get("item_ids", [])) == 1
-    wordings = tuple(t.replace("{New} [has|have]", "{New} has" if one_new else "{New} have")
+    wordings = tuple(t.replace("{new} [has|have]", "{new} has" if one_new else "{new} have")
                      .replace("[takes|take]", "takes" if one_new else "take")
                      .replace("{old} [has|have]", "{old} has" if one_old else "{old} have")
                      .replace("{new} [is|are]", "{new} is" if one_new else "{new} are") for t in _REPLACED)
-    return fill(wordings, a.get("order_id"), oid=a.get("order_id"), new=new, old=old, New=capital(new))
+    return fill(wordings, a.get("order_id"), oid=a.get("order_id"), new=new, old=old,
+                take="takes" if one_new else "take", have="has" if one_new else "have")
 
 
 _RETURN = (
@@ -295,7 +297,7 @@ _EXCHANGED = (
     "[Order {oid} is now marked exchange requested|Order {oid} now shows an exchange request|An exchange is now "
     "open on order {oid}]: {old} for {new}; {mailed}",
     "[I've|I have] [set up|started|registered] the exchange of {old} for {new} [in|on] order {oid}; {mailed}",
-    "[{New} will [replace|take the place of] {old}|You'll get {new} in place of {old}]: the exchange [on|for] "
+    "[You'll get {new} in place of {old}|You will receive {new} instead of {old}]: the exchange [on|for] "
     "order {oid} [is registered|has been requested|is in]; {mailed}",
 )
 

@@ -158,25 +158,25 @@ def _orders(calls: Any) -> str:
     if len(ids) == 1:
         return fill(("order {oid}", "your order {oid}", "the details of order {oid}",
                      "[the record|the full record|the details] [for|of] [your |]order {oid}",
-                     "order {oid} [on your account|in your account|in full]",
+                     "order {oid} [on your account|in full]",
                      "[the status and items|the items and status|the contents] of [your |]order {oid}",
                      "what order {oid} [holds|contains]", "[your |]order {oid}'s details"),
                     "looked up order", *ids, oid=ids[0])
     listed = join_words(ids)
     if len(ids) == 2:
-        return fill(("your 2 orders ({listed})", "both of your orders ({listed})", "your two orders, {listed}",
-                     "both orders on your account, {listed}", "your orders {listed}",
-                     "[the details of|the records for] [both of your orders|your orders], {listed}",
+        return fill(("your 2 orders ({listed})", "both of your orders ({listed})", "your two orders ({listed})",
+                     "both orders on your account ({listed})", "your orders {listed}",
+                     "[the details of|the records for] [both of your orders ({listed})|your orders {listed}]",
                      "the two orders [on|in] your account ({listed})"),
                     "looked up orders", *ids, listed=listed)
     if len(ids) == 3:
         return fill(("your 3 orders ({listed})", "the 3 orders on your account ({listed})",
-                     "all three of your orders ({listed})", "your orders {listed}", "each of your three orders, {listed}",
-                     "[the details of|the records for] your orders {listed}", "your three orders[, {listed}| ({listed})]"),
+                     "all three of your orders ({listed})", "your orders {listed}", "each of your three orders ({listed})",
+                     "[the details of|the records for] your orders {listed}", "your three orders ({listed})"),
                     "looked up orders", *ids, listed=listed)
     word = NUMBER_WORDS[len(ids)] if len(ids) < len(NUMBER_WORDS) else str(len(ids))
     return fill(("your {n} orders", "all {n} of your orders", "the {n} orders on your account",
-                 "[every one|each one] of your {n} orders", "your [{word}|{n}] orders[ one by one| in turn|]",
+                 "[every one|each one] of your {n} orders", "your [{word}|{n}] orders",
                  "[all|the whole list of] [{n}|{word}] orders [on|in] your account",
                  "the [details|records] of your {n} orders"),
                 "looked up orders", *ids, n=len(ids), word=word)
@@ -187,7 +187,7 @@ _FOUND = (
     "{listed}.",
     "In order {oid}, which [is|is currently|is marked] {status}, I [see|can see|find] {listed}.",
     "Order {oid} ({status}) [has|holds|contains|is made up of] {count}: {listed}.",
-    "{Listed} {be} in order {oid}, [whose status is|which is marked|which is currently|which is] {status}.",
+    "[In order {oid}|Inside order {oid}] {be} {listed}, and [its status is|it is marked|it is currently] {status}.",
     "Order {oid} [shows|lists|has] {count}, {listed}, and [its status is|it is currently|it is marked|it is] "
     "{status}.",
     "[Looking at|Checking|Going through] order {oid}, [I see|I can see|it shows] {count}, {listed}, "
@@ -325,14 +325,13 @@ def _pay_proposal(a: Any, name: Any) -> str:
 
 _PAID = (
     "Order {oid} is now paid with {method}.",
-    "{Method} now pays for order {oid}, and the original payment is refunded.",
+    "Order {oid} is now paid for by {method}, and the original payment is refunded.",
     "I've moved the payment of order {oid} to {method}.",
     "[I've|I have] [switched|changed|moved] the payment [for|on|of] order {oid} to {method}[, and the original "
     "payment is being refunded|; the first payment has been refunded|].",
     "[Order {oid}|Your order {oid}] is now [charged to|paid for with|covered by|billed to] {method}[, and the "
     "original payment [is|has been] refunded|].",
-    "{Method} [now covers|is now paying for|has taken over the payment for] order {oid}[; the original payment "
-    "[is|has been] refunded|].",
+    "[I've|I have] [set|put] order {oid} on {method}[; the original payment [is|has been] refunded|].",
     "[The payment method|The payment] [for|on] order {oid} [is now|has been changed to|has been switched to] "
     "{method}.",
     "[From now on|Now], order {oid} [is paid with|goes on|is charged to] {method}, [and the original payment "

@@ -109,7 +109,7 @@ _DEFAULT_PROPOSAL = (
     "update the default address on your account to {address}",
     "[update|change|set|switch] [the default address on your account|your account's default address|your default "
     "address|the default address in your profile] to {address}",
-    "[make|set] the default address [on your account|in your profile|on file] {address}",
+    "[set|change] the default address [on file|saved on your account] to {address}",
     "[save|record] [a new|the new] default address [on your account|in your profile], {address}",
 )
 
