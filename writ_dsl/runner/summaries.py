@@ -281,7 +281,7 @@ FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As 
                   "You asked about the {name}: it is {value}.", "The {name} will be {value}.",
                   "The {name} works out to {value}.", "That puts the {name} at {value}.",
                   "For the {name}, the figure is {value}.", "To answer your question, the {name} is {value}.",
-                  "On the {name}: it comes to {value}.", "[You wanted to know|You asked] the {name}; it's {value}.",
+                  "On the {name}: it comes to {value}.", "[You wanted to know|You asked about] the {name}; it's {value}.",
                   "[The figure you asked for|Your figure], the {name}, is {value}.",
                   "[That makes|That gives] a {name} of {value}.", "The {name} [adds up to|totals|amounts to] {value}.")
 
@@ -313,7 +313,7 @@ PAY = ("You would pay {value} for the {name}, charged to {method}.",
        "[You'd owe|You would owe|It would cost you] {value} [as the|for the] {name}, [charged to|billed to|paid with] {method}.",
        "[There's|There is] a {name} of {value} [to pay|for you to pay], [which goes on|charged to] {method}.")
 REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
-          "The {name} is {value} in your favour; it will be refunded to {method}.",
+          "The {name} is {value} in your favour; it goes back to {method}.",
           "You'll be refunded {value} ({name}), back to {method}.",
           "That means {value} comes back to you ({name}), on {method}.",
           "The {name} works out to a refund of {value}, paid back to {method}.",
