@@ -76,7 +76,7 @@ FACTS = {
                 "You'll find me under the user ID {v}.", "It's {v}, that's my user ID.", "User ID: {v}.",
                 "I'm registered under the user ID {v}.", "My account's user ID is {v}.",
                 "I believe my user ID is {v}.", "The user ID you need is {v}.",
-                "[Sure,|Right,|] my user ID [is|should be] {v}.", "[Try|Use] the user ID {v}.",
+                "[Sure, my|Right, my|My] user ID [is|should be] {v}.", "[Try|Use] the user ID {v}.",
                 "[It's|That would be] {v}, [my user ID|for the user ID]."),
     "email": ("My email is {v}.", "My email address is {v}.", "The email on my account is {v}.",
               "You can find me by my email, {v}.", "I use {v} as my email.", "The account email is {v}.",
@@ -145,6 +145,7 @@ ACTION_NOUNS = (
     ("upgrade", ("the upgrade", "upgrading")), ("address", ("the address change", "the new address")),
     ("bag", ("the bags", "adding the bags")), ("pay", ("the payment change", "that payment")),
     ("passenger", ("the passenger change", "updating the passengers")),
+    ("class on", ("the change", "that change")),  # a cabin and flights at once: an upgrade or a flight change
     ("flight", ("the flight change", "the new flights")), ("item", ("the item change", "swapping the items")),
     ("replace", ("the item change", "the swap")),
     ("certificate", ("the certificate", "the compensation")),
