@@ -164,3 +164,21 @@ def test_a_booking_paid_through_paypal_is_named_a_booking_not_a_payment_change()
     proposal = "I'll book flight HAT001 on 2024-05-20 for you. It is charged to your PayPal account."
     assert action_nouns(proposal) == ("the booking", "that booking")
     assert "the payment change" in action_nouns("I'll pay the order with your PayPal account instead.")
+
+
+def test_a_new_cabin_on_flights_is_called_the_change_not_a_flight_change() -> None:
+    # update_reservation_flights proposes a cabin and flights at once; from its arguments alone an upgrade
+    # and a flight change read the same, so the user must not call an upgrade "the flight change"
+    proposal = ("I'll change reservation ABC123 to business class on flight HAT030 on May 24, with any fare "
+                "difference settled on your Visa card ending in 1234.")
+    assert action_nouns(proposal) == ("the change", "that change")
+    assert "the flight change" in action_nouns("I'll move you to flight HAT030 on May 24.")
+
+
+def test_a_completion_that_opens_with_its_own_lead_gets_no_second_one() -> None:
+    from writ_dsl.runner.oracle_agent import led_notes
+
+    assert led_notes(["All done: reservation ABC123 is now updated."], "Done.") == \
+        ["All done: reservation ABC123 is now updated."]
+    assert led_notes(["Reservation ABC123 is booked."], "Done.") == ["Done.", "Reservation ABC123 is booked."]
+    assert led_notes([], "Done.") == []

@@ -9,6 +9,8 @@ read from the conversation alone, so the same object can answer any request
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +59,15 @@ def domain_tools(env_name: str) -> Mapping[str, Tool]:
     """The tools (with their wording) of a domain found on the default search path; none when not found."""
     domain, _ = find_domain(env_name)
     return domain.tools if domain is not None else {}
+
+
+_OWN_LEAD = re.compile(r"[A-Z][^.!?:]{0,30}: ")  # a sentence that opens with its own "All done: "
+
+
+def led_notes(notes: list[str], lead: str) -> list[str]:
+    """Completions after the agent's lead ("Done."), unless the first opens with a lead of its own: "Done. All
+    done: reservation X is updated" says it twice."""
+    return notes if not notes or _OWN_LEAD.match(notes[0]) else [lead, *notes]
 
 
 class OracleAgent:
@@ -246,9 +257,7 @@ class OracleAgent:
         """What the changes made since the last text did, each sentence led in its own way."""
         notes = [completion(w.tool, w.arguments, result, self.tools, progress.name)
                  for w, result in progress.fresh_writes]
-        if notes:
-            notes.insert(0, pick(bank.DONE_LEADS, *self._key(conv, "done")))
-        return notes
+        return led_notes(notes, pick(bank.DONE_LEADS, *self._key(conv, "done")))
 
     def _decision(self, step: PlannedCall, progress: Progress) -> str:
         reads = [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
