@@ -90,8 +90,10 @@ FACTS = {
     "first_name": ("My first name is {v}.", "First name: {v}.", "My first name's {v}."),
     "last_name": ("My last name is {v}.", "Last name: {v}.", "My surname is {v}."),
     "name": ("My name is {v}.", "I'm {v}.", "The name is {v}.", "[It's|That's] {v}."),
+    "reason": ('[For the reason|As the reason], [put|note] "{v}".', 'The reason [to give|to note] is "{v}".',
+               '[You can put|Please put] the reason down as "{v}".'),
 }
-FACT_DEFAULT = ("My {k} is {v}.", "The {k} is {v}.", "For the {k}: {v}.", "It's {v}, the {k}.")
+FACT_DEFAULT = ("My {k} is {v}.", "The {k} is {v}.", "For the {k}: {v}.", "As for the {k}, it's {v}.")
 # A confirmation is built from a yes, a go-ahead (naming what the agent proposed when the user can tell)
 # and, by style, a closer; every yes holds a yes-word and no question mark.
 YES = {
