@@ -10,7 +10,6 @@ read from the conversation alone, so the same object can answer any request
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any
 
