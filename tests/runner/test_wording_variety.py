@@ -182,3 +182,21 @@ def test_a_completion_that_opens_with_its_own_lead_gets_no_second_one() -> None:
         ["All done: reservation ABC123 is now updated."]
     assert led_notes(["Reservation ABC123 is booked."], "Done.") == ["Done.", "Reservation ABC123 is booked."]
     assert led_notes([], "Done.") == []
+
+
+def test_a_reason_the_request_says_again_is_not_said_twice() -> None:
+    from writ_dsl.runner.phrasing import data_words, repeats
+
+    assert repeats("My plans have changed and I no longer need my trip to Houston.",
+                   "Reservation ABIXKW has to be cancelled completely: my plans changed.")
+    assert repeats("I am trying to spend less: I no longer need my larger pending orders.",
+                   "Cancel every order over $300, because I no longer need any of them.")
+    assert not repeats("I'm packing for a trip to Denver.", "Add two checked bags to reservation GWNUDF.")
+    # the same item or the same order named in both is the topic, not the reason said twice
+    hose = data_words({"item": {"name": "Garden Hose"}})
+    assert not repeats("I ordered the wrong garden hose in order #W6487676 by accident.",
+                       "For order #W6487676, change the garden hose to the 25ft one.", hose)
+    game = data_words({"item": {"name": "Board Game"}})
+    assert not repeats("The board game from order #W1516701 is not quite the one I was after.",
+                       "I received the board game in order #W1516701 and want another one.", game)
+    assert not repeats("My trip to New York has to be rebooked.", "Cancel my trip from Charlotte to New York.")

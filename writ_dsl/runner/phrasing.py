@@ -111,6 +111,31 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", flat) if s.strip()]
 
 
+_FILLER = frozenset("a an and any are as at be because but by for from has have i i'm i've in is it its me my "
+                    "no not of on or so that the them this to was were with you your".split())
+
+
+def _content_pairs(text: str, topic: frozenset[str]) -> set[tuple[str, str]]:
+    """Pairs of content words in a row, without the words that only name what is spoken of: a data word, a
+    capitalised name ("New York"), anything holding a digit (an id, a date)."""
+    found = [w for w in re.findall(r"[A-Za-z0-9'$#]+", text) if w.lower() not in _FILLER]
+    named = {w for w in found if w[:1].isupper() or w.lower() in topic or any(ch.isdigit() for ch in w)}
+    return {(a.lower(), b.lower()) for a, b in zip(found, found[1:]) if a not in named and b not in named}
+
+
+def data_words(value: Any) -> frozenset[str]:
+    """The words of every value in ``value`` (an item's name, a city): what a request and a reason may both name
+    without saying the same thing."""
+    return frozenset(word for leaf in _leaves(value) for word in _WORD.findall(leaf.lower()))
+
+
+def repeats(text: str, other: str, topic: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` says again what ``other`` says: two content words in a row in both ("plans changed" in
+    "My plans changed." and "Cancel it: my plans have changed"); words that name what both speak of (``topic``
+    words from the data, such as "garden hose", names, ids) do not count."""
+    return bool(_content_pairs(text, topic) & _content_pairs(other, topic))
+
+
 _ASK_INLINE = re.compile(r"\bask (how much|what|whether|if|when|which|for|the|about)\b", re.I)
 
 

@@ -20,8 +20,8 @@ from .. import variants
 from ..compiler.model import CompiledTask
 from . import user_phrases as bank
 from .messages import OUT_OF_SCOPE, STOP, TRANSFER, Conversation, Message, last_text, texts
-from .phrasing import (asks_confirmation, asks_for, first_person_request, flip_person, is_closing, is_transfer,
-                       join_parts, key_words, mentions_value, pick, probe_request, sentences, stable_int,
+from .phrasing import (asks_confirmation, asks_for, data_words, first_person_request, flip_person, is_closing, is_transfer,
+                       join_parts, key_words, mentions_value, pick, probe_request, repeats, sentences, stable_int,
                        value_text)
 
 _NO_INFO = frozenset(said for wording in bank.NO_INFO for said in variants.every(wording))
@@ -145,7 +145,7 @@ class ScriptedUser:
             return " ".join([*self._hurry(), f"{hello} {self._introduction()}".strip(), vague[:1].upper() + vague[1:]])
         request = self._request()
         facts = [k for k in self._opening_facts() if not mentions_value(self.scenario.known[k], request)]
-        parts = [*self._hurry(), *self._greeting(), request, *(self._fact(k) for k in facts)]
+        parts = [*self._hurry(), *self._greeting(request), request, *(self._fact(k) for k in facts)]
         if self.settings.get("policy_probe"):
             parts.append(self._probe())
         return " ".join(p for p in parts if p)
@@ -166,10 +166,12 @@ class ScriptedUser:
             return keys
         return keys[:1] if self.disclosure == "gradual" else []
 
-    def _greeting(self) -> list[str]:
+    def _greeting(self, request: str) -> list[str]:
+        """A hello, maybe a name, maybe the reason for calling: not when the request says it again."""
         if self.style in ("terse", "impatient"):
             return []
         reason = flip_person(" ".join(sentences(self.scenario.reason_for_call)))
+        reason = "" if repeats(reason, request, data_words(self.task.params)) else reason
         intro = self._introduction()
         if self.style == "chatty":
             return [self._pick(bank.GREETINGS["chatty"], "hello"), intro, reason, self._pick(bank.ASIDES, "aside")]
