@@ -130,7 +130,7 @@ CLOSINGS = ("Is there anything else I can help you with[ today|]?", "Is there an
             "Anything else I can help with[ today|]?", "Is there anything else on your list?",
             "Do you need anything else from me?", "Can I do anything else for you[ today|]?",
             "Anything else you'd like me to [look at|check|take care of]?",
-            "Is there anything else you'd like to [sort out|change|go over]?",
+            "Is there anything else you'd like to [sort out|look at|go over]?",
             "Is there anything else I can take care of[ for you|]?", "Anything else before you go?",
             "[Was there|Is there] anything else[ at all|]?", "[Anything|Is there anything] else [on your mind|I can look into]?")
 GOODBYES = ("Thank you for contacting us.", "Thanks for reaching out.", "It was a pleasure to help.",
