@@ -24,10 +24,14 @@ The endpoint is warmed first (one run at no latency, ``LoopbackServer(remember=T
 request from memory instead of playing the oracle again: its own CPU is then small, as a remote endpoint's is
 to the client's machine. ``--cold`` measures against an endpoint that plays every request.
 
+``W`` is the number of client processes (``--workers``; ``--workers 1,2`` by default runs each concurrency
+both ways): with more than one, the CPU columns add the worker processes' CPU to the calling process's, and
+``waits`` is the calling process's (it only commits), not the event loops'.
+
 Then: the requests a re-run makes (resumed, and forced with the cache), and a run with 20 % injected faults in
 which every task must end verified, rejected or failed.
 
-Run: ``.venv/bin/python benchmarks/bench_async.py [--quick] [--repeat N] [--cold]``. Network: 127.0.0.1 only.
+Run: ``.venv/bin/python benchmarks/bench_async.py [--quick] [--repeat N] [--cold] [--workers 1,2]``. Network: 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -119,9 +125,11 @@ class Server:
 
 @dataclass
 class TimedBackend:
-    """An HTTP backend that notes when each request was sent and answered, and for which dialogue."""
+    """An HTTP backend that notes when each request was sent and answered, and for which dialogue; each
+    process that uses it (the run's worker processes have copies) writes its notes to ``notes`` at the end."""
 
     inner: HttpBackend
+    notes: Path
     log: list[tuple[float, float, str]] = field(default_factory=list)
 
     async def acomplete(self, request: Any, body: bytes) -> Completion:
@@ -133,6 +141,13 @@ class TimedBackend:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+        self.notes.mkdir(exist_ok=True)
+        (self.notes / f"{os.getpid()}.json").write_text(json.dumps(self.log))
+        self.log.clear()
+
+    def read_notes(self) -> list[tuple[float, float, str]]:
+        return [tuple(entry) for path in sorted(self.notes.glob("*.json"))  # type: ignore[misc]
+                for entry in json.loads(path.read_text())]
 
 
 def options(base_url: str, concurrency: int, **changes: object) -> RunOptions:
@@ -141,9 +156,15 @@ def options(base_url: str, concurrency: int, **changes: object) -> RunOptions:
 
 
 def timed_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[RunSummary, float]:
-    cpu = time.process_time()
+    """The run and the CPU seconds it took, with its worker processes (the server is reaped later)."""
+    cpu, workers = time.process_time(), _children_cpu()
     summary = run_tasks(tasks, out, opts)
-    return summary, time.process_time() - cpu
+    return summary, time.process_time() - cpu + _children_cpu() - workers
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def timed_waited_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[RunSummary, float, float]:
@@ -196,14 +217,17 @@ class Figures:
     line: str
 
 
-def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remembered | None) -> Figures:
+def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remembered | None,
+               workers: int = 1) -> Figures:
     server = Server(tasks, LATENCY, remembered=remembered)
-    with server as base_url, tempfile.TemporaryDirectory() as out:
-        backend = TimedBackend(HttpBackend(Endpoint(base_url, "none", 30, 0), concurrency))
+    with server as base_url, tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as notes:
+        pool = max(1, concurrency // workers)
+        backend = TimedBackend(HttpBackend(Endpoint(base_url, "none", 30, 0), pool), Path(notes))
         summary, cpu, waited = timed_waited_run(tasks, Path(out), options(base_url, concurrency, cache=False,
-                                                                            backend=backend))
+                                                                            backend=backend, workers=workers))
         ended = time.monotonic()
         served = server.finish()
+        backend.log = backend.read_notes()
     server_ms, server_wait = served["cpu_ms"], served["wait_ms"] / 1000
     completions = len(backend.log)
     llm_only = (cpu - offline_cpu(tasks)) / completions
@@ -215,7 +239,7 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
     shown_trip = "–" if trip is None else f"{trip * 1000:.0f}"
     waits = f"{waited / summary.elapsed:.0%}/{server_wait / summary.elapsed:.0%}"
     after = ended - max(done for _, done, _ in backend.log)  # committing the last dialogues, then the exports
-    line = (f"{concurrency:>5} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
+    line = (f"{concurrency:>5} {workers:>2} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
             f"{shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} {llm_only * 1000:>8.2f} "
             f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
     print(line, flush=True)
@@ -254,12 +278,12 @@ def _spread(values: list[float | None], scale: float = 100.0, unit: str = "%") -
     return f"best {max(found):.0f}{unit}, {min(found):.0f}–{max(found):.0f}{unit}"
 
 
-def summarize(results: dict[int, list[Figures]]) -> None:
+def summarize(results: dict[tuple[int, int], list[Figures]]) -> None:
     print("\nover the repeats (best, then the range):")
-    for concurrency, figures in results.items():
+    for (concurrency, workers), figures in results.items():
         cpu = [f.cpu * 1000 for f in figures]
         llm = [f.llm * 1000 for f in figures]
-        print(f"  C={concurrency:<4} whole run {_spread([f.whole for f in figures])}; "
+        print(f"  C={concurrency:<4} W={workers} whole run {_spread([f.whole for f in figures])}; "
               f"steady {_spread([f.steady for f in figures])}; client CPU ms/completion "
               f"{min(cpu):.2f}–{max(cpu):.2f} (LLM path {min(llm):.2f}–{max(llm):.2f}); the client waited for a CPU "
               f"{_spread([f.wait for f in figures]).split(', ')[-1]} of the run")
@@ -270,6 +294,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer dialogues")
     parser.add_argument("--repeat", type=int, default=1, help="run the throughput table this many times")
     parser.add_argument("--cold", action="store_true", help="an endpoint that plays every request")
+    parser.add_argument("--workers", default="1,2", help="client processes to run each concurrency with "
+                                                         "(comma-separated; default 1,2)")
     args = parser.parse_args()
     waves = 1 if args.quick else 4
     wanted = {1: 4 if args.quick else 8, 32: 32 * waves, 256: 256 * waves}
@@ -280,13 +306,15 @@ def main() -> None:
           f"{LATENCY * 1000:.0f} ms per completion")
     print("share of the limit concurrency ÷ (latency × completions per dialogue): 'whole run' over the whole call, "
           "'steady' while every slot is busy; rt: median round trip (ms) in that window")
-    header = (f"{'C':>5} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
+    header = (f"{'C':>5} {'W':>2} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
               f"{'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
-    results: dict[int, list[Figures]] = {1: [], 32: [], 256: []}
+    counts = [int(part) for part in args.workers.split(",")]
+    results: dict[tuple[int, int], list[Figures]] = {(c, w): [] for c in wanted for w in counts if w <= c}
     for _ in range(args.repeat):
         print(header)
-        for concurrency in results:
-            results[concurrency].append(throughput(tasks[:wanted[concurrency]], concurrency, remembered))
+        for concurrency, workers in results:
+            results[concurrency, workers].append(throughput(tasks[:wanted[concurrency]], concurrency, remembered,
+                                                            workers))
     if args.repeat > 1:
         summarize(results)
     rerun(tasks[:64])

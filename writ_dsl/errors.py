@@ -8,6 +8,7 @@ exceptions exist only where a stage hands control back to a caller::
     ├── EnvironmentNotFound    no environment of that name on the search path
     ├── InputError             a file given to a command is unreadable or malformed (tasks JSONL, database JSON)
     ├── CompileError           a task cannot be instantiated (e.g. no database row satisfies a parameter)
+    ├── WorkerStopped          a worker process of a run ended without finishing (killed, out of memory)
     └── LLMError               an LLM endpoint failed past its retries
         ├── EndpointUnavailable    connection refused, timeouts, 5xx after retries
         └── MalformedReply         a reply that is not what the protocol requires
@@ -46,6 +47,10 @@ class InputError(WritError):
 
 
 class CompileError(WritError):
+    pass
+
+
+class WorkerStopped(WritError):
     pass
 
 

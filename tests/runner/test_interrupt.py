@@ -68,7 +68,8 @@ def test_interrupted_run_resumes_to_identical_outputs(tmp_path: Path, sig: int) 
 
 
 @pytest.mark.slow
-def test_a_killed_llm_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_an_interrupted_llm_run_on_two_processes_resumes_to_the_outputs_of_one(tmp_path: Path, sig: int) -> None:
     n = 240
     tasks = many_tasks(n)
     tasks_file = write_tasks(tasks, tmp_path / "tasks.jsonl")
@@ -76,13 +77,17 @@ def test_a_killed_llm_run_resumes_to_identical_outputs(tmp_path: Path) -> None:
     with LoopbackServer(tasks, latency=0.005) as server:
         llm = ["--user", "llm", "--agent", "llm", "--model", "loop", "--base-url", server.base_url,
                "--api-key", "test-key"]
-        subprocess.run(writ_run(tasks_file, whole) + llm, check=True, capture_output=True, timeout=300)
-        process = subprocess.Popen(writ_run(tasks_file, resumed) + llm, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        signal_when_committed(process, resumed, n // 5)
-        process.wait(timeout=60)
+        subprocess.run(writ_run(tasks_file, whole) + llm + ["--workers", "1"], check=True, capture_output=True,
+                       timeout=300)
+        process = subprocess.Popen(writ_run(tasks_file, resumed) + llm + ["--workers", "2"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        signal_when_committed(process, resumed, n // 5, sig)
+        _, errors = process.communicate(timeout=60)
+        assert process.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130), errors
+        assert b"Traceback" not in errors
         assert n // 5 <= finished(resumed) < n
-        subprocess.run(writ_run(tasks_file, resumed) + llm, check=True, capture_output=True, timeout=300)
+        subprocess.run(writ_run(tasks_file, resumed) + llm + ["--workers", "2"], check=True, capture_output=True,
+                       timeout=300)
     for name in (TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY):
         assert (resumed / name).read_bytes() == (whole / name).read_bytes(), name
     assert finished(resumed) == n

@@ -72,13 +72,13 @@ def _install(context: Any) -> Any:
 def _start_worker(context: Any, parent: int) -> None:
     _install(context)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent(parent)
+    die_with_parent(parent)
 
 
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """On Linux, a worker is killed when its parent dies (even by kill -9): none outlives it holding the
     run folder's lock or burning a core."""
     if not sys.platform.startswith("linux"):
@@ -129,7 +129,7 @@ class ProcessEngine(_Closing):
     def __init__(self, workers: int, context: Any = None) -> None:
         self.workers = max(1, workers)
         gc.freeze()  # what exists now is shared with the forked workers: the collector leaves its pages alone
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_start_method(),
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=start_method(),
                                          initializer=_start_worker, initargs=(context, os.getpid()))
 
     def map(self, func: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
@@ -181,7 +181,7 @@ def make_engine(workers: int, name: str | None = None, context: Any = None) -> E
     return ENGINES[chosen](workers, context)
 
 
-def _start_method() -> multiprocessing.context.BaseContext:
+def start_method() -> multiprocessing.context.BaseContext:
     """Fork where it is safe and cheap (Linux: workers start with the modules already loaded), else spawn."""
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")

@@ -3,10 +3,11 @@
 An engine takes the jobs (a task, its environment, the attempts to make) and
 hands every finished record to a sink, which commits it. ``threads`` runs
 blocking roles (scripted user, oracle agent) on a thread pool; ``asyncio``
-runs LLM roles as coroutines on one event loop, ``concurrency`` dialogues at
-once over one connection pool per endpoint, longest expected dialogue first
-(so that a run's tail holds short ones), while a committer thread writes the
-results in batches off the loop. ``process`` runs offline roles in
+runs LLM roles as coroutines, ``concurrency`` dialogues at once over one
+connection pool per endpoint, longest expected dialogue first (so that a
+run's tail holds short ones), while a committer thread writes the results in
+batches off the loop; with several ``workers`` it runs one such event loop
+per process (:mod:`.event_loops`). ``process`` runs offline roles in
 ``workers`` worker processes (the compiler's engines): jobs go out in chunks
 and the records come back, and are committed, in the order of the jobs.
 """
@@ -28,8 +29,9 @@ from ..compiler.model import CompiledTask
 from ..env.core import Environment
 from ..errors import InputError
 from .dialogue import Limits
-from .options import RunOptions
 from .environments import environment_for
+from .event_loops import ShardedEngine
+from .options import RunOptions
 from .simulate import Cast, asimulate, simulate
 from .verify import VERIFIED
 
@@ -162,7 +164,11 @@ def longest_first(jobs: Iterable[Job], window: int) -> Iterator[Job]:
 
 
 class AsyncEngine:
-    """LLM roles as coroutines: ``concurrency`` dialogues in flight on one event loop."""
+    """LLM roles as coroutines: ``concurrency`` dialogues in flight on one event loop, longest first among
+    the next ``window`` jobs (None: 8 per slot, at least 64; 1: in the order given)."""
+
+    def __init__(self, window: int | None = None) -> None:
+        self.window = window
 
     def execute(self, jobs: list[Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
         committer = _Committer(sink, cast)
@@ -177,7 +183,7 @@ class AsyncEngine:
 
     async def _main(self, jobs: list[Job], cast: Cast, options: RunOptions,
                     put: Callable[[Record], None]) -> None:
-        pending: Iterator[Job] = longest_first(jobs, max(64, 8 * options.concurrency))
+        pending: Iterator[Job] = longest_first(jobs, self.window or max(64, 8 * options.concurrency))
 
         async def worker() -> None:
             for job in pending:  # one shared iterator: each job goes to exactly one worker
@@ -228,7 +234,13 @@ class WorkerEngine:
                 sink(records)
 
 
-ENGINES: dict[str, Engine] = {"threads": ThreadEngine(), "asyncio": AsyncEngine(),
+def in_given_order() -> AsyncEngine:
+    """The event-loop engine of one worker process of a sharded run (the parent has ordered the jobs)."""
+    return AsyncEngine(window=1)
+
+
+ENGINES: dict[str, Engine] = {"threads": ThreadEngine(),
+                              "asyncio": ShardedEngine(AsyncEngine(), longest_first, in_given_order, Job),
                               "process": WorkerEngine("process"), "ray": WorkerEngine("ray")}
 
 

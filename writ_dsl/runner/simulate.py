@@ -39,6 +39,7 @@ class Cast:
         if options.uses_llm and options.cache and out_dir is not None:
             self.cache = ResponseCache(options.cache_path or out_dir / CACHE_NAME, self.redactor)
         self._backends: dict[Endpoint, HttpBackend] = {}
+        self.requests_elsewhere = 0  # requests made for this run by worker processes
         self._tools: dict[str, ToolSet] = {}
         self._prompts: dict[str, str] = {}
         self._agent_channel: Channel | None = None
@@ -78,7 +79,7 @@ class Cast:
 
     @property
     def requests(self) -> int:
-        return sum(backend.requests for backend in self._backends.values())
+        return self.requests_elsewhere + sum(backend.requests for backend in self._backends.values())
 
     async def aclose(self) -> None:
         """Close the connection pools of the running loop (a given ``backend`` too, if it has any)."""
