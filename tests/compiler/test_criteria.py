@@ -38,3 +38,30 @@ def test_the_fewest_stops_winner_is_not_called_the_cheapest():
                         for s in said)
     assert set(variants.every(criterion(["min:price", "min:departure"]))) >= {"the cheapest", "the least expensive"}
     assert "the one that matches what you described" in set(variants.every(criterion([])))
+
+
+def _retail(name: str):
+    spec = api.load([SPECS / "retail" / f"{name}.writ"]).loaded[0]
+    [task] = spec.module.of_kind(ast.TaskDecl)
+    return api.plan(spec, task)
+
+
+def test_a_let_named_only_to_be_excluded_passes_on_no_ranking():
+    # keep = one(pending where it.order_id != drop.order_id): the kept order is not the priciest one
+    found = write_criteria(_retail("move_and_tidy_orders"))
+    assert found == {"write:3": ["max:price"]}
+
+
+def test_the_decisive_ranking_names_the_candidates_it_compared():
+    from writ_dsl.compiler.criteria import write_pools
+
+    assert write_pools(_retail("move_and_tidy_orders")) == {"write:3": "pending"}
+    result = api.compile_paths([SPECS / "retail" / "move_and_tidy_orders.writ"], api.compile_options(n=3, seed=0))
+    assert result.ok and result.tasks
+    for task in result.tasks:
+        cancel = next(call for call in task.plan if call.tool == "cancel_pending_order")
+        moved = next(call for call in task.plan if call.tool == "modify_pending_order_address")
+        orders = [call for call in task.plan if call.tool == "get_order_details"]
+        # two pending orders were ranked, among more orders read
+        assert cancel.compared == 2 and cancel.criteria == ["max:price"] and len(orders) >= 2
+        assert moved.criteria == [] and moved.compared == 0

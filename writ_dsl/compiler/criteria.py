@@ -32,14 +32,65 @@ def write_criteria(plan: Plan) -> dict[str, list[str]]:
 
 
 def _upstream_lets(plan: Plan, node_id: str) -> set[str]:
+    """The lets a node depends on, through lets and params; a let named only to be excluded
+    (``it.order_id != drop.order_id``) passes on nothing: the kept order is not the ranked one."""
     seen: set[str] = set()
     stack = [node_id]
     while stack:
-        for dep in plan.deps(stack.pop()):
-            if dep not in seen and plan.nodes[dep].kind in ("let", "param"):
+        current = stack.pop()
+        stmt = plan.nodes[current].stmt
+        excluded = _excluded_names(stmt.value) if plan.nodes[current].kind == "let" else set()
+        for dep in plan.deps(current):
+            if dep not in seen and plan.nodes[dep].kind in ("let", "param") and plan.nodes[dep].name not in excluded:
                 seen.add(dep)
                 stack.append(dep)
     return {n for n in seen if plan.nodes[n].kind == "let"}
+
+
+_NEGATIONS = ("!=", "not in")
+
+
+def _excluded_names(expr: ast.Node) -> set[str]:
+    """Names that appear only under a negation (``!=``, ``not in``, ``not``) in the expression."""
+    negated: set[str] = set()
+    plain: set[str] = set()
+    _names_by_polarity(expr, False, negated, plain)
+    return negated - plain
+
+
+def _names_by_polarity(expr: ast.Node, under_not: bool, negated: set[str], plain: set[str]) -> None:
+    if isinstance(expr, ast.Name):
+        (negated if under_not else plain).add(expr.id)
+        return
+    flips = (isinstance(expr, ast.Binary) and expr.op in _NEGATIONS) or (
+        isinstance(expr, ast.Unary) and expr.op == "not")
+    for child in _children(expr):
+        _names_by_polarity(child, under_not or flips, negated, plain)
+
+
+def write_pools(plan: Plan) -> dict[str, str]:
+    """Each write's decisive ranking's candidates, when they are a named let: ``pending`` for
+    ``argmax(pending, by = ...)``, ``options`` for ``min(map(options, it.arrive))``."""
+    found = {}
+    for node in plan.of_kind("write"):
+        upstream = _upstream_lets(plan, node.id)
+        pools = [p for n in plan.order if n in upstream for p in _pools_in(plan.nodes[n].stmt.value)]
+        if pools and pools[0] is not None:
+            found[node.id] = pools[0]
+    return found
+
+
+def _pools_in(expr: ast.Node) -> list[str | None]:
+    """The ranked collection of each ranking in :func:`rankings_in`'s order (None when it is not a name)."""
+    found: list[str | None] = []
+    for child in _children(expr):
+        found += _pools_in(child)
+    if isinstance(expr, ast.Call) and expr.func.name in _RANKERS and (key := _key(expr)) is not None and _ranked(key):
+        source = expr.args[0] if expr.args else None
+        if isinstance(source, ast.Call) and source.func.name == "map" and source.args:
+            source = source.args[0]
+        found.append(source.id if isinstance(source, ast.Name) else None)
+    return found
 
 
 def rankings_in(expr: ast.Node) -> list[str]:
