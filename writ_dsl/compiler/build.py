@@ -11,7 +11,7 @@ from ..env.core import Environment, ToolKind
 from ..lang import ast
 from ..lang.loader import LoadedSpec
 from . import render
-from .criteria import write_criteria
+from .criteria import write_criteria, write_pools
 from .instantiate import InstanceRun
 from .metrics import Thresholds, resolve
 from .order import varied_order
@@ -48,6 +48,10 @@ class TaskFrame:
         return write_criteria(self.plan)
 
     @cached_property
+    def pools(self) -> dict[str, str]:
+        return write_pools(self.plan)
+
+    @cached_property
     def tool_kinds(self) -> dict[str, ToolKind]:
         return {name: tool.kind for name, tool in self.env.tools.items()}
 
@@ -66,7 +70,7 @@ def task_id(frame: TaskFrame, index: int, seed: int) -> str:
 
 def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorProfile | None) -> CompiledTask:
     plan_calls, metrics = resolve(frame.plan, run, frame.tool_kinds, frame.thresholds)
-    plan_calls = [with_criteria(call, frame.criteria) for call in plan_calls]
+    plan_calls = [with_criteria(call, frame.criteria, _compared(frame, run)) for call in plan_calls]
     return CompiledTask(
         id=task_id(frame, index, run.seed),
         spec_path=frame.spec_path,
@@ -91,9 +95,17 @@ def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorP
     )
 
 
-def with_criteria(call: PlannedCall, criteria: dict[str, list[str]]) -> PlannedCall:
-    found = criteria.get(call.node.split("[")[0])
-    return call.model_copy(update={"criteria": found}) if found else call
+def _compared(frame: TaskFrame, run: InstanceRun) -> dict[str, int]:
+    """Per write statement, how many candidates its decisive ranking compared."""
+    sizes = {node: run.names.get(name) for node, name in frame.pools.items()}
+    return {node: len(value) for node, value in sizes.items() if isinstance(value, list)}
+
+
+def with_criteria(call: PlannedCall, criteria: dict[str, list[str]], compared: dict[str, int]) -> PlannedCall:
+    statement = call.node.split("[")[0]
+    found = criteria.get(statement)
+    update = {"criteria": found, "compared": compared.get(statement, 0)} if found else {}
+    return call.model_copy(update=update) if update else call
 
 
 def task_facts(run: InstanceRun) -> list[TaskFact]:

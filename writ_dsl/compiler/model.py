@@ -32,6 +32,7 @@ class PlannedCall(_Model):
     depends_on: list[str] = []  # node ids of the calls whose results this call's arguments need
     evidence: list[str] = []  # for writes: node ids of every read in the transitive closure
     criteria: list[str] = []  # for writes: the rankings that chose it, decisive first ("min:stops")
+    compared: int = 0  # for writes: how many candidates the decisive ranking compared (0: not known)
     span: Span
 
 

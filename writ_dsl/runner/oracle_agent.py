@@ -264,7 +264,8 @@ class OracleAgent:
         position = self.plan.index(step)
         later = any(call.kind == "write" and set(call.evidence) & set(step.evidence) for call in self.plan[:position])
         return decision_sentence(step.arguments, reads, self.tools, step.criteria,
-                                 progress.name, stable_int(self.task.id, step.node, "decision"), later=later)
+                                 progress.name, stable_int(self.task.id, step.node, "decision"), later=later,
+                                 compared=step.compared)
 
     def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes."""

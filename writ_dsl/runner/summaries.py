@@ -32,7 +32,7 @@ EVIDENCE_LEADS = ("I've [checked|looked at|gone through|been through] {what}.", 
                   "I pulled up {what}[ first|].", "I had a [look|close look] at {what}.",
                   "I now have {what} [in front of me|open|up on my screen].", "I looked up {what}.",
                   "[First,|To start,|So,] I [checked|looked up|went through] {what}.",
-                  "[Let me tell you what I see|Here's what I see|This is what I found] in {what}.",
+                  "[I've taken a look at|I've had a look through|I've finished looking at] {what}.",
                   "I've [opened|brought up|called up] {what}.", "[Thanks for waiting:|All right:] I've [checked|read] {what}.")
 
 
@@ -168,11 +168,12 @@ LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{fig
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
                       criteria: Sequence[str] = (), name: Namer = same_name, variant: int = 0,
-                      later: bool = False) -> str:
+                      later: bool = False, compared: int = 0) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
     A ``later`` write (one whose comparison an earlier write already showed) refers back to it instead of
-    repeating it."""
+    repeating it. ``compared`` is how many candidates the decisive ranking weighed, when the plan knows it
+    (two pending orders among five read)."""
     groups: dict[str, list[tuple[Any, Args]]] = {}
     for tool, args, result in reads:
         noun = phrasing_of(tool, tools).candidates
@@ -189,7 +190,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
             why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
             template = pick_from(frames, variant)
-            said = template.format(n=len(pool), noun=noun, what=what, why=expand(why, variant),
+            said = template.format(n=compared or len(pool), noun=noun, what=what, why=expand(why, variant),
                                    figure=_figure(winners[0], write, variant))
             return said[:1].upper() + said[1:]
     return ""
@@ -283,7 +284,7 @@ FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As 
                   "For the {name}, the figure is {value}.", "To answer your question, the {name} is {value}.",
                   "On the {name}: it comes to {value}.", "[You wanted to know|You asked about] the {name}; it's {value}.",
                   "[The figure you asked for|Your figure], the {name}, is {value}.",
-                  "[That makes|That gives] a {name} of {value}.", "The {name} [adds up to|totals|amounts to] {value}.")
+                  "[That makes|That gives] a {name} of {value}.", "The {name} [adds up to|amounts to|comes out at] {value}.")
 
 
 def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, variant: int = 0) -> str:
