@@ -172,3 +172,18 @@ def test_wording_varies_across_dialogues() -> None:
     openings = {opening(user("straightforward", task_id=f"desk-{i:04d}")) for i in range(12)}
     confirms = {reply(user("straightforward", task_id=f"desk-{i:04d}"), PROPOSAL) for i in range(12)}
     assert len(openings) >= 3 and len(confirms) >= 2
+
+
+def test_a_value_counts_as_said_in_the_forms_people_say_it() -> None:
+    from writ_dsl.runner.phrasing import mentions_value
+
+    assert mentions_value("2024-05-21", "I'd like to fly on May 21st, please.")
+    assert mentions_value("2024-05-21", "the 21 May flight")
+    assert not mentions_value("2024-05-21", "I'd like to fly on May 22nd.")
+    assert mentions_value("no longer needed", "Cancel it, I no longer need it.")
+    assert not mentions_value("no longer needed", "Cancel it, please.")
+    address = {"address1": "1290 Desert Lane, Unit 5", "city": "Tucson"}
+    assert mentions_value(address, "My new address is 1290 Desert Lane, Tucson, Unit 5.")
+    assert not mentions_value(address, "My new address is 1290 Desert Lane, Tucson.")
+    # ids are never matched loosely
+    assert not mentions_value("W1234567", "order W123")

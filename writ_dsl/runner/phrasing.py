@@ -66,9 +66,56 @@ def _leaves(value: Any) -> list[str]:
 
 
 def mentions_value(value: Any, text: str | None) -> bool:
-    """Whether every part of the value appears in the text (case-insensitive)."""
+    """Whether every part of the value was said in the text (case-insensitive): word for word, as a date is
+    spoken ("May 21st" for 2024-05-21), part by part ("418 Maple Avenue, Apt 12" said with the city between),
+    or, for words, in another form of each ("I no longer need it" for "no longer needed")."""
     haystack = (text or "").lower()
-    return all(leaf.lower() in haystack for leaf in _leaves(value))
+    return all(_said(leaf.lower(), haystack) for leaf in _leaves(value))
+
+
+def _said(leaf: str, haystack: str) -> bool:
+    if leaf in haystack:
+        return True
+    parts = [part.strip() for part in leaf.split(",") if part.strip()]
+    if len(parts) > 1:
+        return all(_said(part, haystack) for part in parts)
+    spoken = _spoken_date(leaf)
+    if spoken:
+        return any(form in haystack for form in spoken)
+    return _words_said(leaf, haystack)
+
+
+_MONTHS = ("january february march april may june july august september october november december").split()
+_ISO_DATE = re.compile(r"^\d{4}-(\d{2})-(\d{2})$")
+
+
+def _spoken_date(leaf: str) -> tuple[str, ...]:
+    """How a person says an ISO date: "may 21" (also the start of "may 21st") and "21 may"."""
+    match = _ISO_DATE.match(leaf)
+    if not match or not 1 <= int(match.group(1)) <= 12:
+        return ()
+    month, day = _MONTHS[int(match.group(1)) - 1], str(int(match.group(2)))
+    return f"{month} {day}", f"{day} {month}"
+
+
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A word without its inflection: "needed" -> "need", "orders" -> "order"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words_said(leaf: str, haystack: str) -> bool:
+    """Whether a wording of words only was said with every content word in some form."""
+    if not re.fullmatch(r"[a-z' ]+", leaf):
+        return False
+    wanted = [w for w in _WORD.findall(leaf) if w not in _FILLER]
+    heard = {_stem(w) for w in _WORD.findall(haystack)}
+    return bool(wanted) and all(_stem(w) in heard for w in wanted)
 
 
 # ------------------------------------------------------------- second -> first person
