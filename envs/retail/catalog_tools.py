@@ -47,9 +47,17 @@ def get_item_details(state: State, args: ItemIdArgs) -> dict:
 
 
 def variant_name(product: str, options: Any) -> str:
-    """ "the Water Bottle (blue, 1000ml)": a product and the values of a variant's options."""
-    values = ", ".join(str(v) for v in options.values()) if isinstance(options, dict) else ""
+    """ "the Water Bottle (blue, 1000ml)": a product and the values of a variant's options; a yes-or-no
+    option is said with its name ("the Ceiling Fan (42 inch, bronze, light: no)")."""
+    values = ", ".join(_option_text(k, v) for k, v in options.items()) if isinstance(options, dict) else ""
     return f"the {product} ({values})" if values else f"the {product}"
+
+
+def _option_text(name: str, value: Any) -> str:
+    said = str(value)
+    if said.lower() in ("yes", "no"):
+        return f"{name}: {said.lower()}"
+    return said
 
 
 def _variant_names(product: Any) -> dict[str, str]:

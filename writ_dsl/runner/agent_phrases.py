@@ -72,7 +72,7 @@ PROPOSAL_LEADS = ("Based on [that|this|what I found], I can", "Here is what I ca
                   "Here's my [proposal|suggestion]: I'll", "So here is what I [suggest|propose]: I'll",
                   "What I can do [now|next|from here] is", "What I [propose|suggest] is to",
                   "The next step would be to", "I'm ready to", "Here's what I'll do:", "What I'd do is",
-                  "With that, I can", "So I'd like to", "This means I can", "The change I'd make is to",
+                  "With that, I can", "So I'd like to", "This means I can", "The way forward is to",
                   "[Given|Going by] [that|this|those details], I'd", "[My suggestion|What I suggest] is to",
                   "[If you agree|With your okay], I'll", "[All|Everything] [checks out|looks in order], so I can",
                   "I [could|can] [now|then|go on to]")
@@ -115,8 +115,8 @@ RECHECK_ACTIONS = ("I can {action}.", "So I can still {action}.", "My suggestion
                    "I'd still {action}.", "[The proposal|My proposal] [stays|is still] [the same|as it was]: I'll {action}.",
                    "[So|Then] I [would|can] still {action}.")
 
-DONE_LEADS = ("", "", "Done.", "All set.", "That's taken care of.", "It went through.", "That worked.",
-              "Finished.", "Everything went through.", "[Good|Great] news: [it|that] went through.",
+DONE_LEADS = ("", "", "Done.", "All set.", "That's taken care of.", "That worked.",
+              "Finished.", "All sorted.", "[Good|Great] news: [it's|that's] taken care of.",
               "[That's|It's] [done|sorted|complete] now.", "[Success|Done]!", "[The change|That change] is [in|made].")
 FOUND_LEADS = ("Here's what I found.", "I have the information you asked for.", "Here is the information you asked for.",
                "I've found what you were looking for.", "Here's the answer to your question.",

@@ -163,7 +163,7 @@ DOUBT_ASKS = ("could you double-check whether there is a better option?", "is th
               "would you mind checking again?", "can you take another look before we go on?",
               "could you consider the other options and check again?", "is there really nothing better?",
               "[could|can] you [run the search|look it up] [again|one more time] to be [sure|certain]?",
-              "[are you|is it] [certain|definitely] [that's|the] right [choice|option]?")
+              "[are you certain|are you quite sure|do you know for sure] [that's|this is] the right [choice|option]?")
 STOP = {
     "terse": ("No. Thanks.", "That's all.", "No, that's it.", "Nothing else.", "All done, thanks.", "No.",
               "That's it.", "[Nope|No], [all good|done].", "[That's|It's] everything."),
