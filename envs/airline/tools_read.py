@@ -104,7 +104,7 @@ def get_flight_status(state: State, params: FlightStatusArgs) -> str:
 def _profile(calls: Any) -> str:
     return one_of(("your profile", "your profile", "your account", "your account details", "your profile details",
                    "the details on your profile", "your user profile", "your customer profile",
-                   "[the|your] [account|profile] [on file|we hold for you]", "your [saved|stored] [details|profile]"),
+                   "the [account|profile] [on file|we hold for you]", "your [saved|stored] [details|profile]"),
                   "profile", distinct(calls, "user_id"))
 
 

@@ -48,14 +48,14 @@ def get_item_details(state: State, args: ItemIdArgs) -> dict:
 
 def variant_name(product: str, options: Any) -> str:
     """ "the Water Bottle (blue, 1000ml)": a product and the values of a variant's options; a yes-or-no
-    option is said with its name ("the Ceiling Fan (42 inch, bronze, light: no)")."""
+    or a bare-number option is said with its name ("the Ceiling Fan (42 inch, bronze, light: no)")."""
     values = ", ".join(_option_text(k, v) for k, v in options.items()) if isinstance(options, dict) else ""
     return f"the {product} ({values})" if values else f"the {product}"
 
 
 def _option_text(name: str, value: Any) -> str:
     said = str(value)
-    if said.lower() in ("yes", "no"):
+    if said.lower() in ("yes", "no") or said.isdigit():
         return f"{name}: {said.lower()}"
     return said
 

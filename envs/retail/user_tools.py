@@ -89,7 +89,7 @@ _BY_NAME = ("the account under your name and zip code",
             "[the account|your account] [that goes with|on file for] your name and zip code",
             "the [account|record] [for|matching] [your name at your zip code|your name and the zip code you gave]")
 _PROFILE = ("your profile", "your account details", "your customer profile", "the details on your account",
-            "your account profile", "[your|the] profile on [your account|file]", "[the|your] account [record|details]",
+            "your account profile", "[your|the] profile on file", "the profile on your account", "[the|your] account [record|details]",
             "your [saved|stored] account details")
 
 

@@ -187,3 +187,13 @@ def test_a_value_counts_as_said_in_the_forms_people_say_it() -> None:
     assert not mentions_value(address, "My new address is 1290 Desert Lane, Tucson.")
     # ids are never matched loosely
     assert not mentions_value("W1234567", "order W123")
+
+
+def test_an_impatient_confirmation_presses_once_at_most() -> None:
+    from writ_dsl.runner.phrasing import sentences, words
+
+    pressing = {"quickly", "hurry", "fast", "delays", "now"}
+    for index in range(60):
+        said = reply(user("in_a_hurry", task_id=f"desk-{index:04d}"), PROPOSAL)
+        presses = [bool(words(s) & pressing) for s in sentences(said)]
+        assert not any(a and b for a, b in zip(presses, presses[1:])), said

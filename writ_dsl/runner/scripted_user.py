@@ -22,7 +22,7 @@ from . import user_phrases as bank
 from .messages import OUT_OF_SCOPE, STOP, TRANSFER, Conversation, Message, last_text, texts
 from .phrasing import (asks_confirmation, asks_for, data_words, first_person_request, flip_person, is_closing, is_transfer,
                        join_parts, key_words, mentions_value, pick, probe_request, repeats, sentences, stable_int,
-                       value_text)
+                       value_text, words)
 
 _NO_INFO = frozenset(said for wording in bank.NO_INFO for said in variants.every(wording))
 _REFUSED = re.compile(r"\b(not able to|unable to)\b[^.]*\bpolicy\b", re.I)
@@ -83,9 +83,9 @@ class ScriptedUser:
     def _confirm(self, agent: str, turn: int) -> str:
         """A yes, a go-ahead that may name what the agent proposed, and a closer in the user's style."""
         thing = self._pick(action_nouns(agent), "thing", turn)
-        said = join_parts([self._choose(bank.YES, "yes", turn),
-                           self._choose(bank.GO_AHEAD, "go", turn).format(thing=thing),
-                           self._choose(bank.CONFIRM_CLOSERS, "closer", turn)])
+        go = self._choose(bank.GO_AHEAD, "go", turn).format(thing=thing)
+        closer = self._choose(bank.CONFIRM_CLOSERS, "closer", turn)
+        said = join_parts([self._choose(bank.YES, "yes", turn), go, "" if _presses(go) else closer])
         return said[:-1] + "." if said.endswith(",") else said
 
     def _doubt(self, turn: int) -> str:
@@ -95,7 +95,7 @@ class ScriptedUser:
         """A chatty user keeps chatting and an impatient one keeps pressing, on some turns."""
         if self.style == "chatty" and self._chance(40, "aside", turn):
             return f"{text} {self._pick(bank.ASIDES, 'aside', turn)}"
-        if self.style == "impatient" and self._chance(40, "hurry", turn):
+        if self.style == "impatient" and self._chance(40, "hurry", turn) and not _presses(text):
             return f"{text} {self._pick(bank.HURRY_LATER, 'hurry', turn)}"
         return text
 
@@ -208,3 +208,12 @@ def action_nouns(agent: str) -> tuple[str, ...]:
         if found:
             return min(found)[1]
     return ("it",)
+
+
+_PRESSING = frozenset("quickly hurry fast delays now".split())
+
+
+def _presses(text: str) -> bool:
+    """Whether the turn already ends by pressing ("Hurry."): it is not pressed twice."""
+    said = sentences(text)
+    return bool(said) and bool(words(said[-1]) & _PRESSING)

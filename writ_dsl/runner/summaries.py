@@ -33,7 +33,7 @@ EVIDENCE_LEADS = ("I've [checked|looked at|gone through|been through] {what}.", 
                   "I now have {what} [in front of me|open|up on my screen].", "I looked up {what}.",
                   "[First,|To start,|So,] I [checked|looked up|went through] {what}.",
                   "[I've taken a look at|I've had a look through|I've finished looking at] {what}.",
-                  "I've [opened|brought up|called up] {what}.", "[Thanks for waiting:|All right:] I've [checked|read] {what}.")
+                  "I've [opened|brought up|called up] {what}.", "[So far,|By now,] I've [checked|read] {what}.")
 
 
 def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0) -> str:
