@@ -19,8 +19,11 @@ CANCEL_REASONS = frozenset({"no longer needed", "ordered by mistake"})
 
 
 def nothing_after_item_change(actions: Sequence[Action], db: Database) -> Iterator[str]:
-    """After its items change, an order can be neither modified again nor cancelled."""
-    modified: set[str] = set()
+    """After its items change, an order can be neither modified again nor cancelled: in the task, or before it
+    (an order whose status is already "pending (item modified)")."""
+    orders = db.tables.get("orders", {})
+    modified = {order for action in actions if (order := action.get("order_id")) in orders
+                and orders[order].get("status") == "pending (item modified)"}
     for action in actions:
         order = action.get("order_id")
         if action.name in ORDER_WRITES and order in modified:

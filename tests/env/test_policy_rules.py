@@ -41,6 +41,14 @@ def test_retail_forbids_any_change_to_an_order_after_its_items_changed() -> None
     assert policy_violations(RETAIL.policy_rules, [_items("#W1"), cancel], db)
 
 
+def test_retail_forbids_changing_an_order_whose_items_changed_before_the_task() -> None:
+    db = Database({"orders": {"#W1": {"user_id": "u1", "status": "pending (item modified)"},
+                              "#W2": {"user_id": "u1", "status": "pending"}}, "users": {}, "products": {}})
+    found = policy_violations(RETAIL.policy_rules, [_address("#W1")], db)
+    assert found == ["modify_pending_order_address on order #W1 after its items were modified"]
+    assert policy_violations(RETAIL.policy_rules, [_address("#W2")], db) == []
+
+
 def test_retail_rules_cover_reasons_one_customer_and_one_exchange() -> None:
     db = _retail_db()
     bad_reason = Action("cancel_pending_order", {"order_id": "#W1", "reason": "too expensive"})
