@@ -8,7 +8,7 @@ from pygments.token import Comment, Keyword, Literal, Name, Number, Operator, Pu
 DECLARATIONS = ("env", "import", "task", "behavior")
 STATEMENTS = ("title", "tags", "behaviors", "param", "let", "read", "write", "require", "tell", "user",
               "persona", "reason", "wants", "knows", "unknown")
-OPERATORS = ("and", "or", "not", "in", "of", "one", "where", "for", "if", "then", "else", "as")
+OPERATORS = ("and", "or", "not", "in", "of", "one", "where", "for", "if", "then", "else", "as", "because")
 CONSTANTS = ("true", "false", "null")
 
 

@@ -271,8 +271,9 @@ class ReadStmt(Node):
 
 
 class WriteStmt(Node):
-    """``write [name =] tool(args) [for v in xs, ...] [if guard]``: one gold write per loop combination
-    for which the guard holds (loop variables are in scope in the arguments and the guard)."""
+    """``write [name =] tool(args) [for v in xs, ...] [if guard] [because "template"]``: one gold write per
+    loop combination for which the guard holds (loop variables are in scope in the arguments, the guard and
+    the ``because`` template, which says in words why this call is the right one)."""
 
     kind: Literal["write"] = "write"
     name: Ident | None = None
@@ -280,6 +281,7 @@ class WriteStmt(Node):
     args: list[Arg] = []
     loops: list[Loop] = []
     guard: Expr | None = None
+    because: TextField | None = None
 
 
 class RequireStmt(Node):
@@ -315,7 +317,7 @@ class TextField(Node):
     """One text field of a user block; the text is a jinja2 template."""
 
     kind: Literal["text"] = "text"
-    field: Literal["persona", "reason", "wants", "unknown"]
+    field: Literal["persona", "reason", "wants", "unknown", "because"]
     text: str
 
 

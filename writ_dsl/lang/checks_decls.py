@@ -71,6 +71,9 @@ def param_counts(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
 # ---------------------------------------------------------------- templates
 def templates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
+        for write in (s for s in task.of_kind(ast.WriteStmt) if s.because is not None):
+            loop_vars = {loop.var.name for loop in write.loops}
+            yield from _template(ctx, write.because, task_scope(ctx, task) | loop_vars)
         user = task.user
         if user is None:
             continue
@@ -79,21 +82,26 @@ def templates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
             yield from _template(ctx, text, scope)
 
 
+def _template_field(text: ast.TextField) -> str:
+    """How a diagnostic names the text: "user reason", "write because"."""
+    return f"write {text.field}" if text.field == "because" else f"user {text.field}"
+
+
 def _template(ctx: CheckContext, text: ast.TextField, scope: set[str]) -> Iterator[diag.Diagnostic]:
     source = template_source(text.text)
     parsed = ctx.template(source)
     if isinstance(parsed, jinja2.TemplateSyntaxError):
         where = f" (line {parsed.lineno} of the template)" if parsed.lineno and parsed.lineno > 1 else ""
-        yield ctx.make("template-syntax", text.span, field=text.field, detail=f"{parsed.message}{where}")
+        yield ctx.make("template-syntax", text.span, field=_template_field(text), detail=f"{parsed.message}{where}")
         return
     for name in sorted(ctx.template_names(source) or ()):
         if name not in scope:
-            yield ctx.make("template-undefined", text.span, notes=did_you_mean(name, scope), field=text.field,
+            yield ctx.make("template-undefined", text.span, notes=did_you_mean(name, scope), field=_template_field(text),
                            name=name)
     filters, tests = ctx.filters_and_tests(source, parsed)
     for what, used, known in (("filter", filters, ctx.template_env.filters), ("test", tests, ctx.template_env.tests)):
         for name in sorted(name for name in used if name not in known):
-            yield ctx.make("template-filter", text.span, notes=did_you_mean(name, known), field=text.field,
+            yield ctx.make("template-filter", text.span, notes=did_you_mean(name, known), field=_template_field(text),
                            what=what, name=name)
 
 

@@ -186,6 +186,8 @@ def references(stmt: Any, kind: str, names_of: NamesOf = walk.free_names) -> lis
     calls = kind in ("read", "write")
     hidden = {loop.var.name for loop in stmt.loops} if calls else set()
     found = [n.id for e in exprs for n in free_names(e, names_of) if n.id not in hidden]
+    if kind == "write" and stmt.because is not None:
+        found += sorted(_text_names(stmt.because) - hidden)
     if calls:
         found += [n.id for loop in stmt.loops for n in free_names(loop.source, names_of)]
     return found
@@ -195,12 +197,15 @@ def _user_references(block: ast.UserBlock, names_of: NamesOf) -> list[str]:
     known = {s.name.name for s in block.knows}
     found = [n.id for s in block.knows for n in free_names(s.value, names_of)]
     for text_field in (f for f in block.fields if isinstance(f, ast.TextField)):
-        try:
-            names = templates.template_names(templates.template_source(text_field.text))
-        except jinja2.TemplateSyntaxError:  # reported by the checks (template-syntax)
-            continue
-        found += sorted(names - known)
+        found += sorted(_text_names(text_field) - known)
     return found
+
+
+def _text_names(text_field: ast.TextField) -> set[str]:
+    try:
+        return templates.template_names(templates.template_source(text_field.text))
+    except jinja2.TemplateSyntaxError:  # reported by the checks (template-syntax)
+        return set()
 
 
 def free_names(expr: ast.Node, names_of: NamesOf = walk.free_names) -> list[ast.Name]:

@@ -155,8 +155,9 @@ def _loops(loops: list[ast.Loop]) -> list[Doc]:
 
 def _write(p: _Printer, stmt: ast.WriteStmt, level: int) -> None:
     guard: list[Doc] = [" if ", expr_doc(stmt.guard)] if stmt.guard is not None else []
+    because: list[Doc] = [f" because {string_text(stmt.because.text)}"] if stmt.because is not None else []
     head = f"write {stmt.name.name} = " if stmt.name else "write "
-    p.emit(level, Cat([head, p.tool_call(stmt), *_loops(stmt.loops), *guard]))
+    p.emit(level, Cat([head, p.tool_call(stmt), *_loops(stmt.loops), *guard, *because]))
 
 
 def _param(p: _Printer, stmt: ast.ParamStmt, level: int) -> None:

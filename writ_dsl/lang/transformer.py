@@ -169,13 +169,14 @@ def loop(span: ast.Span, c: list[Any]) -> ast.Loop:
 
 @rule("write_stmt")
 def write_stmt(span: ast.Span, c: list[Any]) -> ast.WriteStmt:
-    name, tool, *args, loops, guard = c
-    return trusted(ast.WriteStmt, 
+    name, tool, *args, loops, guard, because = c
+    return trusted(ast.WriteStmt,
         name=ident(name) if name is not None else None,
         tool=ident(tool),
         args=_present(args),
         loops=loops or [],
         guard=guard.value if guard is not None else None,
+        because=because,
         span=span,
     )
 
@@ -183,6 +184,11 @@ def write_stmt(span: ast.Span, c: list[Any]) -> ast.WriteStmt:
 @rule("guard")
 def guard(span: ast.Span, c: list[Any]) -> _Guard:
     return _Guard(c[0])
+
+
+@rule("because")
+def because(span: ast.Span, c: list[Any]) -> ast.TextField:
+    return trusted(ast.TextField, field="because", text=unquote(c[0]), span=span)
 
 
 @rule("arg")
