@@ -80,6 +80,7 @@ class ExecutedCall:
     tool: str
     arguments: dict[str, Any]
     span: ast.Span
+    because: str = ""  # for a write with a ``because`` template: why this call, in words
 
 
 @dataclass
@@ -259,7 +260,10 @@ def _call(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: State, sco
     outcome = ctx.env.call(state, stmt.tool.name, arguments)
     if not outcome.ok:
         raise Rejection(reason, f"{stmt.tool.name}({_show(arguments)}): {outcome.error}", stmt.span)
-    run.calls.append(ExecutedCall(call_id, node.id, stmt.tool.name, arguments, stmt.span))
+    because = getattr(stmt, "because", None)
+    said = "" if because is None else render.render(because.text, scope, because.span,
+                                                    derive_seed(run.seed, "because", call_id))
+    run.calls.append(ExecutedCall(call_id, node.id, stmt.tool.name, arguments, stmt.span, said.strip()))
     return outcome.value
 
 

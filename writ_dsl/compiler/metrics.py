@@ -66,7 +66,7 @@ def resolve(plan: Plan, run: InstanceRun, tool_kinds: dict[str, ToolKind],
         evidence = ordered(closure.reads[call.node]) if is_write else []
         calls.append(PlannedCall.model_construct(
             step=i, node=call.node, tool=call.tool, kind=tool_kinds[call.tool].value, arguments=call.arguments,
-            depends_on=ordered(closure.upstream[call.node]), evidence=evidence, span=call.span,
+            depends_on=ordered(closure.upstream[call.node]), evidence=evidence, span=call.span, because=call.because,
         ))
     return calls, _metrics(plan, run, closure, thresholds)
 

@@ -33,6 +33,7 @@ class PlannedCall(_Model):
     evidence: list[str] = []  # for writes: node ids of every read in the transitive closure
     criteria: list[str] = []  # for writes: the rankings that chose it, decisive first ("min:stops")
     compared: int = 0  # for writes: how many candidates the decisive ranking compared (0: not known)
+    because: str = ""  # for writes: the spec's reason for this call in words (its ``because`` template)
     span: Span
 
 

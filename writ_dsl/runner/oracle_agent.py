@@ -265,7 +265,7 @@ class OracleAgent:
         later = any(call.kind == "write" and set(call.evidence) & set(step.evidence) for call in self.plan[:position])
         return decision_sentence(step.arguments, reads, self.tools, step.criteria,
                                  progress.name, stable_int(self.task.id, step.node, "decision"), later=later,
-                                 compared=step.compared)
+                                 compared=step.compared, because=step.because)
 
     def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes."""

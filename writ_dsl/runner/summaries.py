@@ -168,12 +168,14 @@ LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{fig
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
                       criteria: Sequence[str] = (), name: Namer = same_name, variant: int = 0,
-                      later: bool = False, compared: int = 0) -> str:
+                      later: bool = False, compared: int = 0, because: str = "") -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
     A ``later`` write (one whose comparison an earlier write already showed) refers back to it instead of
     repeating it. ``compared`` is how many candidates the decisive ranking weighed, when the plan knows it
-    (two pending orders among five read)."""
+    (two pending orders among five read). ``because`` is the spec's own reason for the call: it is said in
+    place of the winner and its criterion ("Of the 3 reservations I checked, reservation ABIXKW is in business
+    class, so it can be cancelled for a change of plans.")."""
     groups: dict[str, list[tuple[Any, Args]]] = {}
     for tool, args, result in reads:
         noun = phrasing_of(tool, tools).candidates
@@ -186,6 +188,8 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         winners = _winners(write, pool)
         if len(winners) == 1:
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
+            if because:
+                return _because(because, compared or len(pool), noun, later, variant)
             what = _describe(winners[0], write, name)
             why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
@@ -193,7 +197,23 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
             said = template.format(n=compared or len(pool), noun=noun, what=what, why=expand(why, variant),
                                    figure=_figure(winners[0], write, variant))
             return said[:1].upper() + said[1:]
-    return ""
+    return _because(because, 0, "", later, variant) if because else ""
+
+
+REASONED = ("Of the {n} {noun} I [checked|looked at|went through], {because}.",
+            "I went through all {n} {noun}: {because}.", "Having checked the {n} {noun}, {because}.",
+            "[Looking at|Going over] the {n} {noun} one by one, {because}.",
+            "I [checked|looked at] {n} {noun}, and {because}.")
+LATER_REASONED = ("Next, {because}.", "[As for|Turning to] the next one: {because}.",
+                  "Of the same {n} {noun}, {because}.", "[Then|Also], {because}.")
+REASONED_ALONE = ("{because}.", "[I can see that|I checked, and] {because}.")
+
+
+def _because(because: str, n: int, noun: str, later: bool, variant: int) -> str:
+    """The spec's reason for a write in a sentence, after the candidates it was chosen among when known."""
+    frames = REASONED_ALONE if not n else LATER_REASONED if later else REASONED
+    said = pick_from(frames, variant).format(n=n, noun=noun, because=because.rstrip("."))
+    return said[:1].upper() + said[1:]
 
 
 def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
