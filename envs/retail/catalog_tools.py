@@ -55,7 +55,7 @@ def variant_name(product: str, options: Any) -> str:
 
 def _option_text(name: str, value: Any) -> str:
     said = str(value)
-    if said.lower() in ("yes", "no") or said.isdigit():
+    if said.lower() in ("yes", "no", "none") or said.isdigit():
         return f"{name}: {said.lower()}"
     return said
 

@@ -252,8 +252,8 @@ _CANCELLED = (
     "Order {oid} has been cancelled, and [its payment|the payment|what you paid] will be [returned|refunded] to "
     "the [original method|original payment method|method it came from].",
     "The cancellation of order {oid} [went through|is complete|is done|has gone through].",
-    "[Your|The] order {oid} [is|has been] cancelled[ now|], [with|and] the [refund|money|payment] [going|heading] "
-    "back to [the original payment method|how you paid|the method you paid with].",
+    "[Your|The] order {oid} [is|has been] cancelled[ now|][, with the [refund|money|payment] [going|heading]|; the "
+    "[refund|money|payment] is [going|heading]] back to [the original payment method|how you paid|the method you paid with].",
     "[Order {oid} is cancelled|I've called off order {oid}|Order {oid} has been called off]; [every payment|each "
     "payment|the full payment] [is being|will be] refunded to [the method that paid it|its "
     "original method|where it came from].",

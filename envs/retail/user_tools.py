@@ -81,7 +81,7 @@ def _fill(options: tuple[str, ...], *key: object, **values: Any) -> str:
 
 _BY_EMAIL = ("the account registered to {email}", "[the account|your account|the customer account] [registered to|"
              "under|linked to|tied to|that goes with] {email}", "the account [with|for] the email [address |]{email}",
-             "[your|the] [profile|account] [on file under|registered under|that matches] {email}",
+             "[your|the] account [on file under|registered under|that matches] {email}",
              "the account [we have|on file] for {email}")
 _BY_NAME = ("the account under your name and zip code",
             "[the account|your account|the customer account] [under|matching|that matches|filed under|for] your "

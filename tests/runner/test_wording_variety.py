@@ -52,7 +52,7 @@ def test_a_later_write_refers_back_to_the_comparison_instead_of_repeating_it() -
 
 def test_the_user_names_the_action_the_agent_proposed() -> None:
     proposal = "I've checked order #W1. Every payment is refunded. I'll cancel order #W1. Shall I proceed?"
-    assert action_nouns(proposal) == ("the cancellation", "cancelling it")
+    assert action_nouns(proposal) == ("the cancellation", "that cancellation")
     assert action_nouns("Shall I proceed?") == ("it",)
 
 

@@ -142,13 +142,13 @@ CONFIRM_CLOSERS = {
 }
 # What the agent proposes, by a word of its proposal: the user's name for it in a go-ahead.
 ACTION_NOUNS = (
-    ("cancel", ("the cancellation", "cancelling it")), ("exchange", ("the exchange", "exchanging it")),
+    ("cancel", ("the cancellation", "that cancellation")), ("exchange", ("the exchange", "that exchange")),
     ("return", ("the return", "the return request")), ("book", ("the booking", "that booking")),
-    ("upgrade", ("the upgrade", "upgrading")), ("address", ("the address change", "the new address")),
-    ("bag", ("the bags", "adding the bags")), ("pay", ("the payment change", "that payment")),
-    ("passenger", ("the passenger change", "updating the passengers")),
+    ("upgrade", ("the upgrade", "that upgrade")), ("address", ("the address change", "the new address")),
+    ("bag", ("the bags", "the extra bags")), ("pay", ("the payment change", "that payment")),
+    ("passenger", ("the passenger change", "the passenger update")),
     ("class on", ("the change", "that change")),  # a cabin and flights at once: an upgrade or a flight change
-    ("flight", ("the flight change", "the new flights")), ("item", ("the item change", "swapping the items")),
+    ("flight", ("the flight change", "the new flights")), ("item", ("the item change", "the item swap")),
     ("replace", ("the item change", "the swap")),
     ("certificate", ("the certificate", "the compensation")),
 )
