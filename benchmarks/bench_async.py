@@ -18,7 +18,11 @@ waited for a CPU while ready to run (Linux schedstat), as a share of the run's w
 this is time lost to other processes, not to the runner. ``end s``: seconds from the last answer to the end of
 the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
 (HTTP, dialogue loop, environment, verification, SQLite, exports), and for the LLM path alone (the same minus
-the CPU the same dialogues cost offline, which an LLM run pays as well); then the server's CPU per completion.
+the CPU the same dialogues cost offline, which an LLM run pays as well); ``kernel`` is the part of the first
+that the kernel spent (system time: the sockets, and waking the sleeping loopback server on each send, which a
+remote endpoint would not cost this machine); then the server's CPU per completion. At C=1 the whole-process
+figure also carries the run's fixed cost (opening the store, the manifest's git calls, the exports: about 30 ms)
+spread over only 80 completions.
 
 The endpoint is warmed first (one run at no latency, ``LoopbackServer(remember=True)``), so that it answers a
 request from memory instead of playing the oracle again: its own CPU is then small, as a remote endpoint's is
@@ -155,11 +159,21 @@ def options(base_url: str, concurrency: int, **changes: object) -> RunOptions:
                          "concurrency": concurrency, "timeout": 30, "max_retries": 0, **changes})
 
 
+KERNEL = {"seconds": 0.0}  # the kernel's share of the last timed run's CPU seconds
+
+
 def timed_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[RunSummary, float]:
-    """The run and the CPU seconds it took, with its worker processes (the server is reaped later)."""
-    cpu, workers = time.process_time(), _children_cpu()
+    """The run and the CPU seconds it took, with its worker processes (the server is reaped later); the
+    kernel's part of them (system time: sockets, and waking the loopback server on each send) goes to
+    ``KERNEL``."""
+    cpu, workers, kernel = time.process_time(), _children_cpu(), _kernel_cpu()
     summary = run_tasks(tasks, out, opts)
+    KERNEL["seconds"] = _kernel_cpu() - kernel
     return summary, time.process_time() - cpu + _children_cpu() - workers
+
+
+def _kernel_cpu() -> float:
+    return sum(resource.getrusage(who).ru_stime for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 
 def _children_cpu() -> float:
@@ -215,6 +229,7 @@ class Figures:
     server: float
     wait: float  # share of the run the client's event loop waited for a CPU
     line: str
+    kernel: float = 0.0  # of ``cpu``, the kernel's seconds per completion
 
 
 def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remembered | None,
@@ -225,6 +240,7 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
         backend = TimedBackend(HttpBackend(Endpoint(base_url, "none", 30, 0), pool), Path(notes))
         summary, cpu, waited = timed_waited_run(tasks, Path(out), options(base_url, concurrency, cache=False,
                                                                             backend=backend, workers=workers))
+        kernel = KERNEL["seconds"]
         ended = time.monotonic()
         served = server.finish()
         backend.log = backend.read_notes()
@@ -240,11 +256,12 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
     waits = f"{waited / summary.elapsed:.0%}/{server_wait / summary.elapsed:.0%}"
     after = ended - max(done for _, done, _ in backend.log)  # committing the last dialogues, then the exports
     line = (f"{concurrency:>5} {workers:>2} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
-            f"{shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} {llm_only * 1000:>8.2f} "
+            f"{shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} "
+            f"{kernel / completions * 1000:>6.2f} {llm_only * 1000:>8.2f} "
             f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
     print(line, flush=True)
     return Figures(rate / limit, share, trip, cpu / completions, llm_only, server_ms / completions,
-                   waited / summary.elapsed, line)
+                   waited / summary.elapsed, line, kernel / completions)
 
 
 def rerun(tasks: list[CompiledTask]) -> None:
@@ -283,9 +300,11 @@ def summarize(results: dict[tuple[int, int], list[Figures]]) -> None:
     for (concurrency, workers), figures in results.items():
         cpu = [f.cpu * 1000 for f in figures]
         llm = [f.llm * 1000 for f in figures]
+        kernel = [f.kernel * 1000 for f in figures]
         print(f"  C={concurrency:<4} W={workers} whole run {_spread([f.whole for f in figures])}; "
               f"steady {_spread([f.steady for f in figures])}; client CPU ms/completion "
-              f"{min(cpu):.2f}–{max(cpu):.2f} (LLM path {min(llm):.2f}–{max(llm):.2f}); the client waited for a CPU "
+              f"{min(cpu):.2f}–{max(cpu):.2f} (kernel {min(kernel):.2f}–{max(kernel):.2f}; LLM path "
+              f"{min(llm):.2f}–{max(llm):.2f}); the client waited for a CPU "
               f"{_spread([f.wait for f in figures]).split(', ')[-1]} of the run")
 
 
@@ -307,7 +326,7 @@ def main() -> None:
     print("share of the limit concurrency ÷ (latency × completions per dialogue): 'whole run' over the whole call, "
           "'steady' while every slot is busy; rt: median round trip (ms) in that window")
     header = (f"{'C':>5} {'W':>2} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
-              f"{'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
+              f"{'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'kernel':>6} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
     counts = [int(part) for part in args.workers.split(",")]
     results: dict[tuple[int, int], list[Figures]] = {(c, w): [] for c in wanted for w in counts if w <= c}
     for _ in range(args.repeat):
