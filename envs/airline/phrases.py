@@ -76,7 +76,11 @@ def people(passengers: Sequence[Args], slot: str = "people") -> str:
 def bags(total: Any, paid: Any) -> str:
     if not total:
         return "no checked bags"
-    return plural(total, "checked bag") + (f" ({paid} of them paid)" if paid else " (all free)")
+    if not paid:
+        return plural(total, "checked bag") + " (all free)"
+    if paid == total:
+        return plural(total, "checked bag") + (" (all paid)" if total > 1 else " (paid)")
+    return plural(total, "checked bag") + f" ({paid} of them paid)"
 
 
 def payments(methods: Sequence[Args], name: Namer, key: Sequence[object] = ()) -> str:

@@ -124,11 +124,11 @@ def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
         "bag fees go on] {method}",
         "[update|change] the bag count on reservation {rid} to {bags}[, with any bag fees charged to|, and charge any "
         "bag fees to|, putting any bag fees on] {method}",
-        "put {bags} on reservation {rid}, with any bag fees [charged to|going on] {method}",
-        "[record|register] {bags} on reservation {rid}[, charging|, and charge] any bag fees to {method}",
+        "[make it|have] {bags} in all on reservation {rid}, with any bag fees [charged to|going on] {method}",
+        "[record|register] {bags} in all on reservation {rid}[, charging|, and charge] any bag fees to {method}",
     )
     if not a.get("total_baggages"):
-        options = options[:3]  # "put no checked bags on" does not read
+        options = options[:3]  # "have no checked bags in all on" does not read
     return say(one_of(options, *key), *key, "words", rid=rid, bags=bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0)),
         method=name(a.get("payment_id")))
 
