@@ -148,7 +148,7 @@ _MAILED = ("you will get an email on how to send the items back.",
            "[watch your inbox, as|keep an eye on your email, as] [we'll|we will] send [you |]instructions for [returning|"
            "sending back|shipping back] the items.",
            "[an email|a message] [with the return instructions|on how to send the items back|explaining how to ship "
-           "the items back] [is on its way to you|will reach you shortly|will follow by email].",
+           "the items back] [is on its way to you|will reach you shortly|will follow shortly].",
            "the [next step|only thing left] is [sending|shipping|posting] the items back, and [we'll|we will] email "
            "you [how to do that|the instructions|the details].",
            "[we'll|we will] [send you|email you] [the instructions|the steps|everything you need] for [sending|"
