@@ -184,17 +184,21 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     groups = {noun: pool for noun, pool in groups.items() if len(pool) >= 2}
     choices = [(list(groups), [item for pool in groups.values() for item in pool])]
     choices += sorted(([noun], pool) for noun, pool in groups.items())
-    for nouns, pool in sorted(choices, key=lambda choice: -len(choice[1])):
+    # the candidates of one kind when they hold all the ranking compared (variants, not "options")
+    ranked = sorted(choices, key=lambda choice: (not (compared >= 2 and len(choice[0]) == 1
+                                                     and len(choice[1]) >= compared), -len(choice[1])))
+    for nouns, pool in ranked:
         winners = _winners(write, pool)
         if len(winners) == 1:
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
             if because:
-                return _because(because, compared or len(pool), noun, later, variant)
+                return _because(because, compared if compared >= 2 else 0 if compared else len(pool), noun, later,
+                                variant)
             what = _describe(winners[0], write, name)
             why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
             frames = LATER_DECISIONS if later else DECISIONS
             template = pick_from(frames, variant)
-            said = template.format(n=compared or len(pool), noun=noun, what=what, why=expand(why, variant),
+            said = template.format(n=compared if compared >= 2 else len(pool), noun=noun, what=what, why=expand(why, variant),
                                    figure=_figure(winners[0], write, variant))
             return said[:1].upper() + said[1:]
     return _because(because, 0, "", later, variant) if because else ""
