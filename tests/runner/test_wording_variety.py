@@ -200,3 +200,13 @@ def test_a_reason_the_request_says_again_is_not_said_twice() -> None:
     assert not repeats("The board game from order #W1516701 is not quite the one I was after.",
                        "I received the board game in order #W1516701 and want another one.", game)
     assert not repeats("My trip to New York has to be rebooked.", "Cancel my trip from Charlotte to New York.")
+
+
+def test_a_figure_takes_the_article_its_name_needs() -> None:
+    from writ_dsl.runner.summaries import direction_sentence, fact_sentence
+
+    said = {fact_sentence("304.00", [], "upgrade cost", v) for v in range(200)}
+    assert any("an upgrade cost" in s for s in said) and not any(re.search(r"\ba upgrade", s) for s in said)
+    assert any("a refund of" in s for s in {fact_sentence("12.00", [], "refund", v) for v in range(200)})
+    paid = {direction_sentence("20.00", "upgrade cost", "pay", "your card", v) for v in range(200)}
+    assert not any(re.search(r"\ba upgrade", s) for s in paid)

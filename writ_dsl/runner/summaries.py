@@ -308,7 +308,12 @@ FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As 
                   "For the {name}, the figure is {value}.", "To answer your question, the {name} is {value}.",
                   "On the {name}: it comes to {value}.", "[You wanted to know|You asked about] the {name}; it's {value}.",
                   "[The figure you asked for|Your figure], the {name}, is {value}.",
-                  "[That makes|That gives] a {name} of {value}.", "The {name} [adds up to|amounts to|comes out at] {value}.")
+                  "[That makes|That gives] {a} {name} of {value}.", "The {name} [adds up to|amounts to|comes out at] {value}.")
+
+
+def article(noun: str) -> str:
+    """ "an" before a vowel sound ("an upgrade cost", "an order total"), else "a"."""
+    return "an" if noun[:1].lower() in "aeio" or noun.lower().startswith(("un", "up")) else "a"
 
 
 def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, variant: int = 0) -> str:
@@ -321,7 +326,7 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
     name = key if label else humanize(key)
     is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
     template = pick_from(FACT_TEMPLATES, variant) if label else FACT_TEMPLATES[0]
-    return template.format(name=name, value="$" + fact if is_money else fact)
+    return template.format(name=name, a=article(name), value="$" + fact if is_money else fact)
 
 
 COUNT_AHEAD = ("Once this is done, I'll have {text}.", "With this change, I'll have {text} in all.",
@@ -336,14 +341,14 @@ PAY = ("You would pay {value} for the {name}, charged to {method}.",
        "That means paying {value} more ({name}), taken from {method}.",
        "The {name} is {value} for you to pay, and {method} covers it.",
        "[You'd owe|You would owe|It would cost you] {value} [as the|for the] {name}, [charged to|billed to|paid with] {method}.",
-       "[There's|There is] a {name} of {value} [to pay|for you to pay], [which goes on|charged to] {method}.")
+       "[There's|There is] {a} {name} of {value} [to pay|for you to pay], [which goes on|charged to] {method}.")
 REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
           "The {name} is {value} in your favour; it goes back to {method}.",
           "You'll be refunded {value} ({name}), back to {method}.",
           "That means {value} comes back to you ({name}), on {method}.",
           "The {name} works out to a refund of {value}, paid back to {method}.",
           "[You'd get|You would receive|You'll get] {value} back [as the|for the] {name}, [refunded to|returned to|credited to] {method}.",
-          "[There's|There is] a {name} of {value} [in your favour|owed to you], [refunded to|which goes back to] {method}.")
+          "[There's|There is] {a} {name} of {value} [in your favour|owed to you], [refunded to|which goes back to] {method}.")
 
 
 def count_sentence(text: str, done: bool, variant: int = 0) -> str:
@@ -360,7 +365,7 @@ def direction_sentence(fact: str, label: str, direction: str, method: str | None
     your Visa card ending in 1234."."""
     frames = PAY if direction == "pay" else REFUND
     method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
-    return pick_from(frames, variant).format(name=label, value="$" + fact, method=method)
+    return pick_from(frames, variant).format(name=label, a=article(label), value="$" + fact, method=method)
 
 
 def _is_figure(text: str) -> bool:
