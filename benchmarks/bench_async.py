@@ -35,7 +35,9 @@ both ways): with more than one, the CPU columns add the worker processes' CPU to
 Then: the requests a re-run makes (resumed, and forced with the cache), and a run with 20 % injected faults in
 which every task must end verified, rejected or failed.
 
-Run: ``.venv/bin/python benchmarks/bench_async.py [--quick] [--repeat N] [--cold] [--workers 1,2]``. Network: 127.0.0.1 only.
+Run: ``.venv/bin/python benchmarks/bench_async.py [--quick] [--repeat N] [--cold] [--workers 1,2] [--waves N]
+[--concurrency 1,32,256]``. Network: 127.0.0.1 only. ``--waves`` sets the dialogues per slot (4 by default): the
+whole-run share of a run of N waves loses about half a dialogue's length to the ramp-down at its end.
 """
 
 from __future__ import annotations
@@ -313,11 +315,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer dialogues")
     parser.add_argument("--repeat", type=int, default=1, help="run the throughput table this many times")
     parser.add_argument("--cold", action="store_true", help="an endpoint that plays every request")
+    parser.add_argument("--waves", type=int, default=4, help="dialogues per concurrency slot (default 4); a longer "
+                                                           "run weighs the ramp-down at its end less")
+    parser.add_argument("--concurrency", type=lambda text: [int(c) for c in text.split(",")], default=None,
+                        help="only these concurrencies (comma-separated; default 1,32,256)")
     parser.add_argument("--workers", default="1,2", help="client processes to run each concurrency with "
                                                          "(comma-separated; default 1,2)")
     args = parser.parse_args()
-    waves = 1 if args.quick else 4
-    wanted = {1: 4 if args.quick else 8, 32: 32 * waves, 256: 256 * waves}
+    waves = 1 if args.quick else args.waves
+    wanted = {1: 4 if args.quick else 2 * waves, 32: 32 * waves, 256: 256 * waves}
+    wanted = {c: n for c, n in wanted.items() if not args.concurrency or c in args.concurrency}
     tasks = compiled(max(wanted.values()))
     remembered = None if args.cold else warm(tasks)
     print(f"{len(tasks)} compiled tasks; loopback endpoint in its own process "

@@ -66,13 +66,30 @@ class TaskRows:
 def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRows:
     """The rows of one task's records (its attempts, in order)."""
     rows = TaskRows()
-    rows.trajectories = [_line(trajectory(r, meta)).encode() for r in kept(attempts, meta)]
+    parsed = {id(record): _messages(record) for record in attempts}
+    rows.trajectories = [trajectory_line(r, meta, parsed[id(r)]).encode() for r in kept(attempts, meta)]
     for record in attempts:
         if not _ok(record):
-            rows.rejects.append(_line(reject(record)).encode())
-        rows.simulations.append(json.dumps(simulation(record, meta), ensure_ascii=False).encode())
+            rows.rejects.append(_line(reject(record, parsed[id(record)])).encode())
+        rows.simulations.append(json.dumps(simulation(record, meta, parsed[id(record)]), ensure_ascii=False).encode())
         rows.tallies.append(_slim(record))
     return rows
+
+
+_ENCODED_TOOLS: dict[int, tuple[Any, str]] = {}  # id of a run's tool list -> (the list, its JSON)
+
+
+def trajectory_line(record: dict[str, Any], meta: dict[str, Any], messages: list[Message] | None = None) -> str:
+    """``_line(trajectory(record, meta))``, with the domain's tool list encoded once per run, not per line."""
+    tools = (meta.get("tools") or {}).get(record["domain"], [])
+    cached = _ENCODED_TOOLS.get(id(tools))
+    if cached is None or cached[0] is not tools:
+        if len(_ENCODED_TOOLS) > 64:
+            _ENCODED_TOOLS.clear()
+        cached = _ENCODED_TOOLS[id(tools)] = (tools, json.dumps(tools, ensure_ascii=False))
+    head = json.dumps(_trajectory_head(record, messages), ensure_ascii=False)
+    tail = json.dumps(_optional(record, "attempt", "usage"), ensure_ascii=False)
+    return f"{head[:-1]}, \"tools\": {cached[1]}{', ' + tail[1:-1] if tail != '{}' else ''}}}\n"
 
 
 class OutputWriter:
@@ -137,12 +154,13 @@ def kept(attempts: Iterable[dict[str, Any]], meta: dict[str, Any]) -> Iterator[d
     for record in attempts:
         if not _ok(record):
             continue
+        if not keep_all:
+            yield record
+            return
         text = json.dumps(record["messages"], sort_keys=True)
         if text not in seen:
             yield record
             seen.add(text)
-            if not keep_all:
-                break
 
 
 def _ok(record: dict[str, Any]) -> bool:
@@ -164,14 +182,20 @@ def _messages(record: dict[str, Any]) -> list[Message]:
 
 def trajectory(record: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     return {
+        **_trajectory_head(record),
+        "tools": (meta.get("tools") or {}).get(record["domain"], []),
+        **_optional(record, "attempt", "usage"),
+    }
+
+
+def _trajectory_head(record: dict[str, Any], messages: list[Message] | None = None) -> dict[str, Any]:
+    return {
         "task_id": record["task_id"],
         "domain": record["domain"],
         "trajectory_type": record["trajectory_type"],
         "has_user_script": True,
         "behavior": record["behavior"],
-        "messages": [m.to_openai() for m in _messages(record)],
-        "tools": (meta.get("tools") or {}).get(record["domain"], []),
-        **_optional(record, "attempt", "usage"),
+        "messages": [m.to_openai() for m in (messages if messages is not None else _messages(record))],
     }
 
 
@@ -179,7 +203,7 @@ def _optional(record: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {key: record[key] for key in keys if key in record}
 
 
-def reject(record: dict[str, Any]) -> dict[str, Any]:
+def reject(record: dict[str, Any], messages: list[Message] | None = None) -> dict[str, Any]:
     return {
         "task_id": record["task_id"],
         "domain": record["domain"],
@@ -190,13 +214,13 @@ def reject(record: dict[str, Any]) -> dict[str, Any]:
         "termination_reason": record.get("termination_reason"),
         "trajectory_type": record.get("trajectory_type"),
         "behavior": record.get("behavior"),
-        "messages": [m.to_openai() for m in _messages(record)],
+        "messages": [m.to_openai() for m in (messages if messages is not None else _messages(record))],
         **_optional(record, "attempt", "blame", "usage"),
     }
 
 
-def simulation(record: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
-    messages = [m for m in _messages(record) if m.role != "system"]
+def simulation(record: dict[str, Any], meta: dict[str, Any], parsed: list[Message] | None = None) -> dict[str, Any]:
+    messages = [m for m in (parsed if parsed is not None else _messages(record)) if m.role != "system"]
     key = f"{meta.get('fingerprint')}\0{record['task_id']}" + (f"\0{record['attempt']}" if "attempt" in record else "")
     return {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
