@@ -197,3 +197,10 @@ def test_an_impatient_confirmation_presses_once_at_most() -> None:
         said = reply(user("in_a_hurry", task_id=f"desk-{index:04d}"), PROPOSAL)
         presses = [bool(words(s) & pressing) for s in sentences(said)]
         assert not any(a and b for a, b in zip(presses, presses[1:])), said
+
+
+def test_a_reason_counts_as_said_in_its_adjective_form() -> None:
+    from writ_dsl.runner.phrasing import mentions_value
+
+    assert mentions_value("illness", "Cancel it in full: I am ill and can't travel.")
+    assert not mentions_value("illness", "Cancel it in full: my plans changed.")

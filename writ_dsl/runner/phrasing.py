@@ -98,11 +98,11 @@ def _spoken_date(leaf: str) -> tuple[str, ...]:
     return f"{month} {day}", f"{day} {month}"
 
 
-_SUFFIXES = ("ing", "ed", "es", "s")
+_SUFFIXES = ("ness", "ing", "ed", "es", "s")
 
 
 def _stem(word: str) -> str:
-    """A word without its inflection: "needed" -> "need", "orders" -> "order"."""
+    """A word without its inflection: "needed" -> "need", "orders" -> "order", "illness" -> "ill"."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
