@@ -100,8 +100,8 @@ MESSAGES: dict[str, str] = {
     "wordings-differ": "this `{field}` wording leaves out {names}, which another wording of it uses",
     "param-count": "`param {name} = {count} of ...` must sample at least 2 items (write `one of` for one)",
     "template-syntax": "{field} template: {detail}",
-    "alternation-syntax": "user {field} text: {problem}",
-    "alternatives-differ": "this alternative of a user {field} text leaves out {names}, which another alternative "
+    "alternation-syntax": "{field} text: {problem}",
+    "alternatives-differ": "this alternative of a {field} text leaves out {names}, which another alternative "
                            "of the same group uses",
     "template-undefined": "{field} template uses '{name}', which is not defined in this task",
     "template-filter": "{field} template uses an unknown {what} '{name}'",

@@ -110,11 +110,12 @@ def alternations(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """Each text's ``[a|b]`` groups parse, and the alternatives of a group read the same template names
     (an instance that took one which leaves a value out would lose it)."""
     for task in ctx.module.tasks:
-        for text in (f for f in (task.user.fields if task.user else []) if isinstance(f, ast.TextField)):
+        reasons = [s.because for s in task.of_kind(ast.WriteStmt) if s.because is not None]
+        for text in reasons + [f for f in (task.user.fields if task.user else []) if isinstance(f, ast.TextField)]:
             try:
                 found = variants.groups(text.text)
             except variants.AlternationError as exc:
-                yield ctx.make("alternation-syntax", text_position(ctx, text, exc.offset), field=text.field,
+                yield ctx.make("alternation-syntax", text_position(ctx, text, exc.offset), field=_template_field(text),
                                problem=exc.problem)
                 continue
             for group in found:
@@ -125,7 +126,7 @@ def _alternatives_agree(ctx: CheckContext, text: ast.TextField, group: variants.
     names = [_names_in(source) for source in group.sources]
     for start, found in zip(group.starts, names):
         if found is None:
-            yield ctx.make("alternation-syntax", text_position(ctx, text, start), field=text.field,
+            yield ctx.make("alternation-syntax", text_position(ctx, text, start), field=_template_field(text),
                            problem="an alternative must hold whole jinja2 tags and blocks")
     if any(n is None for n in names):
         return
@@ -133,7 +134,7 @@ def _alternatives_agree(ctx: CheckContext, text: ast.TextField, group: variants.
     for start, found in zip(group.starts, names):
         missing = sorted(every - found)  # type: ignore[operator]
         if missing:
-            yield ctx.make("alternatives-differ", text_position(ctx, text, start), field=text.field,
+            yield ctx.make("alternatives-differ", text_position(ctx, text, start), field=_template_field(text),
                            names=", ".join(f"`{m}`" for m in missing))
 
 
