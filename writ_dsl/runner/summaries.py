@@ -184,10 +184,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     groups = {noun: pool for noun, pool in groups.items() if len(pool) >= 2}
     choices = [(list(groups), [item for pool in groups.values() for item in pool])]
     choices += sorted(([noun], pool) for noun, pool in groups.items())
-    # the candidates of one kind when they hold all the ranking compared (variants, not "options")
-    ranked = sorted(choices, key=lambda choice: (not (compared >= 2 and len(choice[0]) == 1
-                                                     and len(choice[1]) >= compared), -len(choice[1])))
-    for nouns, pool in ranked:
+    for nouns, pool in sorted(choices, key=lambda choice: -len(choice[1])):
         winners = _winners(write, pool)
         if len(winners) == 1:
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
@@ -205,11 +202,11 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
 
 
 REASONED = ("Of the {n} {noun} I [checked|looked at|went through], {because}.",
-            "I went through all {n} {noun}: {because}.", "Having checked the {n} {noun}, {because}.",
+            "I went through [all|each of the] {n} {noun}: {because}.", "Having checked the {n} {noun}, {because}.",
             "[Looking at|Going over] the {n} {noun} one by one, {because}.",
             "I [checked|looked at] {n} {noun}, and {because}.")
 LATER_REASONED = ("Next, {because}.", "[As for|Turning to] the next one: {because}.",
-                  "Of the same {n} {noun}, {because}.", "[Then|Also], {because}.")
+                  "[Then|Also], {because}.")
 REASONED_ALONE = ("{because}.", "[I can see that|I checked, and] {because}.")
 
 
