@@ -74,35 +74,30 @@ def write_pools(plan: Plan) -> dict[str, str]:
     found = {}
     for node in plan.of_kind("write"):
         upstream = _upstream_lets(plan, node.id)
-        pools = [p for n in plan.order if n in upstream for p in _pools_in(plan.nodes[n].stmt.value)]
+        pools = [pool for n in plan.order if n in upstream for _, pool in _rankings(plan.nodes[n].stmt.value)]
         if pools and pools[0] is not None:
             found[node.id] = pools[0]
     return found
 
 
-def _pools_in(expr: ast.Node) -> list[str | None]:
-    """The ranked collection of each ranking in :func:`rankings_in`'s order (None when it is not a name)."""
-    found: list[str | None] = []
-    for child in _children(expr):
-        found += _pools_in(child)
-    if isinstance(expr, ast.Call) and expr.func.name in _RANKERS and (key := _key(expr)) is not None and _ranked(key):
-        source = expr.args[0] if expr.args else None
-        if isinstance(source, ast.Call) and source.func.name == "map" and source.args:
-            source = source.args[0]
-        found.append(source.id if isinstance(source, ast.Name) else None)
-    return found
-
-
 def rankings_in(expr: ast.Node) -> list[str]:
     """The rankings of one expression, innermost first: "min:price"."""
-    found: list[str] = []
+    return [ranking for ranking, _ in _rankings(expr)]
+
+
+def _rankings(expr: ast.Node) -> list[tuple[str, str | None]]:
+    """Each ranking of an expression, innermost first, with the name of the collection it ranks (None when
+    that is not a name)."""
+    found: list[tuple[str, str | None]] = []
     for child in _children(expr):
-        found += rankings_in(child)
-    if isinstance(expr, ast.Call) and expr.func.name in _RANKERS:
-        key = _key(expr)
-        what = _ranked(key) if key is not None else None
+        found += _rankings(child)
+    if isinstance(expr, ast.Call) and expr.func.name in _RANKERS and (key := _key(expr)) is not None:
+        what = _ranked(key)
         if what is not None:
-            found.append(f"{_RANKERS[expr.func.name]}:{what}")
+            source = expr.args[0] if expr.args else None
+            if isinstance(source, ast.Call) and source.func.name == "map" and source.args:
+                source = source.args[0]
+            found.append((f"{_RANKERS[expr.func.name]}:{what}", source.id if isinstance(source, ast.Name) else None))
     return found
 
 
