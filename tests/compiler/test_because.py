@@ -46,3 +46,19 @@ def test_because_is_formatted_back_as_written() -> None:
     source = SPEC.read_text(encoding="utf-8")
     formatted, problems = format_source(source, str(SPEC))
     assert problems == [] and formatted == source
+
+
+UPGRADE = SPEC.parent / "upgrade_trip_by_destination.writ"
+
+
+def test_names_said_in_because_are_evaluated_first_but_are_no_evidence() -> None:
+    result = api.compile_paths([UPGRADE], api.compile_options(n=3, seed=0))
+    assert result.ok, result.diagnostics
+    for task in result.tasks:
+        step = {call.node: call for call in task.plan}
+        write = next(call for call in task.plan if call.tool == "update_reservation_flights")
+        assert "a person" in write.because  # it rendered new_fare, which only the fare reads give
+        fares = [call.node for call in task.plan if call.tool == "search_direct_flight"]
+        assert fares and all(step[node].step < write.step for node in fares)
+        assert not set(fares) & set(write.evidence) and not set(fares) & set(write.depends_on)
+        assert all(step[node].tool in ("get_user_details", "get_reservation_details") for node in write.evidence)

@@ -101,7 +101,7 @@ def _order(deps: TaskGraph) -> list[str]:
     """Every node a root needs, topologically; nodes downstream of a write last; ties by source position."""
     nodes, graph = deps.nodes, deps.graph
     roots = [n for n, node in nodes.items() if node.kind in ROOT_KINDS and not node.shared]
-    data = nx.subgraph_view(graph, filter_edge=lambda u, v: graph.edges[u, v]["data"])
+    data = nx.subgraph_view(graph, filter_edge=lambda u, v: graph.edges[u, v]["data"] or "text" in graph.edges[u, v])
     needed = set(roots).union(*(nx.ancestors(data, r) for r in roots))
     writes = [n for n in nodes if nodes[n].kind == "write"]
     after_write = set(writes).union(*(nx.descendants(graph, w) for w in writes))

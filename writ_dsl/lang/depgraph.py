@@ -4,7 +4,9 @@ Nodes are the task's statements (params, lets, reads, writes, requires, tells
 and the user block) and the shared definitions they reach through imports.
 Node ids read ``param:user``, ``read:profile``, ``write:2``, ``user``. A
 ``data`` edge runs from a definition to a statement that reads its name;
-``order`` edges chain the writes in source order. A name that resolves
+``order`` edges chain the writes in source order. A name that only a write's
+``because`` text reads gets a ``text`` edge: it is evaluated before the write
+(and so ordered before it) but is no evidence of it, like an ``order`` edge. A name that resolves
 nowhere gets no edge: the checks report it (``undefined-name``), and
 the :func:`cycles` are what ``dependency-cycle`` reports.
 """
@@ -174,6 +176,10 @@ class _Builder:
             target = self._resolve(name)
             if target is not None:
                 self.result.graph.add_edge(target, node.id, data=True)
+        for name in said_names(node.stmt, node.kind):
+            target = self._resolve(name)
+            if target is not None and not self.result.graph.has_edge(target, node.id):
+                self.result.graph.add_edge(target, node.id, data=False, text=True)
 
 
 def references(stmt: Any, kind: str, names_of: NamesOf = walk.free_names) -> list[str]:
@@ -186,11 +192,16 @@ def references(stmt: Any, kind: str, names_of: NamesOf = walk.free_names) -> lis
     calls = kind in ("read", "write")
     hidden = {loop.var.name for loop in stmt.loops} if calls else set()
     found = [n.id for e in exprs for n in free_names(e, names_of) if n.id not in hidden]
-    if kind == "write" and stmt.because is not None:
-        found += sorted(_text_names(stmt.because) - hidden)
     if calls:
         found += [n.id for loop in stmt.loops for n in free_names(loop.source, names_of)]
     return found
+
+
+def said_names(stmt: Any, kind: str) -> list[str]:
+    """The names a write's ``because`` text reads (its loop variables left out), sorted: needed, not evidence."""
+    if kind != "write" or stmt.because is None:
+        return []
+    return sorted(_text_names(stmt.because) - {loop.var.name for loop in stmt.loops})
 
 
 def _user_references(block: ast.UserBlock, names_of: NamesOf) -> list[str]:
