@@ -65,3 +65,43 @@ def test_the_decisive_ranking_names_the_candidates_it_compared():
         # two pending orders were ranked, among more orders read
         assert cancel.compared == 2 and cancel.criteria == ["max:price"] and len(orders) >= 2
         assert moved.criteria == [] and moved.compared == 0
+
+
+KEEP = "let keep = one(pending where it.order_id != drop.order_id)"
+
+
+def test_every_form_of_exclusion_passes_on_no_ranking():
+    ranked = {"write:3": ["max:price"]}
+    # a ranking written inline under the negation ranks the order left out
+    inline = "let keep = one(pending where it.order_id != argmax(pending, by = sum(map(it.items, it.price))).order_id)"
+    assert write_criteria(_variant(KEEP, inline)) == ranked
+    assert write_criteria(_variant(KEEP, "let keep = one(pending where not (it.order_id == drop.order_id))")) == ranked
+    # two negations cancel: this keep *is* the priciest order
+    twice = "let keep = one(pending where not (it.order_id != drop.order_id))"
+    assert write_criteria(_variant(KEEP, twice)) == {"write:2": ["max:price"], **ranked}
+
+
+def test_a_write_guard_that_excludes_passes_on_no_ranking():
+    old = "    write modify_pending_order_address(\n        order_id = keep.order_id,"
+    new = "    write modify_pending_order_address(\n        order_id = o.order_id,"
+    guard = ("        zip = new.zip,\n    )\n    write cancel_pending_order(",
+             "        zip = new.zip,\n    ) for o in pending if o.order_id != drop.order_id\n    write cancel_pending_order(")
+    assert write_criteria(_rewritten((KEEP, ""), (old, new), guard)) == {"write:3": ["max:price"]}
+
+
+def _variant(old: str, new: str):
+    return _rewritten((old, new))
+
+
+def _rewritten(*changes: tuple[str, str]):
+    from writ_dsl.lang.loader import load_source
+
+    path = SPECS / "retail" / "move_and_tidy_orders.writ"
+    source = path.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in source
+        source = source.replace(old, new)
+    spec, problems = load_source(path, source)
+    assert spec is not None and not problems, problems
+    [task] = spec.module.of_kind(ast.TaskDecl)
+    return api.plan(spec, task)

@@ -13,6 +13,7 @@ for "fewest stops, then cheapest, then the first to leave"; the first is the dec
 from __future__ import annotations
 
 from ..lang import ast
+from ..lang.depgraph import GraphNode
 from .plan import Plan
 
 _RANKERS = {"min": "min", "max": "max", "argmin": "min", "argmax": "max"}
@@ -33,13 +34,13 @@ def write_criteria(plan: Plan) -> dict[str, list[str]]:
 
 def _upstream_lets(plan: Plan, node_id: str) -> set[str]:
     """The lets a node depends on, through lets and params; a let named only to be excluded
-    (``it.order_id != drop.order_id``) passes on nothing: the kept order is not the ranked one."""
+    (``it.order_id != drop.order_id``, in a value or in a write's guard) passes on nothing: the kept
+    order is not the ranked one."""
     seen: set[str] = set()
     stack = [node_id]
     while stack:
         current = stack.pop()
-        stmt = plan.nodes[current].stmt
-        excluded = _excluded_names(stmt.value) if plan.nodes[current].kind == "let" else set()
+        excluded = _excluded_names(_expressions(plan.nodes[current]))
         for dep in plan.deps(current):
             if dep not in seen and plan.nodes[dep].kind in ("let", "param") and plan.nodes[dep].name not in excluded:
                 seen.add(dep)
@@ -47,14 +48,25 @@ def _upstream_lets(plan: Plan, node_id: str) -> set[str]:
     return {n for n in seen if plan.nodes[n].kind == "let"}
 
 
+def _expressions(node: GraphNode) -> list[ast.Node]:
+    stmt = node.stmt
+    if node.kind == "let":
+        return [stmt.value]
+    if node.kind in ("read", "write"):
+        guard = [stmt.guard] if getattr(stmt, "guard", None) is not None else []
+        return [a.value for a in stmt.args] + guard + [loop.source for loop in stmt.loops]
+    return []
+
+
 _NEGATIONS = ("!=", "not in")
 
 
-def _excluded_names(expr: ast.Node) -> set[str]:
-    """Names that appear only under a negation (``!=``, ``not in``, ``not``) in the expression."""
+def _excluded_names(exprs: list[ast.Node]) -> set[str]:
+    """Names that appear only under a negation (``!=``, ``not in``, ``not``) in the expressions."""
     negated: set[str] = set()
     plain: set[str] = set()
-    _names_by_polarity(expr, False, negated, plain)
+    for expr in exprs:
+        _names_by_polarity(expr, False, negated, plain)
     return negated - plain
 
 
@@ -62,10 +74,13 @@ def _names_by_polarity(expr: ast.Node, under_not: bool, negated: set[str], plain
     if isinstance(expr, ast.Name):
         (negated if under_not else plain).add(expr.id)
         return
-    flips = (isinstance(expr, ast.Binary) and expr.op in _NEGATIONS) or (
-        isinstance(expr, ast.Unary) and expr.op == "not")
     for child in _children(expr):
-        _names_by_polarity(child, under_not or flips, negated, plain)
+        _names_by_polarity(child, under_not != _negates(expr), negated, plain)
+
+
+def _negates(expr: ast.Node) -> bool:
+    return (isinstance(expr, ast.Binary) and expr.op in _NEGATIONS) or (
+        isinstance(expr, ast.Unary) and expr.op == "not")
 
 
 def write_pools(plan: Plan) -> dict[str, str]:
@@ -85,12 +100,14 @@ def rankings_in(expr: ast.Node) -> list[str]:
     return [ranking for ranking, _ in _rankings(expr)]
 
 
-def _rankings(expr: ast.Node) -> list[tuple[str, str | None]]:
+def _rankings(expr: ast.Node, negated: bool = False) -> list[tuple[str, str | None]]:
     """Each ranking of an expression, innermost first, with the name of the collection it ranks (None when
-    that is not a name)."""
+    that is not a name); a ranking under a negation (``it.id != argmax(...).id``) ranks what is left out."""
     found: list[tuple[str, str | None]] = []
     for child in _children(expr):
-        found += _rankings(child)
+        found += _rankings(child, negated != _negates(expr))
+    if negated:
+        return found
     if isinstance(expr, ast.Call) and expr.func.name in _RANKERS and (key := _key(expr)) is not None:
         what = _ranked(key)
         if what is not None:
