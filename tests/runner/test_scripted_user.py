@@ -185,8 +185,15 @@ def test_a_value_counts_as_said_in_the_forms_people_say_it() -> None:
     address = {"address1": "1290 Desert Lane, Unit 5", "city": "Tucson"}
     assert mentions_value(address, "My new address is 1290 Desert Lane, Tucson, Unit 5.")
     assert not mentions_value(address, "My new address is 1290 Desert Lane, Tucson.")
-    # ids are never matched loosely
+    # ids are never matched loosely, nor a part inside a longer number or word
     assert not mentions_value("W1234567", "order W123")
+    assert not mentions_value("KXWDES", "reservation KXWD")
+    assert not mentions_value("2024-05-02", "the flight on May 25th")
+    assert mentions_value("2024-05-02", "the flight on May 2nd")
+    assert not mentions_value({"address1": "12 Oak St, Unit 5", "city": "Reno"}, "12 Oak St, Unit 55, Reno")
+    assert mentions_value("$1,250.00", "it comes to $1,250.00")
+    assert not mentions_value("$1,250.00", "1 of them, 250.00 in all")
+    assert not mentions_value("not needed", "it is needed")
 
 
 def test_an_impatient_confirmation_presses_once_at_most() -> None:

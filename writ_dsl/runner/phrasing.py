@@ -70,32 +70,39 @@ def mentions_value(value: Any, text: str | None) -> bool:
     spoken ("May 21st" for 2024-05-21), part by part ("418 Maple Avenue, Apt 12" said with the city between),
     or, for words, in another form of each ("I no longer need it" for "no longer needed")."""
     haystack = (text or "").lower()
-    return all(_said(leaf.lower(), haystack) for leaf in _leaves(value))
+    return all(_said(leaf, haystack) for leaf in _leaves(value))
 
 
-def _said(leaf: str, haystack: str) -> bool:
-    if leaf in haystack:
+def _said(value: str, haystack: str) -> bool:
+    leaf = value.lower()
+    if _as_word(leaf).search(haystack):
         return True
-    parts = [part.strip() for part in leaf.split(",") if part.strip()]
+    parts = [part.strip() for part in _PARTS.split(value) if part.strip()]
     if len(parts) > 1:
         return all(_said(part, haystack) for part in parts)
     spoken = _spoken_date(leaf)
     if spoken:
-        return any(form in haystack for form in spoken)
-    return _words_said(leaf, haystack)
+        return bool(spoken.search(haystack))
+    return value == leaf and _words_said(leaf, haystack)  # words, not an id in capitals ("KXWDES")
 
 
+def _as_word(text: str) -> re.Pattern[str]:
+    """The text, not inside a longer word or number: "unit 5" is not said in "unit 55"."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(text)}(?![a-z0-9])")
+
+
+_PARTS = re.compile(r",\s+")  # address parts; "1,250.00" stays one number
 _MONTHS = ("january february march april may june july august september october november december").split()
 _ISO_DATE = re.compile(r"^\d{4}-(\d{2})-(\d{2})$")
 
 
-def _spoken_date(leaf: str) -> tuple[str, ...]:
-    """How a person says an ISO date: "may 21" (also the start of "may 21st") and "21 may"."""
+def _spoken_date(leaf: str) -> re.Pattern[str] | None:
+    """How a person says an ISO date: "may 21", "may 21st" or "21 may" (and not "may 2" in "may 25th")."""
     match = _ISO_DATE.match(leaf)
     if not match or not 1 <= int(match.group(1)) <= 12:
-        return ()
+        return None
     month, day = _MONTHS[int(match.group(1)) - 1], str(int(match.group(2)))
-    return f"{month} {day}", f"{day} {month}"
+    return re.compile(rf"\b(?:{month} {day}(?:st|nd|rd|th)?|{day}(?:st|nd|rd|th)? (?:of )?{month})\b")
 
 
 _SUFFIXES = ("ness", "ing", "ed", "es", "s")
@@ -109,11 +116,15 @@ def _stem(word: str) -> str:
     return word
 
 
+_NEGATIONS = frozenset({"no", "not", "never"})
+
+
 def _words_said(leaf: str, haystack: str) -> bool:
-    """Whether a wording of words only was said with every content word in some form."""
+    """Whether a wording of words only was said with every content word in some form; a negation is
+    a content word ("not needed" is not said by "needed")."""
     if not re.fullmatch(r"[a-z' ]+", leaf):
         return False
-    wanted = [w for w in _WORD.findall(leaf) if w not in _FILLER]
+    wanted = [w for w in _WORD.findall(leaf) if w not in _FILLER or w in _NEGATIONS]
     heard = {_stem(w) for w in _WORD.findall(haystack)}
     return bool(wanted) and all(_stem(w) in heard for w in wanted)
 
