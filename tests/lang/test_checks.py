@@ -148,6 +148,9 @@ def test_unknown_tool_suggests_a_close_name(tmp_path: Path, domain: Domain) -> N
     ("    let a = map(db.orders, it.total)", [(3, 28, "unknown-field")]),
     ("    let a = db.users where count(it.orders where it.total > 1) > 0", []),
     ("    read r = get_user(user_id = \"u\")", [(3, 10, "unused-read")]),
+    # a read said in a write's because is used: its words reach the dialogue
+    ("    read r = get_user(user_id = \"u\")\n    write refund(order_id = \"o\", amount = 1, items = [\"a\"])"
+     " because \"{{ r.name }} asked\"", []),
 ])
 def test_names(tmp_path: Path, domain: Domain, body: str, expected: list) -> None:
     assert found(tmp_path, domain, task(body)) == expected

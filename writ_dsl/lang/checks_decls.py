@@ -10,7 +10,7 @@ import jinja2
 from .. import diagnostics as diag, variants
 from . import ast
 from .check_context import CheckContext, did_you_mean, first_duplicates, quoted_list
-from .checks_names import task_scope
+from .checks_names import IMPLICIT, task_scope
 from .templates import template_names, template_source
 
 REQUIRED_USER_FIELDS = ("reason", "wants")
@@ -73,13 +73,18 @@ def templates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
         for write in (s for s in task.of_kind(ast.WriteStmt) if s.because is not None):
             loop_vars = {loop.var.name for loop in write.loops}
-            yield from _template(ctx, write.because, task_scope(ctx, task) | loop_vars)
+            yield from _template(ctx, write.because, _text_scope(ctx, task) | loop_vars)
         user = task.user
         if user is None:
             continue
-        scope = task_scope(ctx, task) | {s.name.name for s in user.knows}
+        scope = _text_scope(ctx, task) | {s.name.name for s in user.knows}
         for text in (f for f in user.fields if isinstance(f, ast.TextField)):
             yield from _template(ctx, text, scope)
+
+
+def _text_scope(ctx: CheckContext, task: ast.TaskDecl) -> set[str]:
+    """What a template may name: the task's and the shared names; ``it`` and ``db`` are the language's."""
+    return task_scope(ctx, task) - IMPLICIT
 
 
 def _template_field(text: ast.TextField) -> str:

@@ -88,7 +88,9 @@ def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
         used = {name.id for use in ctx.task_uses(task) for name in ctx.names(use.expr)}
         user = task.user
-        for text in (f for f in (user.fields if user else []) if isinstance(f, ast.TextField)):
+        texts = [f for f in (user.fields if user else []) if isinstance(f, ast.TextField)]
+        texts += [w.because for w in task.of_kind(ast.WriteStmt) if w.because is not None]
+        for text in texts:
             used |= ctx.template_names(templates.template_source(text.text)) or set()
         for read in task.of_kind(ast.ReadStmt):
             if read.name.name not in used:
