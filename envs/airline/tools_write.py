@@ -124,11 +124,12 @@ def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
         "bag fees go on] {method}",
         "[update|change] the bag count on reservation {rid} to {bags}[, with any bag fees charged to|, and charge any "
         "bag fees to|, putting any bag fees on] {method}",
-        "[make it|have] {bags} in all on reservation {rid}, with any bag fees [charged to|going on] {method}",
-        "[record|register] {bags} in all on reservation {rid}[, charging|, and charge] any bag fees to {method}",
+        "bring the [bag total|number of checked bags] on reservation {rid} to {bags}, with any bag fees [charged "
+        "to|going on] {method}",
+        "[record|register] a total of {bags} on reservation {rid}[, charging|, and charge] any bag fees to {method}",
     )
     if not a.get("total_baggages"):
-        options = options[:3]  # "have no checked bags in all on" does not read
+        options = options[:3]  # "a total of no checked bags" does not read
     return say(one_of(options, *key), *key, "words", rid=rid, bags=bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0)),
         method=name(a.get("payment_id")))
 

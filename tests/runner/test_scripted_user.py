@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from writ_dsl.runner.messages import OUT_OF_SCOPE, STOP, TRANSFER, Message
@@ -211,3 +213,12 @@ def test_a_reason_counts_as_said_in_its_adjective_form() -> None:
 
     assert mentions_value("illness", "Cancel it in full: I am ill and can't travel.")
     assert not mentions_value("illness", "Cancel it in full: my plans changed.")
+
+
+def test_a_go_ahead_agrees_with_a_plural_thing() -> None:
+    bags = "I can register a total of 3 checked bags on reservation ABC123, charging any bag fees to your card. " \
+           "Shall I go ahead?"
+    said = {reply(user("straightforward", task_id=f"desk-{i:04d}"), bags) for i in range(80)}
+    plural = [s for s in said if "bags" in s]
+    assert plural, said
+    assert not any(re.search(r"bags (is|works|suits)\b", s) for s in plural), plural

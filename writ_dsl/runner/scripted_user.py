@@ -83,7 +83,7 @@ class ScriptedUser:
     def _confirm(self, agent: str, turn: int) -> str:
         """A yes, a go-ahead that may name what the agent proposed, and a closer in the user's style."""
         thing = self._pick(action_nouns(agent), "thing", turn)
-        go = self._choose(bank.GO_AHEAD, "go", turn).format(thing=thing)
+        go = _agreeing(self._choose(bank.GO_AHEAD, "go", turn), thing).format(thing=thing)
         closer = self._choose(bank.CONFIRM_CLOSERS, "closer", turn)
         said = join_parts([self._choose(bank.YES, "yes", turn), go, "" if _presses(go) else closer])
         return said[:-1] + "." if said.endswith(",") else said
@@ -217,3 +217,15 @@ def _presses(text: str) -> bool:
     """Whether the turn already ends by pressing ("Hurry."): it is not pressed twice."""
     said = sentences(text)
     return bool(said) and bool(words(said[-1]) & _PRESSING)
+
+
+_SINGULAR_VERBS = re.compile(r"\{thing\} (is|works|suits)\b")
+_PLURAL_OF = {"is": "are", "works": "work", "suits": "suit"}
+
+
+def _agreeing(template: str, thing: str) -> str:
+    """The go-ahead with its verb agreeing with the thing: "the extra bags are fine", "the upgrade is"."""
+    last = thing.rsplit(" ", 1)[-1]
+    if not (last.endswith("s") and not last.endswith(("ss", "us"))):
+        return template
+    return _SINGULAR_VERBS.sub(lambda m: "{thing} " + _PLURAL_OF[m.group(1)], template)
