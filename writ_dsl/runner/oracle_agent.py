@@ -24,7 +24,7 @@ from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
                        mentions_value, pick, probe_refusal, probe_request, stable_int)
 from .summaries import (completion, count_sentence, decision_sentence, direction_sentence, evidence_sentence,
-                        fact_sentence, findings, namer, names_from, parse_result, proposal)
+                        fact_sentence, findings, namer, names_from, parse_result, phrasing_of, proposal)
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -262,7 +262,8 @@ class OracleAgent:
         reads = [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
                  if n in self.nodes and n in progress.results]
         position = self.plan.index(step)
-        later = any(call.kind == "write" and set(call.evidence) & set(step.evidence) for call in self.plan[:position])
+        pool = {n for n in step.evidence if n in self.nodes and phrasing_of(self.nodes[n].tool, self.tools).candidates}
+        later = bool(pool) and any(call.kind == "write" and pool <= set(call.evidence) for call in self.plan[:position])
         return decision_sentence(step.arguments, reads, self.tools, step.criteria,
                                  progress.name, stable_int(self.task.id, step.node, "decision"), later=later,
                                  compared=step.compared, because=step.because)

@@ -187,6 +187,9 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     for nouns, pool in sorted(choices, key=lambda choice: -len(choice[1])):
         winners = _winners(write, pool)
         if len(winners) == 1:
+            kind = _kind(winners[0])  # the winner's own kind only: no reservations counted among flights
+            nouns = [n for n in nouns if any(_kind(item) == kind for item, _ in groups[n])]
+            pool = [entry for n in nouns for entry in groups[n]]
             noun = nouns[0] + "s" if len(nouns) == 1 else "options"
             if because:
                 return _because(because, compared if compared >= 2 else 0 if compared else len(pool), noun, later,
@@ -215,6 +218,14 @@ def _because(because: str, n: int, noun: str, later: bool, variant: int) -> str:
     frames = REASONED_ALONE if not n else LATER_REASONED if later else REASONED
     said = pick_from(frames, variant).format(n=n, noun=noun, because=because.rstrip("."))
     return said[:1].upper() + said[1:]
+
+
+def _kind(item: Any) -> Any:
+    """What sort of thing a candidate is: a flight or a connection of flights, or else its fields."""
+    legs = item if isinstance(item, list) else [item]
+    if legs and all(isinstance(leg, dict) and "flight_number" in leg for leg in legs):
+        return "flights"
+    return frozenset(item) if isinstance(item, dict) else type(item).__name__
 
 
 def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
