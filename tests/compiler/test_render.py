@@ -40,6 +40,13 @@ def test_lists_and_cities():
     assert render.city("EWR") == "Newark" and render.city("XYZ") == "XYZ"
 
 
+def test_a_variants_options_are_said_by_value_and_a_bare_value_by_name():
+    view = {"v": {"options": {"size": "42 inch", "light": "no", "pieces": "12", "color": "red"}}}
+    assert render.render("({{ v.options | options }})", view) == "(42 inch, light: no, pieces: 12, red)"
+    with pytest.raises(Rejection):
+        render.render("{{ 'red' | options }}", {})
+
+
 def test_render_uses_writ_text_rules_and_reflows_lines():
     view = {"n": 5.0, "ok": True, "d": D(2024, 5, 25), "xs": [1, 2]}
     text = "n={{ n }} ok={{ ok }}\n  d={{ d }}\n\nxs={{ xs }} in {{ (d + days(1)) | day }}"

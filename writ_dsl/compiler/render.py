@@ -93,6 +93,18 @@ def city(code: Any) -> str:
     return CITIES.get(str(code), str(code))
 
 
+def options(chosen: Any) -> str:
+    """A variant's options as people say them: "2-piece, hardshell, red"; a yes-or-no or bare-number
+    value keeps its name ("42 inch, bronze, light: no")."""
+    if not isinstance(chosen, Mapping):
+        raise TypeError(f"not a mapping of options: {chosen!r}")
+    return ", ".join(_option(str(name), to_text(value)) for name, value in chosen.items())
+
+
+def _option(name: str, value: str) -> str:
+    return f"{name}: {value.lower()}" if value.lower() in ("yes", "no", "none") or value.isdigit() else value
+
+
 def _finalize(value: Any) -> Any:
     return value if isinstance(value, str) else to_text(value)
 
@@ -100,6 +112,7 @@ def _finalize(value: Any) -> Any:
 FILTERS = {
     "day": day, "month_day": month_day, "long_date": long_date, "either": either, "money": money,
     "join_or": join_or, "join_and": join_and, "city": city, "text": to_text, "number": number_text,
+    "options": options,
 }
 
 

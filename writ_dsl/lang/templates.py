@@ -33,7 +33,7 @@ from .. import variants
 TEMPLATE_GLOBALS = ("count", "days", "hours", "minutes", "date", "datetime", "str", "lower", "upper")
 # Filters for natural phrasing ("{{ day | either }}"), beside jinja2's own.
 TEMPLATE_FILTERS = ("day", "month_day", "long_date", "either", "money", "join_or", "join_and", "city", "text",
-                    "number")
+                    "number", "options")
 
 MAX_TEXT = 100_000  # characters (or items) of any value a template builds
 MAX_POWER_BITS = 4_096  # size of the result of `**`
