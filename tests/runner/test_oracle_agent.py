@@ -163,6 +163,35 @@ def test_the_decisive_evidence_names_the_count_the_winner_the_criterion_and_the_
     assert decision_sentence(BOOKING, reads[:0], AIRLINE, ["min:price"]) == ""
 
 
+def test_the_winner_is_counted_among_its_own_kind_only() -> None:
+    flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
+                "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
+    trips = [{"reservation_id": rid, "origin": "JFK", "destination": "SFO", "flights": []} for rid in ("AAA111", "BBB222")]
+    reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights),
+             ("get_reservation_details", {"reservation_id": "AAA111"}, trips[0]),
+             ("get_reservation_details", {"reservation_id": "BBB222"}, trips[1])]
+    for variant in range(30):
+        sentence = decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=variant)
+        assert "3 direct flights" in sentence and "5 " not in sentence, sentence
+
+
+def test_a_later_decision_refers_back_only_to_a_comparison_already_shown() -> None:
+    from pathlib import Path
+
+    from writ_dsl import api
+    from writ_dsl.runner.environments import environment_for
+
+    spec = Path(__file__).resolve().parents[2] / "specs" / "airline" / "cancel_and_rebook_cheapest.writ"
+    result = api.compile_paths([spec], api.compile_options(n=12, seed=0))
+    assert result.ok and result.tasks
+    back = re.compile(r"same \d+|again|from before|already compared|looked at before|This time|Next, among")
+    for task in result.tasks:
+        dialogue = run_dialogue(environment_for(task), ScriptedUser(task), OracleAgent(task))
+        said = [m.text for m in dialogue.messages if m.role == "assistant" and m.text]
+        booking = next(t for t in said if "?" in t and re.search(r"\bbook", t) and "HAT" in t)
+        assert not back.search(booking), booking
+
+
 def test_fact_sentences_name_what_the_fact_is() -> None:
     assert fact_sentence("912", [BOOKING]) == "The amount is $912."
     assert fact_sentence("landed", [{"status": "landed"}]) == "The status is landed."
