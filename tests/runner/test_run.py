@@ -94,6 +94,35 @@ def test_offline_output_is_byte_identical_across_runs_and_concurrency(tmp_path: 
     assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
 
 
+def test_rows_made_during_the_run_are_the_rows_an_export_renders(tmp_path: Path, tasks: list) -> None:
+    import sqlite3
+
+    from writ_dsl.runner.export import export_outputs
+
+    run_tasks(tasks, tmp_path, options(attempts=2, keep="all"))
+    made = outputs(tmp_path)
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:
+        rendered = {row[0] for row in conn.execute("SELECT task_id FROM rendered")}
+        assert rendered == {task.id for task in tasks}  # every task ended while the run went on
+        conn.execute("DELETE FROM rendered")
+    export_outputs(tmp_path)  # rendered again from the records
+    assert outputs(tmp_path) == made
+
+
+def test_a_new_attempt_drops_the_rows_made_of_the_earlier_ones(tmp_path: Path, tasks: list) -> None:
+    import sqlite3
+
+    from writ_dsl.runner.store import RunStore
+
+    run_tasks(tasks, tmp_path, options())
+    with RunStore(tmp_path) as store:
+        [record] = store.attempts_of(tasks[0].id)
+        store.commit_many([{**record, "attempt": 1}], [0])
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:
+        left = {row[0] for row in conn.execute("SELECT task_id FROM rendered")}
+    assert left == {task.id for task in tasks[1:]}
+
+
 def test_a_partial_run_resumed_equals_one_uninterrupted_run(tmp_path: Path, tasks: list) -> None:
     whole = run_tasks(tasks, tmp_path / "whole", options())
     first = run_tasks(tasks, tmp_path / "parts", options(limit=4))

@@ -40,11 +40,11 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
     if not (out_dir / DB_NAME).is_file():
         raise InputError(f"{out_dir}: no run here ({DB_NAME} is missing)")
     with RunStore(out_dir) as store:
-        meta = {key: store.get_meta(key) for key in META_KEYS}
+        meta = export_meta(store)
         writer = OutputWriter(out_dir, meta)
         try:
-            for _, attempts in groupby(store.records(), key=lambda record: record["task_id"]):
-                writer.add(render_task(list(attempts), meta))
+            for _, stored, records in store.tasks_for_export():
+                writer.add(unpack_rows(stored) if stored is not None else render_task(records, meta))
         except BaseException:
             writer.discard()
             raise
@@ -74,6 +74,30 @@ def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRow
         rows.simulations.append(json.dumps(simulation(record, meta, parsed[id(record)]), ensure_ascii=False).encode())
         rows.tallies.append(_slim(record))
     return rows
+
+
+def pack_rows(rows: TaskRows) -> tuple[bytes, bytes, bytes, str]:
+    """A task's rows as the store keeps them (:meth:`RunStore.put_rendered`); JSON rows hold no raw newline."""
+    return (b"".join(rows.trajectories), b"".join(rows.rejects), b"\n".join(rows.simulations),
+            json.dumps(rows.tallies, ensure_ascii=False))
+
+
+def unpack_rows(stored: tuple[bytes, bytes, bytes, str]) -> TaskRows:
+    trajectories, rejects, simulations, tallies = stored
+    return TaskRows([line + b"\n" for line in trajectories.split(b"\n")[:-1]],
+                    [line + b"\n" for line in rejects.split(b"\n")[:-1]],
+                    simulations.split(b"\n") if simulations else [], json.loads(tallies))
+
+
+def render_stored(store: RunStore, task_ids: Iterable[str], meta: dict[str, Any]) -> None:
+    """Render finished tasks' rows from their stored records and keep them, for the exports to copy."""
+    rendered = {task_id: pack_rows(render_task(store.attempts_of(task_id), meta)) for task_id in task_ids}
+    if rendered:
+        store.put_rendered(rendered)
+
+
+def export_meta(store: RunStore) -> dict[str, Any]:
+    return {key: store.get_meta(key) for key in META_KEYS}
 
 
 _ENCODED_TOOLS: dict[int, tuple[Any, str]] = {}  # id of a run's tool list -> (the list, its JSON)

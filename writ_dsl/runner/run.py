@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..io import refuse_foreign_folder
 from .engines import Job, choose_engine
 from .environments import env_key, environment_for, prepare_environments
-from .export import export_outputs
+from .export import export_meta, export_outputs, render_stored
 from .manifest import ManifestFacts, manifest_of, write_manifest_of
 from .options import RunOptions
 from .progress import Reporter
@@ -74,7 +74,7 @@ def run_tasks(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOp
         try:
             made = store.outcomes()
             ran = _execute(_jobs(tasks, survey, made, options), survey.open_jobs(made, options), cast, store,
-                           options, survey.positions)
+                           options, survey.positions, made)
         finally:
             cast.close()
             summary = export_outputs(out_dir)
@@ -155,17 +155,22 @@ def _jobs(tasks: Iterable[CompiledTask], survey: Survey, made: dict[str, dict[in
 
 # --------------------------------------------------------------------- execution
 def _execute(jobs: Iterable[Job], count: int, cast: Cast, store: RunStore, options: RunOptions,
-             positions: dict[str, int]) -> int:
+             positions: dict[str, int], made: dict[str, dict[int, str]]) -> int:
     """Run the ``count`` jobs on the engine the options choose, committing every finished dialogue with its
-    task's position."""
+    task's position; a task with no attempt left to make has its output rows made at once (off the event
+    loop: the sink runs in the committing thread or process), so that the exports at the end only copy them."""
     committed = 0
+    meta = export_meta(store)
     with Reporter(count, enabled=options.progress) as reporter:
 
         def sink(records: list[dict[str, Any]]) -> None:
             nonlocal committed
             store.commit_many(records, [positions[record["task_id"]] for record in records])
             for record in records:
+                made.setdefault(record["task_id"], {})[record.get("attempt", 0)] = record["outcome"]
                 reporter.advance(record["outcome"])
+            finished = dict.fromkeys(r["task_id"] for r in records if not open_attempts(made[r["task_id"]], options))
+            render_stored(store, finished, meta)
             committed += len(records)
 
         choose_engine(options).execute(jobs, cast, options, sink)

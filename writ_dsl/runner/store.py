@@ -3,7 +3,8 @@
 ``meta`` holds what identifies the run (the fingerprint of its tasks and
 options) and what the exports need (each domain's tools); ``results`` holds one
 row per finished dialogue, keyed by task id and attempt, with the task's position in the run (``seq``:
-the outputs follow it). Every record is
+the outputs follow it). ``rendered`` holds a finished task's output rows, made while the run goes on, so
+that the exports at its end only copy them; committing another attempt of the task drops them. Every record is
 stored with the run's API keys masked. A killed run loses at most the
 dialogues in flight; running it again skips every task already in ``results``.
 """
@@ -35,6 +36,13 @@ CREATE TABLE IF NOT EXISTS results (
     record TEXT NOT NULL,
     seq INTEGER,
     PRIMARY KEY (task_id, attempt)
+);
+CREATE TABLE IF NOT EXISTS rendered (
+    task_id TEXT PRIMARY KEY,
+    trajectories BLOB NOT NULL,
+    rejects BLOB NOT NULL,
+    simulations BLOB NOT NULL,
+    tallies TEXT NOT NULL
 );
 """
 
@@ -113,6 +121,7 @@ class RunStore:
         if force or existing is None:
             with self._transaction():
                 self.conn.execute("DELETE FROM results")
+                self.conn.execute("DELETE FROM rendered")
                 self.conn.execute("DELETE FROM meta")
                 self._put_meta({**meta, "fingerprint": fingerprint})
             return False
@@ -170,6 +179,40 @@ class RunStore:
         with self._transaction():
             self.conn.executemany("INSERT OR REPLACE INTO results (task_id, attempt, outcome, seq, record) "
                                   "VALUES (?, ?, ?, ?, ?)", found)
+            self.conn.executemany("DELETE FROM rendered WHERE task_id = ?", {(row[0],) for row in found})
+
+    @_named_errors
+    def attempts_of(self, task_id: str) -> list[dict[str, Any]]:
+        """One task's records as stored, its attempts in order."""
+        query = "SELECT record FROM results WHERE task_id = ? ORDER BY attempt"
+        return [json.loads(text) for (text,) in self.conn.execute(query, (task_id,))]
+
+    @_named_errors
+    def put_rendered(self, rendered: dict[str, tuple[bytes, bytes, bytes, str]]) -> None:
+        """Finished tasks' output rows, by task id: trajectory lines, reject lines, simulation items (one per
+        line) and the summary's tallies (JSON)."""
+        with self._transaction():
+            self.conn.executemany("INSERT OR REPLACE INTO rendered (task_id, trajectories, rejects, simulations, "
+                                  "tallies) VALUES (?, ?, ?, ?, ?)", [(t, *rows) for t, rows in rendered.items()])
+
+    def tasks_for_export(self) -> Iterator[tuple[str, tuple[bytes, bytes, bytes, str] | None, list[dict[str, Any]]]]:
+        """Every task in position order: its rendered rows when the run made them, else its records."""
+        query = ("SELECT r.task_id, CASE WHEN d.task_id IS NULL THEN r.record END, d.trajectories, d.rejects, "
+                 "d.simulations, d.tallies FROM results r LEFT JOIN rendered d ON d.task_id = r.task_id "
+                 "ORDER BY r.seq, r.task_id, r.attempt")
+        current: str | None = None
+        rows: tuple[bytes, bytes, bytes, str] | None = None
+        records: list[dict[str, Any]] = []
+        for task_id, text, *done in self.conn.execute(query):
+            if task_id != current:
+                if current is not None:
+                    yield current, rows, records
+                current, records = task_id, []
+                rows = None if text is not None else tuple(done)  # type: ignore[assignment]
+            if text is not None:
+                records.append(json.loads(text))
+        if current is not None:
+            yield current, rows, records
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
