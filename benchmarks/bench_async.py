@@ -22,7 +22,8 @@ the CPU the same dialogues cost offline, which an LLM run pays as well); ``kerne
 that the kernel spent (system time: the sockets, and waking the sleeping loopback server on each send, which a
 remote endpoint would not cost this machine); then the server's CPU per completion. At C=1 the whole-process
 figure also carries the run's fixed cost (opening the store, the manifest's git calls, the exports: about 30 ms)
-spread over only 80 completions.
+spread over only 80 completions; the line after the table splits the C=1 figure into that fixed cost and
+the cost of one more completion (a second run with a quarter of the dialogues, and the difference).
 
 The endpoint is warmed first (one run at no latency, ``LoopbackServer(remember=True)``), so that it answers a
 request from memory instead of playing the oracle again: its own CPU is then small, as a remote endpoint's is
@@ -232,6 +233,7 @@ class Figures:
     wait: float  # share of the run the client's event loop waited for a CPU
     line: str
     kernel: float = 0.0  # of ``cpu``, the kernel's seconds per completion
+    completions: int = 0
 
 
 def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remembered | None,
@@ -263,7 +265,20 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
             f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
     print(line, flush=True)
     return Figures(rate / limit, share, trip, cpu / completions, llm_only, server_ms / completions,
-                   waited / summary.elapsed, line, kernel / completions)
+                   waited / summary.elapsed, line, kernel / completions, completions)
+
+
+def marginal_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembered | None) -> None:
+    """The C=1 client CPU split into the run's fixed cost and the cost of one more completion: the same run
+    again with a quarter of its dialogues, and the difference between the two."""
+    small = throughput(tasks[: max(1, len(tasks) // 4)], 1, remembered)
+    extra = full.completions - small.completions
+    if extra <= 0:
+        return
+    per = (full.cpu * full.completions - small.cpu * small.completions) / extra
+    fixed = full.cpu * full.completions - per * full.completions
+    print(f"C=1 client CPU, from runs of {full.completions} and {small.completions} completions: "
+          f"{per * 1000:.2f} ms per completion, plus {fixed * 1000:.0f} ms per run")
 
 
 def rerun(tasks: list[CompiledTask]) -> None:
@@ -341,6 +356,8 @@ def main() -> None:
         for concurrency, workers in results:
             results[concurrency, workers].append(throughput(tasks[:wanted[concurrency]], concurrency, remembered,
                                                             workers))
+    if (1, 1) in results:
+        marginal_cpu(tasks[:wanted[1]], results[1, 1][-1], remembered)
     if args.repeat > 1:
         summarize(results)
     rerun(tasks[:64])
