@@ -134,7 +134,9 @@ def booking(a: Args, name: Namer) -> str:
                         *key, "bags"), *key, "bag-words", bags=luggage)
     insurance = say(one_of(("with travel insurance", "[and|plus] travel insurance", "[including|adding] travel insurance")
                            if insured else ("without travel insurance", "and without travel insurance",
-                                            "[but|and] without travel insurance", "without travel insurance"),
+                                            # "but" only contrasts with bags: not "no checked bags, but without"
+                                            "[but|and] without travel insurance" if a.get("total_baggages")
+                                            else "and no travel insurance", "without travel insurance"),
                            *key, "insurance"), *key, "insurance-words")
     return (f"{what} {on} {flights(legs, 'book')}{who}{bagged}, {insurance}. "
             f"{payments(a.get('payment_methods', []) or [], name, key)}")

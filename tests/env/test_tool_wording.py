@@ -53,3 +53,18 @@ def test_a_tool_message_follows_the_declared_result_models_key_order():
     assert list(ordered) == ["reservation_id", "flights", "status", "extra"]
     assert list(ordered["flights"][0]) == ["flight_number", "origin", "destination", "date", "price"]
     assert ordered == record
+
+
+def test_a_booking_without_bags_or_insurance_has_no_contrast_to_draw() -> None:
+    from envs.airline.phrases import booking
+
+    said = set()
+    for n in range(200):
+        args = {"user_id": f"u{n}", "origin": "JFK", "destination": "SFO", "flight_type": "one_way",
+                "cabin": "economy", "flights": [{"flight_number": f"HAT{n:03d}", "date": "2024-05-20"}],
+                "passengers": [{"first_name": "Mia", "last_name": "Li", "dob": "1990-01-01"}],
+                "payment_methods": [{"payment_id": "credit_card_1", "amount": 100 + n}], "total_baggages": 0,
+                "nonfree_baggages": 0, "insurance": "no"}
+        said.add(booking(args, lambda value: str(value)))
+    assert len(said) > 5
+    assert not any("no checked bags, but" in text for text in said), [t for t in said if ", but" in t]
