@@ -4,6 +4,8 @@ its instances without any rejection reason taking more than 20 % of its attempts
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from pathlib import Path
 
@@ -132,3 +134,13 @@ def test_fanned_out_writes_vary_per_instance(compiled):
     for task in ("cancel_every_cancellable", "cancel_pending_over_limit"):
         writes = {t.metrics.writes for t in compiled.tasks if t.task == task}
         assert len(writes) >= 2, (task, writes)
+
+
+def test_no_user_speaks_of_themself_by_name(compiled):
+    """A user who gives up a seat or has a wrong birth date says "I", not their own full name."""
+    for task in compiled.tasks:
+        persona = re.match(r"You are ([A-Z][\w'-]+ [A-Z][\w'-]+)", task.user_scenario.persona)
+        if persona is None:
+            continue
+        said = f"{task.user_scenario.reason_for_call} {task.user_scenario.task_instructions}"
+        assert persona.group(1) not in said, (task.id, said)
