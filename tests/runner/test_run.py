@@ -109,6 +109,37 @@ def test_rows_made_during_the_run_are_the_rows_an_export_renders(tmp_path: Path,
     assert outputs(tmp_path) == made
 
 
+def test_an_export_copies_the_stored_rows_only_when_this_renderer_made_them(tmp_path: Path, tasks: list) -> None:
+    import sqlite3
+
+    from writ_dsl.runner.export import export_outputs
+
+    run_tasks(tasks, tmp_path, options())
+    made = outputs(tmp_path)
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:
+        conn.execute("UPDATE rendered SET trajectories = CAST(? AS BLOB) WHERE task_id = ?",
+                     ('{"marked": true}\n', tasks[0].id))
+    export_outputs(tmp_path)
+    assert b'{"marked": true}' in (tmp_path / TRAJECTORIES).read_bytes()  # the stored rows were copied
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:
+        conn.execute("UPDATE rendered SET renderer = 'writ 0.0.0 rows 0' WHERE task_id = ?", (tasks[0].id,))
+    export_outputs(tmp_path)
+    assert outputs(tmp_path) == made  # rows of another renderer are made again
+
+
+def test_a_task_whose_attempts_have_other_positions_is_exported_once(tmp_path: Path, tasks: list) -> None:
+    from writ_dsl.runner.export import export_outputs
+    from writ_dsl.runner.store import RunStore
+
+    run_tasks(tasks, tmp_path, options(attempts=2, keep="all"))
+    made = outputs(tmp_path)
+    with RunStore(tmp_path) as store:  # as a resume with the tasks in another order would store it
+        second = store.attempts_of(tasks[0].id)[1]
+        store.commit_many([second], [len(tasks) + 5])
+    export_outputs(tmp_path)
+    assert outputs(tmp_path) == made
+
+
 def test_a_new_attempt_drops_the_rows_made_of_the_earlier_ones(tmp_path: Path, tasks: list) -> None:
     import sqlite3
 

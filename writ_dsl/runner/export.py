@@ -23,6 +23,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..errors import InputError
 from ..io import RowFile, atomic_write
 from .messages import Message, from_records
@@ -32,6 +33,9 @@ from .verify import VERIFIED
 
 TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY = "trajectories.jsonl", "rejects.jsonl", "simulations.json", "summary.json"
 META_KEYS = ("fingerprint", "options", "tasks", "tools")
+# Who renders rows: rows a run stored are copied only when this same code made them (bump with any change to
+# the rows' format, beside the version).
+RENDERER = f"writ {__version__} rows 1"
 
 
 def export_outputs(out_dir: str | Path) -> dict[str, Any]:
@@ -43,7 +47,7 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
         meta = export_meta(store)
         writer = OutputWriter(out_dir, meta)
         try:
-            for _, stored, records in store.tasks_for_export():
+            for _, stored, records in store.tasks_for_export(RENDERER):
                 writer.add(unpack_rows(stored) if stored is not None else render_task(records, meta))
         except BaseException:
             writer.discard()
@@ -93,7 +97,7 @@ def render_stored(store: RunStore, task_ids: Iterable[str], meta: dict[str, Any]
     """Render finished tasks' rows from their stored records and keep them, for the exports to copy."""
     rendered = {task_id: pack_rows(render_task(store.attempts_of(task_id), meta)) for task_id in task_ids}
     if rendered:
-        store.put_rendered(rendered)
+        store.put_rendered(rendered, RENDERER)
 
 
 def export_meta(store: RunStore) -> dict[str, Any]:

@@ -4,7 +4,8 @@
 options) and what the exports need (each domain's tools); ``results`` holds one
 row per finished dialogue, keyed by task id and attempt, with the task's position in the run (``seq``:
 the outputs follow it). ``rendered`` holds a finished task's output rows, made while the run goes on, so
-that the exports at its end only copy them; committing another attempt of the task drops them. Every record is
+that the exports at its end only copy them; committing another attempt of the task drops them, and an export
+renders again rows made by another version of the renderer or of other records (``renderer``, ``source``). Every record is
 stored with the run's API keys masked. A killed run loses at most the
 dialogues in flight; running it again skips every task already in ``results``.
 """
@@ -15,6 +16,7 @@ import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +41,8 @@ CREATE TABLE IF NOT EXISTS results (
 );
 CREATE TABLE IF NOT EXISTS rendered (
     task_id TEXT PRIMARY KEY,
+    renderer TEXT NOT NULL,
+    source TEXT NOT NULL,
     trajectories BLOB NOT NULL,
     rejects BLOB NOT NULL,
     simulations BLOB NOT NULL,
@@ -188,39 +192,50 @@ class RunStore:
         return [json.loads(text) for (text,) in self.conn.execute(query, (task_id,))]
 
     @_named_errors
-    def put_rendered(self, rendered: dict[str, tuple[bytes, bytes, bytes, str]]) -> None:
+    def put_rendered(self, rendered: dict[str, tuple[bytes, bytes, bytes, str]], renderer: str) -> None:
         """Finished tasks' output rows, by task id: trajectory lines, reject lines, simulation items (one per
-        line) and the summary's tallies (JSON)."""
+        line) and the summary's tallies (JSON); ``renderer`` names the code that made them."""
         with self._transaction():
-            self.conn.executemany("INSERT OR REPLACE INTO rendered (task_id, trajectories, rejects, simulations, "
-                                  "tallies) VALUES (?, ?, ?, ?, ?)", [(t, *rows) for t, rows in rendered.items()])
+            rows = [(t, renderer, self._source(t), *made) for t, made in rendered.items()]
+            self.conn.executemany("INSERT OR REPLACE INTO rendered (task_id, renderer, source, trajectories, "
+                                  "rejects, simulations, tallies) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def tasks_for_export(self) -> Iterator[tuple[str, tuple[bytes, bytes, bytes, str] | None, list[dict[str, Any]]]]:
-        """Every task in position order: its rendered rows when the run made them, else its records."""
-        query = ("SELECT r.task_id, CASE WHEN d.task_id IS NULL THEN r.record END, d.trajectories, d.rejects, "
-                 "d.simulations, d.tallies FROM results r LEFT JOIN rendered d ON d.task_id = r.task_id "
-                 "ORDER BY r.seq, r.task_id, r.attempt")
-        current: str | None = None
-        rows: tuple[bytes, bytes, bytes, str] | None = None
-        records: list[dict[str, Any]] = []
-        for task_id, text, *done in self.conn.execute(query):
-            if task_id != current:
-                if current is not None:
-                    yield current, rows, records
-                current, records = task_id, []
-                rows = None if text is not None else tuple(done)  # type: ignore[assignment]
-            if text is not None:
-                records.append(json.loads(text))
-        if current is not None:
-            yield current, rows, records
+    def _source(self, task_id: str) -> str:
+        query = "SELECT attempt, outcome, length(record) FROM results WHERE task_id = ? ORDER BY attempt"
+        return _source_of(self.conn.execute(query, (task_id,)))
+
+    def tasks_for_export(self, renderer: str) -> Iterator[tuple[str, tuple[bytes, bytes, bytes, str] | None,
+                                                                list[dict[str, Any]]]]:
+        """Every task in order of its first position: its rendered rows when ``renderer`` made them of the
+        records stored now, else its records."""
+        query = ("SELECT r.task_id, r.attempt, r.outcome, r.record, d.renderer, d.source, d.trajectories, d.rejects,"
+                 " d.simulations, d.tallies FROM results r LEFT JOIN rendered d ON d.task_id = r.task_id"
+                 f" ORDER BY {_FIRST_SEQ}, r.task_id, r.attempt")
+        for task_id, group in groupby(self.conn.execute(query), key=lambda row: row[0]):
+            rows = list(group)
+            made_by, source, *done = rows[0][4:]
+            if made_by == renderer and source == _source_of((a, o, len(text)) for _, a, o, text, *_ in rows):
+                yield task_id, tuple(done), []  # type: ignore[misc]
+            else:
+                yield task_id, None, [json.loads(text) for _, _, _, text, *_ in rows]
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
-        for (text,) in self.conn.execute("SELECT record FROM results ORDER BY seq, task_id, attempt"):
+        query = f"SELECT record FROM results r ORDER BY {_FIRST_SEQ}, task_id, attempt"
+        for (text,) in self.conn.execute(query):
             yield json.loads(text)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.conn)
+
+
+# A task's attempts stay together, at the position of its first (a resume may give later ones other positions).
+_FIRST_SEQ = "MIN(r.seq) OVER (PARTITION BY r.task_id)"
+
+
+def _source_of(attempts: Iterable[tuple[int, str, int]]) -> str:
+    """What rendered rows were made of: each attempt's number, outcome and stored length."""
+    return ";".join(f"{attempt}:{outcome}:{length}" for attempt, outcome, length in attempts)
 
 
 class _Transaction:
