@@ -196,6 +196,9 @@ def test_a_value_counts_as_said_in_the_forms_people_say_it() -> None:
     assert mentions_value("$1,250.00", "it comes to $1,250.00")
     assert not mentions_value("$1,250.00", "1 of them, 250.00 in all")
     assert not mentions_value("not needed", "it is needed")
+    assert mentions_value("No longer needed", "I no longer need it")  # a capital is not an id
+    assert mentions_value("Luggage Set", "about my luggage sets")
+    assert mentions_value({"address1": "1290 Desert Lane,Unit 5"}, "1290 Desert Lane, Unit 5")
 
 
 def test_an_impatient_confirmation_presses_once_at_most() -> None:

@@ -83,7 +83,7 @@ def _said(value: str, haystack: str) -> bool:
     spoken = _spoken_date(leaf)
     if spoken:
         return bool(spoken.search(haystack))
-    return value == leaf and _words_said(leaf, haystack)  # words, not an id in capitals ("KXWDES")
+    return not _ID.fullmatch(value) and _words_said(leaf, haystack)  # words, not an id ("KXWDES")
 
 
 def _as_word(text: str) -> re.Pattern[str]:
@@ -91,7 +91,8 @@ def _as_word(text: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){re.escape(text)}(?![a-z0-9])")
 
 
-_PARTS = re.compile(r",\s+")  # address parts; "1,250.00" stays one number
+_PARTS = re.compile(r",\s+|,(?=[A-Za-z])")  # address parts, also "Lane,Unit 5"; "1,250.00" stays one number
+_ID = re.compile(r"[A-Z0-9_#-]+")  # an id in capitals and digits: matched whole, never word by word
 _MONTHS = ("january february march april may june july august september october november december").split()
 _ISO_DATE = re.compile(r"^\d{4}-(\d{2})-(\d{2})$")
 
