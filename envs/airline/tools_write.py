@@ -124,7 +124,7 @@ def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
         "bag fees go on] {method}",
         "[update|change] the bag count on reservation {rid} to {bags}[, with any bag fees charged to|, and charge any "
         "bag fees to|, putting any bag fees on] {method}",
-        "bring the [bag total|number of checked bags] on reservation {rid} to {bags}, with any bag fees [charged "
+        "bring the [bag total|bag count] on reservation {rid} to {bags}, with any bag fees [charged "
         "to|going on] {method}",
         "[record|register] a total of {bags} on reservation {rid}[, charging|, and charge] any bag fees to {method}",
     )

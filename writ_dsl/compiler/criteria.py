@@ -52,8 +52,8 @@ def _expressions(node: GraphNode) -> list[ast.Node]:
     stmt = node.stmt
     if node.kind == "let":
         return [stmt.value]
-    if node.kind in ("read", "write"):
-        guard = [stmt.guard] if getattr(stmt, "guard", None) is not None else []
+    if node.kind == "write":  # (reads rank nothing: only lets and params are followed)
+        guard = [stmt.guard] if stmt.guard is not None else []
         return [a.value for a in stmt.args] + guard + [loop.source for loop in stmt.loops]
     return []
 
