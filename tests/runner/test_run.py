@@ -125,6 +125,11 @@ def test_an_export_copies_the_stored_rows_only_when_this_renderer_made_them(tmp_
         conn.execute("UPDATE rendered SET renderer = 'writ 0.0.0 rows 0' WHERE task_id = ?", (tasks[0].id,))
     export_outputs(tmp_path)
     assert outputs(tmp_path) == made  # rows of another renderer are made again
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:  # records replaced by a writ that keeps no rows
+        conn.execute("UPDATE rendered SET trajectories = CAST(? AS BLOB)", ('{"marked": true}\n',))
+        conn.execute("UPDATE results SET record = record || ' '")
+    export_outputs(tmp_path)
+    assert outputs(tmp_path) == made
 
 
 def test_a_task_whose_attempts_have_other_positions_is_exported_once(tmp_path: Path, tasks: list) -> None:

@@ -4,9 +4,9 @@
 options) and what the exports need (each domain's tools); ``results`` holds one
 row per finished dialogue, keyed by task id and attempt, with the task's position in the run (``seq``:
 the outputs follow it). ``rendered`` holds a finished task's output rows, made while the run goes on, so
-that the exports at its end only copy them; committing another attempt of the task drops them, and an export
-renders again rows made by another version of the renderer or of other records (``renderer``, ``source``). Every record is
-stored with the run's API keys masked. A killed run loses at most the
+that the exports at its end only copy them; committing another attempt of the task drops them, and an
+export renders again rows that another renderer made, or made of other records (``renderer``, ``source``).
+Every record is stored with the run's API keys masked. A killed run loses at most the
 dialogues in flight; running it again skips every task already in ``results``.
 """
 
@@ -207,17 +207,19 @@ class RunStore:
     def tasks_for_export(self, renderer: str) -> Iterator[tuple[str, tuple[bytes, bytes, bytes, str] | None,
                                                                 list[dict[str, Any]]]]:
         """Every task in order of its first position: its rendered rows when ``renderer`` made them of the
-        records stored now, else its records."""
-        query = ("SELECT r.task_id, r.attempt, r.outcome, r.record, d.renderer, d.source, d.trajectories, d.rejects,"
-                 " d.simulations, d.tallies FROM results r LEFT JOIN rendered d ON d.task_id = r.task_id"
-                 f" ORDER BY {_FIRST_SEQ}, r.task_id, r.attempt")
-        for task_id, group in groupby(self.conn.execute(query), key=lambda row: row[0]):
+        records stored now, else its records (read only then)."""
+        query = ("SELECT r.task_id, r.attempt, r.outcome, length(r.record), CASE WHEN d.renderer IS ? THEN NULL "
+                 "ELSE r.record END, d.source, d.trajectories, d.rejects, d.simulations, d.tallies FROM results r "
+                 f"LEFT JOIN rendered d ON d.task_id = r.task_id ORDER BY {_FIRST_SEQ}, r.task_id, r.attempt")
+        for task_id, group in groupby(self.conn.execute(query, (renderer,)), key=lambda row: row[0]):
             rows = list(group)
-            made_by, source, *done = rows[0][4:]
-            if made_by == renderer and source == _source_of((a, o, len(text)) for _, a, o, text, *_ in rows):
+            source, *done = rows[0][5:]
+            if rows[0][4] is None and source == _source_of(row[1:4] for row in rows):
                 yield task_id, tuple(done), []  # type: ignore[misc]
+            elif rows[0][4] is None:  # this renderer's rows, of records since replaced: read them
+                yield task_id, None, self.attempts_of(task_id)
             else:
-                yield task_id, None, [json.loads(text) for _, _, _, text, *_ in rows]
+                yield task_id, None, [json.loads(row[4]) for row in rows]
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
