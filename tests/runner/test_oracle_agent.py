@@ -12,8 +12,8 @@ from writ_dsl.runner.oracle_agent import OracleAgent, fact_phrase
 from writ_dsl.runner.phrasing import asks_confirmation, asks_for
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.env.registry import load_domain
-from writ_dsl.runner.summaries import (completion, decision_sentence, evidence_sentence, fact_sentence, namer,
-                                       names_from, proposal)
+from writ_dsl.runner.summaries import (LATER_DECISIONS, completion, decision_sentence, evidence_sentence,
+                                       fact_sentence, namer, names_from, proposal, shown_comparison)
 
 from .helpers import BEHAVIORS, BUY_AND_REFUND_STEPS, BUY_STEPS, desk_env, make_task, many_tasks
 
@@ -190,6 +190,47 @@ def test_a_later_decision_refers_back_only_to_a_comparison_already_shown() -> No
         said = [m.text for m in dialogue.messages if m.role == "assistant" and m.text]
         booking = next(t for t in said if "?" in t and re.search(r"\bbook", t) and "HAT" in t)
         assert not back.search(booking), booking
+
+
+def test_a_decision_shows_a_comparison_only_when_it_counts_candidates_with_one_winner() -> None:
+    flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
+                "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]
+    reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
+    assert shown_comparison(BOOKING, reads, AIRLINE) == (3, "direct flights")
+    assert shown_comparison(BOOKING, reads, AIRLINE, compared=2, because="it is cheapest") == (2, "direct flights")
+    assert shown_comparison(BOOKING, reads, AIRLINE, compared=1, because="it is the only one") is None
+    losers = [("search_direct_flight", reads[0][1], flights[1:])]
+    assert shown_comparison(BOOKING, losers, AIRLINE) is None and decision_sentence(BOOKING, losers, AIRLINE) == ""
+
+
+def _referred_back(text: str) -> list[tuple[str, str]]:
+    """The count and noun of every comparison a sentence of ``text`` refers back to ("the same 4 orders")."""
+    found = []
+    for frame in {said for wording in LATER_DECISIONS for said in variants.every(wording)}:
+        opening = re.escape(frame.split("{what}")[0]).replace(r"\{n\}", r"(\d+)").replace(r"\{noun\}", "([a-z ]+?)")
+        found += re.findall(r"(?:^|[.?!] )" + opening, text)
+    return found
+
+
+def test_a_later_decision_refers_back_only_to_counted_candidates_the_user_was_shown() -> None:
+    from pathlib import Path
+
+    from writ_dsl import api
+    from writ_dsl.runner.environments import environment_for
+
+    specs = Path(__file__).resolve().parents[2] / "specs" / "retail"
+    referred = 0
+    for name in ("exchange_and_cancel_described.writ", "tidy_two_pending_described.writ"):
+        result = api.compile_paths([specs / name], api.compile_options(n=6, seed=0))
+        assert result.ok and result.tasks
+        for task in result.tasks:
+            dialogue = run_dialogue(environment_for(task), ScriptedUser(task), OracleAgent(task))
+            said = [m.text for m in dialogue.messages if m.role == "assistant" and m.text]
+            for index, text in enumerate(said):
+                for count, noun in _referred_back(text):
+                    referred += 1
+                    assert any(f"{count} {noun}" in earlier for earlier in said[:index]), text
+    assert referred
 
 
 def test_fact_sentences_name_what_the_fact_is() -> None:

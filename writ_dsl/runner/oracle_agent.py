@@ -24,7 +24,8 @@ from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
                        mentions_value, pick, probe_refusal, probe_request, stable_int)
 from .summaries import (completion, count_sentence, decision_sentence, direction_sentence, evidence_sentence,
-                        fact_sentence, findings, namer, names_from, parse_result, phrasing_of, proposal)
+                        fact_sentence, findings, namer, names_from, parse_result, phrasing_of, proposal,
+                        shown_comparison)
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -67,6 +68,12 @@ def led_notes(notes: list[str], lead: str) -> list[str]:
     """Completions after the agent's lead ("Done."), unless the first opens with a lead of its own: "Done. All
     done: reservation X is updated" says it twice."""
     return notes if not notes or _OWN_LEAD.match(notes[0]) else [lead, *notes]
+
+
+def _refers_back(shown: tuple[int, str], before: tuple[int, str] | None, reasoned: bool) -> bool:
+    """A decision can refer back to one said before it: a reason ("Next, ...") to any count of the same
+    candidates, a ranking ("the same 4 orders") only to the very count it names."""
+    return before is not None and (before[1] == shown[1] if reasoned else before == shown)
 
 
 class OracleAgent:
@@ -259,14 +266,29 @@ class OracleAgent:
         return led_notes(notes, pick(bank.DONE_LEADS, *self._key(conv, "done")))
 
     def _decision(self, step: PlannedCall, progress: Progress) -> str:
-        reads = [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
-                 if n in self.nodes and n in progress.results]
-        position = self.plan.index(step)
+        return decision_sentence(step.arguments, self._reads(step, progress), self.tools, step.criteria,
+                                 progress.name, stable_int(self.task.id, step.node, "decision"),
+                                 later=self._later(step, progress), compared=step.compared, because=step.because)
+
+    def _reads(self, step: PlannedCall, progress: Progress) -> list[tuple[str, Any, Any]]:
+        """The lookups a change rests on, with the results the conversation shows."""
+        return [(self.nodes[n].tool, self.nodes[n].arguments, progress.results.get(n)) for n in step.evidence
+                if n in self.nodes and n in progress.results]
+
+    def _shown(self, step: PlannedCall, progress: Progress) -> tuple[int, str] | None:
+        """The candidates the proposal of a change counts in its decision sentence, if any."""
+        return shown_comparison(step.arguments, self._reads(step, progress), self.tools, step.compared,
+                                step.because)
+
+    def _later(self, step: PlannedCall, progress: Progress) -> bool:
+        """An earlier change on the same candidates already showed this change's comparison, so this one can
+        refer back to it."""
         pool = {n for n in step.evidence if n in self.nodes and phrasing_of(self.nodes[n].tool, self.tools).candidates}
-        later = bool(pool) and any(call.kind == "write" and pool <= set(call.evidence) for call in self.plan[:position])
-        return decision_sentence(step.arguments, reads, self.tools, step.criteria,
-                                 progress.name, stable_int(self.task.id, step.node, "decision"), later=later,
-                                 compared=step.compared, because=step.because)
+        earlier = [call for call in self.plan[:self.plan.index(step)]
+                   if call.kind == "write" and pool and pool <= set(call.evidence)]
+        shown = self._shown(step, progress) if earlier else None
+        return shown is not None and any(_refers_back(shown, self._shown(call, progress), bool(step.because))
+                                         for call in earlier)
 
     def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes."""

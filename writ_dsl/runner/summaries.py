@@ -171,11 +171,40 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
                       later: bool = False, compared: int = 0, because: str = "") -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
-    A ``later`` write (one whose comparison an earlier write already showed) refers back to it instead of
-    repeating it. ``compared`` is how many candidates the decisive ranking weighed, when the plan knows it
-    (two pending orders among five read). ``because`` is the spec's own reason for the call: it is said in
-    place of the winner and its criterion ("Of the 3 reservations I checked, reservation ABIXKW is in business
-    class, so it can be cancelled for a change of plans.")."""
+    A ``later`` write (one whose comparison an earlier write already showed, see :func:`shown_comparison`)
+    refers back to it instead of repeating it. ``compared`` is how many candidates the decisive ranking
+    weighed, when the plan knows it (two pending orders among five read). ``because`` is the spec's own reason
+    for the call: it is said in place of the winner and its criterion ("Of the 3 reservations I checked,
+    reservation ABIXKW is in business class, so it can be cancelled for a change of plans.")."""
+    found = _comparison(write, reads, tools)
+    if found is None:
+        return _because(because, 0, "", later, variant) if because else ""
+    winner, noun, size = found
+    n = _stated_count(size, compared, because)
+    if because:
+        return _because(because, n, noun, later, variant)
+    why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
+    template = pick_from(LATER_DECISIONS if later else DECISIONS, variant)
+    said = template.format(n=n, noun=noun, what=_describe(winner, write, name), why=expand(why, variant),
+                           figure=_figure(winner, write, variant))
+    return said[:1].upper() + said[1:]
+
+
+def shown_comparison(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
+                     compared: int = 0, because: str = "") -> tuple[int, str] | None:
+    """The candidates a write's decision sentence counts, as (how many, noun): (4, "orders"); None when the
+    sentence counts none (no single winner, or a reason said alone)."""
+    found = _comparison(write, reads, tools)
+    if found is None:
+        return None
+    _, noun, size = found
+    n = _stated_count(size, compared, because)
+    return (n, noun) if n else None
+
+
+def _comparison(write: Args, reads: Sequence[tuple[str, Args, Any]],
+                tools: Tools | None) -> tuple[Any, str, int] | None:
+    """The single winner among the candidates the reads show, their noun and how many of its kind there are."""
     groups: dict[str, list[tuple[Any, Args]]] = {}
     for tool, args, result in reads:
         noun = phrasing_of(tool, tools).candidates
@@ -189,19 +218,16 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         if len(winners) == 1:
             kind = _kind(winners[0])  # the winner's own kind only: no reservations counted among flights
             nouns = [n for n in nouns if any(_kind(item) == kind for item, _ in groups[n])]
-            pool = [entry for n in nouns for entry in groups[n]]
-            noun = nouns[0] + "s" if len(nouns) == 1 else "options"
-            if because:
-                return _because(because, compared if compared >= 2 else 0 if compared else len(pool), noun, later,
-                                variant)
-            what = _describe(winners[0], write, name)
-            why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
-            frames = LATER_DECISIONS if later else DECISIONS
-            template = pick_from(frames, variant)
-            said = template.format(n=compared if compared >= 2 else len(pool), noun=noun, what=what, why=expand(why, variant),
-                                   figure=_figure(winners[0], write, variant))
-            return said[:1].upper() + said[1:]
-    return _because(because, 0, "", later, variant) if because else ""
+            size = sum(len(groups[n]) for n in nouns)
+            return winners[0], nouns[0] + "s" if len(nouns) == 1 else "options", size
+    return None
+
+
+def _stated_count(size: int, compared: int, because: str) -> int:
+    """How many candidates a decision sentence says were weighed; 0 when a reason is said alone."""
+    if compared >= 2:
+        return compared
+    return 0 if compared and because else size
 
 
 REASONED = ("Of the {n} {noun} I [checked|looked at|went through], {because}.",
