@@ -34,3 +34,22 @@ def test_expected_completions_grow_with_the_plan() -> None:
     short = min(tasks, key=lambda t: len(t.plan) + t.metrics.writes)
     long = max(tasks, key=lambda t: len(t.plan) + t.metrics.writes)
     assert expected_completions(long) > expected_completions(short)
+
+
+def test_a_settled_heap_collects_less_often_and_is_undone_afterwards() -> None:
+    import gc
+
+    from writ_dsl.runner.engines import YOUNG_OBJECTS, settled_heap
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    made_before = [[] for _ in range(10)]
+    with settled_heap():
+        assert gc.get_threshold()[0] == max(before[0], YOUNG_OBJECTS)
+        assert gc.get_freeze_count() >= frozen + len(made_before)  # what existed is set aside
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+    try:
+        with settled_heap():
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen

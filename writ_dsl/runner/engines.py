@@ -15,11 +15,13 @@ and the records come back, and are committed, in the order of the jobs.
 from __future__ import annotations
 
 import asyncio
+import gc
 import heapq
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import count, islice
 from typing import Any, Protocol
@@ -38,6 +40,7 @@ from .verify import VERIFIED
 Record = dict[str, Any]
 Sink = Callable[[list[Record]], None]
 BATCH, BATCH_SECONDS = 256, 0.05
+YOUNG_OBJECTS = 50_000  # allocations between collections of the youngest generation during an event-loop run
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,24 @@ def longest_first(jobs: Iterable[Job], window: int) -> Iterator[Job]:
         yield heapq.heappop(heap)[2]
 
 
+@contextmanager
+def settled_heap() -> Iterator[None]:
+    """Fewer, cheaper garbage collections while an event loop runs: the objects made before it (tasks,
+    environments, databases) are set aside from collection, and the youngest generation is collected
+    every ``YOUNG_OBJECTS`` allocations instead of every 700. A run at hundreds of completions a second
+    allocates fast, and without this spends about a tenth of its CPU re-scanning a heap that does not change."""
+    thresholds, ours = gc.get_threshold(), gc.get_freeze_count() == 0  # leave a caller's own freeze alone
+    if ours:
+        gc.freeze()
+    gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if ours:
+            gc.unfreeze()
+
+
 class AsyncEngine:
     """LLM roles as coroutines: ``concurrency`` dialogues in flight on one event loop, longest first among
     the next ``window`` jobs (None: 8 per slot, at least 64; 1: in the order given)."""
@@ -174,7 +195,8 @@ class AsyncEngine:
         committer = _Committer(sink, cast)
         committer.start()
         try:
-            asyncio.run(self._main(jobs, cast, options, committer.inbox.put))
+            with settled_heap():
+                asyncio.run(self._main(jobs, cast, options, committer.inbox.put))
         finally:
             committer.inbox.put(None)
             committer.join()
