@@ -109,6 +109,31 @@ def test_rows_made_during_the_run_are_the_rows_an_export_renders(tmp_path: Path,
     assert outputs(tmp_path) == made
 
 
+def test_rows_made_with_a_batch_name_the_records_they_were_made_of(tmp_path: Path, tasks: list) -> None:
+    import sqlite3
+
+    from writ_dsl.runner.export import RENDERER, commit_rendered, export_meta
+    from writ_dsl.runner.store import RunStore
+
+    run_tasks(tasks, tmp_path, options(attempts=2, keep="all"))
+    with RunStore(tmp_path) as store:
+        sources = {task.id: store._source(task.id) for task in tasks}
+        first, second = store.attempts_of(tasks[0].id)
+        meta = export_meta(store)
+        # only the second attempt is in the batch: the first was committed before, so the store renders both
+        commit_rendered(store, store.stored_rows([{**second, "outcome": "rejected"}], [0]),
+                        {tasks[0].id: [0, 1]}, meta)
+        again = store.stored_rows([first, second], [0, 0])
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:
+        made = dict(conn.execute("SELECT task_id, source FROM rendered WHERE renderer = ?", (RENDERER,)))
+        stored = conn.execute("SELECT record FROM results WHERE task_id = ? ORDER BY attempt",
+                              (tasks[0].id,)).fetchall()
+    assert {t: s for t, s in made.items() if t != tasks[0].id} == {t: s for t, s in sources.items()
+                                                                   if t != tasks[0].id}
+    assert made[tasks[0].id] == sources[tasks[0].id].replace("1:verified", "1:rejected")
+    assert [text for (text,) in stored][0] == again[0][4]
+
+
 def test_an_export_copies_the_stored_rows_only_when_this_renderer_made_them(tmp_path: Path, tasks: list) -> None:
     import sqlite3
 

@@ -28,7 +28,7 @@ from ..errors import InputError
 from ..io import RowFile, atomic_write
 from .messages import Message, from_records
 from .pass_rates import attempts_summary, blame_summary, representative, usage_summary
-from .store import DB_NAME, RunStore
+from .store import DB_NAME, RunStore, StoredRow
 from .verify import VERIFIED
 
 TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY = "trajectories.jsonl", "rejects.jsonl", "simulations.json", "summary.json"
@@ -98,6 +98,22 @@ def render_stored(store: RunStore, task_ids: Iterable[str], meta: dict[str, Any]
     rendered = {task_id: pack_rows(render_task(store.attempts_of(task_id), meta)) for task_id in task_ids}
     if rendered:
         store.put_rendered(rendered, RENDERER)
+
+
+def commit_rendered(store: RunStore, rows: list[StoredRow], finished: dict[str, Iterable[int]],
+                    meta: dict[str, Any]) -> None:
+    """Commit a batch of records and, in the same transaction, the rows of each finished task (task id ->
+    every attempt it has) whose attempts are all in the batch, rendered from the very texts stored (the
+    same bytes as from ``run.sqlite``); a finished task with attempts committed earlier is rendered from the
+    store after the commit."""
+    texts: dict[str, dict[int, str]] = defaultdict(dict)
+    for task_id, attempt, _, _, text in rows:
+        texts[task_id][attempt] = text
+    whole = [task_id for task_id, attempts in finished.items() if set(attempts) == set(texts.get(task_id, ()))]
+    rendered = {task_id: pack_rows(render_task([json.loads(text) for _, text in sorted(texts[task_id].items())],
+                                               meta)) for task_id in whole}
+    store.commit_stored(rows, rendered, RENDERER)
+    render_stored(store, [task_id for task_id in finished if task_id not in rendered], meta)
 
 
 def export_meta(store: RunStore) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..io import refuse_foreign_folder
 from .engines import Job, choose_engine
 from .environments import env_key, environment_for, prepare_environments
-from .export import export_meta, export_outputs, render_stored
+from .export import commit_rendered, export_meta, export_outputs
 from .manifest import ManifestFacts, manifest_of, write_manifest_of
 from .options import RunOptions
 from .progress import Reporter
@@ -165,12 +165,14 @@ def _execute(jobs: Iterable[Job], count: int, cast: Cast, store: RunStore, optio
 
         def sink(records: list[dict[str, Any]]) -> None:
             nonlocal committed
-            store.commit_many(records, [positions[record["task_id"]] for record in records])
+            rows = store.stored_rows(records, [positions[record["task_id"]] for record in records])
             for record in records:
                 made.setdefault(record["task_id"], {})[record.get("attempt", 0)] = record["outcome"]
+            finished = {task_id: made[task_id] for task_id in (r["task_id"] for r in records)
+                        if not open_attempts(made[task_id], options)}
+            commit_rendered(store, rows, finished, meta)
+            for record in records:
                 reporter.advance(record["outcome"])
-            finished = dict.fromkeys(r["task_id"] for r in records if not open_attempts(made[r["task_id"]], options))
-            render_stored(store, finished, meta)
             committed += len(records)
 
         choose_engine(options).execute(jobs, cast, options, sink)

@@ -27,6 +27,8 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
+StoredRow = tuple[str, int, str, "int | None", str]  # task id, attempt, outcome, position, record text
+RenderedRows = tuple[bytes, bytes, bytes, str]  # trajectory lines, reject lines, simulation items, tallies
 DB_NAME = "run.sqlite"
 LOCK_NAME = "run.lock"
 _SCHEMA = """
@@ -169,21 +171,39 @@ class RunStore:
     @_named_errors
     def commit_many(self, records: Iterable[dict[str, Any]], seqs: Iterable[int | None] | None = None) -> None:
         """One transaction for a batch of finished dialogues; ``seqs``: each one's task position."""
+        self.commit_stored(self.stored_rows(records, seqs))
+
+    def stored_rows(self, records: Iterable[dict[str, Any]],
+                    seqs: Iterable[int | None] | None = None) -> list[StoredRow]:
+        """Records as :meth:`commit_stored` takes them: their text as it is stored (keys masked)."""
         records = list(records)
         positions = list(seqs) if seqs is not None else [None] * len(records)
-        self.commit_texts([(r["task_id"], r.get("attempt", 0), r["outcome"], seq, record_text(r))
-                           for r, seq in zip(records, positions, strict=True)])
+        return self._masked([(r["task_id"], r.get("attempt", 0), r["outcome"], seq, record_text(r))
+                             for r, seq in zip(records, positions, strict=True)])
 
     @_named_errors
-    def commit_texts(self, rows: Iterable[tuple[str, int, str, int | None, str]]) -> None:
+    def commit_texts(self, rows: Iterable[StoredRow]) -> None:
         """One transaction for records already encoded (:func:`record_text`): (task id, attempt, outcome,
         position, text)."""
-        redact = self.redact
-        found = [(t, a, o, s, redact(text) if redact is not None else text) for t, a, o, s, text in rows]
+        self.commit_stored(self._masked(rows))
+
+    @_named_errors
+    def commit_stored(self, rows: list[StoredRow], rendered: dict[str, RenderedRows] | None = None,
+                      renderer: str = "") -> None:
+        """One transaction for rows of :meth:`stored_rows`; with ``rendered``, the output rows of tasks whose
+        every attempt is in ``rows``, made by ``renderer`` of exactly those texts."""
+        sources = {task_id: _source_of((a, o, len(text)) for _, a, o, _, text in sorted(group, key=_attempt))
+                   for task_id, group in groupby(sorted(rows, key=_task), key=_task)}
         with self._transaction():
             self.conn.executemany("INSERT OR REPLACE INTO results (task_id, attempt, outcome, seq, record) "
-                                  "VALUES (?, ?, ?, ?, ?)", found)
-            self.conn.executemany("DELETE FROM rendered WHERE task_id = ?", {(row[0],) for row in found})
+                                  "VALUES (?, ?, ?, ?, ?)", rows)
+            self.conn.executemany("DELETE FROM rendered WHERE task_id = ?", [(task_id,) for task_id in sources])
+            if rendered:
+                self._insert_rendered([(t, renderer, sources[t], *made) for t, made in rendered.items()])
+
+    def _masked(self, rows: Iterable[StoredRow]) -> list[StoredRow]:
+        redact = self.redact
+        return [(t, a, o, s, redact(text) if redact is not None else text) for t, a, o, s, text in rows]
 
     @_named_errors
     def attempts_of(self, task_id: str) -> list[dict[str, Any]]:
@@ -192,13 +212,15 @@ class RunStore:
         return [json.loads(text) for (text,) in self.conn.execute(query, (task_id,))]
 
     @_named_errors
-    def put_rendered(self, rendered: dict[str, tuple[bytes, bytes, bytes, str]], renderer: str) -> None:
+    def put_rendered(self, rendered: dict[str, RenderedRows], renderer: str) -> None:
         """Finished tasks' output rows, by task id: trajectory lines, reject lines, simulation items (one per
         line) and the summary's tallies (JSON); ``renderer`` names the code that made them."""
         with self._transaction():
-            rows = [(t, renderer, self._source(t), *made) for t, made in rendered.items()]
-            self.conn.executemany("INSERT OR REPLACE INTO rendered (task_id, renderer, source, trajectories, "
-                                  "rejects, simulations, tallies) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._insert_rendered([(t, renderer, self._source(t), *made) for t, made in rendered.items()])
+
+    def _insert_rendered(self, rows: list[tuple[Any, ...]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO rendered (task_id, renderer, source, trajectories, "
+                              "rejects, simulations, tallies) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _source(self, task_id: str) -> str:
         query = "SELECT attempt, outcome, length(record) FROM results WHERE task_id = ? ORDER BY attempt"
@@ -233,6 +255,14 @@ class RunStore:
 
 # A task's attempts stay together, at the position of its first (a resume may give later ones other positions).
 _FIRST_SEQ = "MIN(r.seq) OVER (PARTITION BY r.task_id)"
+
+
+def _task(row: StoredRow) -> str:
+    return row[0]
+
+
+def _attempt(row: StoredRow) -> int:
+    return row[1]
 
 
 def _source_of(attempts: Iterable[tuple[int, str, int]]) -> str:
