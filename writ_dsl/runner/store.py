@@ -226,22 +226,24 @@ class RunStore:
         query = "SELECT attempt, outcome, length(record) FROM results WHERE task_id = ? ORDER BY attempt"
         return _source_of(self.conn.execute(query, (task_id,)))
 
-    def tasks_for_export(self, renderer: str) -> Iterator[tuple[str, tuple[bytes, bytes, bytes, str] | None,
-                                                                list[dict[str, Any]]]]:
+    def tasks_for_export(self, renderer: str) -> Iterator[tuple[str, RenderedRows | None, list[dict[str, Any]]]]:
         """Every task in order of its first position: its rendered rows when ``renderer`` made them of the
-        records stored now, else its records (read only then)."""
-        query = ("SELECT r.task_id, r.attempt, r.outcome, length(r.record), CASE WHEN d.renderer IS ? THEN NULL "
-                 "ELSE r.record END, d.source, d.trajectories, d.rejects, d.simulations, d.tallies FROM results r "
-                 f"LEFT JOIN rendered d ON d.task_id = r.task_id ORDER BY {_FIRST_SEQ}, r.task_id, r.attempt")
-        for task_id, group in groupby(self.conn.execute(query, (renderer,)), key=lambda row: row[0]):
+        records stored now, else its records (read only then). The order is worked out on the small columns
+        alone; each task's rows or records are then read by its key, so no sort ever carries them."""
+        query = ("SELECT r.task_id, r.attempt, r.outcome, length(r.record), d.renderer IS ?, d.source "
+                 "FROM results r LEFT JOIN rendered d ON d.task_id = r.task_id "
+                 f"ORDER BY {_FIRST_SEQ}, r.task_id, r.attempt")
+        for task_id, group in groupby(self.conn.execute(query, (renderer,)).fetchall(), key=lambda row: row[0]):
             rows = list(group)
-            source, *done = rows[0][5:]
-            if rows[0][4] is None and source == _source_of(row[1:4] for row in rows):
-                yield task_id, tuple(done), []  # type: ignore[misc]
-            elif rows[0][4] is None:  # this renderer's rows, of records since replaced: read them
+            ours, source = rows[0][4:]
+            if ours and source == _source_of(row[1:4] for row in rows):
+                yield task_id, self._rendered(task_id), []
+            else:  # another renderer's rows, or this one's of records since replaced: render the records
                 yield task_id, None, self.attempts_of(task_id)
-            else:
-                yield task_id, None, [json.loads(row[4]) for row in rows]
+
+    def _rendered(self, task_id: str) -> RenderedRows:
+        query = "SELECT trajectories, rejects, simulations, tallies FROM rendered WHERE task_id = ?"
+        return self.conn.execute(query, (task_id,)).fetchone()
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
