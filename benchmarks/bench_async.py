@@ -1,6 +1,9 @@
 """Teacher-run throughput: the asyncio runner against a loopback endpoint (in its own process) with 200 ms per
 completion, at concurrency 1, 32 and 256.
 
+Each concurrency runs an evenly spaced sample of the compiled tasks (every template in turn, as a large run
+mixes them), so that its CPU figures are not those of one template's dialogues.
+
 The limit a latency sets is concurrency ÷ (latency × completions per dialogue) dialogues/s, that is
 concurrency ÷ latency completions/s. For each concurrency the table prints two shares of it:
 
@@ -75,6 +78,12 @@ def compiled(n: int) -> list[CompiledTask]:
     if not result.ok:
         raise SystemExit("the bundled specs do not compile")
     return result.tasks
+
+
+def spread(tasks: list[CompiledTask], n: int) -> list[CompiledTask]:
+    """``n`` of the compiled tasks, evenly spaced: every template in turn, as a large run mixes them (the first
+    ``n`` would all be instances of the first template)."""
+    return [tasks[i * len(tasks) // n] for i in range(min(n, len(tasks)))]
 
 
 def cpu_wait(threads: str = "self") -> float:
@@ -271,7 +280,7 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
 def marginal_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembered | None) -> None:
     """The C=1 client CPU split into the run's fixed cost and the cost of one more completion: the same run
     again with a quarter of its dialogues, and the difference between the two."""
-    small = throughput(tasks[: max(1, len(tasks) // 4)], 1, remembered)
+    small = throughput(spread(tasks, max(1, len(tasks) // 4)), 1, remembered)
     extra = full.completions - small.completions
     if extra <= 0:
         return
@@ -354,10 +363,10 @@ def main() -> None:
     for _ in range(args.repeat):
         print(header)
         for concurrency, workers in results:
-            results[concurrency, workers].append(throughput(tasks[:wanted[concurrency]], concurrency, remembered,
+            results[concurrency, workers].append(throughput(spread(tasks, wanted[concurrency]), concurrency, remembered,
                                                             workers))
     if (1, 1) in results:
-        marginal_cpu(tasks[:wanted[1]], results[1, 1][-1], remembered)
+        marginal_cpu(spread(tasks, wanted[1]), results[1, 1][-1], remembered)
     if args.repeat > 1:
         summarize(results)
     rerun(tasks[:64])
