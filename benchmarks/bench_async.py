@@ -26,7 +26,9 @@ that the kernel spent (system time: the sockets, and waking the sleeping loopbac
 remote endpoint would not cost this machine); then the server's CPU per completion. At C=1 the whole-process
 figure also carries the run's fixed cost (opening the store, the manifest's git calls, the exports: about 30 ms)
 spread over only 80 completions; the line after the table splits the C=1 figure into that fixed cost and
-the cost of one more completion (a second run with a quarter of the dialogues, and the difference).
+the cost of one more completion (a second run with a quarter of the dialogues, and the difference), and the
+next one runs the same dialogues with no latency: a client that sleeps 200 ms before every answer pays for
+waking up each time, which one kept busy does not.
 
 The endpoint is warmed first (one run at no latency, ``LoopbackServer(remember=True)``), so that it answers a
 request from memory instead of playing the oracle again: its own CPU is then small, as a remote endpoint's is
@@ -290,6 +292,19 @@ def marginal_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembere
           f"{per * 1000:.2f} ms per completion, plus {fixed * 1000:.0f} ms per run")
 
 
+def busy_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembered | None) -> None:
+    """The C=1 dialogues again against an endpoint that answers at once: the client never waits idle, so the
+    difference from the 200 ms run is what waking up after each idle wait costs (cold caches, the scheduler),
+    not work the client does."""
+    server = Server(tasks, 0.0, remembered=remembered)
+    with server as base_url, tempfile.TemporaryDirectory() as out:
+        summary, cpu = timed_run(tasks, Path(out), options(base_url, 1, cache=False))
+        server.finish()
+    per = cpu / summary.requests
+    print(f"C=1 client CPU with no latency (never idle): {per * 1000:.2f} ms per completion, against "
+          f"{full.cpu * 1000:.2f} with 200 ms of idle waiting before each answer")
+
+
 def rerun(tasks: list[CompiledTask]) -> None:
     with tempfile.TemporaryDirectory() as out, Server(tasks, 0.0) as base_url:
         first = run_tasks(tasks, out, options(base_url, 32))
@@ -367,6 +382,7 @@ def main() -> None:
                                                             workers))
     if (1, 1) in results:
         marginal_cpu(spread(tasks, wanted[1]), results[1, 1][-1], remembered)
+        busy_cpu(spread(tasks, wanted[1]), results[1, 1][-1], remembered)
     if args.repeat > 1:
         summarize(results)
     rerun(tasks[:64])
