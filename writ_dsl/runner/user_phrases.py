@@ -66,7 +66,7 @@ CONNECTORS = ("I'd like to {verb}", "I want to {verb}", "I need to {verb}", "Ple
               "I'm [looking|hoping] to {verb}")
 ASK_LEADS = ("Please let me know", "Could you tell me", "I'd also like to know", "Please tell me", "Let me know",
              "I'd like to hear", "[I'd like to|I want to] [find out|know]", "[Can|Could] you [also |]tell me",
-             "[And|Also], [please|kindly] tell me", "I'm [curious|wondering]")
+             "[Also, please|And please|Also, kindly] tell me", "I'm [curious|wondering]")
 INLINE_ASKS = ("tell me", "let me know", "please tell me", "[also |]tell me")
 PROBE_LEADS = ("Also, before we go on,", "Oh, and one more thing:", "Before anything else,", "By the way,",
                "One question first:", "While I have you,", "[Oh,|Actually,] [quick question|I meant to ask]:",
@@ -122,7 +122,7 @@ GO_AHEAD = {
                "you have my okay for {thing}.", "I'd like you to go ahead with {thing}.",
                "[please|do] [go ahead|carry on] and [take care of|do] {thing}.", "{thing} [is fine|works|suits me].",
                "[you can|feel free to] [make|go ahead with] {thing}[ now|].", "[I agree to|I'm fine with] {thing}.",
-               "[please|so please] [do|make] {thing}[ now|]."),
+               "please [go ahead with|take care of] {thing}[ now|]."),
     "chatty": ("please go ahead!", "go right ahead with {thing}.", "please do go ahead with {thing}.",
                "I'm really happy with {thing}, go ahead.", "please proceed.",
                "let's go ahead with {thing}!", "please do.", "[I'm|I am] [so|really] pleased with {thing}, [so |]go for it!",
