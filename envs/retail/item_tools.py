@@ -156,7 +156,8 @@ _MAILED = ("you will get an email on how to send the items back.",
 
 
 def _mailed(args: Any, kind: str) -> str:
-    return one_of(_MAILED, kind, args.get("order_id"))
+    said = one_of(_MAILED, kind, args.get("order_id"))
+    return said.replace("the items", "the item") if len(args.get("item_ids") or []) == 1 else said
 
 
 def _items(a: Any, name: Any, key: str) -> str:

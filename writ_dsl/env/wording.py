@@ -99,7 +99,9 @@ def distinct(calls: Sequence[Args], key: str) -> str:
 
 
 def address_text(a: Args) -> str:
-    parts = [a.get("address1"), a.get("address2"), a.get("city"), a.get("state"), a.get("zip"), a.get("country")]
+    """An address as it is written on an envelope: "61 Orchard Street, Floor 2, Burlington, VT 05401, USA"."""
+    region = " ".join(value_text(p) for p in (a.get("state"), a.get("zip")) if p)
+    parts = [a.get("address1"), a.get("address2"), a.get("city"), region, a.get("country")]
     return ", ".join(value_text(p) for p in parts if p)
 
 

@@ -60,7 +60,7 @@ ASK_FRAMES = ("To [get started|begin], could you [please |]give me {what}?",
               "I'll just need {what} to get going.", "To pull up your details, could you [tell me|give me] {what}?",
               "What is {what}?", "[I'll need|I need] {what} first[, please|].",
               "[So that I can|To] [look into it|check your account], [please |]send me {what}.",
-              "Could I [get|have] {what} [first|to start]?")
+              "Could I [get|have] {what} first?")
 ASK_MORE = ("Could you also give me {what}?", "I'll also need {what}. Could you provide that?",
             "One more thing: could you [tell me|share] {what}?", "Could you add {what} as well?",
             "I still need {what}[, please|].", "And could you [share|send] {what} too?",
@@ -83,10 +83,10 @@ NAME_ACKS = ("Thanks, {name}.", "Thank you, {name}.", "Alright, {name}.", "Okay,
 
 CONFIRM_CONDITIONS = ("", "", "{name},", "If that looks right, {name},", "{name}, if you're happy with that,",
                       "If that looks right to you,", "If you're [happy|fine|okay] with that,",
-                      "If that matches what you [want|had in mind|asked for],", "If this is what you had in mind,",
+                      "If that matches what you [had in mind|asked for],", "If this is what you had in mind,",
                       "Provided that all sounds right,", "If everything above is [correct|right],",
-                      "If that suits you,", "Assuming that's what you want,", "[Before I do anything|Before I change anything],",
-                      "[With|Given] all that,", "[So|Then],")
+                      "If that suits you,", "Assuming that's what you're after,", "[Before I do anything|Before I change anything],",
+                      "[With|Given] all that,", "So,")
 CONFIRM_QUESTIONS = ("shall I go ahead?", "would you like me to proceed?", "should I go ahead?",
                      "do you want me to proceed?", "shall I proceed?", "would you like me to go ahead?",
                      "can you confirm that I should go ahead?", "should I proceed with [it|that]?",
@@ -117,7 +117,7 @@ RECHECK_ACTIONS = ("I can {action}.", "So I can still {action}.", "My suggestion
 
 DONE_LEADS = ("", "", "Done.", "All set.", "That's taken care of.", "That worked.",
               "Finished.", "All sorted.", "[Good|Great] news: [it's|that's] taken care of.",
-              "[That's|It's] [done|sorted|complete] now.", "[Success|Done]!", "[The change|That change] is [in|made].")
+              "[That's|It's] [done|sorted|complete].", "[Success|Done]!", "[The change|That change] is [in|made].")
 FOUND_LEADS = ("Here's what I found.", "I have the information you asked for.", "Here is the information you asked for.",
                "I've found what you were looking for.", "Here's the answer to your question.",
                "I've got the details you wanted.", "[As for|About] your question, here's [the answer|what I found].")

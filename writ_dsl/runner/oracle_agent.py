@@ -15,6 +15,7 @@ from typing import Any
 
 from collections.abc import Mapping
 
+from .. import variants
 from ..compiler.model import CompiledTask, PlannedCall, TaskFact
 from ..env.core import Tool, canonical_json
 from ..env.registry import find_domain
@@ -23,9 +24,9 @@ from .messages import Conversation, Message, ToolCall, tool_exchanges
 from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
                        mentions_value, pick, probe_refusal, probe_request, stable_int)
-from .summaries import (completion, count_sentence, decision_sentence, direction_sentence, evidence_sentence,
-                        fact_sentence, findings, namer, names_from, parse_result, phrasing_of, proposal,
-                        shown_comparison)
+from .summaries import (chose_record, completion, count_sentence, deciding_read, decision_sentence,
+                        direction_sentence, evidence_sentence, fact_sentence, findings, namer, names_from,
+                        parse_result, phrasing_of, proposal, shown_comparison)
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -34,6 +35,7 @@ _KEY_PHRASES = {
     "first_name": "your first name", "last_name": "your last name", "name": "your full name",
     "card_last_four": "the last four digits of your card", "reservation_id": "the reservation ID",
     "order_id": "the order ID", "flight_number": "the flight number", "date": "the travel date",
+    "reason": "the reason for your request",
 }
 def fact_phrase(key: str) -> str:
     """How the agent asks for a fact; it always contains the key's words."""
@@ -105,7 +107,7 @@ class OracleAgent:
         step = self.next_step(conv, progress)
         hesitant = self._awaiting_yes(conv) and not is_affirmative(conv[-1].text)
         if step is not None and step.kind == "write" and hesitant:
-            recheck = self._recheck(step)
+            recheck = self._recheck(step, progress)
             if recheck is not None:
                 return self._call(conv, recheck)
             return self._say(self._proposal(conv, progress, step, again=True))
@@ -126,9 +128,13 @@ class OracleAgent:
         asked = probe_request(probe).lower() in conv[-1].text.lower()
         return asked and not any(probe_refusal(probe) in m.text for m in conv if m.role == "assistant")
 
-    def _recheck(self, step: PlannedCall) -> PlannedCall | None:
-        """The lookup to run again when the user doubts a proposal: the last one that compared candidates,
-        else the last lookup the change rests on."""
+    def _recheck(self, step: PlannedCall, progress: Progress) -> PlannedCall | None:
+        """The lookup to run again when the user doubts a proposal: the one that showed the chosen candidate,
+        else the last one that compared candidates, else the last lookup the change rests on."""
+        shown = [n for n in step.evidence if n in self.nodes and n in progress.results]
+        deciding = deciding_read(step.arguments, self._reads(step, progress), self.tools)
+        if deciding is not None:
+            return self.nodes[shown[deciding]]
         reads = [self.nodes[n] for n in step.evidence if n in self.nodes and self.nodes[n].kind == "read"]
         comparing = [r for r in reads if self.tools.get(r.tool) and self.tools[r.tool].phrasing.candidates]
         return (comparing or reads or [None])[-1]
@@ -236,28 +242,36 @@ class OracleAgent:
             return compose((bank.THANKS, [f.format(what=missing) for f in bank.ASK_MORE]), *key)
         return compose((bank.ASK_ACKS, [f.format(what=missing) for f in bank.ASK_FRAMES]), *key)
 
-    def _question(self, conv: Conversation, key: tuple[object, ...]) -> str:
-        """A confirmation request; it may address the user by first name once the profile has shown it."""
+    def _question(self, conv: Conversation, key: tuple[object, ...], lead: str = "") -> str:
+        """A confirmation request; it may address the user by first name once the profile has shown it. Its
+        condition does not open with the word the proposal's lead opened with ("Given that, I'd ... Given all
+        that, ...")."""
         name = user_first_name(conv)
         conditions = [c.format(name=name) for c in bank.CONFIRM_CONDITIONS if name or "{name}" not in c]
+        conditions = [c for c in conditions if _first_word(lead) not in _first_words(c)]
         return compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
         action = proposal(step.tool, step.arguments, self.tools, progress.name)
-        decision = self._decision(step, progress)
         figures = self._figures(conv, step, progress)
         if again:
+            decision = self._decision(step, progress)
             return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
                                *figures, pick(bank.RECHECK_ACTIONS, *key).format(action=action),
                                self._question(conv, key)])
         notes = self._notes(conv, progress)
-        evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"))
+        evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"),
+                                     first=not any(self.plan[i].kind == "write" for i in progress.done))
         found = findings(step.arguments, self._new_results(step, progress), self.tools, progress.name)
+        chosen = bool(found) and chose_record(step.arguments, self._reads(step, progress), self.tools)
+        decision = self._decision(step, progress, brief=chosen)
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
-        return join_parts([*notes, *thanks, evidence, *found, decision, *figures,
-                           f"{pick(bank.PROPOSAL_LEADS, *key)} {action}.", self._question(conv, key)])
+        lead = pick(bank.PROPOSAL_LEADS, *key)
+        told = [decision, *found] if chosen else [*found, decision]
+        return join_parts([*notes, *thanks, evidence, *told, *figures, f"{lead} {action}.",
+                           self._question(conv, key, lead)])
 
     def _notes(self, conv: Conversation, progress: Progress) -> list[str]:
         """What the changes made since the last text did, each sentence led in its own way."""
@@ -265,10 +279,11 @@ class OracleAgent:
                  for w, result in progress.fresh_writes]
         return led_notes(notes, pick(bank.DONE_LEADS, *self._key(conv, "done")))
 
-    def _decision(self, step: PlannedCall, progress: Progress) -> str:
+    def _decision(self, step: PlannedCall, progress: Progress, brief: bool = False) -> str:
         return decision_sentence(step.arguments, self._reads(step, progress), self.tools, step.criteria,
                                  progress.name, stable_int(self.task.id, step.node, "decision"),
-                                 later=self._later(step, progress), compared=step.compared, because=step.because)
+                                 later=self._later(step, progress), compared=step.compared, because=step.because,
+                                 brief=brief)
 
     def _reads(self, step: PlannedCall, progress: Progress) -> list[tuple[str, Any, Any]]:
         """The lookups a change rests on, with the results the conversation shows."""
@@ -347,6 +362,15 @@ class OracleAgent:
         bridges = bank.CLOSING_BRIDGES_NAMED if name and stable_int(*key, "named") % 2 else bank.CLOSING_BRIDGES
         bridge = pick(bridges, *key, "bridge").format(name=name)
         return join_parts([*notes, *facts, bridge, pick(bank.CLOSINGS, *key)])
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0].strip(",;:").lower()
+
+
+def _first_words(wording: str) -> set[str]:
+    """Every word an expansion of the wording can open with."""
+    return {_first_word(said) for said in variants.every(wording) if said}
 
 
 def user_first_name(conv: Conversation) -> str:

@@ -110,11 +110,13 @@ _SUFFIXES = ("ness", "ing", "ed", "es", "s")
 
 
 def _stem(word: str) -> str:
-    """A word without its inflection: "needed" -> "need", "orders" -> "order", "illness" -> "ill"."""
+    """A word without its inflection: "needed" -> "need", "orders" -> "order", "illness" -> "ill", "changed" and
+    "change" -> "chang"."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 _NEGATIONS = frozenset({"no", "not", "never"})

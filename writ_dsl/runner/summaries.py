@@ -36,13 +36,19 @@ EVIDENCE_LEADS = ("I've [checked|looked at|gone through|been through] {what}.", 
                   "I've [opened|brought up|called up] {what}.", "[So far,|By now,] I've [checked|read] {what}.")
 
 
-def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0) -> str:
-    """One sentence naming what the agent looked up: "I've checked your profile and order #W1."."""
+LATER_EVIDENCE_LEADS = tuple(lead.replace("[First,|To start,|So,]", "[So,|Next,|Then,]").replace("[ first|]", "")
+                             for lead in EVIDENCE_LEADS)
+
+
+def evidence_sentence(calls: Sequence[tuple[str, Args]], tools: Tools | None = None, variant: int = 0,
+                      first: bool = True) -> str:
+    """One sentence naming what the agent looked up: "I've checked your profile and order #W1."; after a change
+    already made, it does not say it looked "first"."""
     grouped: dict[str, list[Args]] = {}
     for tool, args in calls:
         grouped.setdefault(tool, []).append(args)
     phrases = [_evidence_phrase(tool, args, tools) for tool, args in grouped.items()]
-    lead = pick_from(EVIDENCE_LEADS, variant)
+    lead = pick_from(EVIDENCE_LEADS if first else LATER_EVIDENCE_LEADS, variant)
     return lead.format(what=join_words(phrases)) if phrases else ""
 
 
@@ -152,7 +158,7 @@ DECISIONS = ("Of the {n} {noun} I [compared|looked at|checked], {what} is {why}{
              "There are {n} {noun} to choose from, and {what} is {why}{figure}.",
              "Weighing up {n} {noun}, {what} stands out as {why}{figure}.",
              "Looking across {n} {noun}, {what} is {why}{figure}.",
-             "[I checked|I went over|I've compared] {n} {noun}[ in all|], and {what} [turns out to be|is clearly] {why}{figure}.",
+             "[I checked|I went over|I've compared] {n} {noun}[ in all|], and {what} [turns out to be|is] {why}{figure}.",
              "[Side by side|Put side by side|Laid next to each other], the {n} {noun} [show|make it clear] that {what} is {why}{figure}.",
              "[The comparison|My comparison] of {n} {noun} [points to|gives] {what}: it is {why}{figure}.")
 LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{figure}.",
@@ -168,14 +174,15 @@ LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{fig
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
                       criteria: Sequence[str] = (), name: Namer = same_name, variant: int = 0,
-                      later: bool = False, compared: int = 0, because: str = "") -> str:
+                      later: bool = False, compared: int = 0, because: str = "", brief: bool = False) -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
     A ``later`` write (one whose comparison an earlier write already showed, see :func:`shown_comparison`)
     refers back to it instead of repeating it. ``compared`` is how many candidates the decisive ranking
     weighed, when the plan knows it (two pending orders among five read). ``because`` is the spec's own reason
     for the call: it is said in place of the winner and its criterion ("Of the 3 reservations I checked,
-    reservation ABIXKW is in business class, so it can be cancelled for a change of plans.")."""
+    reservation ABIXKW is in business class, so it can be cancelled for a change of plans."). A ``brief``
+    sentence names a winning record by its id alone, when what it holds is said next."""
     found = _comparison(write, reads, tools)
     if found is None:
         return _because(because, 0, "", later, variant) if because else ""
@@ -185,7 +192,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         return _because(because, n, noun, later, variant)
     why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
     template = pick_from(LATER_DECISIONS if later else DECISIONS, variant)
-    said = template.format(n=n, noun=noun, what=_describe(winner, write, name), why=expand(why, variant),
+    said = template.format(n=n, noun=noun, what=_describe(winner, name, brief), why=expand(why, variant),
                            figure=_figure(winner, write, variant))
     return said[:1].upper() + said[1:]
 
@@ -200,6 +207,23 @@ def shown_comparison(write: Args, reads: Sequence[tuple[str, Args, Any]], tools:
     _, noun, size = found
     n = _stated_count(size, compared, because)
     return (n, noun) if n else None
+
+
+def deciding_read(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None) -> int | None:
+    """The index of the lookup whose result shows the candidate a write's decision chose; None when there is
+    no single winner."""
+    found = _comparison(write, reads, tools)
+    if found is None:
+        return None
+    return next((i for i, (_, _, result) in enumerate(reads) if found[0] in _candidates(result)), None)
+
+
+def chose_record(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None) -> bool:
+    """Whether a write's decision chose the very record it changes (an order, a reservation), not an option."""
+    found = _comparison(write, reads, tools)
+    targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
+    ids = _ids(found[0]) if found is not None and isinstance(found[0], dict) else []
+    return bool(ids) and ids[0] in targets
 
 
 def _comparison(write: Args, reads: Sequence[tuple[str, Args, Any]],
@@ -271,7 +295,7 @@ def _by_description(criteria: Sequence[str]) -> str:
     return ranked if criteria[:1] == ["max:price"] else MATCHING
 
 
-def _describe(winner: Any, write: Args, name: Namer) -> str:
+def _describe(winner: Any, name: Namer, brief: bool = False) -> str:
     legs = winner if isinstance(winner, list) else [winner]
     if all("flight_number" in leg for leg in legs):
         parts = [f"{leg['flight_number']} from {leg.get('origin')} ({str(leg.get('scheduled_departure_time_est'))[:5]}"
@@ -284,10 +308,15 @@ def _describe(winner: Any, write: Args, name: Namer) -> str:
     if isinstance(winner, dict) and winner.get("origin") and winner.get("destination") and "reservation_id" in winner:
         return f"{join_words(ids)} ({winner['origin']} to {winner['destination']})"
     items = winner.get("items") if isinstance(winner, dict) else None
-    if isinstance(items, list) and items:
-        things = list(dict.fromkeys(str(i.get("name", "")).lower() for i in items if isinstance(i, dict)))
+    if isinstance(items, list) and items and not brief:
+        things = list(dict.fromkeys(_common_noun(str(i.get("name", ""))) for i in items if isinstance(i, dict)))
         return f"{join_words(ids)} (with the {join_words(things)})"
     return join_words(ids)
+
+
+def _common_noun(name: str) -> str:
+    """A product name as a common noun: "Bath Towel Set" -> "bath towel set", an acronym kept ("LED")."""
+    return " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in name.split())
 
 
 def _figure(winner: Any, write: Args, variant: int = 0) -> str:

@@ -1,0 +1,128 @@
+"""What a fine-tuner reads in the library's dialogues: no repeated openers, no wrong counts, no second look at the
+wrong record, no request that stumbles."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from writ_dsl import api, variants
+from writ_dsl.env.wording import address_text
+from writ_dsl.runner import agent_phrases, summaries, user_phrases
+from writ_dsl.runner.dialogue import run_dialogue
+from writ_dsl.runner.environments import environment_for
+from writ_dsl.runner.messages import Message
+from writ_dsl.runner.oracle_agent import OracleAgent
+from writ_dsl.runner.phrasing import mentions_value
+from writ_dsl.runner.scripted_user import ScriptedUser
+from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence
+
+from .test_oracle_agent import RETAIL
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+@cache
+def _dialogues(name: str, n: int = 8) -> list[list[Message]]:
+    result = api.compile_paths([SPECS / name], api.compile_options(n=n, seed=0))
+    assert result.ok and result.tasks
+    return [run_dialogue(environment_for(t), ScriptedUser(t), OracleAgent(t)).messages for t in result.tasks]
+
+
+def every(bank: tuple[str, ...]) -> list[str]:
+    return [said for wording in bank for said in variants.every(wording)]
+
+
+def test_a_doubted_proposal_is_checked_again_on_the_record_it_changes() -> None:
+    rechecked = 0
+    for name in ("retail/cancel_priciest_pending.writ", "airline/cancel_trip_by_departure.writ"):
+        for messages in _dialogues(name, 12):
+            calls = [c for m in messages if m.tool_calls for c in m.tool_calls]
+            write = calls[-1].arguments
+            seen = [c.arguments for c in calls if c.name.startswith("get_") and c.name != "get_user_details"]
+            for args in [args for i, args in enumerate(seen) if args in seen[:i]]:
+                rechecked += 1
+                assert all(write.get(k) == v for k, v in args.items()), (args, write)
+    assert rechecked
+
+
+def test_the_chosen_record_is_named_before_it_is_described_and_its_items_are_listed_once() -> None:
+    for messages in _dialogues("retail/return_described_item.writ"):
+        proposal = next(m.text for m in messages if m.role == "assistant" and m.text and "?" in m.text
+                        and "#W" in m.text)
+        chosen = re.search(r"(#W\d+)[^.]*(?:is the one|fits|matches|the match)", proposal)
+        described = re.search(r"Order (#W\d+)|order (#W\d+) (?:is|has|shows)", proposal)
+        if chosen and described:
+            assert chosen.start() < described.start(), proposal
+            assert "(with the" not in proposal, proposal
+
+
+def test_an_item_list_keeps_its_acronyms_and_a_brief_decision_leaves_it_out() -> None:
+    order = {"order_id": "#W2", "status": "delivered",
+             "items": [{"name": "LED Light Bulb", "item_id": "1"}, {"name": "Bath Towel Set", "item_id": "2"}]}
+    other = {"order_id": "#W3", "status": "delivered", "items": [{"name": "Grill", "item_id": "3"}]}
+    reads = [("get_order_details", {"order_id": "#W2"}, order), ("get_order_details", {"order_id": "#W3"}, other)]
+    write = {"order_id": "#W2", "item_ids": ["1"], "payment_method_id": "gift_card_1"}
+    said = decision_sentence(write, reads, RETAIL)
+    assert "(with the LED light bulb and bath towel set)" in said, said
+    assert "#W2" in (brief := decision_sentence(write, reads, RETAIL, brief=True)) and "(with" not in brief
+
+
+def test_after_a_change_the_agent_does_not_say_it_looked_first() -> None:
+    calls = [("get_order_details", {"order_id": "#W1"})]
+    later = {evidence_sentence(calls, RETAIL, variant=v, first=False) for v in range(400)}
+    assert not [s for s in later if re.search(r"\b(first|to start)\b", s, re.I)]
+    assert any("first" in evidence_sentence(calls, RETAIL, variant=v).lower() for v in range(400))
+
+
+def test_the_confirmation_never_opens_with_the_word_the_proposal_opened_with() -> None:
+    agent = OracleAgent(api.compile_paths([SPECS / "retail/cancel_pending_order.writ"],
+                                          api.compile_options(n=1, seed=0)).tasks[0])
+    for lead in every(agent_phrases.PROPOSAL_LEADS):
+        opener = lead.split()[0].strip(",").lower()
+        for turn in range(12):
+            question = agent._question([], ("t", turn), lead)
+            assert question.split()[0].strip(",").lower() != opener, (lead, question)
+
+
+def test_no_lead_or_condition_repeats_what_the_sentence_after_it_says() -> None:
+    assert not [s for s in every(agent_phrases.DONE_LEADS) if re.search(r"\bnow\b", s)]
+    assert not [s for s in every(agent_phrases.CONFIRM_CONDITIONS) if re.search(r"\bwant\b", s)]
+    assert not [s for s in every(summaries.DECISIONS) if "clearly" in s]
+    assert not [s for s in every(user_phrases.GO_AHEAD["normal"]) if "so please" in s]
+    assert not [s for s in every(user_phrases.ASK_LEADS) if s.startswith("And,")]
+
+
+def test_a_reason_said_in_another_form_of_its_words_counts_as_given() -> None:
+    assert mentions_value("change of plans", "The reason: my plans have changed.")
+    assert not mentions_value("change of plans", "My plans are the same.")
+    for messages in _dialogues("airline/cancel_trip_by_departure.writ"):
+        opening = next(m.text for m in messages if m.role == "user")
+        if "plans have changed" in opening:
+            first_call = next(i for i, m in enumerate(messages) if m.tool_calls)
+            asks = " ".join(m.text for m in messages[:first_call] if m.role == "assistant" and m.text)
+            assert "reason" not in asks, asks
+
+
+def test_one_returned_item_is_one_item_to_send_back() -> None:
+    one = {"order_id": "#W1", "item_ids": ["1"], "payment_method_id": "gift_card_1"}
+    two = {**one, "item_ids": ["1", "2"]}
+    assert "items" not in completion("return_delivered_order_items", one, {}, RETAIL)
+    assert "items" in completion("return_delivered_order_items", two, {}, RETAIL)
+
+
+def test_an_address_is_written_with_state_and_zip_together() -> None:
+    address = {"address1": "61 Orchard Street", "address2": "Floor 2", "city": "Burlington", "state": "VT",
+               "zip": "05401", "country": "USA"}
+    assert address_text(address) == "61 Orchard Street, Floor 2, Burlington, VT 05401, USA"
+
+
+def test_library_requests_read_as_a_person_would_say_them() -> None:
+    clumsy = re.compile(r"orders that (?:have not|haven't) shipped yet costs|could you change nothing|"
+                        r"change nothing else|send back the [a-z ]+ I (?:got|received)\. I'm hoping to return", re.I)
+    for name in ("retail/cancel_priciest_pending.writ", "airline/swap_passenger.writ",
+                 "retail/return_described_item.writ"):
+        for messages in _dialogues(name):
+            said = " ".join(m.text for m in messages if m.role == "user")
+            assert not clumsy.search(said), said
