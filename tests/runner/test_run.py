@@ -233,3 +233,17 @@ def test_cli_runs_resumes_and_refuses_other_options(tmp_path: Path) -> None:
     assert other.exit_code == 1 and "use --force" in other.output
     assert runner.invoke(main, [*base, "--max-errors", "3", "--force"]).exit_code == 0
     assert (out / "tasks.jsonl").read_bytes() == tasks_file.read_bytes()
+
+
+def test_a_batch_whose_rows_cannot_be_rendered_still_keeps_its_dialogues(tmp_path: Path, tasks: list,
+                                                                         monkeypatch) -> None:
+    from writ_dsl.runner import export
+
+    def broken(records, meta):
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(export, "render_task", broken)
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        run_tasks(tasks[:3], tmp_path, options())
+    with export.RunStore(tmp_path) as store:
+        assert store.finished(), "the batch's dialogues were lost with its rows"

@@ -110,8 +110,12 @@ def commit_rendered(store: RunStore, rows: list[StoredRow], finished: dict[str, 
     for task_id, attempt, _, _, text in rows:
         texts[task_id][attempt] = text
     whole = [task_id for task_id, attempts in finished.items() if set(attempts) == set(texts.get(task_id, ()))]
-    rendered = {task_id: pack_rows(render_task([json.loads(text) for _, text in sorted(texts[task_id].items())],
-                                               meta)) for task_id in whole}
+    try:
+        rendered = {task_id: pack_rows(render_task([json.loads(text) for _, text in sorted(texts[task_id].items())],
+                                                   meta)) for task_id in whole}
+    except BaseException:
+        store.commit_stored(rows)  # the dialogues are kept whatever happens to their rows
+        raise
     store.commit_stored(rows, rendered, RENDERER)
     render_stored(store, [task_id for task_id in finished if task_id not in rendered], meta)
 
