@@ -25,7 +25,7 @@ the CPU the same dialogues cost offline, which an LLM run pays as well); ``kerne
 that the kernel spent (system time: the sockets, and waking the sleeping loopback server on each send, which a
 remote endpoint would not cost this machine); then the server's CPU per completion. At C=1 the whole-process
 figure also carries the run's fixed cost (opening the store, the manifest's git calls, the exports: about 30 ms)
-spread over only 80 completions; the line after the table splits the C=1 figure into that fixed cost and
+spread over only a few hundred completions; the line after the table splits the C=1 figure into that fixed cost and
 the cost of one more completion (a second run with a quarter of the dialogues, and the difference), and the
 next one runs the same dialogues with no latency: a client that sleeps 200 ms before every answer pays for
 waking up each time, which one kept busy does not.
