@@ -64,8 +64,8 @@ class ScriptedUser:
         if is_transfer(agent):
             return self._say(TRANSFER)
         if is_closing(agent):
-            return self._say(f"{self._choose(bank.STOP, 'stop', turn)} {STOP}")
-        return self._say(self._with_style(self._answer(conversation, agent or "", turn), turn))
+            return self._say(f"{self._unsaid(bank.STOP, conversation, 'stop', turn)} {STOP}")
+        return self._say(self._with_style(self._answer(conversation, agent or "", turn), turn, conversation))
 
     def _answer(self, conv: Conversation, agent: str, turn: int) -> str:
         parts = []
@@ -75,26 +75,26 @@ class ScriptedUser:
         if asks_confirmation(agent) and not (self.vague and turn == 1):
             first = sum(1 for t in texts(conv, "assistant") if asks_confirmation(t)) == 1
             doubt = self.settings.get("changes_mind") and first
-            parts.append(self._doubt(turn) if doubt else self._confirm(agent, turn))
+            parts.append(self._doubt(turn) if doubt else self._confirm(conv, agent, turn))
             return " ".join(parts)
         parts += self._details(conv, agent, turn)
         return " ".join(parts) if parts else self._nothing_to_add(conv, agent, turn)
 
-    def _confirm(self, agent: str, turn: int) -> str:
+    def _confirm(self, conv: Conversation, agent: str, turn: int) -> str:
         """A yes, a go-ahead that may name what the agent proposed, and a closer in the user's style."""
         thing = self._pick(action_nouns(agent), "thing", turn)
         go = _agreeing(self._choose(bank.GO_AHEAD, "go", turn), thing).format(thing=thing)
-        closer = self._choose(bank.CONFIRM_CLOSERS, "closer", turn)
+        closer = self._unsaid(bank.CONFIRM_CLOSERS, conv, "closer", turn)
         said = join_parts([self._choose(bank.YES, "yes", turn), go, "" if _presses(go) else closer])
         return said[:-1] + "." if said.endswith(",") else said
 
     def _doubt(self, turn: int) -> str:
         return join_parts([self._pick(bank.DOUBT_LEADS, "doubt", turn), self._pick(bank.DOUBT_ASKS, "doubt-ask", turn)])
 
-    def _with_style(self, text: str, turn: int) -> str:
+    def _with_style(self, text: str, turn: int, conv: Conversation = ()) -> str:
         """A chatty user keeps chatting and an impatient one keeps pressing, on some turns."""
         if self.style == "chatty" and self._chance(40, "aside", turn):
-            return f"{text} {self._pick(bank.ASIDES, 'aside', turn)}"
+            return f"{text} {self._fresh(bank.ASIDES, conv, 'aside', turn)}"
         if self.style == "impatient" and self._chance(40, "hurry", turn) and not _presses(text):
             return f"{text} {self._pick(bank.HURRY_LATER, 'hurry', turn)}"
         return text
@@ -188,8 +188,29 @@ class ScriptedUser:
     def _choose(self, table: dict[str, tuple[str, ...]], slot: str, turn: int) -> str:
         return self._pick(table.get(self.style, table["normal"]), slot, turn)
 
+    def _unsaid(self, table: dict[str, tuple[str, ...]], conv: Conversation, slot: str, turn: int) -> str:
+        """A wording in the user's style that says nothing the user already said (no praise given twice)."""
+        return self._fresh(table.get(self.style, table["normal"]), conv, slot, turn)
+
+    def _fresh(self, options: tuple[str, ...], conv: Conversation, *slot: object) -> str:
+        said = " ".join(texts(conv, "user"))
+        chosen = self._pick(options, *slot)
+        return self._pick(unsaid(options, said), *slot) if _trigrams(chosen) & _trigrams(said) else chosen
+
     def _say(self, text: str) -> Message:
         return Message("user", " ".join(text.split()))
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    found = re.findall(r"[a-z']+", text.lower())
+    return set(zip(found, found[1:], found[2:]))
+
+
+def unsaid(options: tuple[str, ...], said: str) -> tuple[str, ...]:
+    """The wordings none of whose expansions shares three words in a row with what was said; all when none."""
+    heard = _trigrams(said)
+    fresh = tuple(o for o in options if not any(_trigrams(e) & heard for e in variants.every(o)))
+    return fresh or options
 
 
 _NOT_ACTIONS = r"paypal\b"  # words that open with an action's stem but name no action ("pay")
