@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, humanize
+from writ_dsl.env.wording import Phrasing, humanize, one_of, say
 
-from .phrases import booking, flights as flight_list, updated
+from .phrases import booking, flights as flight_list
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
 
 from .models import CabinClass, FlightInfo, FlightType, Insurance, Passenger, Payment
@@ -137,6 +137,16 @@ def update_reservation_flights(state: State, params: UpdateFlightsArgs) -> dict[
     return reservation_view(record)
 
 
+def _flights_done(a: Any) -> str:
+    rid, cabin = a.get("reservation_id"), humanize(str(a.get("cabin")))
+    key = ("flights-done", rid)
+    return say(one_of((
+        "Reservation {rid} is now in {cabin} class on {legs}.",
+        "[I've|I have] [updated|changed] reservation {rid}: it is now {cabin} class on {legs}.",
+        "[Reservation {rid} now shows|Reservation {rid} is now booked in] {cabin} class on {legs}.",
+    ), *key), *key, "words", rid=rid, cabin=cabin, legs=flight_list(a.get("flights", []), "done"))
+
+
 BOOK_PHRASING = Phrasing(
     proposal=booking,
     done=lambda a, r, name: f"Your reservation {r.get('reservation_id', '') if isinstance(r, dict) else ''} is booked.",
@@ -145,7 +155,7 @@ FLIGHTS_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"change reservation {a.get('reservation_id')} to {humanize(str(a.get('cabin')))} class on "
         f"{flight_list(a.get('flights', []))}, with any fare difference settled on {name(a.get('payment_id'))}"),
-    done=lambda a, r, name: updated(a.get("reservation_id")),
+    done=lambda a, r, name: _flights_done(a),
 )
 
 TOOLS = (

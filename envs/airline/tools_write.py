@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, money, one_of, say
+from writ_dsl.env.wording import Phrasing, join_words, money, one_of, say
 
 from .phrases import bags, people, traveller_names, updated
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
@@ -115,6 +115,13 @@ def _cancel_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
     ), *key), *key, "words", rid=rid)
 
 
+_FREE_BAGS = (
+    "[set|change|bring] reservation {rid} to {bags}",
+    "[update|change] the bag count on reservation {rid} to {bags}",
+    "[set|update] reservation {rid} to {bags}; there is no bag fee to pay",
+)
+
+
 def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
     rid = a.get("reservation_id")
     key = ("bags", rid, a.get("total_baggages"), a.get("nonfree_baggages"))
@@ -130,6 +137,8 @@ def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
     )
     if not a.get("total_baggages"):
         options = options[:3]  # "a total of no checked bags" does not read
+    if not a.get("nonfree_baggages"):
+        options = _FREE_BAGS
     return say(one_of(options, *key), *key, "words", rid=rid, bags=bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0)),
         method=name(a.get("payment_id")))
 
@@ -166,9 +175,15 @@ def _passengers_proposal(a: Mapping[str, Any], name: Any) -> str:
 
 def _passengers_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
     rid = a.get("reservation_id")
+    passengers = a.get("passengers", [])
     key = ("passengers-done", rid)
-    return updated(rid, one_of(("the passenger change", "the passenger update", "the change to the passenger details",
-                                "your passenger change"), *key))
+    names = join_words([f"{p.get('first_name')} {p.get('last_name')}" for p in passengers])
+    return say(one_of((
+        "Reservation {rid} now lists {names}.",
+        "[I've|I have] updated reservation {rid}: {who} now {names}.",
+        "The passenger details on reservation {rid} now read {names}.",
+    ), *key), *key, "words", rid=rid, names=names,
+        who="its passenger is" if len(passengers) == 1 else "its passengers are")
 
 
 def _certificate_proposal(a: Mapping[str, Any], name: Any) -> str:

@@ -88,9 +88,8 @@ _BY_NAME = ("the account under your name and zip code",
             "[name and zip code|full name and zip code|name and ZIP code|name and postal code]",
             "[the account|your account] [that goes with|on file for] your name and zip code",
             "the [account|record] [for|matching] [your name at your zip code|your name and the zip code you gave]")
-_PROFILE = ("your profile", "your account details", "your customer profile", "the details on your account",
-            "your account profile", "[your|the] profile on file", "the profile on your account", "[the|your] account [record|details]",
-            "your [saved|stored] account details")
+_PROFILE = ("your profile", "your profile details", "your customer profile", "your profile record",
+            "[your|the] [saved|stored] profile", "the profile you have with us")
 
 
 def _by_email(calls: Any) -> str:
