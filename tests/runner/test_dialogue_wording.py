@@ -16,9 +16,9 @@ from writ_dsl.runner.messages import Message
 from writ_dsl.runner.oracle_agent import OracleAgent
 from writ_dsl.runner.phrasing import mentions_value
 from writ_dsl.runner.scripted_user import ScriptedUser
-from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence
+from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence, proposal
 
-from .test_oracle_agent import RETAIL
+from .test_oracle_agent import AIRLINE, RETAIL
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -126,3 +126,74 @@ def test_library_requests_read_as_a_person_would_say_them() -> None:
         for messages in _dialogues(name):
             said = " ".join(m.text for m in messages if m.role == "user")
             assert not clumsy.search(said), said
+
+
+def _agent_texts(name: str, n: int = 8) -> list[str]:
+    return [m.text for messages in _dialogues(name, n) for m in messages if m.role == "assistant" and m.text]
+
+
+def test_a_proposal_names_its_record_and_counts_its_candidates_once() -> None:
+    for name in ("airline/add_checked_bags.writ", "airline/cancel_trip_by_departure.writ"):
+        for said in _agent_texts(name, 12):
+            for rid in set(re.findall(r"reservation ([A-Z0-9]{6})\b", said)):
+                assert said.count(rid) < 3, said
+            counts = re.findall(r"\b(\d+) reservations\b", said)
+            assert len(counts) == len(set(counts)), said
+
+
+def test_a_price_already_told_is_not_repeated_in_the_decision() -> None:
+    for said in _agent_texts("airline/book_cheapest_from_new_york.writ"):
+        for figure in re.findall(r"the total price[^$]*(\$[\d,]+\.\d\d)", said):
+            assert not re.search(rf"(?:at|for|costs|is) {re.escape(figure)} (?:per|a|for each)", said), said
+
+
+def test_a_completion_says_what_changed() -> None:
+    flights = {"reservation_id": "AB12CD", "cabin": "business", "payment_id": "credit_card_1",
+               "flights": [{"flight_number": "HAT001", "date": "2024-05-20"}]}
+    assert "business class" in completion("update_reservation_flights", flights, {}, AIRLINE)
+    people = {"reservation_id": "AB12CD", "passengers": [{"first_name": "Mia", "last_name": "Li", "dob": "1990-01-02"}]}
+    assert "Mia Li" in completion("update_reservation_passengers", people, {}, AIRLINE)
+
+
+def test_free_bags_carry_no_word_of_fees() -> None:
+    free = {"reservation_id": "AB12CD", "total_baggages": 3, "nonfree_baggages": 0, "payment_id": "credit_card_1"}
+    paid = {**free, "nonfree_baggages": 1}
+    assert "any bag fees" not in proposal("update_reservation_baggages", free, AIRLINE)
+    assert "any bag fees" in proposal("update_reservation_baggages", paid, AIRLINE)
+
+
+def test_a_closing_thanks_for_no_check_that_was_not_made() -> None:
+    assert not [s for s in every(agent_phrases.CLOSING_BRIDGES) if "checked" in s]
+
+
+def test_retail_evidence_names_the_account_once() -> None:
+    calls = [("find_user_id_by_email", {"email": "a@b.c"}), ("get_user_details", {"user_id": "a_1"})]
+    for variant in range(200):
+        said = evidence_sentence(calls, RETAIL, variant=variant)
+        assert len(re.findall(r"\baccount\b", said)) <= 1, said
+
+
+def test_a_user_gives_the_user_id_as_a_person_would() -> None:
+    said = every(user_phrases.FACTS["user_id"])
+    assert not [s for s in said if s.startswith(("Try ", "Use ")) or "for the user ID" in s]
+
+
+def test_a_chatty_user_does_not_give_the_same_praise_twice() -> None:
+    task = next(t for t in api.compile_paths([SPECS / "airline/add_checked_bags.writ"],
+                                             api.compile_options(n=40, seed=0)).tasks
+                if t.behavior and t.behavior.settings.get("verbosity") == "chatty")
+    conv = [Message("assistant", "Hello!"), Message("user", "Yes, go ahead. You've made this so easy, thank you!"),
+            Message("assistant", "Done. Is there anything else I can help you with?")]
+    for n in range(60):
+        said = ScriptedUser(task.model_copy(update={"id": f"{task.id}-{n}"})).next_message(conv).text
+        assert "made this so easy" not in said, said
+
+
+def test_an_opening_reason_adds_to_the_request_rather_than_restating_it() -> None:
+    for name in ("retail/exchange_for_variant.writ", "airline/upgrade_trip_by_destination.writ",
+                 "retail/switch_order_payment.writ"):
+        result = api.compile_paths([SPECS / name], api.compile_options(n=6, seed=0))
+        for task in result.tasks:
+            reason = task.user_scenario.reason_for_call
+            named = set(re.findall(r"#W\d+|(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*\b", reason)) - {"You", "Your", "The", "One"}
+            assert not [w for w in named if w in task.user_scenario.task_instructions], reason

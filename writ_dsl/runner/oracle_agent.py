@@ -256,16 +256,19 @@ class OracleAgent:
         action = proposal(step.tool, step.arguments, self.tools, progress.name)
         figures = self._figures(conv, step, progress)
         if again:
-            decision = self._decision(step, progress)
+            decision = self._decision(step, progress, said=" ".join(figures))
             return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
                                *figures, pick(bank.RECHECK_ACTIONS, *key).format(action=action),
                                self._question(conv, key)])
         notes = self._notes(conv, progress)
         evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"),
                                      first=not any(self.plan[i].kind == "write" for i in progress.done))
-        found = findings(step.arguments, self._new_results(step, progress), self.tools, progress.name)
-        chosen = bool(found) and chose_record(step.arguments, self._reads(step, progress), self.tools)
-        decision = self._decision(step, progress, brief=chosen)
+        results = self._new_results(step, progress)
+        chosen = bool(findings(step.arguments, results, self.tools)) and chose_record(
+            step.arguments, self._reads(step, progress), self.tools)
+        decision = self._decision(step, progress, brief=chosen, said=" ".join([evidence, *figures]))
+        found = findings(step.arguments, results, self.tools, progress.name,
+                         before=" ".join([evidence, decision if chosen else ""]))
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
         lead = pick(bank.PROPOSAL_LEADS, *key)
@@ -279,11 +282,11 @@ class OracleAgent:
                  for w, result in progress.fresh_writes]
         return led_notes(notes, pick(bank.DONE_LEADS, *self._key(conv, "done")))
 
-    def _decision(self, step: PlannedCall, progress: Progress, brief: bool = False) -> str:
+    def _decision(self, step: PlannedCall, progress: Progress, brief: bool = False, said: str = "") -> str:
         return decision_sentence(step.arguments, self._reads(step, progress), self.tools, step.criteria,
                                  progress.name, stable_int(self.task.id, step.node, "decision"),
                                  later=self._later(step, progress), compared=step.compared, because=step.because,
-                                 brief=brief)
+                                 brief=brief, said=said)
 
     def _reads(self, step: PlannedCall, progress: Progress) -> list[tuple[str, Any, Any]]:
         """The lookups a change rests on, with the results the conversation shows."""

@@ -61,16 +61,26 @@ def _evidence_phrase(tool: str, calls: Sequence[Args], tools: Tools | None) -> s
     return f"the {name} details for {join_words(values[:6])}" if values else f"the {name} details"
 
 
-def findings(write: Args, reads: Sequence[tuple[str, Any]], tools: Tools | None, name: Namer = same_name) -> list[str]:
-    """What the looked-up record a write changes shows (its order or reservation), one sentence each."""
+def findings(write: Args, reads: Sequence[tuple[str, Any]], tools: Tools | None, name: Namer = same_name,
+             before: str = "") -> list[str]:
+    """What the looked-up record a write changes shows (its order or reservation), one sentence each; a record
+    already named ``before`` in the message is called "the reservation" rather than named again."""
     targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
     said = []
     for tool, result in reads:
         phrase = phrasing_of(tool, tools).found
         ids = _ids(result) if isinstance(result, dict) else []
         if phrase is not None and ids and ids[0] in targets:
-            said.append(phrase(result, name))
+            found = phrase(result, name)
+            said.append(_unnamed(found, ids[0]) if ids[0] and ids[0] in before else found)
     return [s for s in dict.fromkeys(said) if s]
+
+
+def _unnamed(sentence: str, record: str) -> str:
+    """The sentence with "reservation X" / "Order X" said as "the reservation" / "The order"."""
+    def the(match: re.Match[str]) -> str:
+        return ("The " if match.group(1)[0].isupper() else "the ") + match.group(1).lower()
+    return re.sub(rf"\b(reservation|order) {re.escape(record)}(?![\w-])", the, sentence, count=1, flags=re.I)
 
 
 # ------------------------------------------------------------------------ names
@@ -174,7 +184,8 @@ LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{fig
 
 def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
                       criteria: Sequence[str] = (), name: Namer = same_name, variant: int = 0,
-                      later: bool = False, compared: int = 0, because: str = "", brief: bool = False) -> str:
+                      later: bool = False, compared: int = 0, because: str = "", brief: bool = False,
+                      said: str = "") -> str:
     """The decisive evidence for a write chosen among candidates: "Of the 23 direct flights and connections I
     compared, flight HAT180 ... is the fastest, at $533.00 in business."; empty when nothing was compared.
     A ``later`` write (one whose comparison an earlier write already showed, see :func:`shown_comparison`)
@@ -182,18 +193,21 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     weighed, when the plan knows it (two pending orders among five read). ``because`` is the spec's own reason
     for the call: it is said in place of the winner and its criterion ("Of the 3 reservations I checked,
     reservation ABIXKW is in business class, so it can be cancelled for a change of plans."). A ``brief``
-    sentence names a winning record by its id alone, when what it holds is said next."""
+    sentence names a winning record by its id alone, when what it holds is said next. A count or price
+    already ``said`` in the message is not said again."""
     found = _comparison(write, reads, tools)
     if found is None:
         return _because(because, 0, "", later, variant) if because else ""
     winner, noun, size = found
     n = _stated_count(size, compared, because)
+    if because and re.search(rf"\b{n}\b[^.]*\b{noun}\b", said):
+        return _because(because, 0, noun, later, variant, frames=COUNTED)
     if because:
         return _because(because, n, noun, later, variant)
     why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
     template = pick_from(LATER_DECISIONS if later else DECISIONS, variant)
     said = template.format(n=n, noun=noun, what=_describe(winner, name, brief), why=expand(why, variant),
-                           figure=_figure(winner, write, variant))
+                           figure=_figure(winner, write, variant, said))
     return said[:1].upper() + said[1:]
 
 
@@ -261,11 +275,12 @@ REASONED = ("Of the {n} {noun} I [checked|looked at|went through], {because}.",
 LATER_REASONED = ("Next, {because}.", "[As for|Turning to] the next one: {because}.",
                   "[Then|Also], {because}.")
 REASONED_ALONE = ("{because}.", "[I can see that|I checked, and] {because}.")
+COUNTED = ("[Of those|Among them|Of them], {because}.", "[I can see that|Going through them,] {because}.")
 
 
-def _because(because: str, n: int, noun: str, later: bool, variant: int) -> str:
+def _because(because: str, n: int, noun: str, later: bool, variant: int, frames: tuple[str, ...] = ()) -> str:
     """The spec's reason for a write in a sentence, after the candidates it was chosen among when known."""
-    frames = REASONED_ALONE if not n else LATER_REASONED if later else REASONED
+    frames = frames or (REASONED_ALONE if not n else LATER_REASONED if later else REASONED)
     said = pick_from(frames, variant).format(n=n, noun=noun, because=because.rstrip("."))
     return said[:1].upper() + said[1:]
 
@@ -319,14 +334,17 @@ def _common_noun(name: str) -> str:
     return " ".join(word if word.isupper() and len(word) > 1 else word.lower() for word in name.split())
 
 
-def _figure(winner: Any, write: Args, variant: int = 0) -> str:
+def _figure(winner: Any, write: Args, variant: int = 0, said: str = "") -> str:
     legs = winner if isinstance(winner, list) else [winner]
     cabin = write.get("cabin")
     prices = [leg.get("prices", {}).get(cabin) for leg in legs if isinstance(leg.get("prices"), dict)]
     if prices and all(isinstance(p, int | float) for p in prices):
-        return expand(_FARE, variant).format(price=money(sum(prices)), cabin=humanize(str(cabin)))
+        fare = money(sum(prices))
+        return "" if fare in said else expand(_FARE, variant).format(price=fare, cabin=humanize(str(cabin)))
     price = legs[0].get("price") if len(legs) == 1 else None
-    return expand(_PRICE, variant).format(price=money(price)) if isinstance(price, int | float) else ""
+    if not isinstance(price, int | float) or money(price) in said:
+        return ""
+    return expand(_PRICE, variant).format(price=money(price))
 
 
 _FARE = ("[, at|, priced at|, for|, which costs|; the fare is] {price} [per traveller|per passenger|a person|for each "
