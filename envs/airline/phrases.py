@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural, say
+from writ_dsl.env.wording import Namer, distinct, humanize, join_words, money, one_of, plural, say, spoken_date
 
 Args = Mapping[str, Any]
 
@@ -22,11 +22,11 @@ ONESTOP_KINDS = ("one-stop connections", "[|the |all the |the available ]connect
 
 
 def route(kind: str) -> Callable[[Sequence[Args]], str]:
-    """What a flight search looked up: "direct flights from JFK to LAX on 2024-05-20"; the core stays whole,
+    """What a flight search looked up: "direct flights from JFK to LAX on May 20"; the core stays whole,
     what leads and follows it varies."""
     def phrase(calls: Sequence[Args]) -> str:
         where = (f"from {distinct(calls, 'origin')} to {distinct(calls, 'destination')} "
-                 f"on {distinct(calls, 'date')}")
+                 f"on {distinct(calls, 'date', spoken_date)}")
         key = (kind, where)
         if kind == "direct flights":
             said = f"{ROUTE_LEADS}direct flights {where}{ROUTE_TAILS}"
@@ -39,8 +39,8 @@ def route(kind: str) -> Callable[[Sequence[Args]], str]:
 
 
 def flights(items: Sequence[Args], slot: str = "legs") -> str:
-    """The flights of an itinerary, each "flight HAT001 on 2024-05-20", joined in one of several ways."""
-    legs = [f"flight {f.get('flight_number')} on {f.get('date')}" for f in items]
+    """The flights of an itinerary, each "flight HAT001 on May 20", joined in one of several ways."""
+    legs = [f"flight {f.get('flight_number')} on {spoken_date(f.get('date'))}" for f in items]
     if len(legs) < 2:
         return join_words(legs)
     key = ("flights", slot, *legs)
@@ -49,8 +49,8 @@ def flights(items: Sequence[Args], slot: str = "legs") -> str:
         numbers = [f.get("flight_number") for f in items]
         options = (f"{legs[0]} and {legs[1]}", f"{legs[0]}, then {legs[1]}",
                    f"{legs[0]} [connecting to|followed by] {legs[1]}",
-                   f"flights {numbers[0]} and {numbers[1]}, both on {items[0].get('date')}",
-                   f"flight {numbers[0]} and then flight {numbers[1]}, [both|each] on {items[0].get('date')}")
+                   f"flights {numbers[0]} and {numbers[1]}, both on {spoken_date(items[0].get('date'))}",
+                   f"flight {numbers[0]} and then flight {numbers[1]}, [both|each] on {spoken_date(items[0].get('date'))}")
         return one_of(options, *key)
     if len(legs) == 2:
         return one_of((f"{legs[0]} and {legs[1]}", f"{legs[0]}, then {legs[1]}",

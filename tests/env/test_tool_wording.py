@@ -68,3 +68,16 @@ def test_a_booking_without_bags_or_insurance_has_no_contrast_to_draw() -> None:
         said.add(booking(args, lambda value: str(value)))
     assert len(said) > 5
     assert not any("no checked bags, but" in text for text in said), [t for t in said if ", but" in t]
+
+
+def test_travel_dates_are_said_as_people_say_them() -> None:
+    from envs.airline.phrases import flights, route
+    from writ_dsl.env.wording import spoken_date
+
+    assert spoken_date("2024-05-19") == "May 19" and spoken_date("2024-05-01") == "May 1"
+    assert spoken_date("soon") == "soon"
+    legs = flights([{"flight_number": "HAT001", "date": "2024-05-20"}, {"flight_number": "HAT002", "date": "2024-05-22"}])
+    assert "May 20" in legs and "May 22" in legs and "2024" not in legs
+    searched = route("direct flights")([{"origin": "JFK", "destination": "LAX", "date": "2024-05-20"},
+                                        {"origin": "JFK", "destination": "LAX", "date": "2024-05-21"}])
+    assert "on May 20 and May 21" in searched

@@ -127,7 +127,7 @@ RETAIL = load_domain("retail").tools
 def test_airline_and_retail_writes_read_naturally_with_names_for_ids() -> None:
     names = {"credit_card_1": "your Visa card ending in 0001"}
     booking = proposal("book_reservation", BOOKING, AIRLINE, namer(names))
-    for part in ("one-way business-class", "JFK to SFO", "HAT001 on 2024-05-20", "Mia Li", "$912.00",
+    for part in ("one-way business-class", "JFK to SFO", "HAT001 on May 20", "Mia Li", "$912.00",
                  "your Visa card ending in 0001", "1 checked bag (all free)", "without travel insurance"):
         assert part in booking
     order = {"items": [{"item_id": "1", "name": "Lamp", "options": {"color": "red"}}]}
@@ -144,7 +144,7 @@ def test_airline_and_retail_writes_read_naturally_with_names_for_ids() -> None:
     searches = [("search_direct_flight", {"origin": o, "destination": "SFO", "date": "2024-05-20"})
                 for o in ("EWR", "LGA")]
     said = {evidence_sentence(searches, AIRLINE, variant) for variant in range(40)}
-    assert len(said) > 10 and all("direct flights from EWR and LGA to SFO on 2024-05-20" in s for s in said)
+    assert len(said) > 10 and all("direct flights from EWR and LGA to SFO on May 20" in s for s in said)
 
 
 def test_a_tool_without_phrases_gets_a_generic_wording() -> None:

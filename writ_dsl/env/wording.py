@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..variants import expand, pick_from, seed_of
@@ -92,10 +93,20 @@ def money(value: Any) -> str:
     return f"{sign}${abs(value):.2f}"
 
 
-def distinct(calls: Sequence[Args], key: str) -> str:
-    """The distinct values of one argument over several calls, joined."""
-    seen = dict.fromkeys(value_text(c.get(key, "")) for c in calls)
+def distinct(calls: Sequence[Args], key: str, say_value: Callable[[Any], str] | None = None) -> str:
+    """The distinct values of one argument over several calls, joined (each as ``say_value`` says it)."""
+    seen = dict.fromkeys((say_value or value_text)(c.get(key, "")) for c in calls)
     return join_words([v for v in seen if v])
+
+
+def spoken_date(value: Any) -> str:
+    """A travel date as people say it: "May 19" for 2024-05-19 (every date of a run is in its one year); any
+    other value as it is."""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return value_text(value)
+    return f"{day:%B} {day.day}"
 
 
 def address_text(a: Args) -> str:
