@@ -247,3 +247,37 @@ def test_a_batch_whose_rows_cannot_be_rendered_still_keeps_its_dialogues(tmp_pat
         run_tasks(tasks[:3], tmp_path, options())
     with export.RunStore(tmp_path) as store:
         assert store.finished(), "the batch's dialogues were lost with its rows"
+
+
+def test_a_batch_whose_rows_cannot_be_stored_still_keeps_its_dialogues(tmp_path: Path, tasks: list,
+                                                                       monkeypatch) -> None:
+    import sqlite3
+
+    from writ_dsl.errors import InputError
+    from writ_dsl.runner.store import RunStore
+
+    def full(self, rows):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(RunStore, "_insert_rendered", full)
+    with pytest.raises(InputError, match="full"):
+        run_tasks(tasks[:3], tmp_path, options())
+    with RunStore(tmp_path) as store:
+        assert store.finished(), "the batch's dialogues were lost with its rows"
+
+
+def test_an_export_reads_the_records_of_a_task_whose_rows_changed_while_it_read(tmp_path: Path, tasks: list) -> None:
+    import sqlite3
+
+    from writ_dsl.runner.export import RENDERER
+    from writ_dsl.runner.store import RunStore
+
+    run_tasks(tasks[:3], tmp_path, options())
+    with RunStore(tmp_path) as store:
+        reading = store.tasks_for_export(RENDERER)
+        first = next(reading)
+        with sqlite3.connect(tmp_path / "run.sqlite") as conn:  # another process commits in between
+            conn.execute("DELETE FROM rendered")
+        rest = list(reading)
+    assert first[1] is not None
+    assert [len(records) for _, made, records in rest if made is None] == [1, 1]

@@ -113,10 +113,10 @@ def commit_rendered(store: RunStore, rows: list[StoredRow], finished: dict[str, 
     try:
         rendered = {task_id: pack_rows(render_task([json.loads(text) for _, text in sorted(texts[task_id].items())],
                                                    meta)) for task_id in whole}
+        store.commit_stored(rows, rendered, RENDERER)
     except BaseException:
-        store.commit_stored(rows)  # the dialogues are kept whatever happens to their rows
+        store.commit_stored(rows)  # the dialogues are kept whatever happens to their rows (a full disk, a bug)
         raise
-    store.commit_stored(rows, rendered, RENDERER)
     render_stored(store, [task_id for task_id in finished if task_id not in rendered], meta)
 
 

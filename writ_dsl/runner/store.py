@@ -236,14 +236,19 @@ class RunStore:
         for task_id, group in groupby(self.conn.execute(query, (renderer,)).fetchall(), key=lambda row: row[0]):
             rows = list(group)
             ours, source = rows[0][4:]
-            if ours and source == _source_of(row[1:4] for row in rows):
-                yield task_id, self._rendered(task_id), []
-            else:  # another renderer's rows, or this one's of records since replaced: render the records
+            made = self._rendered(task_id, renderer, source) if ours and source == _source_of(
+                row[1:4] for row in rows) else None
+            if made is not None:
+                yield task_id, made, []
+            else:  # another renderer's rows, or of records since replaced (even since the query): the records
                 yield task_id, None, self.attempts_of(task_id)
 
-    def _rendered(self, task_id: str) -> RenderedRows:
-        query = "SELECT trajectories, rejects, simulations, tallies FROM rendered WHERE task_id = ?"
-        return self.conn.execute(query, (task_id,)).fetchone()
+    def _rendered(self, task_id: str, renderer: str, source: str) -> RenderedRows | None:
+        """The task's rows, if they are still the ones ``renderer`` made of ``source`` (a commit may have come
+        between the two reads)."""
+        query = ("SELECT trajectories, rejects, simulations, tallies FROM rendered "
+                 "WHERE task_id = ? AND renderer = ? AND source = ?")
+        return self.conn.execute(query, (task_id, renderer, source)).fetchone()
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
