@@ -53,3 +53,18 @@ def test_a_settled_heap_collects_less_often_and_is_undone_afterwards() -> None:
     except KeyboardInterrupt:
         pass
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_runs_in_two_threads_share_the_settled_heap_and_the_last_one_restores_it() -> None:
+    import gc
+
+    from writ_dsl.runner.engines import settled_heap
+
+    before = gc.get_threshold()
+    first, second = settled_heap(), settled_heap()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first run ends while the second goes on
+    assert gc.get_threshold() != before and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -166,22 +166,39 @@ def longest_first(jobs: Iterable[Job], window: int) -> Iterator[Job]:
         yield heapq.heappop(heap)[2]
 
 
+class _Heap:
+    """What ``settled_heap`` changed, shared by the runs inside it (in any thread of the process)."""
+
+    lock = threading.Lock()
+    runs = 0
+    thresholds: tuple[int, int, int] = (700, 10, 10)
+    froze = False
+
+
 @contextmanager
 def settled_heap() -> Iterator[None]:
     """Fewer, cheaper garbage collections while an event loop runs: the objects made before it (tasks,
     environments, databases) are set aside from collection, and the youngest generation is collected
     every ``YOUNG_OBJECTS`` allocations instead of every 700. A run at hundreds of completions a second
-    allocates fast, and without this spends about a tenth of its CPU re-scanning a heap that does not change."""
-    thresholds, ours = gc.get_threshold(), gc.get_freeze_count() == 0  # leave a caller's own freeze alone
-    if ours:
-        gc.freeze()
-    gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
+    allocates fast, and without this spends about a tenth of its CPU re-scanning a heap that does not change.
+    Runs in several threads share it: the settings come back when the last one ends, and a caller's own
+    freeze is left alone."""
+    with _Heap.lock:
+        if _Heap.runs == 0:
+            _Heap.thresholds, _Heap.froze = gc.get_threshold(), gc.get_freeze_count() == 0
+            if _Heap.froze:
+                gc.freeze()
+            gc.set_threshold(max(_Heap.thresholds[0], YOUNG_OBJECTS), *_Heap.thresholds[1:])
+        _Heap.runs += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        if ours:
-            gc.unfreeze()
+        with _Heap.lock:
+            _Heap.runs -= 1
+            if _Heap.runs == 0:
+                gc.set_threshold(*_Heap.thresholds)
+                if _Heap.froze:
+                    gc.unfreeze()
 
 
 class AsyncEngine:
