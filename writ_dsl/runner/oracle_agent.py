@@ -264,8 +264,8 @@ class OracleAgent:
         evidence = evidence_sentence(self._new_evidence(step), self.tools, stable_int(*key, "evidence"),
                                      first=not any(self.plan[i].kind == "write" for i in progress.done))
         results = self._new_results(step, progress)
-        chosen = bool(findings(step.arguments, results, self.tools)) and chose_record(
-            step.arguments, self._reads(step, progress), self.tools)
+        chosen = chose_record(step.arguments, self._reads(step, progress), self.tools) and bool(
+            findings(step.arguments, results, self.tools))
         decision = self._decision(step, progress, brief=chosen, said=" ".join([evidence, *figures]))
         found = findings(step.arguments, results, self.tools, progress.name,
                          before=" ".join([evidence, decision if chosen else ""]))
