@@ -35,7 +35,7 @@ TRAJECTORIES, REJECTS, SIMULATIONS, SUMMARY = "trajectories.jsonl", "rejects.jso
 META_KEYS = ("fingerprint", "options", "tasks", "tools")
 # Who renders rows: rows a run stored are copied only when this same code made them (bump with any change to
 # the rows' format, beside the version).
-RENDERER = f"writ {__version__} rows 1"
+RENDERER = f"writ {__version__} rows 2"
 
 
 def export_outputs(out_dir: str | Path) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
         writer = OutputWriter(out_dir, meta)
         try:
             for _, stored, records in store.tasks_for_export(RENDERER):
-                writer.add(unpack_rows(stored) if stored is not None else render_task(records, meta))
+                writer.add(unpack_rows(stored, meta) if stored is not None else render_task(records, meta))
         except BaseException:
             writer.discard()
             raise
@@ -58,8 +58,8 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
 @dataclass
 class TaskRows:
     """One task's finished dialogues as output rows (UTF-8, encoded where they are made: a worker of a
-    stream): file lines, simulation items, and tallies for the summary (its records without their
-    messages)."""
+    stream): file lines (as rendered, a line each; as copied from the store, all in one piece), simulation
+    items, and tallies for the summary (its records without their messages)."""
 
     trajectories: list[bytes] = field(default_factory=list)
     rejects: list[bytes] = field(default_factory=list)
@@ -80,22 +80,33 @@ def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRow
     return rows
 
 
-def pack_rows(rows: TaskRows) -> tuple[bytes, bytes, bytes, str]:
-    """A task's rows as the store keeps them (:meth:`RunStore.put_rendered`); JSON rows hold no raw newline."""
-    return (b"".join(rows.trajectories), b"".join(rows.rejects), b"\n".join(rows.simulations),
+def pack_rows(rows: TaskRows, meta: dict[str, Any]) -> tuple[bytes, bytes, bytes, str]:
+    """A task's rows as the store keeps them (:meth:`RunStore.put_rendered`); JSON rows hold no raw newline.
+
+    A trajectory line carries its domain's whole tool list, the same in every line of the run (a third of
+    the line): the store keeps ``NUL domain NUL`` in its place, and :func:`unpack_rows` puts it back. JSON
+    text never holds a raw NUL (control characters are escaped), so the mark cannot clash with a row."""
+    trajectories = b"".join(rows.trajectories)
+    for domain, listed in _tool_lists(meta).items():
+        trajectories = trajectories.replace(listed, b"\0" + domain.encode() + b"\0")
+    return (trajectories, b"".join(rows.rejects), b"\n".join(rows.simulations),
             json.dumps(rows.tallies, ensure_ascii=False))
 
 
-def unpack_rows(stored: tuple[bytes, bytes, bytes, str]) -> TaskRows:
+def unpack_rows(stored: tuple[bytes, bytes, bytes, str], meta: dict[str, Any]) -> TaskRows:
+    """Stored rows as the files take them: the trajectory lines in one piece (the tool lists put back) and
+    the reject lines in another, each written at once."""
     trajectories, rejects, simulations, tallies = stored
-    return TaskRows([line + b"\n" for line in trajectories.split(b"\n")[:-1]],
-                    [line + b"\n" for line in rejects.split(b"\n")[:-1]],
+    pieces = trajectories.split(b"\0")  # text, domain, text, domain, ..., text
+    lists = _tool_lists(meta)
+    pieces[1::2] = [lists[domain.decode()] for domain in pieces[1::2]]
+    return TaskRows([b"".join(pieces)] if trajectories else [], [rejects] if rejects else [],
                     simulations.split(b"\n") if simulations else [], json.loads(tallies))
 
 
 def render_stored(store: RunStore, task_ids: Iterable[str], meta: dict[str, Any]) -> None:
     """Render finished tasks' rows from their stored records and keep them, for the exports to copy."""
-    rendered = {task_id: pack_rows(render_task(store.attempts_of(task_id), meta)) for task_id in task_ids}
+    rendered = {task_id: pack_rows(render_task(store.attempts_of(task_id), meta), meta) for task_id in task_ids}
     if rendered:
         store.put_rendered(rendered, RENDERER)
 
@@ -112,7 +123,7 @@ def commit_rendered(store: RunStore, rows: list[StoredRow], finished: dict[str, 
     whole = [task_id for task_id, attempts in finished.items() if set(attempts) == set(texts.get(task_id, ()))]
     try:
         rendered = {task_id: pack_rows(render_task([json.loads(text) for _, text in sorted(texts[task_id].items())],
-                                                   meta)) for task_id in whole}
+                                                   meta), meta) for task_id in whole}
         store.commit_stored(rows, rendered, RENDERER)
     except BaseException:
         store.commit_stored(rows)  # the dialogues are kept whatever happens to their rows (a full disk, a bug)
@@ -124,20 +135,31 @@ def export_meta(store: RunStore) -> dict[str, Any]:
     return {key: store.get_meta(key) for key in META_KEYS}
 
 
-_ENCODED_TOOLS: dict[int, tuple[Any, str]] = {}  # id of a run's tool list -> (the list, its JSON)
+_ENCODED_TOOLS: dict[int, tuple[Any, dict[str, str], dict[str, bytes]]] = {}  # id of a run's tool lists -> them, encoded
 
 
-def trajectory_line(record: dict[str, Any], meta: dict[str, Any], messages: list[Message] | None = None) -> str:
-    """``_line(trajectory(record, meta))``, with the domain's tool list encoded once per run, not per line."""
-    tools = (meta.get("tools") or {}).get(record["domain"], [])
+def _encoded_tools(meta: dict[str, Any]) -> tuple[Any, dict[str, str], dict[str, bytes]]:
+    """Per domain, its tool list as a trajectory line holds it (``, "tools": [...]``), encoded once per run."""
+    tools = meta.get("tools") or {}
     cached = _ENCODED_TOOLS.get(id(tools))
     if cached is None or cached[0] is not tools:
         if len(_ENCODED_TOOLS) > 64:
             _ENCODED_TOOLS.clear()
-        cached = _ENCODED_TOOLS[id(tools)] = (tools, json.dumps(tools, ensure_ascii=False))
+        texts = {domain: ', "tools": ' + json.dumps(listed, ensure_ascii=False) for domain, listed in tools.items()}
+        cached = _ENCODED_TOOLS[id(tools)] = (tools, texts, {d: text.encode() for d, text in texts.items()})
+    return cached
+
+
+def _tool_lists(meta: dict[str, Any]) -> dict[str, bytes]:
+    return _encoded_tools(meta)[2]
+
+
+def trajectory_line(record: dict[str, Any], meta: dict[str, Any], messages: list[Message] | None = None) -> str:
+    """``_line(trajectory(record, meta))``, with the domain's tool list encoded once per run, not per line."""
+    listed = _encoded_tools(meta)[1].get(record["domain"], ', "tools": []')
     head = json.dumps(_trajectory_head(record, messages), ensure_ascii=False)
     tail = json.dumps(_optional(record, "attempt", "usage"), ensure_ascii=False)
-    return f"{head[:-1]}, \"tools\": {cached[1]}{', ' + tail[1:-1] if tail != '{}' else ''}}}\n"
+    return f"{head[:-1]}{listed}{', ' + tail[1:-1] if tail != '{}' else ''}}}\n"
 
 
 class OutputWriter:
