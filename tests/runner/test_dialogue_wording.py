@@ -197,3 +197,16 @@ def test_an_opening_reason_adds_to_the_request_rather_than_restating_it() -> Non
             reason = task.user_scenario.reason_for_call
             named = set(re.findall(r"#W\d+|(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*\b", reason)) - {"You", "Your", "The", "One"}
             assert not [w for w in named if w in task.user_scenario.task_instructions], reason
+
+
+def test_a_decision_does_not_count_again_the_candidates_the_evidence_just_counted() -> None:
+    referred = 0
+    for name in ("retail/return_described_item.writ", "retail/cancel_priciest_pending.writ"):
+        for said in _agent_texts(name, 12):
+            sentences = re.split(r"(?<=[.?!]) ", said)
+            for first, second in zip(sentences, sentences[1:]):
+                for n, noun in re.findall(r"\b(\d+) (?:of your )?(orders|reservations)\b", first):
+                    assert not re.search(rf"\b{n} {noun}\b", second), said
+                    referred += second.startswith(("Of those", "Of them", "Among them", "Going through them",
+                                                   "Comparing them"))
+    assert referred

@@ -171,6 +171,8 @@ DECISIONS = ("Of the {n} {noun} I [compared|looked at|checked], {what} is {why}{
              "[I checked|I went over|I've compared] {n} {noun}[ in all|], and {what} [turns out to be|is] {why}{figure}.",
              "[Side by side|Put side by side|Laid next to each other], the {n} {noun} [show|make it clear] that {what} is {why}{figure}.",
              "[The comparison|My comparison] of {n} {noun} [points to|gives] {what}: it is {why}{figure}.")
+COUNTED_DECISIONS = ("[Of those|Of them], {what} is {why}{figure}.", "Among them, {what} [turns out to be|is] {why}{figure}.",
+                     "[Going through them|Comparing them], {what} comes out as {why}{figure}.")
 LATER_DECISIONS = ("For this next change, of the {n} {noun}, {what} is {why}{figure}.",
                    "Next, among the {n} {noun}, {what} is {why}{figure}.",
                    "This time, of the {n} {noun}, it's {what}, which is {why}{figure}.",
@@ -205,7 +207,8 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     if because:
         return _because(because, n, noun, later, variant)
     why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
-    template = pick_from(LATER_DECISIONS if later else DECISIONS, variant)
+    counted = not later and re.search(rf"\b{n}\b[^.]*\b{noun}\b", said)
+    template = pick_from(LATER_DECISIONS if later else COUNTED_DECISIONS if counted else DECISIONS, variant)
     said = template.format(n=n, noun=noun, what=_describe(winner, name, brief), why=expand(why, variant),
                            figure=_figure(winner, write, variant, said))
     return said[:1].upper() + said[1:]
