@@ -210,3 +210,8 @@ def test_a_decision_does_not_count_again_the_candidates_the_evidence_just_counte
                     referred += second.startswith(("Of those", "Of them", "Among them", "Going through them",
                                                    "Comparing them"))
     assert referred
+
+
+def test_a_closing_thanks_for_the_time_not_for_details_given_long_before() -> None:
+    closings = every(agent_phrases.CLOSING_BRIDGES) + every(agent_phrases.CLOSING_BRIDGES_NAMED)
+    assert closings and not [said for said in closings if "details" in said]

@@ -122,9 +122,9 @@ FOUND_LEADS = ("Here's what I found.", "I have the information you asked for.", 
                "I've found what you were looking for.", "Here's the answer to your question.",
                "I've got the details you wanted.", "[As for|About] your question, here's [the answer|what I found].")
 CLOSING_BRIDGES = ("", "", "Thanks for your patience.", "Thank you for bearing with me.", "I appreciate your patience.",
-                   "Thanks for waiting.", "[Thanks|Thank you] for [your time|the clear details].")
+                   "Thanks for waiting.", "[Thanks|Thank you] for [your time|sorting this out with me].")
 CLOSING_BRIDGES_NAMED = ("Thanks for your patience, {name}.", "Thank you, {name}.", "Thanks for bearing with me, {name}.",
-                         "[It's been|It was] a pleasure, {name}.", "[Thanks|Thank you] for [your time|the details], {name}.")
+                         "[It's been|It was] a pleasure, {name}.", "[Thanks|Thank you] for [your time|sorting this out with me], {name}.")
 CLOSINGS = ("Is there anything else I can help you with[ today|]?", "Is there anything else you need[ today|]?",
             "Can I help you with anything else[ today|]?", "Is there anything else I can do for you[ today|]?",
             "Anything else I can help with[ today|]?", "Is there anything else on your list?",
