@@ -130,6 +130,21 @@ def test_the_store_keeps_a_tool_list_once_not_in_every_trajectory_row(tmp_path: 
     packed = pack_rows(rows, two)
     assert packed[0].count(b"\0") == 4 and b'"name"' not in packed[0]
     assert b"".join(unpack_rows(packed, two).trajectories) == b"".join(rows.trajectories)
+    assert unpack_rows(packed, {"tools": {"a": [{"name": "x"}]}}) is None  # a domain the run no longer lists
+
+
+def test_rows_marked_with_a_domain_the_run_no_longer_lists_are_rendered_from_their_records(tmp_path: Path,
+                                                                                         tasks: list) -> None:
+    import sqlite3
+
+    from writ_dsl.runner.export import export_outputs
+
+    run_tasks(tasks, tmp_path, options())
+    with sqlite3.connect(tmp_path / "run.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'tools'", (json.dumps({"other": []}),))
+    export_outputs(tmp_path)
+    made = lines(tmp_path / TRAJECTORIES)
+    assert made and all(line["tools"] == [] for line in made)
 
 
 def test_rows_made_with_a_batch_name_the_records_they_were_made_of(tmp_path: Path, tasks: list) -> None:

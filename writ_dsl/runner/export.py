@@ -47,8 +47,9 @@ def export_outputs(out_dir: str | Path) -> dict[str, Any]:
         meta = export_meta(store)
         writer = OutputWriter(out_dir, meta)
         try:
-            for _, stored, records in store.tasks_for_export(RENDERER):
-                writer.add(unpack_rows(stored, meta) if stored is not None else render_task(records, meta))
+            for task_id, stored, records in store.tasks_for_export(RENDERER):
+                rows = unpack_rows(stored, meta) if stored is not None else None
+                writer.add(rows if rows is not None else render_task(records or store.attempts_of(task_id), meta))
         except BaseException:
             writer.discard()
             raise
@@ -93,12 +94,14 @@ def pack_rows(rows: TaskRows, meta: dict[str, Any]) -> tuple[bytes, bytes, bytes
             json.dumps(rows.tallies, ensure_ascii=False))
 
 
-def unpack_rows(stored: tuple[bytes, bytes, bytes, str], meta: dict[str, Any]) -> TaskRows:
+def unpack_rows(stored: tuple[bytes, bytes, bytes, str], meta: dict[str, Any]) -> TaskRows | None:
     """Stored rows as the files take them: the trajectory lines in one piece (the tool lists put back) and
-    the reject lines in another, each written at once."""
+    the reject lines in another, each written at once; None if the run no longer lists a marked domain's tools."""
     trajectories, rejects, simulations, tallies = stored
     pieces = trajectories.split(b"\0")  # text, domain, text, domain, ..., text
     lists = _tool_lists(meta)
+    if not all(domain.decode() in lists for domain in pieces[1::2]):
+        return None
     pieces[1::2] = [lists[domain.decode()] for domain in pieces[1::2]]
     return TaskRows([b"".join(pieces)] if trajectories else [], [rejects] if rejects else [],
                     simulations.split(b"\n") if simulations else [], json.loads(tallies))
