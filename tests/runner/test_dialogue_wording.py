@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from writ_dsl import api, variants
@@ -204,7 +205,7 @@ def test_a_decision_does_not_count_again_the_candidates_the_evidence_just_counte
     for name in ("retail/return_described_item.writ", "retail/cancel_priciest_pending.writ"):
         for said in _agent_texts(name, 12):
             sentences = re.split(r"(?<=[.?!]) ", said)
-            for first, second in zip(sentences, sentences[1:]):
+            for first, second in pairwise(sentences):
                 for n, noun in re.findall(r"\b(\d+) (?:of your )?(orders|reservations)\b", first):
                     assert not re.search(rf"\b{n} {noun}\b", second), said
                     referred += second.startswith(("Of those", "Of them", "Among them", "Going through them",
