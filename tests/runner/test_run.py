@@ -147,6 +147,21 @@ def test_rows_marked_with_a_domain_the_run_no_longer_lists_are_rendered_from_the
     assert made and all(line["tools"] == [] for line in made)
 
 
+def test_a_record_sent_encoded_is_stored_as_the_record_itself_would_be(tmp_path: Path, tasks: list) -> None:
+    import pickle
+
+    from writ_dsl.runner.store import RunStore, encoded, record_text
+
+    run_tasks(tasks, tmp_path, options(attempts=2, keep="all"))
+    with RunStore(tmp_path) as store:
+        records = [record for task in tasks for record in store.attempts_of(task.id)]
+        sent = [encoded(record) for record in records]
+        assert [e.text for e in sent] == [record_text(r) for r in records]
+        assert [encoded(e) for e in sent] == sent  # already encoded: kept as it is
+        assert store.stored_rows(sent, range(len(sent))) == store.stored_rows(records, range(len(records)))
+    assert pickle.loads(pickle.dumps(sent)) == sent  # as a worker process sends them
+
+
 def test_rows_made_with_a_batch_name_the_records_they_were_made_of(tmp_path: Path, tasks: list) -> None:
     import sqlite3
 

@@ -8,8 +8,10 @@ process is the bottleneck, not the endpoint. :class:`ShardedEngine` starts
 share of the run's concurrency and its own connection pools, and feeds them
 jobs from one shared queue, so a process with free slots takes the next job.
 Every process writes its answers to the run's response cache (SQLite, safe
-for several writers) before it sends the records of those dialogues back; the
-parent commits the records, counts the requests and cache hits the processes
+for several writers) before it sends the records of those dialogues back,
+already encoded as the store keeps them (a string pickles at a fraction of the
+cost of the record's tree, and the parent has less to do); the parent commits
+the records, counts the requests and cache hits the processes
 report, and stops them all on the first error or on Ctrl-C.
 """
 
@@ -32,9 +34,10 @@ from .cache import ResponseCache
 from .environments import environment_for
 from .options import RunOptions
 from .simulate import Cast
+from .store import EncodedRecord, encoded
 
 Record = dict[str, Any]
-Sink = Callable[[list[Record]], None]
+Sink = Callable[[list["Record | EncodedRecord"]], None]  # a worker process sends them encoded
 POLL_SECONDS = 0.2  # how often the parent looks for a process that died without a word
 FEED_AHEAD = 2  # jobs queued per slot beyond those running
 
@@ -197,7 +200,7 @@ def _work(part: Share, makers: tuple[Callable[[], LoopEngine], MakeJob], options
         make_inner, make_job = makers
         try:
             make_inner().execute(_jobs_from(jobs, mine, make_job), cast, mine,
-                                 lambda batch: results.put(("records", part.index, batch)))
+                                 lambda batch: results.put(("records", part.index, [encoded(r) for r in batch])))
         finally:
             cast.close()
         results.put(("done", part.index, (cast.requests, cast.cache.hits if cast.cache is not None else 0)))

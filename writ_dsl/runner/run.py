@@ -27,7 +27,7 @@ from .manifest import ManifestFacts, manifest_of, write_manifest_of
 from .options import RunOptions
 from .progress import Reporter
 from .simulate import Cast, simulate, task_record
-from .store import DB_NAME, RunStore
+from .store import DB_NAME, EncodedRecord, RunStore, encoded
 
 __all__ = ["RunOptions", "RunSummary", "run_tasks", "fingerprint", "prepare_environments",
            "simulate", "task_record"]
@@ -163,17 +163,18 @@ def _execute(jobs: Iterable[Job], count: int, cast: Cast, store: RunStore, optio
     meta = export_meta(store)
     with Reporter(count, enabled=options.progress) as reporter:
 
-        def sink(records: list[dict[str, Any]]) -> None:
+        def sink(records: list[dict[str, Any] | EncodedRecord]) -> None:
             nonlocal committed
-            rows = store.stored_rows(records, [positions[record["task_id"]] for record in records])
-            for record in records:
-                made.setdefault(record["task_id"], {})[record.get("attempt", 0)] = record["outcome"]
-            finished = {task_id: made[task_id] for task_id in (r["task_id"] for r in records)
+            done = [encoded(record) for record in records]  # a worker process sends them encoded already
+            rows = store.stored_rows(done, [positions[record.task_id] for record in done])
+            for record in done:
+                made.setdefault(record.task_id, {})[record.attempt] = record.outcome
+            finished = {task_id: made[task_id] for task_id in (r.task_id for r in done)
                         if not open_attempts(made[task_id], options)}
             commit_rendered(store, rows, finished, meta)
-            for record in records:
-                reporter.advance(record["outcome"])
-            committed += len(records)
+            for record in done:
+                reporter.advance(record.outcome)
+            committed += len(done)
 
         choose_engine(options).execute(jobs, cast, options, sink)
     return committed

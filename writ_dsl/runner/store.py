@@ -16,6 +16,7 @@ import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
@@ -56,6 +57,23 @@ CREATE TABLE IF NOT EXISTS rendered (
 def record_text(record: dict[str, Any]) -> str:
     """A record as the store keeps it."""
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class EncodedRecord:
+    """A finished dialogue's record already as the store keeps it (:func:`record_text`, keys not yet masked),
+    with the fields a commit reads: what a worker process sends back, a string to pickle instead of a tree."""
+
+    task_id: str
+    attempt: int
+    outcome: str
+    text: str
+
+
+def encoded(record: dict[str, Any] | EncodedRecord) -> EncodedRecord:
+    if isinstance(record, EncodedRecord):
+        return record
+    return EncodedRecord(record["task_id"], record.get("attempt", 0), record["outcome"], record_text(record))
 
 
 def lock_folder(out_dir: Path) -> IO[str]:
@@ -173,13 +191,13 @@ class RunStore:
         """One transaction for a batch of finished dialogues; ``seqs``: each one's task position."""
         self.commit_stored(self.stored_rows(records, seqs))
 
-    def stored_rows(self, records: Iterable[dict[str, Any]],
+    def stored_rows(self, records: Iterable[dict[str, Any] | EncodedRecord],
                     seqs: Iterable[int | None] | None = None) -> list[StoredRow]:
         """Records as :meth:`commit_stored` takes them: their text as it is stored (keys masked)."""
-        records = list(records)
-        positions = list(seqs) if seqs is not None else [None] * len(records)
-        return self._masked([(r["task_id"], r.get("attempt", 0), r["outcome"], seq, record_text(r))
-                             for r, seq in zip(records, positions, strict=True)])
+        made = [encoded(r) for r in records]
+        positions = list(seqs) if seqs is not None else [None] * len(made)
+        return self._masked([(r.task_id, r.attempt, r.outcome, seq, r.text)
+                             for r, seq in zip(made, positions, strict=True)])
 
     @_named_errors
     def commit_texts(self, rows: Iterable[StoredRow]) -> None:
