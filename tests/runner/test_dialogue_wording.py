@@ -202,12 +202,14 @@ def test_an_opening_reason_adds_to_the_request_rather_than_restating_it() -> Non
 
 def test_a_decision_does_not_count_again_the_candidates_the_evidence_just_counted() -> None:
     referred = 0
-    for name in ("retail/return_described_item.writ", "retail/cancel_priciest_pending.writ"):
+    for name in ("retail/return_described_item.writ", "retail/cancel_priciest_pending.writ",
+                 "retail/cancel_pending_over_limit.writ"):
         for said in _agent_texts(name, 12):
             sentences = re.split(r"(?<=[.?!]) ", said)
             for first, second in pairwise(sentences):
-                for n, noun in re.findall(r"\b(\d+) (?:of your )?(orders|reservations)\b", first):
-                    assert not re.search(rf"\b{n} {noun}\b", second), said
+                for n, noun in re.findall(r"\b(\d+|both) (?:of your )?(orders|reservations)\b", first):
+                    again = rf"\b(?:{n}|2) {noun}\b" if n == "both" else rf"\b{n} {noun}\b"
+                    assert not re.search(again, second), said
                     referred += second.startswith(("Of those", "Of them", "Among them", "Going through them",
                                                    "Comparing them"))
     assert referred

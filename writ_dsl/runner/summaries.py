@@ -202,16 +202,22 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         return _because(because, 0, "", later, variant) if because else ""
     winner, noun, size = found
     n = _stated_count(size, compared, because)
-    if because and re.search(rf"\b{n}\b[^.]*\b{noun}\b", said):
+    if because and _counted(n, noun, said):
         return _because(because, 0, noun, later, variant, frames=COUNTED)
     if because:
         return _because(because, n, noun, later, variant)
     why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
-    counted = not later and re.search(rf"\b{n}\b[^.]*\b{noun}\b", said)
+    counted = not later and _counted(n, noun, said)
     template = pick_from(LATER_DECISIONS if later else COUNTED_DECISIONS if counted else DECISIONS, variant)
     said = template.format(n=n, noun=noun, what=_describe(winner, name, brief), why=expand(why, variant),
                            figure=_figure(winner, write, variant, said))
     return said[:1].upper() + said[1:]
+
+
+def _counted(n: int, noun: str, said: str) -> bool:
+    """Whether ``said`` already counted these candidates: "your 4 orders", "both of your orders"."""
+    number = rf"(?:{n}|both)" if n == 2 else str(n)
+    return re.search(rf"\b{number}\b[^.]*\b{noun}\b", said) is not None
 
 
 def shown_comparison(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None,
