@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pathlib import Path
+
+from writ_dsl import api
+from writ_dsl.runner import verify as verify_module
 from writ_dsl.runner.dialogue import run_dialogue
+from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
 from writ_dsl.runner.oracle_agent import OracleAgent
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.runner.verify import communicated, verify
 
 from .helpers import BUY_STEPS, desk_env, make_task
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
 
 
 def played(played_task, checked_task=None):  # type: ignore[no-untyped-def]
@@ -64,8 +71,31 @@ def test_a_recorded_result_that_replay_does_not_reproduce_is_rejected() -> None:
     dialogue, _ = played(make_task())
     index = next(i for i, m in enumerate(dialogue.messages) if m.role == "tool")
     dialogue.messages[index] = replace(dialogue.messages[index], content='{"balance": 1000000}')
-    verdict = verify(make_task(), desk_env(), dialogue)
-    assert reasons(verdict) == ["replay-mismatch"]
+    given = replace(dialogue, state=None)  # messages from elsewhere: replayed, not trusted
+    assert reasons(verify(make_task(), desk_env(), given)) == ["replay-mismatch"]
+
+
+def test_a_dialogue_run_here_is_judged_by_its_own_state_without_running_its_calls_again(monkeypatch) -> None:
+    dialogue, replayed = played(make_task())
+    assert dialogue.state is not None
+
+    def no_replay(*args: object) -> None:
+        raise AssertionError("a tool call was run again")
+
+    monkeypatch.setattr(verify_module, "tool_message", no_replay)
+    assert verify(make_task(), desk_env(), dialogue).to_record() == replayed.to_record()
+
+
+def test_a_state_and_a_replay_give_the_same_verdict_on_every_bundled_template() -> None:
+    result = api.compile_paths([SPECS], api.compile_options(n=1, seed=3))
+    assert result.ok and len({task.spec_path for task in result.tasks}) == len(result.tasks)
+    for task in result.tasks:  # each verified, and judged against a gold state and writes it does not reach
+        wrong = task.model_copy(update={"gold_state_hash": "0" * 64, "gold_actions": task.gold_actions[:-1]})
+        env = environment_for(task)
+        dialogue = run_dialogue(env, ScriptedUser(task), OracleAgent(task))
+        for judged, outcome in ((task, "verified"), (wrong, "rejected")):
+            ran, replayed = verify(judged, env, dialogue), verify(judged, env, replace(dialogue, state=None))
+            assert ran.to_record() == replayed.to_record() and ran.outcome == outcome, task.id
 
 
 def test_communicated_ignores_case_and_thousands_separators() -> None:

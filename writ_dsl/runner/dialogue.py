@@ -54,6 +54,7 @@ class Dialogue:
     failure: str | None = None  # failed dialogues: endpoint-unavailable | malformed-reply
     failure_detail: str | None = None
     errors: int = 0
+    state: State | None = field(default=None, repr=False, compare=False)  # what its tool calls ran on
 
 
 class Interrupted(Exception):
@@ -124,6 +125,7 @@ async def arun_dialogue(env: Environment, user: UserRole, agent: AgentRole, *,
 
 def _start(env: Environment, limits: Limits, stop: threading.Event | None, system_prompt: str | None) -> _Loop:
     loop = _Loop(env, env.new_state(), limits, stop)
+    loop.dialogue.state = loop.state
     loop.dialogue.messages.append(Message("system", system_prompt or agent_system_prompt(env.domain)))
     return loop
 

@@ -1,8 +1,10 @@
 """Verification: does a dialogue do what the task's reference solution does?
 
-The dialogue's tool calls are replayed on a fresh state of the task's database;
-the replay must reproduce every recorded tool message, end in the gold state
-hash, and contain every gold write; every fact to communicate must appear in an
+A dialogue run here carries the state its tool calls ran on, and is judged by
+it; any other (messages from elsewhere) has its tool calls replayed on a fresh
+state of the task's database, and the replay must reproduce every recorded
+tool message. Either way the calls must end in the gold state hash and contain
+every gold write; every fact to communicate must appear in an
 assistant message. Per gold write, the evidence coverage records which of its
 evidence reads (same tool, same arguments) the agent made before it.
 """
@@ -65,7 +67,7 @@ def call_key(env: Environment, tool: str, arguments: dict[str, Any]) -> str:
 def verify(task: CompiledTask, env: Environment, dialogue: Dialogue) -> Verdict:
     if dialogue.failure is not None:
         return Verdict(FAILED, dialogue.failure, dialogue.failure_detail)
-    replay = _replay(env, dialogue.messages)
+    replay = _replay(env, dialogue.messages) if dialogue.state is None else _ran(env, dialogue)
     problems = _problems(task, env, dialogue, replay)
     checks = [{"info": fact, "met": communicated(fact, dialogue.messages)} for fact in task.communicate_info]
     verdict = Verdict(VERIFIED, final_hash=replay.final_hash, coverage=_coverage(task, env, replay.executed),
@@ -87,6 +89,19 @@ def _replay(env: Environment, messages: Sequence[Message]) -> _Replay:
             if not again.error:
                 executed.append(_Executed(index, call.name, call_key(env, call.name, call.arguments or {})))
     return _Replay(executed, state.state_hash(), mismatches)
+
+
+def _ran(env: Environment, dialogue: Dialogue) -> _Replay:
+    """What the dialogue's calls did, from its own state: the same calls on the same environment, so a replay
+    would only do them again. A message's calls are answered by the tool messages right after it, in order
+    (ids are not trusted to be unique: a model may give every call the same one)."""
+    assert dialogue.state is not None
+    messages, executed = dialogue.messages, []
+    for index, message in enumerate(messages):
+        answers = messages[index + 1: index + 1 + len(message.tool_calls)]
+        executed += [_Executed(index, call.name, call_key(env, call.name, call.arguments or {}))
+                     for call, answer in zip(message.tool_calls, answers) if not answer.error]
+    return _Replay(executed, dialogue.state.state_hash(), [])
 
 
 def _problems(task: CompiledTask, env: Environment, dialogue: Dialogue, replay: _Replay) -> list[dict[str, str]]:
