@@ -218,3 +218,18 @@ def test_a_decision_does_not_count_again_the_candidates_the_evidence_just_counte
 def test_a_closing_thanks_for_the_time_not_for_details_given_long_before() -> None:
     closings = every(agent_phrases.CLOSING_BRIDGES) + every(agent_phrases.CLOSING_BRIDGES_NAMED)
     assert closings and not [said for said in closings if "details" in said]
+
+
+def test_a_count_of_one_is_not_told_as_a_total() -> None:
+    totals = re.compile(r"in all|in total|altogether|all told", re.IGNORECASE)
+    for done in (False, True):
+        for text in ("cancelled 1 order", "1 reservation"):
+            said = {summaries.count_sentence(text, done, variant) for variant in range(40)}
+            assert len(said) > 1 and all(text in s and not totals.search(s) for s in said), said
+        assert any(totals.search(summaries.count_sentence("cancelled 3 orders", done, v)) for v in range(40))
+
+
+def test_a_figure_is_not_called_the_users_own() -> None:
+    said = {summaries.fact_sentence("4338.00", [], "refund", variant) for variant in range(60)}
+    assert "The figure you asked for, the refund, is $4338.00." in said
+    assert not any(s.startswith("Your figure") for s in said)

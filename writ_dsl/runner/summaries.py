@@ -397,7 +397,7 @@ FACT_TEMPLATES = ("The {name} is {value}.", "The {name} comes to {value}.", "As 
                   "The {name} works out to {value}.", "That puts the {name} at {value}.",
                   "For the {name}, the figure is {value}.", "To answer your question, the {name} is {value}.",
                   "On the {name}: it comes to {value}.", "[You wanted to know|You asked about] the {name}; it's {value}.",
-                  "[The figure you asked for|Your figure], the {name}, is {value}.",
+                  "The figure you asked for, the {name}, is {value}.",
                   "[That makes|That gives] {a} {name} of {value}.", "The {name} [adds up to|amounts to|comes out at] {value}.")
 
 
@@ -425,6 +425,12 @@ COUNT_AHEAD = ("Once this is done, I'll have {text}.", "With this change, I'll h
 COUNT_DONE = ("In all, I've {text}.", "That means I've {text} in total.", "All told, I have {text}.",
               "So I've {text} altogether.", "[To sum up|In total|Altogether], I've {text}.")
 COUNT_PLAIN = ("That comes to {text}.", "That makes {text}.", "In all, that's {text}.", "[So|All told], that's {text}.")
+COUNT_MANY = {"ahead": COUNT_AHEAD, "done": COUNT_DONE, "plain": COUNT_PLAIN}
+# a count of one is not a total: no "in all", "altogether" or "in total"
+COUNT_ONE = {"ahead": ("Once this is done, I'll have {text}.", "So in the end I'll have {text}.",
+                       "[When|Once] [that's|this is] through, I'll have {text}."),
+             "done": ("So I've {text}.", "That means I've {text}.", "[To sum up|So far], I've {text}."),
+             "plain": ("That comes to {text}.", "That makes {text}.", "So that's {text}.")}
 PAY = ("You would pay {value} for the {name}, charged to {method}.",
        "The {name} is {value}, which you pay; it goes on {method}.",
        "You'll be charged {value} for the {name}, on {method}.",
@@ -443,10 +449,8 @@ REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
 
 def count_sentence(text: str, done: bool, variant: int = 0) -> str:
     """A count fact told in its own words: "Once this is done, I'll have cancelled 2 reservations."."""
-    if not re.match(r"^[a-z]+ed \d", text):
-        frames = COUNT_PLAIN
-    else:
-        frames = COUNT_DONE if done else COUNT_AHEAD
+    kind = "plain" if not re.match(r"^[a-z]+ed \d", text) else "done" if done else "ahead"
+    frames = (COUNT_ONE if re.search(r"(^|\s)1 [a-z]", text) else COUNT_MANY)[kind]
     return pick_from(frames, variant).format(text=text)
 
 
