@@ -28,7 +28,8 @@ figure also carries the run's fixed cost (opening the store, the manifest's git 
 spread over only a few hundred completions; the line after the table splits the C=1 figure into that fixed cost and
 the cost of one more completion (a second run with a quarter of the dialogues, and the difference), and the
 next one runs the same dialogues with no latency: a client that sleeps 200 ms before every answer pays for
-waking up each time, which one kept busy does not.
+waking up each time, which one kept busy does not. The ``machine reference`` line calibrates that cost with work
+that does no I/O at all (replaying dialogues' tool calls), timed back to back and after 200 ms sleeps.
 
 The endpoint is warmed first (one run at no latency, ``LoopbackServer(remember=True)``), so that it answers a
 request from memory instead of playing the oracle again: its own CPU is then small, as a remote endpoint's is
@@ -57,7 +58,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +68,14 @@ sys.path.insert(0, str(REPO))
 from writ_dsl.api import compile_paths  # noqa: E402
 from writ_dsl.compiler.compile import CompileOptions  # noqa: E402
 from writ_dsl.compiler.model import CompiledTask  # noqa: E402
+from writ_dsl.runner.dialogue import run_dialogue  # noqa: E402
 from writ_dsl.runner.endpoint import Completion, Endpoint, HttpBackend  # noqa: E402
+from writ_dsl.runner.environments import environment_for  # noqa: E402
 from writ_dsl.runner.loopback import FaultPlan, LoopbackServer  # noqa: E402
+from writ_dsl.runner.oracle_agent import OracleAgent  # noqa: E402
 from writ_dsl.runner.run import RunOptions, RunSummary, run_tasks  # noqa: E402
+from writ_dsl.runner.scripted_user import ScriptedUser  # noqa: E402
+from writ_dsl.runner.verify import verify  # noqa: E402
 
 LATENCY = 0.200
 Remembered = dict[tuple[str, bytes], tuple[dict[str, Any], bytes]]
@@ -305,6 +311,30 @@ def busy_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembered | 
           f"{full.cpu * 1000:.2f} with 200 ms of idle waiting before each answer")
 
 
+def wake_reference(tasks: list[CompiledTask], rounds: int = 2) -> None:
+    """What this machine charges for waking up, on work with no I/O at all: the dialogues' verification by
+    replay (the project's own code, CPU only), timed back to back and then each after a 200 ms sleep, as the
+    C=1 client sleeps before each answer. The same extra cost on this work says the C=1 figure's extra is the
+    machine's (a vCPU woken from idle, cold caches), not something the client does per answer."""
+    played = []
+    for task in tasks:
+        env = environment_for(task)
+        played.append((task, env, replace(run_dialogue(env, ScriptedUser(task), OracleAgent(task)), state=None)))
+
+    def cost(pause: float) -> float:
+        total = 0.0
+        for task, env, dialogue in played:
+            time.sleep(pause)
+            started = time.process_time()
+            verify(task, env, dialogue)
+            total += time.process_time() - started
+        return total / len(played)
+
+    busy, idle = min(cost(0.0) for _ in range(rounds)), min(cost(LATENCY) for _ in range(rounds))
+    print(f"machine reference, no I/O: replaying a dialogue's tool calls costs {busy * 1000:.2f} ms of CPU back to "
+          f"back and {idle * 1000:.2f} ms after a 200 ms sleep (+{(idle - busy) * 1000:.2f} ms)")
+
+
 def rerun(tasks: list[CompiledTask]) -> None:
     with tempfile.TemporaryDirectory() as out, Server(tasks, 0.0) as base_url:
         first = run_tasks(tasks, out, options(base_url, 32))
@@ -383,6 +413,7 @@ def main() -> None:
     if (1, 1) in results:
         marginal_cpu(spread(tasks, wanted[1]), results[1, 1][-1], remembered)
         busy_cpu(spread(tasks, wanted[1]), results[1, 1][-1], remembered)
+        wake_reference(spread(tasks, 24))
     if args.repeat > 1:
         summarize(results)
     rerun(tasks[:64])
