@@ -205,13 +205,22 @@ _FOUND = (
 )
 _FOUND_ONE = tuple(t.replace("[is|are]", "is").replace("[are|appear]", "[is|appears]") for t in _FOUND)
 _FOUND_MANY = tuple(t.replace("[is|are]", "are") for t in _FOUND)
+_CONTENTS = (  # the status already told
+    "Order {oid} [holds|contains|includes|has in it] {listed}.",
+    "In order {oid} I [see|can see|find] {listed}.",
+    "Order {oid} [has|holds|contains|is made up of] {count}: {listed}.",
+    "[Here's|This is] what order {oid} [shows|holds]: {listed}.",
+    "{Count} [are|appear] in order {oid}: {listed}.",
+)
+_CONTENTS_ONE = tuple(t.replace("[are|appear]", "[is|appears]") for t in _CONTENTS)
 
 
 def _order_found(order: Any, name: Any) -> str:
-    """What an order shows, in one of many equivalent wordings: its status and its items by name."""
+    """What an order shows, in one of many equivalent wordings: its status and its items by name (its items
+    alone when the order comes without a status: the status was told already)."""
     if not isinstance(order, dict) or "order_id" not in order:
         return ""
-    oid, status = order["order_id"], str(order.get("status", "")).replace("_", " ")
+    oid, status = order["order_id"], str(order.get("status") or "").replace("_", " ")
     things = [variant_name(str(i.get("name", "item")), i.get("options")) for i in order.get("items", [])
               if isinstance(i, dict)]
     if not things:
@@ -219,7 +228,8 @@ def _order_found(order: Any, name: Any) -> str:
     listed = join_words(things)
     count = counted(len(things), "item", "found count", oid)
     one = len(things) == 1
-    return fill(_FOUND_ONE if one else _FOUND_MANY, "found", oid, oid=oid, status=status, listed=listed,
+    bank = (_CONTENTS_ONE if one else _CONTENTS) if not status else _FOUND_ONE if one else _FOUND_MANY
+    return fill(bank, "found", oid, oid=oid, status=status, listed=listed,
                 Listed=capital(listed), count=count, Count=capital(count), be="is" if one else "are")
 
 

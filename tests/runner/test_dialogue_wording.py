@@ -233,3 +233,15 @@ def test_a_figure_is_not_called_the_users_own() -> None:
     said = {summaries.fact_sentence("4338.00", [], "refund", variant) for variant in range(60)}
     assert "The figure you asked for, the refund, is $4338.00." in said
     assert not any(s.startswith("Your figure") for s in said)
+
+
+def test_a_status_the_decision_gave_is_not_told_again_in_what_the_order_holds() -> None:
+    order = {"order_id": "#W1", "status": "pending", "items": [{"item_id": "i1", "name": "Backpack", "options": {}}]}
+    reads = [("get_order_details", order)]
+    told = summaries.findings({"order_id": "#W1"}, reads, RETAIL, before="Order #W1 is pending and costs $120.")
+    untold = summaries.findings({"order_id": "#W1"}, reads, RETAIL, before="I looked up order #W1.")
+    assert told and "pending" not in told[0] and "Backpack" in told[0]
+    assert untold and "pending" in untold[0]
+    said = [m.text for messages in _dialogues("retail/cancel_pending_over_limit.writ") for m in messages
+            if m.role == "assistant" and "pending" in m.text]
+    assert said and not [text for text in said if len(re.findall(r"\bpending\b", text)) > 1]

@@ -64,16 +64,25 @@ def _evidence_phrase(tool: str, calls: Sequence[Args], tools: Tools | None) -> s
 def findings(write: Args, reads: Sequence[tuple[str, Any]], tools: Tools | None, name: Namer = same_name,
              before: str = "") -> list[str]:
     """What the looked-up record a write changes shows (its order or reservation), one sentence each; a record
-    already named ``before`` in the message is called "the reservation" rather than named again."""
+    already named ``before`` in the message is called "the reservation" rather than named again, and a status
+    ``before`` already gave it ("order #W1 is pending") is not told again."""
     targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
     said = []
     for tool, result in reads:
         phrase = phrasing_of(tool, tools).found
         ids = _ids(result) if isinstance(result, dict) else []
         if phrase is not None and ids and ids[0] in targets:
-            found = phrase(result, name)
+            found = phrase(_without_told_status(result, ids[0], before), name)
             said.append(_unnamed(found, ids[0]) if ids[0] and ids[0] in before else found)
     return [s for s in dict.fromkeys(said) if s]
+
+
+def _without_told_status(record: dict[str, Any], record_id: str, before: str) -> dict[str, Any]:
+    status = str(record.get("status") or "").replace("_", " ")
+    told = rf"{re.escape(record_id)}\b[^.]*?\bis (?:still |currently |now )?{re.escape(status)}\b"
+    if status and record_id and re.search(told, before, re.I):
+        return {key: value for key, value in record.items() if key != "status"}
+    return record
 
 
 def _unnamed(sentence: str, record: str) -> str:
