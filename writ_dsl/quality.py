@@ -11,7 +11,7 @@ Over a synthesis folder (``tasks.jsonl`` + ``trajectories.jsonl``) it measures:
 - tool-order variety: per template whose plan has independent reads, how many distinct call orders its
   instances show;
 - lints, each a list of task ids: ``write-without-figures`` (a write made before the figures that go with it
-  were told), ``write-without-confirmation`` (a change made without a yes from the user to the agent's last
+  were told, read as the verifier reads them: case and thousands separators aside), ``write-without-confirmation`` (a change made without a yes from the user to the agent's last
   request for confirmation since the previous change), ``unasked-refusal`` (a refusal of something the user never asked), ``persona-contradiction``
   (the persona places the user in a city that the profile's address does not), ``duplicate-dialogue`` (two
   instances with the same dialogue text).
@@ -27,7 +27,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .runner.messages import Message
 from .runner.phrasing import asks_confirmation, is_affirmative
+from .runner.verify import communicated
 
 LINTS = ("write-without-figures", "write-without-confirmation", "unasked-refusal", "persona-contradiction",
          "duplicate-dialogue")
@@ -200,7 +202,7 @@ def _write_without_figures(task: dict[str, Any], messages: Sequence[dict[str, An
             name = call.get("function", {}).get("name")
             if index < len(writes) and name == writes[index]:
                 owed = [f["text"] for f in task.get("facts", []) if f.get("write") == index]
-                if any(fact not in said for fact in owed):
+                if not all(communicated(fact, [Message("assistant", said)]) for fact in owed):
                     return True
                 index += 1
     return False

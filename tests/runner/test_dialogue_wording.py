@@ -231,7 +231,7 @@ def test_a_count_of_one_is_not_told_as_a_total() -> None:
 
 def test_a_figure_is_not_called_the_users_own() -> None:
     said = {summaries.fact_sentence("4338.00", [], "refund", variant) for variant in range(60)}
-    assert "The figure you asked for, the refund, is $4338.00." in said
+    assert "The figure you asked for, the refund, is $4,338.00." in said
     assert not any(s.startswith("Your figure") for s in said)
 
 
@@ -245,3 +245,15 @@ def test_a_status_the_decision_gave_is_not_told_again_in_what_the_order_holds() 
     said = [m.text for messages in _dialogues("retail/cancel_pending_over_limit.writ") for m in messages
             if m.role == "assistant" and "pending" in m.text]
     assert said and not [text for text in said if len(re.findall(r"\bpending\b", text)) > 1]
+
+
+def test_amounts_are_written_one_way_whatever_wrote_them() -> None:
+    """The specs' ``money`` filter and the agent's own sentences both separate thousands ("$1,942.75"); a fact
+    is still found in them, as τ²-bench reads a message without its commas."""
+    assert summaries.fact_sentence("2052.00", [], "refund", 0) == "The refund is $2,052.00."
+    assert summaries.direction_sentence("1250.50", "fare difference", "pay", "your gift card", 0).startswith(
+        "You would pay $1,250.50 ")
+    said = [m.text for name in ("airline/cancel_eligible_reservation.writ", "retail/cancel_pending_over_limit.writ")
+            for messages in _dialogues(name) for m in messages if m.role == "assistant"]
+    assert any(re.search(r"\$\d{1,3},\d{3}", text) for text in said)
+    assert not [text for text in said if re.search(r"\$\d{4}", text)]

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..env.core import Tool
 from ..variants import expand, pick_from
-from ..env.wording import NO_PHRASING, Namer, Phrasing, humanize, join_words, money, same_name, value_text
+from ..env.wording import (NO_PHRASING, Namer, Phrasing, grouped, humanize, join_words, money, same_name,
+                           value_text)
 
 Args = Mapping[str, Any]
 Tools = Mapping[str, Tool]
@@ -425,7 +426,7 @@ def fact_sentence(fact: str, sources: Sequence[Any], label: str | None = None, v
     name = key if label else humanize(key)
     is_money = any(w in key.lower() for w in _MONEY_WORDS) and _is_figure(fact)
     template = pick_from(FACT_TEMPLATES, variant) if label else FACT_TEMPLATES[0]
-    return template.format(name=name, a=article(name), value="$" + fact if is_money else fact)
+    return template.format(name=name, a=article(name), value="$" + grouped(fact) if is_money else fact)
 
 
 COUNT_AHEAD = ("Once this is done, I'll have {text}.", "With this change, I'll have {text} in all.",
@@ -468,7 +469,7 @@ def direction_sentence(fact: str, label: str, direction: str, method: str | None
     your Visa card ending in 1234."."""
     frames = PAY if direction == "pay" else REFUND
     method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
-    return pick_from(frames, variant).format(name=label, a=article(label), value="$" + fact, method=method)
+    return pick_from(frames, variant).format(name=label, a=article(label), value="$" + (grouped(fact) if _is_figure(fact) else fact), method=method)
 
 
 def _is_figure(text: str) -> bool:
