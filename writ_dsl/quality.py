@@ -11,8 +11,9 @@ Over a synthesis folder (``tasks.jsonl`` + ``trajectories.jsonl``) it measures:
 - tool-order variety: per template whose plan has independent reads, how many distinct call orders its
   instances show;
 - lints, each a list of task ids: ``write-without-figures`` (a write made before the figures that go with it
-  were told, read as the verifier reads them: case and thousands separators aside), ``write-without-confirmation`` (a change made without a yes from the user to the agent's last
-  request for confirmation since the previous change), ``unasked-refusal`` (a refusal of something the user never asked), ``persona-contradiction``
+  were told, read as the verifier reads them: case and thousands separators aside), ``write-without-confirmation``
+  (a change made without a yes from the user to the agent's last request for confirmation since the previous
+  change), ``unasked-refusal`` (a refusal of something the user never asked), ``persona-contradiction``
   (the persona places the user in a city that the profile's address does not), ``duplicate-dialogue`` (two
   instances with the same dialogue text).
 """

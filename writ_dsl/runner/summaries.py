@@ -469,7 +469,8 @@ def direction_sentence(fact: str, label: str, direction: str, method: str | None
     your Visa card ending in 1234."."""
     frames = PAY if direction == "pay" else REFUND
     method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
-    return pick_from(frames, variant).format(name=label, a=article(label), value="$" + (grouped(fact) if _is_figure(fact) else fact), method=method)
+    value = "$" + (grouped(fact) if _is_figure(fact) else fact)
+    return pick_from(frames, variant).format(name=label, a=article(label), value=value, method=method)
 
 
 def _is_figure(text: str) -> bool:
