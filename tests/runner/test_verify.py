@@ -102,3 +102,16 @@ def test_communicated_ignores_case_and_thousands_separators() -> None:
     said = [Message("assistant", "The total comes to $1,250.00 and the status is Landed.")]
     assert communicated("1250.00", said) and communicated("landed", said)
     assert not communicated("1250.00", [Message("user", "1250.00")])
+
+
+def test_a_dialogue_whose_calls_all_share_one_id_is_judged_call_by_call() -> None:
+    """Each call is paired with the tool message right after it, not by id: a model may reuse one id."""
+    dialogue, replayed = played(make_task())
+    same = [replace(m, tool_calls=tuple(replace(c, id="call_1") for c in m.tool_calls),
+                    tool_call_id="call_1" if m.tool_call_id else None) for m in dialogue.messages]
+    assert sum(len(m.tool_calls) for m in same) > 1
+    assert verify(make_task(), desk_env(), replace(dialogue, messages=same)).to_record() == replayed.to_record()
+    first = next(i for i, m in enumerate(same) if m.role == "tool")  # the first read failed, the others did not
+    same[first] = replace(same[first], error=True)
+    coverage = verify(make_task(), desk_env(), replace(dialogue, messages=same)).coverage[0]
+    assert coverage["covered"] == replayed.coverage[0]["covered"] - 1
