@@ -257,3 +257,10 @@ def test_amounts_are_written_one_way_whatever_wrote_them() -> None:
             for messages in _dialogues(name) for m in messages if m.role == "assistant"]
     assert any(re.search(r"\$\d{1,3},\d{3}", text) for text in said)
     assert not [text for text in said if re.search(r"\$\d{4}", text)]
+
+
+def test_a_long_list_of_lookups_does_not_end_in_a_dangling_open() -> None:
+    calls = [("get_user_details", {"user_id": "u1"}), ("get_reservation_details", {"reservation_id": "ABC123"})]
+    said = {evidence_sentence(calls, AIRLINE, variant) for variant in range(200)}
+    assert any(s.startswith("I now have") for s in said)
+    assert not [s for s in said if s.endswith(" open.")]

@@ -31,7 +31,7 @@ def phrasing_of(tool: str, tools: Tools | None) -> Phrasing:
 EVIDENCE_LEADS = ("I've [checked|looked at|gone through|been through] {what}.", "I went [through|over] {what}.",
                   "I [reviewed|examined] {what}.", "I've now [gone over|looked over|checked] {what}.",
                   "I pulled up {what}[ first|].", "I had a [look|close look] at {what}.",
-                  "I now have {what} [in front of me|open|up on my screen].", "I looked up {what}.",
+                  "I now have {what} [in front of me|up on my screen].", "I looked up {what}.",
                   "[First,|To start,|So,] I [checked|looked up|went through] {what}.",
                   "[I've taken a look at|I've had a look through|I've finished looking at] {what}.",
                   "I've [opened|brought up|called up] {what}.", "[So far,|By now,] I've [checked|read] {what}.")
