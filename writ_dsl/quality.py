@@ -28,9 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .runner.messages import Message
 from .runner.phrasing import asks_confirmation, is_affirmative
-from .runner.verify import communicated
+from .runner.verify import states
 
 LINTS = ("write-without-figures", "write-without-confirmation", "unasked-refusal", "persona-contradiction",
          "duplicate-dialogue")
@@ -203,7 +202,7 @@ def _write_without_figures(task: dict[str, Any], messages: Sequence[dict[str, An
             name = call.get("function", {}).get("name")
             if index < len(writes) and name == writes[index]:
                 owed = [f["text"] for f in task.get("facts", []) if f.get("write") == index]
-                if not all(communicated(fact, [Message("assistant", said)]) for fact in owed):
+                if not all(states(said, fact) for fact in owed):
                     return True
                 index += 1
     return False

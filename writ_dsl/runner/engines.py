@@ -32,14 +32,12 @@ from ..env.core import Environment
 from ..errors import InputError
 from .dialogue import Limits
 from .environments import environment_for
-from .event_loops import ShardedEngine
+from .event_loops import ShardedEngine, Sink
 from .options import RunOptions
 from .simulate import Cast, asimulate, simulate
-from .store import EncodedRecord
 from .verify import VERIFIED
 
 Record = dict[str, Any]
-Sink = Callable[[list["Record | EncodedRecord"]], None]  # a worker process sends them encoded
 BATCH, BATCH_SECONDS = 256, 0.05
 YOUNG_OBJECTS = 50_000  # allocations between collections of the youngest generation during an event-loop run
 

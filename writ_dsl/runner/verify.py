@@ -136,8 +136,12 @@ def _missing_writes(task: CompiledTask, env: Environment, executed: list[_Execut
 
 def communicated(fact: str, messages: Sequence[Message]) -> bool:
     """Whether an assistant message states the fact (case-insensitive, thousands separators ignored)."""
-    wanted = fact.lower().replace(",", "")
-    return any(wanted in m.text.lower().replace(",", "") for m in messages if m.role == "assistant")
+    return any(states(m.text, fact) for m in messages if m.role == "assistant")
+
+
+def states(text: str, fact: str) -> bool:
+    """Whether ``text`` states the fact, read as τ²-bench reads it: case and thousands separators aside."""
+    return fact.lower().replace(",", "") in text.lower().replace(",", "")
 
 
 def _coverage(task: CompiledTask, env: Environment, executed: list[_Executed]) -> list[dict[str, Any]]:
