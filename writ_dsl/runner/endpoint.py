@@ -1,17 +1,19 @@
-"""One OpenAI-compatible chat endpoint, spoken to over one asynchronous HTTP connection pool.
+"""One OpenAI-compatible chat endpoint, spoken to over one keep-alive connection pool per event loop.
 
 :class:`HttpBackend` sends ``POST {base_url}/chat/completions`` with a body it
 assembles from pieces serialized once (the tool schemas of a domain are
-serialized when the domain is first used, not per request), over one aiohttp
-connection pool per event loop, sized to the run's concurrency. It retries 429,
-5xx, timeouts and connection failures with backoff (honouring ``retry-after``),
-never other 4xx; what is left becomes :class:`EndpointUnavailable`, whose
-message says how many retries were really made and never holds a key.
+serialized when the domain is first used, not per request), over a
+:class:`~writ_dsl.runner.http_pool.ConnectionPool` sized to the run's
+concurrency. It retries 429, 5xx, timeouts and connection failures with
+backoff (honouring ``retry-after``), never other 4xx; what is left becomes
+:class:`EndpointUnavailable`, whose message says how many retries were really
+made and never holds a key.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,14 +23,7 @@ from ..errors import EndpointUnavailable, MalformedReply
 from .secrets import Redactor
 
 if TYPE_CHECKING:
-    import aiohttp
-
-
-def _aiohttp() -> Any:
-    """aiohttp, imported when a run first talks to an endpoint (commands that never do stay light)."""
-    import aiohttp
-
-    return aiohttp
+    from .http_pool import ConnectionPool
 
 DIALOGUE_HEADER = "X-Writ-Dialogue"
 ROLE_HEADER = "X-Writ-Role"
@@ -60,6 +55,18 @@ class Endpoint:
     def url(self) -> str:
         return (self.base_url or DEFAULT_BASE_URL).rstrip("/")
 
+    def problem(self) -> str | None:
+        """Why no request could be sent to this endpoint (a URL that is not http(s), a key with a line
+        break), or None."""
+        from .http_pool import Origin, header_lines
+
+        try:
+            Origin.of(self.url)
+            header_lines({"Authorization": f"Bearer {self.api_key or ''}"})
+        except ValueError as exc:
+            return str(exc)  # names the header, never its value
+        return None
+
     def describe(self) -> dict[str, Any]:
         """What a manifest may record about the endpoint: never its key."""
         return {"base_url": self.url, "timeout": self.timeout, "max_retries": self.max_retries}
@@ -81,10 +88,16 @@ def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes |
                  encoded: Sequence[bytes] | None = None) -> bytes:
     """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain, and
     ``encoded`` (each message already serialized, as a role keeps them) stands for ``messages``."""
-    head = encode({"model": model, **sampling.to_body()})
+    head = _body_head(model, sampling)
     listed = b"[" + b",".join(encoded if encoded is not None else [encode(m) for m in messages]) + b"]"
     text = head[:-1] + b',"messages":' + listed
     return text + (b',"tools":' + tools_json + b"}" if tools_json else b"}")
+
+
+@functools.lru_cache(maxsize=64)
+def _body_head(model: str, sampling: Sampling) -> bytes:
+    """``{"model":…,<sampling>}``: the same for every request of a role, so serialized once."""
+    return encode({"model": model, **sampling.to_body()})
 
 
 class HttpBackend:
@@ -96,47 +109,51 @@ class HttpBackend:
                         "Content-Type": "application/json"}
         self.url = self.endpoint.url + "/chat/completions"
         self.requests = 0
-        self._sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+        self._pools: dict[asyncio.AbstractEventLoop, ConnectionPool] = {}
 
-    def _session(self) -> aiohttp.ClientSession:
-        """The running loop's connection pool (a pool belongs to the loop that opened it)."""
-        aiohttp = _aiohttp()
+    def _pool(self) -> ConnectionPool:
+        """The running loop's connection pool (a pool belongs to the loop that opened it); imported when a
+        run first talks to an endpoint, so that commands that never do stay light."""
+        from .http_pool import ConnectionPool
+
         loop = asyncio.get_running_loop()
-        session = self._sessions.get(loop)
-        if session is None or session.closed:
-            for stale in [other for other in self._sessions if other.is_closed()]:
-                del self._sessions[stale]
-            timeout = aiohttp.ClientTimeout(total=self.endpoint.timeout)  # per request, one timer each
-            connector = aiohttp.TCPConnector(limit=self.pool_size, ttl_dns_cache=300)
-            session = self._sessions[loop] = aiohttp.ClientSession(
-                connector=connector, timeout=timeout, headers=self.headers,
-                cookie_jar=aiohttp.DummyCookieJar(), raise_for_status=False)
-        return session
+        pool = self._pools.get(loop)
+        if pool is None:
+            for stale in [other for other in self._pools if other.is_closed()]:
+                del self._pools[stale]
+            try:
+                pool = self._pools[loop] = ConnectionPool(self.url, self.headers, self.pool_size,
+                                                          self.endpoint.timeout)
+            except ValueError as exc:
+                raise EndpointUnavailable(self.redactor(f"unusable endpoint: {exc}")) from None
+        return pool
 
     async def acomplete(self, request: Any, body: bytes) -> Completion:
         """The reply to a :class:`~writ_dsl.runner.llm.ChatRequest` whose serialized form is ``body``."""
         return await self.send(body, request.dialogue_id, request.role)
 
     async def send(self, body: bytes, dialogue_id: str, role: str) -> Completion:
+        from .http_pool import TransportError
+
+        retries, pool = self.endpoint.max_retries, self._pool()
         headers = {DIALOGUE_HEADER: dialogue_id, ROLE_HEADER: role}
-        retries, session = self.endpoint.max_retries, self._session()
-        failures = (_aiohttp().ClientError, asyncio.TimeoutError)
         for attempt in range(retries + 1):
             self.requests += 1
             try:
-                async with session.post(self.url, data=body, headers=headers) as response:
-                    status, content, reply_headers = response.status, await response.read(), response.headers
-            except failures as exc:
+                reply = await pool.post(body, headers)
+            except (TransportError, TimeoutError) as exc:
                 if attempt == retries:
-                    kind = "timed out" if isinstance(exc, asyncio.TimeoutError) else "connection failed"
+                    kind = "timed out" if isinstance(exc, TimeoutError) else "connection failed"
                     raise EndpointUnavailable(f"{kind} after {_retries(retries)} ({self.endpoint.url})") from None
                 await asyncio.sleep(_backoff(attempt, None))
                 continue
-            if status == 200:
-                return _completion(content, self.redactor)
-            if status not in RETRIED_STATUSES or attempt == retries:
-                raise EndpointUnavailable(self._status_message(status, content, attempt))
-            await asyncio.sleep(_backoff(attempt, reply_headers))
+            except ValueError as exc:  # a header that can't be sent (a line break in an id)
+                raise EndpointUnavailable(self.redactor(f"unusable request: {exc}")) from None
+            if reply.status == 200:
+                return _completion(reply.content, self.redactor)
+            if reply.status not in RETRIED_STATUSES or attempt == retries:
+                raise EndpointUnavailable(self._status_message(reply.status, reply.content, attempt))
+            await asyncio.sleep(_backoff(attempt, reply.headers))
         raise AssertionError("unreachable")
 
     def _status_message(self, status: int, content: bytes, attempt: int) -> str:
@@ -145,9 +162,9 @@ class HttpBackend:
 
     async def aclose(self) -> None:
         """Close the running loop's pool (pools of loops that have ended went with them)."""
-        session = self._sessions.pop(asyncio.get_running_loop(), None)
-        if session is not None:
-            await session.close()
+        pool = self._pools.pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool.aclose()
 
 
 def _retries(n: int) -> str:

@@ -6,9 +6,9 @@ and one without as the scripted user, for the task named by the
 rate (HTTP 500/429, replies slower than the client's timeout, bodies that are
 not JSON, unknown tool names, arguments that are not JSON, text together with
 a tool call), which makes it a twin of a real endpoint for tests and
-benchmarks. It listens on 127.0.0.1 only, served by aiohttp on an event loop
-of its own thread: latency is a sleep on that loop, so hundreds of requests
-wait at once without a thread each.
+benchmarks. It listens on 127.0.0.1 only, served by aiohttp (the ``loopback``
+extra, part of ``dev``) on an event loop of its own thread: latency is a sleep
+on that loop, so hundreds of requests wait at once without a thread each.
 """
 
 from __future__ import annotations

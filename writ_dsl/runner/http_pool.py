@@ -1,0 +1,212 @@
+"""A keep-alive HTTP/1.1 connection pool to one origin: the endpoint client's transport.
+
+A teacher run sends one POST per completion and waits for one whole JSON reply. A general-purpose client's
+per-request machinery (header multidicts, URL objects, tracing hooks, payload registries, cookie handling)
+costs more CPU than the rest of a dialogue turn, and most of all at low concurrency, where every reply wakes
+a process whose caches have gone cold. This pool does that one exchange and nothing else:
+
+- the request head is written once per pool and completed per request with its own headers;
+- the reply is parsed by httptools (llhttp), whatever its framing: ``Content-Length``, chunked, or until the
+  server closes the connection;
+- at most ``limit`` exchanges at once, each on a connection of its own, reused while the server keeps it
+  alive (an idle connection that receives anything, such as a 408 before the server closes it, is dropped);
+- TLS for ``https`` URLs, verified against the system's certificates;
+- a request sent on a reused connection that the server had closed meanwhile is sent once more on a new
+  connection, as long as no byte of a reply came back;
+- one timeout for the whole exchange: waiting for a free slot, connecting, sending and reading.
+
+Errors: :class:`TransportError` (refused, reset or closed connections, TLS failures, replies that are not
+HTTP) and :class:`TimeoutError`. The caller decides what to retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httptools
+
+
+class TransportError(Exception):
+    """The exchange failed below HTTP: no usable reply came back."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: Mapping[str, str]  # names in lower case
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where requests go: scheme, host and port to connect to, and the request target."""
+
+    scheme: str
+    host: str
+    port: int
+    target: str
+    authority: str  # the Host header
+
+    @classmethod
+    def of(cls, url: str) -> Origin:
+        """Raises ValueError for what is not an absolute http(s) URL."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        port = parts.port or (443 if parts.scheme == "https" else 80)  # .port raises ValueError if malformed
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return cls(parts.scheme, parts.hostname, port, target, parts.netloc.rpartition("@")[2])
+
+
+def header_lines(headers: Mapping[str, str]) -> bytes:
+    """``Name: value`` lines; ValueError for a name or value that would break the request."""
+    for name, value in headers.items():
+        if ":" in name or any(c in text for c in "\r\n" for text in (name, value)):
+            raise ValueError(f"header {name!r} holds a line break or a colon where it may not")
+    return "".join(f"{name}: {value}\r\n" for name, value in headers.items()).encode("latin-1")
+
+
+class _Connection(asyncio.Protocol):
+    """One HTTP/1.1 connection, one exchange at a time; the httptools callbacks build its reply."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpResponseParser(self)
+        self.waiter: asyncio.Future[Reply] | None = None
+        self.closed = False
+        self.replied = False  # a byte of the current reply has come
+        self._headers: dict[str, str] = {}
+        self._body: list[bytes] = []
+        self._until_close: bool | None = None  # None until the headers are complete
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def exchange(self, data: Sequence[bytes]) -> asyncio.Future[Reply]:
+        assert self.transport is not None
+        if self.closed or self.transport.is_closing():
+            raise TransportError("the server closed the connection")
+        self.waiter, self.replied = asyncio.get_running_loop().create_future(), False
+        self.transport.writelines(data)
+        return self.waiter
+
+    def data_received(self, data: bytes) -> None:
+        if self.waiter is None:  # nothing was asked: the server is closing or confused
+            self.abort()
+            return
+        self.replied = True
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(TransportError(f"the reply is not HTTP/1.1 ({exc})"))
+            self.abort()
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+
+    def on_headers_complete(self) -> None:
+        chunked = "chunked" in self._headers.get("transfer-encoding", "").lower()
+        self._until_close = not chunked and "content-length" not in self._headers
+
+    def on_body(self, body: bytes) -> None:
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        if not self.parser.should_keep_alive():
+            self.abort()
+        self._complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self._until_close:  # a reply without a length ends when the connection does
+            self._complete()
+        reason = f" ({exc})" if exc else ""
+        self._fail(TransportError(f"the server closed the connection{reason}"))
+
+    def abort(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.abort()
+
+    def _complete(self) -> None:
+        reply = Reply(self.parser.get_status_code(), self._headers, b"".join(self._body))
+        self._headers, self._body, self._until_close = {}, [], None
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(reply)
+
+    def _fail(self, error: TransportError) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(error)
+
+
+class ConnectionPool:
+    """POSTs to one URL from the running event loop; ``headers`` go with every request. ``tls`` replaces the
+    default verifying context for ``https`` URLs."""
+
+    def __init__(self, url: str, headers: Mapping[str, str], limit: int, timeout: float,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.origin = Origin.of(url)
+        self.timeout = timeout
+        fixed = {"Host": self.origin.authority, **headers}
+        self._head = f"POST {self.origin.target} HTTP/1.1\r\n".encode("latin-1") + header_lines(fixed)
+        self._slots = asyncio.Semaphore(max(limit, 1))
+        self._idle: list[_Connection] = []
+        self._open: set[_Connection] = set()
+        self._tls = (tls or ssl.create_default_context()) if self.origin.scheme == "https" else None
+        self.connections = 0  # opened so far
+
+    async def post(self, body: bytes, headers: Mapping[str, str]) -> Reply:
+        head = self._head + header_lines(headers) + b"Content-Length: %d\r\n\r\n" % len(body)
+        async with asyncio.timeout(self.timeout), self._slots:
+            connection = self._reused()
+            if connection is not None:
+                try:
+                    return await self._exchange(connection, (head, body))
+                except TransportError:
+                    if connection.replied:
+                        raise
+            return await self._exchange(await self._connect(), (head, body))
+
+    async def aclose(self) -> None:
+        for connection in list(self._open):
+            connection.abort()
+        self._idle.clear()
+        await asyncio.sleep(0)  # let the transports close their sockets before the loop ends
+
+    def _reused(self) -> _Connection | None:
+        while self._idle:
+            connection = self._idle.pop()
+            if not connection.closed:
+                return connection
+        return None
+
+    async def _exchange(self, connection: _Connection, data: Sequence[bytes]) -> Reply:
+        try:
+            reply = await connection.exchange(data)
+        except BaseException:  # a failure, a timeout or a cancellation: its reply can't be trusted now
+            connection.abort()
+            self._open.discard(connection)
+            raise
+        if connection.closed:
+            self._open.discard(connection)
+        else:
+            self._idle.append(connection)
+        return reply
+
+    async def _connect(self) -> _Connection:
+        origin, loop = self.origin, asyncio.get_running_loop()
+        try:
+            _, connection = await loop.create_connection(
+                _Connection, origin.host, origin.port, ssl=self._tls,
+                server_hostname=origin.host if self._tls else None, happy_eyeballs_delay=0.25)
+        except OSError as exc:  # refused, unreachable, unknown host, TLS (ssl.SSLError is an OSError)
+            raise TransportError(f"cannot connect to {origin.host}:{origin.port}: {exc.strerror or exc}") from None
+        self.connections += 1
+        self._open.add(connection)
+        return connection
