@@ -143,6 +143,20 @@ def test_a_dead_endpoint_fails_each_dialogue_with_a_reason(tmp_path: Path) -> No
         assert row["termination_reason"] == "agent_error"
 
 
+@pytest.mark.parametrize("changes, said", [
+    ({"agent": "llm", "base_url": "localhost:8000/v1"}, "the agent's endpoint: not an http(s) URL: 'localhost:8000/v1'"),
+    ({"user": "llm", "agent": "oracle", "base_url": "http://127.0.0.1:9/v1", "user_api_key": "a\nb"},
+     "the user's endpoint: header 'Authorization' holds a line break"),
+])
+def test_an_endpoint_no_request_could_reach_stops_the_run_before_it_starts(tmp_path: Path, changes: dict[str, Any],
+                                                                          said: str) -> None:
+    from writ_dsl.errors import InputError
+
+    with pytest.raises(InputError, match=said.replace("(", r"\(").replace(")", r"\)")) as raised:
+        run_tasks(many_tasks(1), tmp_path, llm_options(**changes))
+    assert "a\nb" not in str(raised.value)
+
+
 def test_an_endpoint_that_rejects_the_request_fails_with_its_status(tmp_path: Path) -> None:
     tasks = many_tasks(1)
     with LoopbackServer([]) as server:

@@ -128,6 +128,12 @@ def _check_options(options: RunOptions) -> None:
         raise InputError("--concurrency must be at least 1")
     if options.attempts < 1:
         raise InputError("--attempts must be at least 1")
+    if options.backend is None:
+        used = ([("agent", options.agent_endpoint())] if options.agent != "oracle" else []) + \
+               ([("user", options.user_endpoint())] if options.user == "llm" else [])
+        for role, endpoint in used:
+            if (problem := endpoint.problem()) is not None:
+                raise InputError(f"the {role}'s endpoint: {problem}")
 
 
 def fingerprint(tasks: Iterable[CompiledTask], options: RunOptions) -> str:
