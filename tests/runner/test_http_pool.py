@@ -144,6 +144,44 @@ def test_a_request_on_an_idle_connection_the_server_dropped_is_sent_again_on_a_n
     assert pool.connections == server.connections == 3
 
 
+def test_an_idle_connection_the_server_closed_is_not_used_again() -> None:
+    async def close_after_reply(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(ok())
+        await writer.drain()
+
+    async def scenario() -> tuple[Server, ConnectionPool, list[Any]]:
+        server = Server(close_after_reply)
+        async with server as url:
+            pool = ConnectionPool(url, {}, 1, 2.0)
+            replies = []
+            for _ in range(3):
+                replies.append(await pool.post(b"{}", {}))
+                await asyncio.sleep(0.05)  # the server's close arrives while the connection is idle
+            await pool.aclose()
+        return server, pool, replies
+
+    server, pool, replies = run(scenario())
+    assert all(r.status == 200 for r in replies) and server.connections == pool.connections == 3
+    assert server.requests == 3
+
+
+def test_a_connection_closing_when_it_is_taken_from_the_pool_is_replaced() -> None:
+    """The transport is closing but the loop has not yet said the connection is lost."""
+    async def scenario() -> tuple[Server, ConnectionPool, Any]:
+        server = Server(keep_alive)
+        async with server as url:
+            pool = ConnectionPool(url, {}, 1, 2.0)
+            await pool.post(b"{}", {})
+            pool._idle[0].transport.close()  # connection_lost comes on a later turn of the loop
+            reply = await pool.post(b"{}", {})
+            await pool.aclose()
+        return server, pool, reply
+
+    server, pool, reply = run(scenario())
+    assert reply.status == 200 and server.connections == pool.connections == 2
+
+
 def test_a_reply_cut_short_fails_and_is_not_sent_again() -> None:
     async def cut(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
         await server.read_request(reader)

@@ -88,9 +88,10 @@ class _Connection(asyncio.Protocol):
 
     def exchange(self, data: Sequence[bytes]) -> asyncio.Future[Reply]:
         assert self.transport is not None
+        self.replied = False
         if self.closed or self.transport.is_closing():
             raise TransportError("the server closed the connection")
-        self.waiter, self.replied = asyncio.get_running_loop().create_future(), False
+        self.waiter = asyncio.get_running_loop().create_future()
         self.transport.writelines(data)
         return self.waiter
 
