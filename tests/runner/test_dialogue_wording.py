@@ -14,7 +14,7 @@ from writ_dsl.runner import agent_phrases, summaries, user_phrases
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
-from writ_dsl.runner.oracle_agent import OracleAgent
+from writ_dsl.runner.oracle_agent import OracleAgent, proposal_lead
 from writ_dsl.runner.phrasing import mentions_value
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence, proposal
@@ -80,11 +80,26 @@ def test_after_a_change_the_agent_does_not_say_it_looked_first() -> None:
 def test_the_confirmation_never_opens_with_the_word_the_proposal_opened_with() -> None:
     agent = OracleAgent(api.compile_paths([SPECS / "retail/cancel_pending_order.writ"],
                                           api.compile_options(n=1, seed=0)).tasks[0])
-    for lead in every(agent_phrases.PROPOSAL_LEADS):
+    for lead in every(agent_phrases.PROPOSAL_LEADS + agent_phrases.PROPOSAL_INFERENCES):
         opener = lead.split()[0].strip(",").lower()
         for turn in range(12):
             question = agent._question([], ("t", turn), lead)
             assert question.split()[0].strip(",").lower() != opener, (lead, question)
+
+
+def test_a_proposal_draws_a_conclusion_only_from_what_its_message_has_shown() -> None:
+    inferences = set(every(agent_phrases.PROPOSAL_INFERENCES))
+    assert not {proposal_lead(False, ("t", n)) for n in range(400)} & inferences
+    assert {proposal_lead(True, ("t", n)) for n in range(400)} & inferences
+    # saving a new default address rests on no lookup: proposed right after another change, its message holds
+    # only the note of that change
+    proposals = [after.content for name in ("retail/exchange_and_cancel_described.writ",
+                                            "retail/moved_exchange_and_redirect.writ")
+                 for messages in _dialogues(name, 24) for call, _, after in zip(messages, messages[1:], messages[2:])
+                 if call.tool_calls and all(RETAIL[c.name].kind == "write" for c in call.tool_calls)
+                 and after.content and "default address" in after.content.split(". ")[-2]]
+    assert len(proposals) >= 10
+    assert not [p for p in proposals if any(lead in p for lead in inferences)]
 
 
 def test_no_lead_or_condition_repeats_what_the_sentence_after_it_says() -> None:

@@ -82,7 +82,7 @@ def test_no_question_but_a_proposal_reads_as_asking_for_a_yes() -> None:
               *bank.REFUSAL_RESTS, *bank.GOODBYES]
     assert not [text for text in every(tuple(others)) if asks_confirmation(text)]
     moves = [*bank.DETAIL_ACKS, *bank.DETAIL_ASKS, *bank.ASK_ACKS, *bank.ASK_FRAMES, *bank.ASK_MORE, *bank.OFFERS,
-             *bank.SALUTATIONS, *bank.PROPOSAL_LEADS, *bank.CONFIRM_QUESTIONS, *bank.CONFIRM_TAILS, *bank.DONE_LEADS]
+             *bank.SALUTATIONS, *bank.PROPOSAL_LEADS, *bank.PROPOSAL_INFERENCES, *bank.CONFIRM_QUESTIONS, *bank.CONFIRM_TAILS, *bank.DONE_LEADS]
     assert not [text for text in every(tuple(moves)) if is_closing(text)]
 
 

@@ -68,14 +68,16 @@ ASK_MORE = ("Could you also give me {what}?", "I'll also need {what}. Could you 
 THANKS = ("Thank you.", "Thanks.", "Thanks for that.", "Got it, thanks.", "Perfect, thank you.", "Great, thanks.",
           "[Thanks|Thank you], that helps.", "Noted.", "[Great|Good], I have that.")
 
-PROPOSAL_LEADS = ("Based on [that|this|what I found], I can", "Here is what I can do: I'll",
-                  "Here's my [proposal|suggestion]: I'll", "So here is what I [suggest|propose]: I'll",
-                  "What I can do [now|next|from here] is", "What I [propose|suggest] is to",
-                  "The next step would be to", "I'm ready to", "Here's what I'll do:", "What I'd do is",
-                  "With that, I can", "So I'd like to", "This means I can", "The way forward is to",
-                  "[Given|Going by] [that|this|those details], I'd", "[My suggestion|What I suggest] is to",
-                  "[If you agree|With your okay], I'll", "[All|Everything] [checks out|looks in order], so I can",
+PROPOSAL_LEADS = ("Here is what I can do: I'll", "Here's my [proposal|suggestion]: I'll",
+                  "So here is what I [suggest|propose]: I'll", "What I can do [now|next|from here] is",
+                  "What I [propose|suggest] is to", "The next step would be to", "I'm ready to",
+                  "Here's what I'll do:", "What I'd do is", "The way forward is to",
+                  "[My suggestion|What I suggest] is to", "[If you agree|With your okay], I'll",
                   "I [could|can] [now|then|go on to]")
+# leads that draw on what the same message has just shown (lookups, a choice, figures): only after such text
+PROPOSAL_INFERENCES = ("Based on [that|this|what I found], I can", "With that, I can", "So I'd like to",
+                       "This means I can", "[Given|Going by] [that|this|those details], I'd",
+                       "[All|Everything] [checks out|looks in order], so I can")
 NAME_ACKS = ("Thanks, {name}.", "Thank you, {name}.", "Alright, {name}.", "Okay, {name}.",
              "Thanks for [waiting|your patience|bearing with me], {name}.", "Here we go, {name}.",
              "Here's where we are, {name}.", "Right, {name}.", "[Okay|Alright], {name}, [here's what I found|here's the picture].",

@@ -271,8 +271,8 @@ class OracleAgent:
                          before=" ".join([evidence, decision if chosen else ""]))
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
-        lead = pick(bank.PROPOSAL_LEADS, *key)
         told = [decision, *found] if chosen else [*found, decision]
+        lead = proposal_lead(any([evidence, *told, *figures]), key)
         return join_parts([*notes, *thanks, evidence, *told, *figures, f"{lead} {action}.",
                            self._question(conv, key, lead)])
 
@@ -365,6 +365,12 @@ class OracleAgent:
         bridges = bank.CLOSING_BRIDGES_NAMED if name and stable_int(*key, "named") % 2 else bank.CLOSING_BRIDGES
         bridge = pick(bridges, *key, "bridge").format(name=name)
         return join_parts([*notes, *facts, bridge, pick(bank.CLOSINGS, *key)])
+
+
+def proposal_lead(shown: bool, key: tuple[object, ...]) -> str:
+    """How a proposal opens: "Based on that, I can", "This means I can"... only where the same message has just
+    shown lookups, a choice or figures to draw on (not after the notes of changes made alone)."""
+    return pick(bank.PROPOSAL_LEADS + bank.PROPOSAL_INFERENCES if shown else bank.PROPOSAL_LEADS, *key)
 
 
 def _first_word(text: str) -> str:
