@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -117,6 +118,20 @@ def test_chunked_and_until_close_replies_are_read_whole() -> None:
     assert [r.content for r in replies] == [b'{"a":1}', b'{"a":1}'] and server.connections == 1
     server, _, replies = run(posts(until_close))
     assert [r.content for r in replies] == [b'{"b":2}', b'{"b":2}'] and server.connections == 2
+
+
+def test_a_reply_without_a_length_cut_by_a_reset_fails() -> None:
+    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+        await server.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + b'{"part')
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        writer.transport.abort()
+
+    _, _, results = run(posts(reset, count=1))
+    assert isinstance(results[0], TransportError) and "closed the connection" in str(results[0])
 
 
 def test_a_connection_the_server_says_it_closes_is_not_reused() -> None:

@@ -123,7 +123,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        if self._until_close:  # a reply without a length ends when the connection does
+        if self._until_close and exc is None:  # a reply without a length ends when the connection closes
             self._complete()
         reason = f" ({exc})" if exc else ""
         self._fail(TransportError(f"the server closed the connection{reason}"))
