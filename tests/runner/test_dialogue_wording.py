@@ -10,7 +10,7 @@ from pathlib import Path
 
 from writ_dsl import api, variants
 from writ_dsl.env.wording import address_text
-from writ_dsl.runner import agent_phrases, summaries, user_phrases
+from writ_dsl.runner import agent_phrases, summaries, user_phrases, verify
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
@@ -100,6 +100,20 @@ def test_a_proposal_draws_a_conclusion_only_from_what_its_message_has_shown() ->
                  and after.content and "default address" in after.content.split(". ")[-2]]
     assert len(proposals) >= 10
     assert not [p for p in proposals if any(lead in p for lead in inferences)]
+
+
+def test_the_closing_does_not_tell_again_a_figure_told_before_it() -> None:
+    """Amounts are written with thousands separators ("$1,049.64"): a fact of "1049.64" was told all the same."""
+    result = api.compile_paths([SPECS], api.compile_options(n=4, seed=0))
+    grouped = repeated = 0
+    for task in result.tasks:
+        texts = [m.content for m in run_dialogue(environment_for(task), ScriptedUser(task), OracleAgent(task)).messages
+                 if m.role == "assistant" and m.content and not m.tool_calls]
+        for fact in task.communicate_info:
+            before = [t for t in texts[:-1] if verify.states(t, fact)]
+            grouped += any(fact not in t for t in before)
+            repeated += bool(before) and verify.states(texts[-1], fact)
+    assert grouped >= 5 and repeated == 0
 
 
 def test_no_lead_or_condition_repeats_what_the_sentence_after_it_says() -> None:

@@ -27,6 +27,7 @@ from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, j
 from .summaries import (chose_record, completion, count_sentence, deciding_read, decision_sentence,
                         direction_sentence, evidence_sentence, fact_sentence, findings, namer, names_from,
                         parse_result, phrasing_of, proposal, shown_comparison)
+from .verify import states
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
 
@@ -355,7 +356,7 @@ class OracleAgent:
     def _closing(self, conv: Conversation, progress: Progress) -> str:
         notes = self._notes(conv, progress)
         said = " ".join(m.text for m in conv if m.role == "assistant" and m.is_text)
-        facts = [self._told(fact, conv, progress, done=True) for fact in self._facts() if fact.text not in said]
+        facts = [self._told(fact, conv, progress, done=True) for fact in self._facts() if not states(said, fact.text)]
         if self.plan and self.plan[-1].tool == "transfer_to_human_agents":
             return " ".join([*notes, *facts, "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."])
         key = self._key(conv, "close")
