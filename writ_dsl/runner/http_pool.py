@@ -160,10 +160,17 @@ class ConnectionPool:
         self._idle: list[_Connection] = []
         self._open: set[_Connection] = set()
         self._tls = (tls or ssl.create_default_context()) if self.origin.scheme == "https" else None
+        self._lines: dict[tuple[tuple[str, str], ...], bytes] = {}  # per-request headers, encoded once each
         self.connections = 0  # opened so far
 
     async def post(self, body: bytes, headers: Mapping[str, str]) -> Reply:
-        head = self._head + header_lines(headers) + b"Content-Length: %d\r\n\r\n" % len(body)
+        key = tuple(headers.items())
+        lines = self._lines.get(key)
+        if lines is None:
+            if len(self._lines) >= 4096:
+                self._lines.clear()
+            lines = self._lines[key] = header_lines(headers)
+        head = self._head + lines + b"Content-Length: %d\r\n\r\n" % len(body)
         async with asyncio.timeout(self.timeout), self._slots:
             connection = self._reused()
             if connection is not None:
