@@ -153,6 +153,13 @@ def counted(n: int, noun: str, *key: object) -> str:
     return one_of((f"{n} {noun}s", f"{word} {noun}s"), *key)
 
 
+def spelled(n: int, noun: str, *key: object) -> str:
+    """A count that opens a sentence: "three items", "one item" or "a single item", never "3 items"."""
+    if n == 1:
+        return one_of((f"one {noun}", f"a single {noun}"), *key)
+    return f"{NUMBER_WORDS[n] if 0 < n < len(NUMBER_WORDS) else n} {noun}s"
+
+
 def _orders(calls: Any) -> str:
     ids = list(dict.fromkeys(str(c.get("order_id")) for c in calls))
     if len(ids) == 1:
@@ -230,7 +237,8 @@ def _order_found(order: Any, name: Any) -> str:
     one = len(things) == 1
     bank = (_CONTENTS_ONE if one else _CONTENTS) if not status else _FOUND_ONE if one else _FOUND_MANY
     return fill(bank, "found", oid, oid=oid, status=status, listed=listed,
-                Listed=capital(listed), count=count, Count=capital(count), be="is" if one else "are")
+                Listed=capital(listed), count=count, Count=capital(spelled(len(things), "item", "found count", oid)),
+                be="is" if one else "are")
 
 
 _CANCEL = ("[cancel|cancel your] order {oid}[, with| with|, giving|, citing] the reason \"{reason}\"; {refund}",

@@ -116,6 +116,25 @@ def test_the_closing_does_not_tell_again_a_figure_told_before_it() -> None:
     assert grouped >= 5 and repeated == 0
 
 
+def test_a_proposal_does_not_open_with_the_words_of_a_sentence_before_it() -> None:
+    assert proposal_lead(True, ("t", 1), "Going by its details, the order is pending.").split()[:2] != ["Going", "by"]
+    said = "Going by its details, given this, based on that, here is what I found. What I can see."
+    assert all(" ".join(proposal_lead(True, ("t", n), said).lower().split()[:2]).strip(",:") not in said.lower()
+               for n in range(200))
+    texts = [m.content for name in ("retail/redirect_pending_order.writ", "retail/cancel_pending_order.writ")
+             for messages in _dialogues(name, 24) for m in messages if m.role == "assistant" and m.content]
+    assert not [t for t in texts if re.search(r"\bGoing by\b.*\bGoing by\b", t)]
+
+
+def test_no_sentence_of_the_agent_opens_with_a_numeral() -> None:
+    opening = re.compile(r"(?:^|[.!?] )\d+ [a-z]")
+    texts = [m.content for name in ("retail/move_and_tidy_orders.writ", "retail/moved_exchange_and_redirect.writ",
+                                    "retail/cancel_pending_order.writ", "retail/exchange_and_cancel_described.writ")
+             for messages in _dialogues(name, 24) for m in messages if m.role == "assistant" and m.content]
+    assert len(texts) > 200 and any(re.search(r"\b(?:Two|Three|Four) items\b", t) for t in texts)
+    assert not [t for t in texts if opening.search(t)]
+
+
 def test_no_lead_or_condition_repeats_what_the_sentence_after_it_says() -> None:
     assert not [s for s in every(agent_phrases.DONE_LEADS) if re.search(r"\bnow\b", s)]
     assert not [s for s in every(agent_phrases.CONFIRM_CONDITIONS) if re.search(r"\bwant\b", s)]

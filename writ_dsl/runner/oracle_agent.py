@@ -273,7 +273,7 @@ class OracleAgent:
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
         told = [decision, *found] if chosen else [*found, decision]
-        lead = proposal_lead(any([evidence, *told, *figures]), key)
+        lead = proposal_lead(any([evidence, *told, *figures]), key, " ".join([*notes, evidence, *told, *figures]))
         return join_parts([*notes, *thanks, evidence, *told, *figures, f"{lead} {action}.",
                            self._question(conv, key, lead)])
 
@@ -368,10 +368,18 @@ class OracleAgent:
         return join_parts([*notes, *facts, bridge, pick(bank.CLOSINGS, *key)])
 
 
-def proposal_lead(shown: bool, key: tuple[object, ...]) -> str:
+def proposal_lead(shown: bool, key: tuple[object, ...], said: str = "") -> str:
     """How a proposal opens: "Based on that, I can", "This means I can"... only where the same message has just
-    shown lookups, a choice or figures to draw on (not after the notes of changes made alone)."""
-    return pick(bank.PROPOSAL_LEADS + bank.PROPOSAL_INFERENCES if shown else bank.PROPOSAL_LEADS, *key)
+    shown lookups, a choice or figures to draw on (not after the notes of changes made alone); never with the
+    two words a sentence before it has used ("Going by its details, ... Going by that, I'd")."""
+    leads = bank.PROPOSAL_LEADS + bank.PROPOSAL_INFERENCES if shown else bank.PROPOSAL_LEADS
+    used = said.lower()
+    lead = pick(leads, *key)
+    for attempt in range(1, 8):
+        if " ".join(lead.lower().split()[:2]).strip(",:") not in used:
+            break
+        lead = pick(leads, *key, "again", attempt)
+    return lead
 
 
 def _first_word(text: str) -> str:
