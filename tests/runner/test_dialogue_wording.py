@@ -126,6 +126,14 @@ def test_a_proposal_does_not_open_with_the_words_of_a_sentence_before_it() -> No
     assert not [t for t in texts if re.search(r"\bGoing by\b.*\bGoing by\b", t)]
 
 
+def test_a_confirmation_request_says_that_at_most_once() -> None:
+    agent = OracleAgent(api.compile_paths([SPECS / "retail/cancel_pending_order.writ"],
+                                          api.compile_options(n=1, seed=0)).tasks[0])
+    asked = [agent._question([], ("t", turn), lead) for turn in range(300) for lead in ("Here's", "I can")]
+    assert any(re.search(r"\bthat\b", q) for q in asked)
+    assert not [q for q in asked if len(re.findall(r"\bthat\b", q, re.I)) > 1]
+
+
 def test_no_sentence_of_the_agent_opens_with_a_numeral() -> None:
     opening = re.compile(r"(?:^|[.!?] )\d+ [a-z]")
     texts = [m.content for name in ("retail/move_and_tidy_orders.writ", "retail/moved_exchange_and_redirect.writ",

@@ -250,7 +250,12 @@ class OracleAgent:
         name = user_first_name(conv)
         conditions = [c.format(name=name) for c in bank.CONFIRM_CONDITIONS if name or "{name}" not in c]
         conditions = [c for c in conditions if _first_word(lead) not in _first_words(c)]
-        return compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
+        question = compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
+        for attempt in range(1, 8):  # not "If you're happy with that, shall I go ahead with that?"
+            if len(re.findall(r"\bthat\b", question, re.I)) < 2:
+                break
+            question = compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm", attempt)
+        return question
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
