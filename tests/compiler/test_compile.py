@@ -46,7 +46,7 @@ def test_gold_write_books_the_cheapest_lamp_and_replays(tmp_path):
         assert task.gold_actions[0].name == "buy"
         assert task.gold_actions[0].arguments == {"user_id": task.params["user"]["user_id"], "item_id": "i2"}
         assert task.communicate_info == ["25.00"]
-        assert task.user_scenario.reason_for_call == "You want the cheapest lamp, for $25."
+        assert task.user_scenario.reason_for_call == "You want the cheapest lamp, for $25.00."
         assert task.user_scenario.known == {"user_id": task.params["user"]["user_id"]}
         assert replay(env, task) == task.gold_state_hash
         assert replay(env, task, with_reads=True) == task.gold_state_hash

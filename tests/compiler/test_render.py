@@ -27,8 +27,8 @@ def test_date_phrases():
     assert render.long_date("2024-05-25") == "May 25, 2024"
 
 
-@pytest.mark.parametrize("value, text", [(1234.5, "$1,234.50"), (1234, "$1,234"), (0.456, "$0.46"),
-                                         (-12.5, "-$12.50"), (1000000, "$1,000,000")])
+@pytest.mark.parametrize("value, text", [(1234.5, "$1,234.50"), (1234, "$1,234.00"), (0.456, "$0.46"),
+                                         (-12.5, "-$12.50"), (1000000, "$1,000,000.00"), (0.004, "$0.00")])
 def test_money(value, text):
     assert render.money(value) == text
 

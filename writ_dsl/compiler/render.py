@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Span
+from ..env import wording
 from ..env.core import json_copy
 from .. import variants
 from ..lang import templates
@@ -80,13 +81,11 @@ def either(dates: Iterable[Any]) -> str:
 
 
 def money(value: Any) -> str:
-    """An amount as "$1,234.50" (whole amounts without cents: "$1,234")."""
+    """An amount as "$1,234.50", cents always written ("$718.00"), as the agent writes every amount: a
+    dialogue does not mix "$718 a person" from a spec with "$529.00" from a tool result."""
     if not is_number(value):
         raise TypeError(f"not an amount: {value!r}")
-    sign = "-" if value < 0 else ""
-    amount = abs(round(value, 2))
-    body = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    return f"{sign}${body}"
+    return wording.money(round(value, 2))
 
 
 def city(code: Any) -> str:
