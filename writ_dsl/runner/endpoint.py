@@ -56,12 +56,12 @@ class Endpoint:
         return (self.base_url or DEFAULT_BASE_URL).rstrip("/")
 
     def problem(self) -> str | None:
-        """Why no request could be sent to this endpoint (a URL that is not http(s), a key with a line
-        break), or None."""
-        from .http_pool import Origin, header_lines
+        """Why no request could be sent to this endpoint (a URL that is not http(s), a proxy that is not
+        http://, a key with a line break), or None."""
+        from .http_pool import Origin, environment_proxy, header_lines
 
         try:
-            Origin.of(self.url)
+            environment_proxy(Origin.of(self.url))
             header_lines({"Authorization": f"Bearer {self.api_key or ''}"})
         except ValueError as exc:
             return str(exc)  # names the header, never its value

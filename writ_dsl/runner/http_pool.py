@@ -13,7 +13,11 @@ a process whose caches have gone cold. This pool does that one exchange and noth
 - TLS for ``https`` URLs, verified against the system's certificates;
 - a request sent on a reused connection that the server had closed meanwhile is sent once more on a new
   connection, as long as no byte of a reply came back;
-- one timeout for the whole exchange: waiting for a free slot, connecting, sending and reading.
+- one timeout for the whole exchange: waiting for a free slot, connecting, sending and reading;
+- the proxy the environment names (``$HTTPS_PROXY``, ``$HTTP_PROXY``, ``$ALL_PROXY``, less ``$NO_PROXY``, as
+  the standard library reads them; never for a loopback host): an ``https`` origin through a ``CONNECT``
+  tunnel, an ``http`` one by asking the proxy for the absolute URL; ``user:password@`` in the proxy URL is
+  sent as ``Proxy-Authorization``.
 
 Errors: :class:`TransportError` (refused, reset or closed connections, TLS failures, replies that are not
 HTTP) and :class:`TimeoutError`. The caller decides what to retry.
@@ -22,10 +26,13 @@ HTTP) and :class:`TimeoutError`. The caller decides what to retry.
 from __future__ import annotations
 
 import asyncio
+import base64
+import ipaddress
 import ssl
+import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httptools
 
@@ -60,6 +67,41 @@ class Origin:
         port = parts.port or (443 if parts.scheme == "https" else 80)  # .port raises ValueError if malformed
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return cls(parts.scheme, parts.hostname, port, target, parts.netloc.rpartition("@")[2])
+
+
+@dataclass(frozen=True)
+class Proxy:
+    origin: Origin
+    authorization: str | None = None  # the Proxy-Authorization value, from the URL's user:password
+
+    @classmethod
+    def of(cls, url: str) -> Proxy:
+        """Raises ValueError for what is not an http:// proxy URL."""
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        if parts.scheme != "http" or not parts.hostname:
+            raise ValueError(f"the proxy {parts.scheme}://{parts.hostname or ''} is not an http:// proxy")
+        credentials = None
+        if parts.username is not None:
+            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+            credentials = "Basic " + base64.b64encode(pair).decode()
+        return cls(Origin.of(parts.geturl()), credentials)
+
+
+def environment_proxy(origin: Origin) -> Proxy | None:
+    """The proxy the environment names for ``origin``, or None (none named, ``$NO_PROXY`` lists the host, or
+    the host is this machine's loopback)."""
+    proxies = urllib.request.getproxies_environment()
+    url = proxies.get(origin.scheme) or proxies.get("all")
+    if not url or _loopback(origin.host) or urllib.request.proxy_bypass_environment(origin.host, proxies):
+        return None
+    return Proxy.of(url)
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost")
 
 
 def header_lines(headers: Mapping[str, str]) -> bytes:
@@ -146,16 +188,39 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(error)
 
 
+class _Tunnel(asyncio.Protocol):
+    """The proxy's reply to ``CONNECT``, read up to the blank line that ends its head."""
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.done: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+
+    def data_received(self, data: bytes) -> None:
+        self.head += data
+        if b"\r\n\r\n" in self.head and not self.done.done():
+            self.done.set_result(bytes(self.head))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_exception(TransportError("the proxy closed the connection"))
+
+
 class ConnectionPool:
     """POSTs to one URL from the running event loop; ``headers`` go with every request. ``tls`` replaces the
-    default verifying context for ``https`` URLs."""
+    default verifying context for ``https`` URLs; ``proxy`` the one the environment names (``False``: none)."""
 
     def __init__(self, url: str, headers: Mapping[str, str], limit: int, timeout: float,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, proxy: Proxy | None | bool = True) -> None:
         self.origin = Origin.of(url)
         self.timeout = timeout
+        self.proxy = environment_proxy(self.origin) if proxy is True else proxy or None
         fixed = {"Host": self.origin.authority, **headers}
-        self._head = f"POST {self.origin.target} HTTP/1.1\r\n".encode("latin-1") + header_lines(fixed)
+        target = self.origin.target
+        if self.proxy is not None and self.origin.scheme == "http":  # the proxy is asked for the whole URL
+            target = f"http://{self.origin.authority}{target}"
+            if self.proxy.authorization:
+                fixed["Proxy-Authorization"] = self.proxy.authorization
+        self._head = f"POST {target} HTTP/1.1\r\n".encode("latin-1") + header_lines(fixed)
         self._slots = asyncio.Semaphore(max(limit, 1))
         self._idle: list[_Connection] = []
         self._open: set[_Connection] = set()
@@ -210,11 +275,40 @@ class ConnectionPool:
     async def _connect(self) -> _Connection:
         origin, loop = self.origin, asyncio.get_running_loop()
         try:
-            _, connection = await loop.create_connection(
-                _Connection, origin.host, origin.port, ssl=self._tls,
-                server_hostname=origin.host if self._tls else None, happy_eyeballs_delay=0.25)
+            if self.proxy is not None and self._tls is not None:
+                connection = await self._tunnel()
+            else:
+                to = self.proxy.origin if self.proxy is not None else origin
+                _, connection = await loop.create_connection(
+                    _Connection, to.host, to.port, ssl=self._tls,
+                    server_hostname=to.host if self._tls else None, happy_eyeballs_delay=0.25)
         except OSError as exc:  # refused, unreachable, unknown host, TLS (ssl.SSLError is an OSError)
-            raise TransportError(f"cannot connect to {origin.host}:{origin.port}: {exc.strerror or exc}") from None
+            via = f" through the proxy {self.proxy.origin.authority}" if self.proxy is not None else ""
+            raise TransportError(f"cannot connect to {origin.host}:{origin.port}{via}: "
+                                 f"{exc.strerror or exc}") from None
         self.connections += 1
         self._open.add(connection)
+        return connection
+
+    async def _tunnel(self) -> _Connection:
+        """A TLS connection to the origin inside a ``CONNECT`` tunnel through the proxy."""
+        assert self.proxy is not None and self._tls is not None
+        origin, proxy, loop = self.origin, self.proxy, asyncio.get_running_loop()
+        transport, tunnel = await loop.create_connection(_Tunnel, proxy.origin.host, proxy.origin.port,
+                                                         happy_eyeballs_delay=0.25)
+        try:
+            asked = {"Host": f"{origin.host}:{origin.port}"}
+            if proxy.authorization:
+                asked["Proxy-Authorization"] = proxy.authorization
+            transport.write(f"CONNECT {origin.host}:{origin.port} HTTP/1.1\r\n".encode() + header_lines(asked)
+                            + b"\r\n")
+            status = (await tunnel.done).split(b"\r\n", 1)[0].decode("latin-1")
+            if status.split()[1:2] != ["200"]:
+                raise TransportError(f"the proxy {proxy.origin.authority} refused the tunnel: {status}")
+            connection = _Connection()
+            secured = await loop.start_tls(transport, connection, self._tls, server_hostname=origin.host)
+        except BaseException:
+            transport.abort()
+            raise
+        connection.connection_made(secured)
         return connection
