@@ -302,29 +302,39 @@ def test_what_is_not_an_http_url_is_refused(url: str) -> None:
         Origin.of(url)
 
 
-def test_https_is_verified_against_the_trusted_certificates() -> None:
+def tls_authority() -> tuple[Any, ssl.SSLContext]:
+    """A certificate authority (trustme) and a server context holding its certificate for 127.0.0.1."""
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
     served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("127.0.0.1").configure_cert(served)
+    return authority, served
+
+
+async def post_once(pool: ConnectionPool, body: bytes, *servers: asyncio.Server) -> Any:
+    """One post: its reply, or the TransportError it raised; the pool and ``servers`` are closed after."""
+    try:
+        return await pool.post(body, {})
+    except TransportError as exc:
+        return exc
+    finally:
+        await pool.aclose()
+        for server in servers:
+            server.close()
+
+
+def test_https_is_verified_against_the_trusted_certificates() -> None:
+    authority, served = tls_authority()
 
     async def exchange(trusting: bool) -> Any:
-        server = await asyncio.start_server(
-            lambda r, w: keep_alive(r, w, holder), "127.0.0.1", 0, ssl=served)
-        url = f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1"
+        server = await asyncio.start_server(lambda r, w: keep_alive(r, w, Server(keep_alive)), "127.0.0.1", 0,
+                                            ssl=served)
         client = ssl.create_default_context()
         if trusting:
             authority.configure_trust(client)
-        pool = ConnectionPool(url, {}, 1, 3.0, tls=client)
-        try:
-            return await pool.post(b'{"tls":1}', {})
-        except TransportError as exc:
-            return exc
-        finally:
-            await pool.aclose()
-            server.close()
+        pool = ConnectionPool(f"https://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1", {}, 1, 3.0, tls=client)
+        return await post_once(pool, b'{"tls":1}', server)
 
-    holder = Server(keep_alive)
     assert run(exchange(True)).content == b'{"tls":1}'
     refused = run(exchange(False))
     assert isinstance(refused, TransportError) and "certificate" in str(refused).lower()
@@ -377,10 +387,7 @@ def test_an_http_origin_is_asked_of_the_proxy_by_its_whole_url() -> None:
 
 
 def test_an_https_origin_is_reached_through_a_connect_tunnel() -> None:
-    trustme = pytest.importorskip("trustme")
-    authority = trustme.CA()
-    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(served)
+    authority, served = tls_authority()
     asked: list[bytes] = []
 
     async def tunnel(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -411,14 +418,7 @@ def test_an_https_origin_is_reached_through_a_connect_tunnel() -> None:
         proxy = Proxy.of(f"http://{credentials}127.0.0.1:{proxy_server.sockets[0].getsockname()[1]}")
         pool = ConnectionPool(f"https://127.0.0.1:{origin.sockets[0].getsockname()[1]}/v1", {}, 1, 3.0,
                               tls=client, proxy=proxy)
-        try:
-            return await pool.post(b'{"tunnelled":1}', {})
-        except TransportError as exc:
-            return exc
-        finally:
-            await pool.aclose()
-            proxy_server.close()
-            origin.close()
+        return await post_once(pool, b'{"tunnelled":1}', proxy_server, origin)
 
     assert run(scenario("ann:pw@")).content == b'{"tunnelled":1}'
     assert asked[-1].startswith(b"CONNECT 127.0.0.1:")
