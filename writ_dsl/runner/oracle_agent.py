@@ -22,8 +22,8 @@ from ..env.registry import find_domain
 from ..env.wording import Namer
 from .messages import Conversation, Message, ToolCall, tool_exchanges
 from . import agent_phrases as bank
-from .phrasing import (asks_confirmation, compose, is_affirmative, is_closing, join_parts, join_words, key_words,
-                       mentions_value, pick, probe_refusal, probe_request, stable_int)
+from .phrasing import (asks_confirmation, compose, first_fitting, is_affirmative, is_closing, join_parts,
+                       join_words, key_words, mentions_value, pick, probe_refusal, probe_request, stable_int)
 from .summaries import (chose_record, completion, count_sentence, deciding_read, decision_sentence,
                         direction_sentence, evidence_sentence, fact_sentence, findings, namer, names_from,
                         parse_result, phrasing_of, proposal, shown_comparison)
@@ -250,12 +250,10 @@ class OracleAgent:
         name = user_first_name(conv)
         conditions = [c.format(name=name) for c in bank.CONFIRM_CONDITIONS if name or "{name}" not in c]
         conditions = [c for c in conditions if _first_word(lead) not in _first_words(c)]
-        question = compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm")
-        for attempt in range(1, 8):  # not "If you're happy with that, shall I go ahead with that?"
-            if len(re.findall(r"\bthat\b", question, re.I)) < 2:
-                break
-            question = compose((conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS), *key, "confirm", attempt)
-        return question
+        slots = (conditions, bank.CONFIRM_QUESTIONS, bank.CONFIRM_TAILS)
+        return first_fitting(  # not "If you're happy with that, shall I go ahead with that?"
+            lambda attempt: compose(slots, *key, "confirm", *((attempt,) if attempt else ())),
+            lambda question: len(re.findall(r"\bthat\b", question, re.I)) < 2)
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
@@ -379,12 +377,8 @@ def proposal_lead(shown: bool, key: tuple[object, ...], said: str = "") -> str:
     two words a sentence before it has used ("Going by its details, ... Going by that, I'd")."""
     leads = bank.PROPOSAL_LEADS + bank.PROPOSAL_INFERENCES if shown else bank.PROPOSAL_LEADS
     used = said.lower()
-    lead = pick(leads, *key)
-    for attempt in range(1, 8):
-        if " ".join(lead.lower().split()[:2]).strip(",:") not in used:
-            break
-        lead = pick(leads, *key, "again", attempt)
-    return lead
+    return first_fitting(lambda attempt: pick(leads, *key, *(("again", attempt) if attempt else ())),
+                         lambda lead: " ".join(lead.lower().split()[:2]).strip(",:") not in used)
 
 
 def _first_word(text: str) -> str:

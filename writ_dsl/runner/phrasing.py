@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..variants import expand, seed_of
@@ -31,6 +31,17 @@ def compose(slots: Sequence[Sequence[str]], *key: object) -> str:
     left out, a slot's text capitalised when it opens the sentence."""
     parts = [part for index, options in enumerate(slots) if (part := pick(options, *key, "slot", index))]
     return join_parts(parts)
+
+
+def first_fitting(make: Callable[[int], str], fits: Callable[[str], bool], tries: int = 8) -> str:
+    """``make(0)``, or the first of ``make(1)``, ``make(2)``... that ``fits`` (the last one made if none does):
+    a wording chosen by a stable key, chosen again with another key where it would clash with its context."""
+    made = make(0)
+    for attempt in range(1, tries):
+        if fits(made):
+            break
+        made = make(attempt)
+    return made
 
 
 def join_parts(parts: Sequence[str]) -> str:
