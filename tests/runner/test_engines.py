@@ -36,6 +36,24 @@ def test_expected_completions_grow_with_the_plan() -> None:
     assert expected_completions(long) > expected_completions(short)
 
 
+def test_expected_completions_are_the_offline_dialogues_lengths() -> None:
+    """Every bundled template, every user profile: the estimate is exact for the offline roles (each user and
+    assistant message is a completion, bar the agent's fixed greeting), so the longest really start first."""
+    from writ_dsl.runner.dialogue import run_dialogue
+    from writ_dsl.runner.environments import environment_for
+    from writ_dsl.runner.oracle_agent import OracleAgent
+    from writ_dsl.runner.scripted_user import ScriptedUser
+
+    tasks = compile_paths([SPECS], CompileOptions(total=120, seed=3)).tasks
+    profiles = {tuple(sorted(map(str, t.behavior.settings.items()))) for t in tasks if t.behavior is not None}
+    assert len(profiles) >= 8
+    for task in tasks:
+        env = environment_for(task)
+        dialogue = run_dialogue(env, ScriptedUser(task), OracleAgent(task))
+        spoken = sum(message.role in ("user", "assistant") for message in dialogue.messages)
+        assert spoken - 1 == expected_completions(task), task.id
+
+
 def test_a_settled_heap_collects_less_often_and_is_undone_afterwards() -> None:
     import gc
 
