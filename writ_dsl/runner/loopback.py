@@ -175,9 +175,10 @@ class LoopbackServer:
         task = self.tasks.get(request.headers.get(DIALOGUE_HEADER, ""))
         if not request.path.rstrip("/").endswith("/chat/completions") or task is None:
             return _reply(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        arrived = asyncio.get_running_loop().time()
         message, answer = self._played(task, raw)
+        if self.latency:  # the answer leaves ``latency`` after the request came, however long it took to make
+            await asyncio.sleep(self.latency - (asyncio.get_running_loop().time() - arrived))
         fault = self.draw_fault(bool(message.get("tool_calls")))
         if fault is None:
             return web.Response(status=200, body=answer, content_type="application/json")
