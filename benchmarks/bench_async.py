@@ -54,6 +54,7 @@ whole-run share of a run of N waves loses about half a dialogue's length to the 
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import multiprocessing
 import os
@@ -243,9 +244,27 @@ def steady(log: list[tuple[float, float, str]], concurrency: int) -> tuple[float
     return len(inside) / (end - begin), statistics.median(trips) if trips else None
 
 
+def schedule_bound(log: list[tuple[float, float, str]], concurrency: int) -> float:
+    """The whole-run share a client costing nothing would reach on the same dialogues in the same order:
+    each dialogue's completions at exactly the latency each, every dialogue started in a free slot as soon
+    as one frees (as the runner does). The rest of the limit is lost to the dialogues' unequal lengths
+    (the ramp-down at the end), which no client can avoid in a run of this size."""
+    lengths: dict[str, int] = {}
+    firsts: dict[str, float] = {}
+    for sent, _, dialogue in log:
+        lengths[dialogue] = lengths.get(dialogue, 0) + 1
+        firsts[dialogue] = min(firsts.get(dialogue, sent), sent)
+    slots = [0.0] * concurrency
+    for dialogue in sorted(firsts, key=firsts.__getitem__):
+        heapq.heapreplace(slots, slots[0] + lengths[dialogue] * LATENCY)
+    makespan = max(slots)
+    return sum(lengths.values()) * LATENCY / concurrency / makespan if makespan else 0.0
+
+
 @dataclass
 class Figures:
     whole: float
+    bound: float  # the whole-run share the schedule allows a client costing nothing
     steady: float | None
     trip: float | None
     cpu: float
@@ -276,16 +295,17 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
     limit = concurrency / (LATENCY * per_dialogue)
     rate, (busy_rate, trip) = summary.ran / summary.elapsed, steady(backend.log, concurrency)
     share = None if busy_rate is None else busy_rate / (concurrency / LATENCY)
+    bound = schedule_bound(backend.log, concurrency)
     shown = "–" if share is None else f"{share:.0%}"
     shown_trip = "–" if trip is None else f"{trip * 1000:.0f}"
     waits = f"{waited / summary.elapsed:.0%}/{server_wait / summary.elapsed:.0%}"
     after = ended - max(done for _, done, _ in backend.log)  # committing the last dialogues, then the exports
     line = (f"{concurrency:>5} {workers:>2} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
-            f"{shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} "
+            f"{bound:>6.0%} {shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} "
             f"{kernel / completions * 1000:>6.2f} {llm_only * 1000:>8.2f} "
             f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
     print(line, flush=True)
-    return Figures(rate / limit, share, trip, cpu / completions, llm_only, server_ms / completions,
+    return Figures(rate / limit, bound, share, trip, cpu / completions, llm_only, server_ms / completions,
                    waited / summary.elapsed, line, kernel / completions, completions)
 
 
@@ -421,7 +441,7 @@ def main() -> None:
     print("share of the limit concurrency ÷ (latency × completions per dialogue): 'whole run' over the whole call, "
           "'steady' while every slot is busy; rt: median round trip (ms) in that window")
     header = (f"{'C':>5} {'W':>2} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
-              f"{'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'kernel':>6} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
+              f"{'bound':>6} {'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'kernel':>6} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
     counts = [int(part) for part in args.workers.split(",")]
     results: dict[tuple[int, int], list[Figures]] = {(c, w): [] for c in wanted for w in counts if w <= c}
     for _ in range(args.repeat):
