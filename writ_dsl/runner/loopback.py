@@ -6,24 +6,27 @@ and one without as the scripted user, for the task named by the
 rate (HTTP 500/429, replies slower than the client's timeout, bodies that are
 not JSON, unknown tool names, arguments that are not JSON, text together with
 a tool call), which makes it a twin of a real endpoint for tests and
-benchmarks. It listens on 127.0.0.1 only, served by aiohttp (the ``loopback``
-extra, part of ``dev``) on an event loop of its own thread: latency is a sleep
-on that loop, so hundreds of requests wait at once without a thread each.
+benchmarks. It listens on 127.0.0.1 only, a small HTTP/1.1 server (keep-alive,
+requests parsed by ``httptools``) on an event loop of its own thread: latency
+is a sleep on that loop, so hundreds of requests wait at once without a thread
+each, and its own cost per request stays small beside the client's, as a
+remote endpoint's does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import http
 import json
 import random
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+import httptools
 
 from ..compiler.model import CompiledTask
 from .endpoint import DIALOGUE_HEADER
@@ -121,12 +124,11 @@ class LoopbackServer:
 
     def start(self) -> LoopbackServer:
         loop = asyncio.new_event_loop()
-        runner = web.AppRunner(self._app(), access_log=None, handle_signals=False)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)  # hundreds of clients connect at once
-        loop.run_until_complete(site.start())
-        self._port = runner.addresses[0][1]
-        self._loop, self._runner = loop, runner
+        # hundreds of clients connect at once
+        server = loop.run_until_complete(loop.create_server(lambda: _ServedConnection(self._answer), "127.0.0.1", 0,
+                                                            backlog=1024))
+        self._port = server.sockets[0].getsockname()[1]
+        self._loop, self._server = loop, server
         self._thread = threading.Thread(target=loop.run_forever, name="writ-loopback", daemon=True)
         self._thread.start()
         return self
@@ -135,11 +137,17 @@ class LoopbackServer:
         loop, self._loop = self._loop, None
         if loop is None:
             return
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), loop).result(timeout=30)
+        asyncio.run_coroutine_threadsafe(self._close(), loop).result(timeout=30)
         loop.call_soon_threadsafe(loop.stop)
         if self._thread is not None:
             self._thread.join(timeout=30)
         loop.close()
+
+    async def _close(self) -> None:
+        self._server.close()
+        for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
+            task.cancel()
+        await self._server.wait_closed()
 
     def __enter__(self) -> LoopbackServer:
         return self.start()
@@ -157,23 +165,18 @@ class LoopbackServer:
             self.counts[fault] += 1
             return fault
 
-    def _app(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/{path:.*}", self._answer)
-        return app
-
-    async def _answer(self, request: web.Request) -> web.StreamResponse:
-        raw = await request.read() or b"{}"
+    async def _answer(self, request: _Request) -> _Reply:
+        raw = request.body or b"{}"
         if self.keep_bodies:
             with self._lock:
                 self.bodies.append(json.loads(raw))
         if self.refuse_with is not None:
             with self._lock:
                 self.counts["requests"] += 1
-            echoed = f"invalid credentials: Authorization: {request.headers.get('Authorization')}"
+            echoed = f"invalid credentials: Authorization: {request.headers.get('authorization')}"
             return _reply(self.refuse_with, {"error": {"message": echoed, "type": "auth"}})
-        task = self.tasks.get(request.headers.get(DIALOGUE_HEADER, ""))
-        if not request.path.rstrip("/").endswith("/chat/completions") or task is None:
+        task = self.tasks.get(request.headers.get(DIALOGUE_HEADER.lower(), ""))
+        if request.method != "POST" or not request.path.rstrip("/").endswith("/chat/completions") or task is None:
             return _reply(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
         arrived = asyncio.get_running_loop().time()
         message, answer = self._played(task, raw)
@@ -181,7 +184,7 @@ class LoopbackServer:
             await asyncio.sleep(self.latency - (asyncio.get_running_loop().time() - arrived))
         fault = self.draw_fault(bool(message.get("tool_calls")))
         if fault is None:
-            return web.Response(status=200, body=answer, content_type="application/json")
+            return _Reply(200, answer)
         return await self._deliver(json.loads(raw), message, fault, len(raw))
 
     def _played(self, task: CompiledTask, raw: bytes) -> tuple[dict[str, Any], bytes]:
@@ -197,7 +200,7 @@ class LoopbackServer:
         return found
 
     async def _deliver(self, body: dict[str, Any], message: dict[str, Any], fault: str | None,
-                       prompt_bytes: int) -> web.StreamResponse:
+                       prompt_bytes: int) -> _Reply:
         plan = self.faults
         if fault in ("http500", "http429"):
             status = 500 if fault == "http500" else 429
@@ -206,13 +209,95 @@ class LoopbackServer:
         if fault == "slow":
             await asyncio.sleep(plan.slow_seconds)
         if fault == "bad_body":
-            return web.Response(status=200, body=b'{"id": "chatcmpl-broken", "choices": [{"index": 0, "mess',
-                                content_type="application/json")
+            return _Reply(200, b'{"id": "chatcmpl-broken", "choices": [{"index": 0, "mess')
         if fault in CALL_FAULTS:
             message = spoil_call(message, fault)
         return _reply(200, completion_body(str(body.get("model", "")), message, prompt_bytes))
 
 
-def _reply(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(status=status, body=json.dumps(payload).encode(), content_type="application/json",
-                        headers=headers)
+def _reply(status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> _Reply:
+    return _Reply(status, json.dumps(payload).encode(), headers or {})
+
+
+_PHRASES = {status.value: status.phrase for status in http.HTTPStatus}
+
+
+@dataclass
+class _Request:
+    method: str
+    path: str
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded(self, keep_alive: bool) -> bytes:
+        lines = [f"HTTP/1.1 {self.status} {_PHRASES.get(self.status, 'Status')}", "Content-Type: application/json",
+                 f"Content-Length: {len(self.body)}", *(f"{name}: {value}" for name, value in self.headers.items()),
+                 *([] if keep_alive else ["Connection: close"])]
+        return "\r\n".join([*lines, "", ""]).encode("latin-1") + self.body
+
+
+class _ServedConnection(asyncio.Protocol):
+    """One client connection: requests parsed as they come, each answered in turn (keep-alive), by
+    ``answer`` on the server's loop."""
+
+    def __init__(self, answer: Callable[[_Request], Awaitable[_Reply]]) -> None:
+        self.answer = answer
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.previous: asyncio.Task[None] | None = None  # the reply before this one, written first
+        self._url = b""
+        self._headers: dict[str, str] = {}
+        self._body: list[bytes] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            self._write(_reply(400, {"error": {"message": "not an HTTP request", "type": "invalid"}}), False)
+
+    # httptools callbacks
+    def on_message_begin(self) -> None:
+        self._url, self._headers, self._body = b"", {}, []
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+
+    def on_body(self, body: bytes) -> None:
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        request = _Request(self.parser.get_method().decode(), httptools.parse_url(self._url).path.decode(),
+                           self._headers, b"".join(self._body))
+        self.previous = asyncio.ensure_future(self._serve(request, self.parser.should_keep_alive(), self.previous))
+
+    async def _serve(self, request: _Request, keep_alive: bool, previous: asyncio.Task[None] | None) -> None:
+        try:
+            reply = await self.answer(request)
+        except Exception as exc:  # noqa: BLE001 - a bug in playing the request: the client hears of it
+            reply = _reply(500, {"error": {"message": f"the loopback endpoint failed: {exc!r}", "type": "server_error"}})
+        if previous is not None:
+            await previous
+        self._write(reply, keep_alive)
+
+    def _write(self, reply: _Reply, keep_alive: bool) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return  # the client gave up (a timeout)
+        self.transport.write(reply.encoded(keep_alive))
+        if not keep_alive:
+            self.transport.close()
