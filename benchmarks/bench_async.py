@@ -10,6 +10,9 @@ concurrency ÷ latency completions/s. For each concurrency the table prints two 
 - ``whole run``: dialogues finished ÷ wall time of the whole ``run_tasks`` call, from opening the run folder
   to the last export, ramp-up and tail included (the tail: dialogues have different lengths, so the last
   ones run with fewer than ``concurrency`` beside them; the runner starts the longest first to shorten it);
+- ``bound``: the whole-run share a client costing nothing would reach with the same dialogues started in the
+  same order (each completion exactly the latency): what the tail alone leaves, so ``whole run`` ÷ ``bound`` is
+  the runner's own efficiency, and a longer run (``--waves``) brings ``bound`` closer to 100 %;
 - ``steady``: completions answered per second while every slot is busy (from the moment the
   ``concurrency``-th dialogue starts to the moment the last one starts, when the queue runs dry), ÷
   (concurrency ÷ latency). It is the runner's rate with the tail left out; "–" when that window is under a
