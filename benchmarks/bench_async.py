@@ -50,8 +50,9 @@ Then: the requests a re-run makes (resumed, and forced with the cache), and a ru
 which every task must end verified, rejected or failed.
 
 Run: ``.venv/bin/python benchmarks/bench_async.py [--quick] [--repeat N] [--cold] [--workers 1,2] [--waves N]
-[--concurrency 1,32,256]``. Network: 127.0.0.1 only. ``--waves`` sets the dialogues per slot (4 by default): the
-whole-run share of a run of N waves loses about half a dialogue's length to the ramp-down at its end.
+[--concurrency 1,32,256]``. Network: 127.0.0.1 only. ``--waves`` sets the dialogues per slot (8 by default): a run
+of N waves loses about half of its shortest dialogues' length to the ramp-down at its end, which no client can
+avoid; with the bundled specs' mix the ``bound`` is 99 % at 8 waves (2,048 dialogues at C=256), 96 % at 4.
 """
 
 from __future__ import annotations
@@ -157,12 +158,14 @@ class Server:
 
 @dataclass
 class TimedBackend:
-    """An HTTP backend that notes when each request was sent and answered, and for which dialogue; each
-    process that uses it (the run's worker processes have copies) writes its notes to ``notes`` at the end."""
+    """An HTTP backend that notes when each request was sent and answered, and for which dialogue; the run's
+    worker processes (which have copies of it) write their notes to ``notes`` as they close, after their last
+    request; the calling process keeps its own in memory (writing them would count in its run's time)."""
 
     inner: HttpBackend
     notes: Path
     log: list[tuple[float, float, str]] = field(default_factory=list)
+    owner: int = field(default_factory=os.getpid)
 
     async def acomplete(self, request: Any, body: bytes) -> Completion:
         sent = time.monotonic()
@@ -173,13 +176,14 @@ class TimedBackend:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-        self.notes.mkdir(exist_ok=True)
-        (self.notes / f"{os.getpid()}.json").write_text(json.dumps(self.log))
-        self.log.clear()
+        if os.getpid() != self.owner:
+            self.notes.mkdir(exist_ok=True)
+            (self.notes / f"{os.getpid()}.json").write_text(json.dumps(self.log))
+            self.log.clear()
 
     def read_notes(self) -> list[tuple[float, float, str]]:
-        return [tuple(entry) for path in sorted(self.notes.glob("*.json"))  # type: ignore[misc]
-                for entry in json.loads(path.read_text())]
+        return self.log + [tuple(entry) for path in sorted(self.notes.glob("*.json"))  # type: ignore[misc]
+                           for entry in json.loads(path.read_text())]
 
 
 def options(base_url: str, concurrency: int, **changes: object) -> RunOptions:
@@ -334,7 +338,8 @@ def targets(results: dict[tuple[int, int], list[Figures]], c1_marginal: float | 
     for (concurrency, workers), figures in results.items():
         last = figures[-1]
         cpu = c1_marginal if (concurrency, workers) == (1, 1) and c1_marginal is not None else last.cpu
-        shares.append(f"C={concurrency} W={workers} {last.whole * 100:.0f}% {'met' if last.whole >= 0.9 else 'NOT met'}")
+        shares.append(f"C={concurrency} W={workers} {last.whole * 100:.0f}% (bound {last.bound * 100:.0f}%) "
+                      f"{'met' if last.whole >= 0.9 else 'NOT met'}")
         costs.append(f"C={concurrency} W={workers} {cpu * 1000:.2f} {'met' if cpu <= 0.001 else 'NOT met'}")
     print("targets: whole run >= 90 % of the limit: " + "; ".join(shares))
     print("         client CPU <= 1 ms per completion: " + "; ".join(costs))
@@ -426,7 +431,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer dialogues")
     parser.add_argument("--repeat", type=int, default=1, help="run the throughput table this many times")
     parser.add_argument("--cold", action="store_true", help="an endpoint that plays every request")
-    parser.add_argument("--waves", type=int, default=4, help="dialogues per concurrency slot (default 4); a longer "
+    parser.add_argument("--waves", type=int, default=8, help="dialogues per concurrency slot (default 8); a longer "
                                                            "run weighs the ramp-down at its end less")
     parser.add_argument("--concurrency", type=lambda text: [int(c) for c in text.split(",")], default=None,
                         help="only these concurrencies (comma-separated; default 1,32,256)")
