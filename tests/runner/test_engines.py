@@ -73,6 +73,28 @@ def test_a_settled_heap_collects_less_often_and_is_undone_afterwards() -> None:
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
 
 
+def test_quick_handoffs_shorten_the_switch_interval_and_the_last_run_restores_it() -> None:
+    import sys
+
+    from writ_dsl.runner.engines import SWITCH_SECONDS, quick_handoffs
+
+    before = sys.getswitchinterval()
+    first, second = quick_handoffs(), quick_handoffs()
+    first.__enter__()
+    second.__enter__()
+    assert sys.getswitchinterval() == min(before, SWITCH_SECONDS) < before
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() < before  # the second run goes on
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
+    try:
+        with quick_handoffs():
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert sys.getswitchinterval() == before
+
+
 def test_runs_in_two_threads_share_the_settled_heap_and_the_last_one_restores_it() -> None:
     import gc
 
