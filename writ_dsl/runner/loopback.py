@@ -31,6 +31,7 @@ import httptools
 from ..compiler.model import CompiledTask
 from .endpoint import DIALOGUE_HEADER
 from .guidance import GUIDANCE_TAG
+from .http_pool import header_lines
 from .messages import from_openai
 from .oracle_agent import OracleAgent
 from .scripted_user import ScriptedUser
@@ -237,10 +238,10 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
     def encoded(self, keep_alive: bool) -> bytes:
-        lines = [f"HTTP/1.1 {self.status} {_PHRASES.get(self.status, 'Status')}", "Content-Type: application/json",
-                 f"Content-Length: {len(self.body)}", *(f"{name}: {value}" for name, value in self.headers.items()),
-                 *([] if keep_alive else ["Connection: close"])]
-        return "\r\n".join([*lines, "", ""]).encode("latin-1") + self.body
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(self.body)), **self.headers,
+                   **({} if keep_alive else {"Connection": "close"})}
+        status = f"HTTP/1.1 {self.status} {_PHRASES.get(self.status, 'Status')}\r\n".encode("latin-1")
+        return status + header_lines(headers) + b"\r\n" + self.body
 
 
 class _ServedConnection(asyncio.Protocol):
