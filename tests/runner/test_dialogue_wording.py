@@ -320,3 +320,19 @@ def test_a_long_list_of_lookups_does_not_end_in_a_dangling_open() -> None:
     said = {evidence_sentence(calls, AIRLINE, variant) for variant in range(200)}
     assert any(s.startswith("I now have") for s in said)
     assert not [s for s in said if s.endswith(" open.")]
+
+
+def test_a_second_change_to_the_record_just_changed_is_not_chosen_again() -> None:
+    """Bags added to the reservation just upgraded: the proposal goes on from the change, without
+    picking that reservation out of all of them once more."""
+    followed = 0
+    for messages in _dialogues("airline/upgrade_and_bags_two_trips.writ", 12):
+        writes = [(i, c.arguments) for i, m in enumerate(messages) for c in m.tool_calls
+                  if c.name.startswith("update_")]
+        for (done_at, done), (next_at, upcoming) in pairwise(writes):
+            if done["reservation_id"] != upcoming["reservation_id"]:
+                continue
+            followed += 1
+            proposal = next(m.text for m in messages[done_at:next_at] if m.role == "assistant" and m.is_text)
+            assert done["reservation_id"] in proposal and not re.search(r"\b\d+ reservations\b", proposal), proposal
+    assert followed

@@ -24,9 +24,9 @@ from .messages import Conversation, Message, ToolCall, tool_exchanges
 from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, first_fitting, is_affirmative, is_closing, join_parts,
                        join_words, key_words, mentions_value, pick, probe_refusal, probe_request, stable_int)
-from .summaries import (chose_record, completion, count_sentence, deciding_read, decision_sentence,
-                        direction_sentence, evidence_sentence, fact_sentence, findings, namer, names_from,
-                        parse_result, phrasing_of, proposal, shown_comparison)
+from .summaries import (chose_record, chosen_record, completion, count_sentence, deciding_read, decision_sentence,
+                        direction_sentence, evidence_sentence, fact_sentence, findings, named_ids, namer,
+                        names_from, parse_result, phrasing_of, proposal, shown_comparison)
 from .verify import states
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
@@ -270,7 +270,8 @@ class OracleAgent:
         results = self._new_results(step, progress)
         chosen = chose_record(step.arguments, self._reads(step, progress), self.tools) and bool(
             findings(step.arguments, results, self.tools))
-        decision = self._decision(step, progress, brief=chosen, said=" ".join([evidence, *figures]))
+        decision = "" if self._changed_again(step, progress) else self._decision(
+            step, progress, brief=chosen, said=" ".join([evidence, *figures]))
         found = findings(step.arguments, results, self.tools, progress.name,
                          before=" ".join([evidence, decision if chosen else ""]))
         name = user_first_name(conv)
@@ -291,6 +292,13 @@ class OracleAgent:
                                  progress.name, stable_int(self.task.id, step.node, "decision"),
                                  later=self._later(step, progress), compared=step.compared, because=step.because,
                                  brief=brief, said=said)
+
+    def _changed_again(self, step: PlannedCall, progress: Progress) -> bool:
+        """The change is to the record the last change made was chosen for (bags on the reservation just
+        upgraded): choosing it again among all the candidates would read as if it were news."""
+        chosen = chosen_record(step.arguments, self._reads(step, progress), self.tools)
+        made = [self.plan[i] for i in sorted(progress.done) if self.plan[i].kind == "write"]
+        return chosen is not None and bool(made) and chosen in named_ids(made[-1].arguments)
 
     def _reads(self, step: PlannedCall, progress: Progress) -> list[tuple[str, Any, Any]]:
         """The lookups a change rests on, with the results the conversation shows."""

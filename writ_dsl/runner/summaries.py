@@ -67,7 +67,7 @@ def findings(write: Args, reads: Sequence[tuple[str, Any]], tools: Tools | None,
     """What the looked-up record a write changes shows (its order or reservation), one sentence each; a record
     already named ``before`` in the message is called "the reservation" rather than named again, and a status
     ``before`` already gave it ("order #W1 is pending") is not told again."""
-    targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
+    targets = named_ids(write)
     said = []
     for tool, result in reads:
         phrase = phrasing_of(tool, tools).found
@@ -253,10 +253,19 @@ def deciding_read(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: To
 
 def chose_record(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None) -> bool:
     """Whether a write's decision chose the very record it changes (an order, a reservation), not an option."""
+    return chosen_record(write, reads, tools) is not None
+
+
+def chosen_record(write: Args, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None) -> str | None:
+    """The id of the record a write's decision chose, when the write changes that very record; else None."""
     found = _comparison(write, reads, tools)
-    targets = {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
     ids = _ids(found[0]) if found is not None and isinstance(found[0], dict) else []
-    return bool(ids) and ids[0] in targets
+    return ids[0] if ids and ids[0] in named_ids(write) else None
+
+
+def named_ids(write: Args) -> set[str]:
+    """The ids a write names (the record it changes, a payment method), as text."""
+    return {value_text(v) for k, v in write.items() if _ID_KEYS.search(k)}
 
 
 def _comparison(write: Args, reads: Sequence[tuple[str, Args, Any]],
