@@ -99,6 +99,7 @@ MESSAGES: dict[str, str] = {
     "duplicate-user-field": "user `{field}` is already given on line {line}",
     "wordings-differ": "this `{field}` wording leaves out {names}, which another wording of it uses",
     "param-count": "`param {name} = {count} of ...` must sample at least 2 items (write `one of` for one)",
+    "unguarded-else-because": "`else because` says why the `if` guard leaves a call out, but this write has no guard",
     "template-syntax": "{field} template: {detail}",
     "alternation-syntax": "{field} text: {problem}",
     "alternatives-differ": "this alternative of a {field} text leaves out {names}, which another alternative "

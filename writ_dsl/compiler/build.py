@@ -15,7 +15,8 @@ from .criteria import write_criteria, write_pools
 from .instantiate import InstanceRun
 from .metrics import Thresholds, resolve
 from .order import varied_order
-from .model import BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, PlannedCall, TaskFact, UserScenario
+from .model import (BehaviorProfile, CompiledTask, DatabaseRef, GoldAction, PassedOver, PlannedCall, TaskFact,
+                    UserScenario)
 from .plan import Plan
 from .values import to_json
 
@@ -90,6 +91,7 @@ def assemble(frame: TaskFrame, run: InstanceRun, index: int, behavior: BehaviorP
         communicate_info=run.tells,
         communicate_labels=run.tell_labels,
         facts=task_facts(run),
+        passed_over=[PassedOver(statement=node, reason=reason) for node, reason in run.passed_over],
         gold_state_hash=run.state_hash,
         metrics=metrics,
     )

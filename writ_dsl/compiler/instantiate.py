@@ -92,6 +92,7 @@ class InstanceRun:
     fan_out: dict[str, int] = field(default_factory=dict)
     writes: list[ExecutedCall] = field(default_factory=list)
     tells: list[str] = field(default_factory=list)
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # (write statement, why it made no call)
     tell_labels: dict[str, str] = field(default_factory=dict)
     told: list[Told] = field(default_factory=list)  # in source order
     known: dict[str, Any] = field(default_factory=dict)
@@ -222,6 +223,7 @@ def _fan_out_calls(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: S
         binding = dict(zip(variables, combo))
         scope = {**run.names, **binding}
         if guard is not None and not ctx.evaluator.truth(guard, scope):
+            _pass_over(node, run, scope)
             continue
         bindings.append(binding)
         results.append(_call(ctx, node, run, state, scope, f"{node.id}[{len(results)}]", reason))
@@ -245,6 +247,7 @@ def _write(ctx: TaskContext, node: GraphNode, run: InstanceRun, rng: random.Rand
     elif stmt.guard is not None and not ctx.evaluator.truth(stmt.guard, run.names):
         run.fan_out[node.id] = 0
         value = None
+        _pass_over(node, run, run.names)
     else:
         value = _call(ctx, node, run, state, run.names, node.id, "write-rejected")
         run.writes.append(run.calls[-1])
@@ -265,6 +268,17 @@ def _call(ctx: TaskContext, node: GraphNode, run: InstanceRun, state: State, sco
                                                     derive_seed(run.seed, "because", call_id))
     run.calls.append(ExecutedCall(call_id, node.id, stmt.tool.name, arguments, stmt.span, said.strip()))
     return outcome.value
+
+
+def _pass_over(node: GraphNode, run: InstanceRun, scope: dict[str, Any]) -> None:
+    """Note why the guard left this combination out, when the write says it (an empty text says nothing)."""
+    text = getattr(node.stmt, "passed_over", None)
+    if text is None:
+        return
+    seed = derive_seed(run.seed, "else because", node.id, len(run.passed_over))
+    said = render.render(text.text, scope, text.span, seed).strip()
+    if said:
+        run.passed_over.append((node.id, said))
 
 
 def _show(arguments: dict[str, Any]) -> str:

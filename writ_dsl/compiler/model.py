@@ -37,6 +37,14 @@ class PlannedCall(_Model):
     span: Span
 
 
+class PassedOver(_Model):
+    """Why a guarded write makes no call for one of its loop combinations (its ``else because`` text, rendered
+    for that combination): the agent says it, so that the user hears why that record is left as it is."""
+
+    statement: str  # the write statement's plan node id, e.g. "write:1"
+    reason: str
+
+
 class GoldAction(_Model):
     action_id: str
     name: str
@@ -109,6 +117,7 @@ class CompiledTask(_Model):
     communicate_info: list[str] = []
     communicate_labels: dict[str, str] = {}  # fact -> how the agent names it (``tell x as "label"``)
     facts: list[TaskFact] = []  # the same facts, one entry per `tell`, labels kept per fact
+    passed_over: list[PassedOver] = []  # in execution order
     gold_state_hash: str
     metrics: Metrics
 

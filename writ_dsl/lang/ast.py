@@ -271,9 +271,10 @@ class ReadStmt(Node):
 
 
 class WriteStmt(Node):
-    """``write [name =] tool(args) [for v in xs, ...] [if guard] [because "template"]``: one gold write per
-    loop combination for which the guard holds (loop variables are in scope in the arguments, the guard and
-    the ``because`` template, which says in words why this call is the right one)."""
+    """``write [name =] tool(args) [for v in xs, ...] [if guard] [because "template"] [else because
+    "template"]``: one gold write per loop combination for which the guard holds (loop variables are in scope
+    in the arguments, the guard and both templates: ``because`` says in words why a call is the right one,
+    ``else because`` why a combination the guard leaves out gets no call)."""
 
     kind: Literal["write"] = "write"
     name: Ident | None = None
@@ -282,6 +283,12 @@ class WriteStmt(Node):
     loops: list[Loop] = []
     guard: Expr | None = None
     because: TextField | None = None
+    passed_over: TextField | None = None
+
+    @property
+    def reasons(self) -> list[TextField]:
+        """Its ``because`` and ``else because`` templates, those it has."""
+        return [text for text in (self.because, self.passed_over) if text is not None]
 
 
 class RequireStmt(Node):
@@ -317,7 +324,7 @@ class TextField(Node):
     """One text field of a user block; the text is a jinja2 template."""
 
     kind: Literal["text"] = "text"
-    field: Literal["persona", "reason", "wants", "unknown", "because"]
+    field: Literal["persona", "reason", "wants", "unknown", "because", "else because"]
     text: str
 
 

@@ -33,6 +33,7 @@ from .checks_decls import (
     behavior_settings,
     behaviors_known,
     duplicate_tasks,
+    guarded_reasons,
     param_counts,
     task_statements,
     templates,
@@ -215,7 +216,7 @@ CHECKS: tuple[Check, ...] = (
     tool_known, tool_kind, tool_arguments, argument_types, argument_values, result_fields, calls_arguments,
     undefined_names, duplicate_names, shared_duplicates, item_names, it_outside_items, db_usage, builtin_calls,
     unused_reads, dependency_cycles, shared_cycles,
-    duplicate_tasks, task_statements, user_fields, param_counts,
+    duplicate_tasks, task_statements, user_fields, param_counts, guarded_reasons,
     behaviors_known, behavior_duplicates, behavior_settings, templates, alternations,
 )
 

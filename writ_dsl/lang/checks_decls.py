@@ -68,12 +68,21 @@ def param_counts(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
             yield ctx.make("param-count", param.span, name=param.name.name, count=param.count)
 
 
+def guarded_reasons(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
+    """An ``else because`` belongs to a guarded write: without a guard no call is ever left out."""
+    for task in ctx.module.tasks:
+        for write in task.of_kind(ast.WriteStmt):
+            if write.passed_over is not None and write.guard is None:
+                yield ctx.make("unguarded-else-because", write.passed_over.span)
+
+
 # ---------------------------------------------------------------- templates
 def templates(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     for task in ctx.module.tasks:
-        for write in (s for s in task.of_kind(ast.WriteStmt) if s.because is not None):
+        for write in task.of_kind(ast.WriteStmt):
             loop_vars = {loop.var.name for loop in write.loops}
-            yield from _template(ctx, write.because, _text_scope(ctx, task) | loop_vars)
+            for text in write.reasons:
+                yield from _template(ctx, text, _text_scope(ctx, task) | loop_vars)
         user = task.user
         if user is None:
             continue
@@ -88,8 +97,8 @@ def _text_scope(ctx: CheckContext, task: ast.TaskDecl) -> set[str]:
 
 
 def _template_field(text: ast.TextField) -> str:
-    """How a diagnostic names the text: "user reason", "write because"."""
-    return f"write {text.field}" if text.field == "because" else f"user {text.field}"
+    """How a diagnostic names the text: "user reason", "write because", "write else because"."""
+    return f"write {text.field}" if text.field in ("because", "else because") else f"user {text.field}"
 
 
 def _template(ctx: CheckContext, text: ast.TextField, scope: set[str]) -> Iterator[diag.Diagnostic]:
@@ -115,7 +124,7 @@ def alternations(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
     """Each text's ``[a|b]`` groups parse, and the alternatives of a group read the same template names
     (an instance that took one which leaves a value out would lose it)."""
     for task in ctx.module.tasks:
-        reasons = [s.because for s in task.of_kind(ast.WriteStmt) if s.because is not None]
+        reasons = [text for s in task.of_kind(ast.WriteStmt) for text in s.reasons]
         for text in reasons + [f for f in (task.user.fields if task.user else []) if isinstance(f, ast.TextField)]:
             try:
                 found = variants.groups(text.text)

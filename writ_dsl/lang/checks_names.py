@@ -89,7 +89,7 @@ def unused_reads(ctx: CheckContext) -> Iterator[diag.Diagnostic]:
         used = {name.id for use in ctx.task_uses(task) for name in ctx.names(use.expr)}
         user = task.user
         texts = [f for f in (user.fields if user else []) if isinstance(f, ast.TextField)]
-        texts += [w.because for w in task.of_kind(ast.WriteStmt) if w.because is not None]
+        texts += [text for w in task.of_kind(ast.WriteStmt) for text in w.reasons]
         for text in texts:
             used |= ctx.template_names(templates.template_source(text.text)) or set()
         for read in task.of_kind(ast.ReadStmt):

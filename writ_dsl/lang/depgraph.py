@@ -5,7 +5,7 @@ and the user block) and the shared definitions they reach through imports.
 Node ids read ``param:user``, ``read:profile``, ``write:2``, ``user``. A
 ``data`` edge runs from a definition to a statement that reads its name;
 ``order`` edges chain the writes in source order. A name that only a write's
-``because`` text reads gets a ``text`` edge: it is evaluated before the write
+``because`` or ``else because`` text reads gets a ``text`` edge: it is evaluated before the write
 (and so ordered before it) but is no evidence of it, like an ``order`` edge. A name that resolves
 nowhere gets no edge: the checks report it (``undefined-name``), and
 the :func:`cycles` are what ``dependency-cycle`` reports.
@@ -198,10 +198,12 @@ def references(stmt: Any, kind: str, names_of: NamesOf = walk.free_names) -> lis
 
 
 def said_names(stmt: Any, kind: str) -> list[str]:
-    """The names a write's ``because`` text reads (its loop variables left out), sorted: needed, not evidence."""
-    if kind != "write" or stmt.because is None:
+    """The names a write's ``because`` and ``else because`` texts read (its loop variables left out), sorted:
+    needed, not evidence."""
+    if kind != "write":
         return []
-    return sorted(_text_names(stmt.because) - {loop.var.name for loop in stmt.loops})
+    said = set().union(*(_text_names(text) for text in stmt.reasons))
+    return sorted(said - {loop.var.name for loop in stmt.loops})
 
 
 def _user_references(block: ast.UserBlock, names_of: NamesOf) -> list[str]:

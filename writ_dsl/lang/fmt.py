@@ -156,6 +156,8 @@ def _loops(loops: list[ast.Loop]) -> list[Doc]:
 def _write(p: _Printer, stmt: ast.WriteStmt, level: int) -> None:
     guard: list[Doc] = [" if ", expr_doc(stmt.guard)] if stmt.guard is not None else []
     because: list[Doc] = [f" because {string_text(stmt.because.text)}"] if stmt.because is not None else []
+    if stmt.passed_over is not None:
+        because.append(f" else because {string_text(stmt.passed_over.text)}")
     head = f"write {stmt.name.name} = " if stmt.name else "write "
     p.emit(level, Cat([head, p.tool_call(stmt), *_loops(stmt.loops), *guard, *because]))
 

@@ -169,7 +169,7 @@ def loop(span: ast.Span, c: list[Any]) -> ast.Loop:
 
 @rule("write_stmt")
 def write_stmt(span: ast.Span, c: list[Any]) -> ast.WriteStmt:
-    name, tool, *args, loops, guard, because = c
+    name, tool, *args, loops, guard, because, passed_over = c
     return trusted(ast.WriteStmt,
         name=ident(name) if name is not None else None,
         tool=ident(tool),
@@ -177,6 +177,7 @@ def write_stmt(span: ast.Span, c: list[Any]) -> ast.WriteStmt:
         loops=loops or [],
         guard=guard.value if guard is not None else None,
         because=because,
+        passed_over=passed_over,
         span=span,
     )
 
@@ -189,6 +190,11 @@ def guard(span: ast.Span, c: list[Any]) -> _Guard:
 @rule("because")
 def because(span: ast.Span, c: list[Any]) -> ast.TextField:
     return trusted(ast.TextField, field="because", text=unquote(c[0]), span=span)
+
+
+@rule("passed_over")
+def passed_over(span: ast.Span, c: list[Any]) -> ast.TextField:
+    return trusted(ast.TextField, field="else because", text=unquote(c[0]), span=span)
 
 
 @rule("arg")

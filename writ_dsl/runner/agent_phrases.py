@@ -120,6 +120,10 @@ RECHECK_ACTIONS = ("I can {action}.", "So I can still {action}.", "My suggestion
 DONE_LEADS = ("", "", "Done.", "All set.", "That's taken care of.", "That worked.",
               "Finished.", "All sorted.", "[Good|Great] news: [it's|that's] taken care of.",
               "[That's|It's] [done|sorted|complete].", "[Success|Done]!", "[The change|That change] is [in|made].")
+# Before the reasons a guarded write gives for the records it leaves out ("reservation X is in economy ...").
+PASSED_OVER_LEADS = ("These stay as they are: {reasons}.", "I'll leave these as they are: {reasons}.",
+                     "[Some|A few] [stay|will stay] as they are: {reasons}.", "As for the rest, {reasons}.",
+                     "Not all of them [qualify|can be changed]: {reasons}.")
 FOUND_LEADS = ("Here's what I found.", "I have the information you asked for.", "Here is the information you asked for.",
                "I've found what you were looking for.", "Here's the answer to your question.",
                "I've got the details you wanted.", "[As for|About] your question, here's [the answer|what I found].")

@@ -1,7 +1,8 @@
 """Private guidance for the guided agent (``--agent guided``): the compiled plan, in words.
 
 The guidance names the reads to make (in plan order), the evidence each gold
-write depends on, the gold writes themselves, and the facts to tell. It is
+write depends on, the gold writes themselves, why the records a guarded write
+leaves out stay as they are, and the facts to tell. It is
 added to the agent's system prompt in each request only; the conversation, and
 so every exported trajectory, never holds it.
 """
@@ -30,6 +31,9 @@ def guidance_text(task: CompiledTask) -> str:
         if call.kind == "write":
             evidence = [_call(by_node[node]) for node in call.evidence if node in by_node]
             lines.append(f"- {_call(call)}" + (f" (decided by: {'; '.join(evidence)})" if evidence else ""))
+    if task.passed_over:
+        lines.append("Records the request does not change; tell the user why:")
+        lines += [f"- {p.reason}" for p in task.passed_over]
     if task.communicate_info:
         lines.append("Tell the user: " + "; ".join(task.communicate_info))
     lines.append(f"</{GUIDANCE_TAG}>")

@@ -277,9 +277,21 @@ class OracleAgent:
         name = user_first_name(conv)
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
         told = [decision, *found] if chosen else [*found, decision]
+        if self._first_of_statement(step):
+            told.append(self._passed_over([_statement(step.node)], key))
         lead = proposal_lead(any([evidence, *told, *figures]), key, " ".join([*notes, evidence, *told, *figures]))
         return join_parts([*notes, *thanks, evidence, *told, *figures, f"{lead} {action}.",
                            self._question(conv, key, lead)])
+
+    def _first_of_statement(self, step: PlannedCall) -> bool:
+        return next(c for c in self.plan if _statement(c.node) == _statement(step.node)) is step
+
+    def _passed_over(self, statements: list[str], key: tuple[object, ...]) -> str:
+        """Why the writes of ``statements`` leave records out, in the spec's words (its ``else because``)."""
+        reasons = [p.reason.rstrip(".") for p in self.task.passed_over if p.statement in statements]
+        if len(reasons) < 2:
+            return "".join(f"{r[:1].upper()}{r[1:]}." for r in reasons)
+        return pick(bank.PASSED_OVER_LEADS, *key, "passed over").format(reasons="; ".join(reasons))
 
     def _notes(self, conv: Conversation, progress: Progress) -> list[str]:
         """What the changes made since the last text did, each sentence led in its own way."""
@@ -373,6 +385,9 @@ class OracleAgent:
         key = self._key(conv, "close")
         if facts and not notes:
             notes = [pick(bank.FOUND_LEADS, *key)]
+        making = {_statement(call.node) for call in self.plan if call.kind == "write"}
+        notes.append(self._passed_over([p.statement for p in self.task.passed_over if p.statement not in making],
+                                       key))
         name = user_first_name(conv)
         bridges = bank.CLOSING_BRIDGES_NAMED if name and stable_int(*key, "named") % 2 else bank.CLOSING_BRIDGES
         bridge = pick(bridges, *key, "bridge").format(name=name)
@@ -387,6 +402,11 @@ def proposal_lead(shown: bool, key: tuple[object, ...], said: str = "") -> str:
     used = said.lower()
     return first_fitting(lambda attempt: pick(leads, *key, *(("again", attempt) if attempt else ())),
                          lambda lead: " ".join(lead.lower().split()[:2]).strip(",:") not in used)
+
+
+def _statement(node: str) -> str:
+    """The plan node of a call's statement: "write:1" for "write:1[2]"."""
+    return node.split("[", 1)[0]
 
 
 def _first_word(text: str) -> str:
