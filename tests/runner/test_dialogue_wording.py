@@ -336,3 +336,18 @@ def test_a_second_change_to_the_record_just_changed_is_not_chosen_again() -> Non
             proposal = next(m.text for m in messages[done_at:next_at] if m.role == "assistant" and m.is_text)
             assert done["reservation_id"] in proposal and not re.search(r"\b\d+ reservations\b", proposal), proposal
     assert followed
+
+
+def test_a_total_the_booking_proposal_states_is_not_told_again_before_it() -> None:
+    """"The total price comes out at $205.00. ... I would charge the total $205.00 to your gift card." says
+    it twice: the proposal's own charge sentence answers the question."""
+    for name in ("airline/book_cheapest_from_new_york.writ", "airline/book_fastest_business.writ"):
+        result = api.compile_paths([SPECS / name], api.compile_options(n=8, seed=0))
+        for task in result.tasks:
+            env = environment_for(task)
+            dialogue = run_dialogue(env, ScriptedUser(task), OracleAgent(task))
+            proposal = next(m.text for m in dialogue.messages if m.role == "assistant" and m.text and "book" in m.text
+                            and "?" in m.text)
+            total = next(f.text for f in task.facts if f.label == "total price")
+            assert proposal.replace(",", "").count(total.replace(",", "")) == 1, proposal
+            assert verify.verify(task, env, dialogue).outcome == verify.VERIFIED  # the total is still told

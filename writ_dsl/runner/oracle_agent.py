@@ -258,7 +258,7 @@ class OracleAgent:
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
         action = proposal(step.tool, step.arguments, self.tools, progress.name)
-        figures = self._figures(conv, step, progress)
+        figures = self._figures(conv, step, progress, action)
         if again:
             decision = self._decision(step, progress, said=" ".join(figures))
             return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
@@ -271,7 +271,7 @@ class OracleAgent:
         chosen = chose_record(step.arguments, self._reads(step, progress), self.tools) and bool(
             findings(step.arguments, results, self.tools))
         decision = "" if self._changed_again(step, progress) else self._decision(
-            step, progress, brief=chosen, said=" ".join([evidence, *figures]))
+            step, progress, brief=chosen, said=" ".join([evidence, *figures, action]))
         found = findings(step.arguments, results, self.tools, progress.name,
                          before=" ".join([evidence, decision if chosen else ""]))
         name = user_first_name(conv)
@@ -332,10 +332,13 @@ class OracleAgent:
         return shown is not None and any(_refers_back(shown, self._shown(call, progress), bool(step.because))
                                          for call in earlier)
 
-    def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress) -> list[str]:
-        """The figures the user asked for that go with this change, stated before asking for a yes."""
+    def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress, action: str) -> list[str]:
+        """The figures the user asked for that go with this change, stated before asking for a yes; an amount
+        the proposed ``action`` states itself ("I'd charge the total $205.00 to your gift card") is not
+        said twice."""
         index = [call.node for call in self.plan if call.kind == "write"].index(step.node)
-        return [self._told(f, conv, progress, done=False) for f in self.task.facts if f.write == index]
+        return [self._told(f, conv, progress, done=False) for f in self.task.facts
+                if f.write == index and not (f.kind == "amount" and states(action, f.text))]
 
     def _told(self, fact: TaskFact, conv: Conversation, progress: Progress, done: bool) -> str:
         """One fact in words fit for its kind: a count as a count, a signed amount with the way it goes."""
