@@ -34,7 +34,7 @@ EVIDENCE_LEADS = ("I've [checked|looked at|gone through|been through] {what}.", 
                   "I now have {what} [in front of me|up on my screen].", "I looked up {what}.",
                   "[First,|To start,|So,] I [checked|looked up|went through] {what}.",
                   "[I've taken a look at|I've had a look through|I've finished looking at] {what}.",
-                  "I've [opened|brought up|called up] {what}.", "[So far,|By now,] I've [checked|read] {what}.")
+                  "I've [opened|brought up|called up] {what}.", "[So far,|At this point,] I've [checked|gone through] {what}.")
 
 
 LATER_EVIDENCE_LEADS = tuple(lead.replace("[First,|To start,|So,]", "[So,|Next,|Then,]").replace("[ first|]", "")
