@@ -338,9 +338,10 @@ def test_a_second_change_to_the_record_just_changed_is_not_chosen_again() -> Non
     assert followed
 
 
-def test_a_total_the_booking_proposal_states_is_not_told_again_before_it() -> None:
+def test_a_booking_proposal_names_its_total_once_and_answers_the_question() -> None:
     """"The total price comes out at $205.00. ... I would charge the total $205.00 to your gift card." says
-    it twice: the proposal's own charge sentence answers the question."""
+    it twice: where the charge sentence names the total, it answers the question alone; where it does not
+    ("All $107.00 goes on your gift card"), the total is told first."""
     for name in ("airline/book_cheapest_from_new_york.writ", "airline/book_fastest_business.writ"):
         result = api.compile_paths([SPECS / name], api.compile_options(n=8, seed=0))
         for task in result.tasks:
@@ -349,5 +350,6 @@ def test_a_total_the_booking_proposal_states_is_not_told_again_before_it() -> No
             proposal = next(m.text for m in dialogue.messages if m.role == "assistant" and m.text and "book" in m.text
                             and "?" in m.text)
             total = next(f.text for f in task.facts if f.label == "total price")
-            assert proposal.replace(",", "").count(total.replace(",", "")) == 1, proposal
-            assert verify.verify(task, env, dialogue).outcome == verify.VERIFIED  # the total is still told
+            assert total.replace(",", "") in proposal.replace(",", ""), proposal
+            assert len(re.findall(r"\btotal\b", proposal, re.I)) == 1, proposal
+            assert verify.verify(task, env, dialogue).outcome == verify.VERIFIED

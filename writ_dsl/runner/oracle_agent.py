@@ -334,11 +334,11 @@ class OracleAgent:
 
     def _figures(self, conv: Conversation, step: PlannedCall, progress: Progress, action: str) -> list[str]:
         """The figures the user asked for that go with this change, stated before asking for a yes; an amount
-        the proposed ``action`` states itself ("I'd charge the total $205.00 to your gift card") is not
-        said twice."""
+        the proposed ``action`` states itself under the fact's own name ("I'd charge the total $205.00 to your
+        gift card", when the user asked for the total price) is not said twice."""
         index = [call.node for call in self.plan if call.kind == "write"].index(step.node)
         return [self._told(f, conv, progress, done=False) for f in self.task.facts
-                if f.write == index and not (f.kind == "amount" and states(action, f.text))]
+                if f.write == index and not _stated_in(action, f)]
 
     def _told(self, fact: TaskFact, conv: Conversation, progress: Progress, done: bool) -> str:
         """One fact in words fit for its kind: a count as a count, a signed amount with the way it goes."""
@@ -405,6 +405,13 @@ def proposal_lead(shown: bool, key: tuple[object, ...], said: str = "") -> str:
     used = said.lower()
     return first_fitting(lambda attempt: pick(leads, *key, *(("again", attempt) if attempt else ())),
                          lambda lead: " ".join(lead.lower().split()[:2]).strip(",:") not in used)
+
+
+def _stated_in(action: str, fact: TaskFact) -> bool:
+    """Whether the proposed action states an amount fact, and by the word the user asked for it with ("the
+    total $205.00" for a total price; not "the whole $261.00" for a fare, which leaves the question open)."""
+    named = fact.label is None or re.search(rf"\b{re.escape(fact.label.split()[0])}\b", action, re.I) is not None
+    return fact.kind == "amount" and named and states(action, fact.text)
 
 
 def _statement(node: str) -> str:
