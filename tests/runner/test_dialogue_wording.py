@@ -353,3 +353,17 @@ def test_a_booking_proposal_names_its_total_once_and_answers_the_question() -> N
             assert total.replace(",", "") in proposal.replace(",", ""), proposal
             assert len(re.findall(r"\btotal\b", proposal, re.I)) == 1, proposal
             assert verify.verify(task, env, dialogue).outcome == verify.VERIFIED
+
+
+def test_a_price_difference_leaves_its_payment_method_to_the_proposal_that_names_it() -> None:
+    """Not "There is a price difference of $6.94 to pay, charged to your Amex card ending in 9842. ... with your
+    Amex card ending in 9842 taking care of the price difference": the method is named once."""
+    methods = re.compile(r"card ending in \d{4}|PayPal account|gift card")
+    checked = 0
+    for name in ("retail/change_pending_item.writ", "airline/move_trip_fewest_stops.writ"):
+        for messages in _dialogues(name):
+            for text in (m.text for m in messages if m.role == "assistant" and m.text and "?" in m.text):
+                named = methods.findall(text)
+                checked += bool(named)
+                assert len(named) == len(set(named)), text
+    assert checked

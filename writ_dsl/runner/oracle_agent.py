@@ -337,16 +337,19 @@ class OracleAgent:
         the proposed ``action`` states itself under the fact's own name ("I'd charge the total $205.00 to your
         gift card", when the user asked for the total price) is not said twice."""
         index = [call.node for call in self.plan if call.kind == "write"].index(step.node)
-        return [self._told(f, conv, progress, done=False) for f in self.task.facts
+        return [self._told(f, conv, progress, done=False, action=action) for f in self.task.facts
                 if f.write == index and not _stated_in(action, f)]
 
-    def _told(self, fact: TaskFact, conv: Conversation, progress: Progress, done: bool) -> str:
-        """One fact in words fit for its kind: a count as a count, a signed amount with the way it goes."""
+    def _told(self, fact: TaskFact, conv: Conversation, progress: Progress, done: bool, action: str = "") -> str:
+        """One fact in words fit for its kind: a count as a count, a signed amount with the way it goes (the
+        method left to the proposed ``action`` when it names it)."""
         variant = stable_int(self.task.id, fact.text, "fact")
         if fact.kind == "count":
             return count_sentence(fact.text, done, variant)
         if fact.direction and fact.label:
-            return direction_sentence(fact.text, fact.label, fact.direction, self._method(fact, progress), variant)
+            method = self._method(fact, progress)
+            return direction_sentence(fact.text, fact.label, fact.direction, method, variant,
+                                      method_said=bool(method) and method in action)
         return fact_sentence(fact.text, self._fact_sources(conv), fact.label, variant)
 
     def _method(self, fact: TaskFact, progress: Progress) -> str | None:
