@@ -367,3 +367,17 @@ def test_a_price_difference_leaves_its_payment_method_to_the_proposal_that_names
                 checked += bool(named)
                 assert len(named) == len(set(named)), text
     assert checked
+
+
+def test_a_ranking_over_some_of_the_orders_read_says_which_ones() -> None:
+    """Three orders read, the two pending ones ranked: "Looking across 2 pending orders", not "2 orders"."""
+    subsets = 0
+    for messages in _dialogues("retail/cancel_priciest_pending.writ", 12):
+        read = len({c.arguments["order_id"] for m in messages for c in m.tool_calls if c.name == "get_order_details"})
+        proposal = next(m.text for m in messages if m.role == "assistant" and m.text and "?" in m.text
+                        and "#W" in m.text)
+        for counted in re.finditer(r"\b(\d+) (pending )?orders\b", proposal):
+            if int(counted.group(1)) < read:
+                subsets += 1
+                assert counted.group(2), proposal
+    assert subsets

@@ -219,9 +219,22 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
     counted = not later and _counted(n, noun, said)
     template = pick_from(LATER_DECISIONS if later else COUNTED_DECISIONS if counted else DECISIONS, variant)
-    said = template.format(n=n, noun=noun, what=_describe(winner, name, brief), why=expand(why, variant),
+    said = template.format(n=n, noun=_qualified(noun, winner, reads, tools, n, size),
+                           what=_describe(winner, name, brief), why=expand(why, variant),
                            figure=_figure(winner, write, variant, said))
     return said[:1].upper() + said[1:]
+
+
+def _qualified(noun: str, winner: Any, reads: Sequence[tuple[str, Args, Any]], tools: Tools | None, n: int,
+               size: int) -> str:
+    """The candidates' noun, with the status the ranked ones share when the ranking weighed only those ("2
+    pending orders" of the 3 read), so that the count does not read as a miscount."""
+    status = winner.get("status") if isinstance(winner, dict) else None
+    if not 2 <= n < size or not isinstance(status, str) or not status:
+        return noun
+    pool = [item for tool, _, result in reads if phrasing_of(tool, tools).candidates for item in _candidates(result)]
+    same = sum(1 for item in pool if isinstance(item, dict) and item.get("status") == status)
+    return f"{status} {noun}" if same == n else noun
 
 
 def _counted(n: int, noun: str, said: str) -> bool:
