@@ -104,9 +104,8 @@ def _compared(frame: TaskFrame, run: InstanceRun) -> dict[str, int]:
 
 
 def with_criteria(call: PlannedCall, criteria: dict[str, list[str]], compared: dict[str, int]) -> PlannedCall:
-    statement = call.node.split("[")[0]
-    found = criteria.get(statement)
-    update = {"criteria": found, "compared": compared.get(statement, 0)} if found else {}
+    found = criteria.get(call.statement)
+    update = {"criteria": found, "compared": compared.get(call.statement, 0)} if found else {}
     return call.model_copy(update=update) if update else call
 
 

@@ -194,6 +194,5 @@ def instance_calls(task: CompiledTask) -> dict[str, int]:
     """Calls per fanned-out or guarded statement of a compiled instance (0 for a write it left out)."""
     counts: dict[str, int] = {}
     for call in task.plan:
-        statement = call.node.split("[", 1)[0]
-        counts[statement] = counts.get(statement, 0) + 1
+        counts[call.statement] = counts.get(call.statement, 0) + 1
     return counts

@@ -36,6 +36,11 @@ class PlannedCall(_Model):
     because: str = ""  # for writes: the spec's reason for this call in words (its ``because`` template)
     span: Span
 
+    @property
+    def statement(self) -> str:
+        """The plan node of the statement that made the call: "write:1" for "write:1[2]"."""
+        return self.node.split("[", 1)[0]
+
 
 class PassedOver(_Model):
     """Why a guarded write makes no call for one of its loop combinations (its ``else because`` text, rendered

@@ -278,13 +278,13 @@ class OracleAgent:
         thanks = [pick(bank.NAME_ACKS, *key, "name").format(name=name)] if name and not notes else []
         told = [decision, *found] if chosen else [*found, decision]
         if self._first_of_statement(step):
-            told.append(self._passed_over([_statement(step.node)], key))
+            told.append(self._passed_over([step.statement], key))
         lead = proposal_lead(any([evidence, *told, *figures]), key, " ".join([*notes, evidence, *told, *figures]))
         return join_parts([*notes, *thanks, evidence, *told, *figures, f"{lead} {action}.",
                            self._question(conv, key, lead)])
 
     def _first_of_statement(self, step: PlannedCall) -> bool:
-        return next(c for c in self.plan if _statement(c.node) == _statement(step.node)) is step
+        return next(c for c in self.plan if c.statement == step.statement) is step
 
     def _passed_over(self, statements: list[str], key: tuple[object, ...]) -> str:
         """Why the writes of ``statements`` leave records out, in the spec's words (its ``else because``)."""
@@ -391,7 +391,7 @@ class OracleAgent:
         key = self._key(conv, "close")
         if facts and not notes:
             notes = [pick(bank.FOUND_LEADS, *key)]
-        making = {_statement(call.node) for call in self.plan if call.kind == "write"}
+        making = {call.statement for call in self.plan if call.kind == "write"}
         notes.append(self._passed_over([p.statement for p in self.task.passed_over if p.statement not in making],
                                        key))
         name = user_first_name(conv)
@@ -415,11 +415,6 @@ def _stated_in(action: str, fact: TaskFact) -> bool:
     total $205.00" for a total price; not "the whole $261.00" for a fare, which leaves the question open)."""
     named = fact.label is None or re.search(rf"\b{re.escape(fact.label.split()[0])}\b", action, re.I) is not None
     return fact.kind == "amount" and named and states(action, fact.text)
-
-
-def _statement(node: str) -> str:
-    """The plan node of a call's statement: "write:1" for "write:1[2]"."""
-    return node.split("[", 1)[0]
 
 
 def _first_word(text: str) -> str:
