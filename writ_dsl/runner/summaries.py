@@ -463,20 +463,24 @@ COUNT_ONE = {"ahead": ("Once this is done, I'll have {text}.", "So in the end I'
                        "[When|Once] [that's|this is] through, I'll have {text}."),
              "done": ("So I've {text}.", "That means I've {text}.", "[To sum up|So far], I've {text}."),
              "plain": ("That comes to {text}.", "That makes {text}.", "So that's {text}.")}
-PAY = ("You would pay {value} for the {name}, charged to {method}.",
-       "The {name} is {value}, which you pay; it goes on {method}.",
-       "You'll be charged {value} for the {name}, on {method}.",
-       "That means paying {value} more ({name}), taken from {method}.",
-       "The {name} is {value} for you to pay, and {method} covers it.",
-       "[You'd owe|You would owe|It would cost you] {value} [as the|for the] {name}, [charged to|billed to|paid with] {method}.",
-       "[There's|There is] {a} {name} of {value} [to pay|for you to pay], [which goes on|charged to] {method}.")
-REFUND = ("You would get {value} back as the {name}, refunded to {method}.",
-          "The {name} is {value} in your favour; it goes back to {method}.",
-          "You'll be refunded {value} ({name}), back to {method}.",
-          "That means {value} comes back to you ({name}), on {method}.",
-          "The {name} works out to a refund of {value}, paid back to {method}.",
-          "[You'd get|You would receive|You'll get] {value} back [as the|for the] {name}, [refunded to|returned to|credited to] {method}.",
-          "[There's|There is] {a} {name} of {value} [in your favour|owed to you], [refunded to|which goes back to] {method}.")
+# A signed amount, then how it is paid (left out when the message's proposal names the method itself).
+PAY = (("You would pay {value} for the {name}", ", charged to {method}"),
+       ("The {name} is {value}, which you pay", "; it goes on {method}"),
+       ("You'll be charged {value} for the {name}", ", on {method}"),
+       ("That means paying {value} more ({name})", ", taken from {method}"),
+       ("The {name} is {value} for you to pay", ", and {method} covers it"),
+       ("[You'd owe|You would owe|It would cost you] {value} [as the|for the] {name}",
+        ", [charged to|billed to|paid with] {method}"),
+       ("[There's|There is] {a} {name} of {value} [to pay|for you to pay]", ", [which goes on|charged to] {method}"))
+REFUND = (("You would get {value} back as the {name}", ", refunded to {method}"),
+          ("The {name} is {value} in your favour", "; it goes back to {method}"),
+          ("You'll be refunded {value} ({name})", ", back to {method}"),
+          ("That means {value} comes back to you ({name})", ", on {method}"),
+          ("The {name} works out to a refund of {value}", ", paid back to {method}"),
+          ("[You'd get|You would receive|You'll get] {value} back [as the|for the] {name}",
+           ", [refunded to|returned to|credited to] {method}"),
+          ("[There's|There is] {a} {name} of {value} [in your favour|owed to you]",
+           ", [refunded to|which goes back to] {method}"))
 
 
 def count_sentence(text: str, done: bool, variant: int = 0) -> str:
@@ -484,26 +488,13 @@ def count_sentence(text: str, done: bool, variant: int = 0) -> str:
     kind = "plain" if not re.match(r"^[a-z]+ed \d", text) else "done" if done else "ahead"
     frames = (COUNT_ONE if re.search(r"(^|\s)1 [a-z]", text) else COUNT_MANY)[kind]
     return pick_from(frames, variant).format(text=text)
-# The same, for a message whose proposal names the payment method itself.
-PAY_ALONE = ("You would pay {value} for the {name}.", "The {name} is {value}, which you pay.",
-             "You'll be charged {value} for the {name}.", "That means paying {value} more ({name}).",
-             "[You'd owe|You would owe|It would cost you] {value} [as the|for the] {name}.",
-             "[There's|There is] {a} {name} of {value} [to pay|for you to pay].")
-REFUND_ALONE = ("You would get {value} back as the {name}.", "The {name} is {value} in your favour.",
-                "You'll be refunded {value} ({name}).", "That means {value} comes back to you ({name}).",
-                "The {name} works out to a refund of {value}.",
-                "[You'd get|You would receive|You'll get] {value} back [as the|for the] {name}.",
-                "[There's|There is] {a} {name} of {value} [in your favour|owed to you].")
 
 
 def direction_sentence(fact: str, label: str, direction: str, method: str | None, variant: int = 0,
                        method_said: bool = False) -> str:
     """A signed amount with the way it goes: "You would get $12.50 back as the price difference, refunded to
     your Visa card ending in 1234."; without the method when the message names it elsewhere (``method_said``)."""
-    if method_said:
-        frames = PAY_ALONE if direction == "pay" else REFUND_ALONE
-    else:
-        frames = PAY if direction == "pay" else REFUND
+    frames = [head + ("" if method_said else tail) + "." for head, tail in (PAY if direction == "pay" else REFUND)]
     method = method or ("the payment method on file" if direction == "pay" else "the original payment method")
     value = "$" + (grouped(fact) if _is_figure(fact) else fact)
     return pick_from(frames, variant).format(name=label, a=article(label), value=value, method=method)
