@@ -60,6 +60,26 @@ def test_the_outputs_follow_the_order_of_the_compiled_tasks(tmp_path: Path) -> N
     assert exported == ids and ids != sorted(ids)
 
 
+def test_tools_and_arguments_are_listed_in_the_order_of_the_tools_parameters(tmp_path: Path) -> None:
+    """The order a model is offered a tool's parameters in, and the order the agent then writes them in
+    (as models do), not sorted by name."""
+    import json
+
+    synth(tmp_path / "run", 40)
+    calls = 0
+    for line in (tmp_path / "run" / "trajectories.jsonl").open(encoding="utf-8"):
+        trajectory = json.loads(line)
+        declared = {tool["function"]["name"]: list(tool["function"]["parameters"]["properties"])
+                    for tool in trajectory["tools"]}
+        assert any(names != sorted(names) for names in declared.values())
+        for message in trajectory["messages"]:
+            for call in message.get("tool_calls") or []:
+                written = list(json.loads(call["function"]["arguments"]))
+                assert written == [name for name in declared[call["function"]["name"]] if name in written]
+                calls += 1
+    assert calls > 100
+
+
 def test_one_and_two_workers_stream_the_same_folder(tmp_path: Path) -> None:
     one, two = synth(tmp_path / "one", 90, workers=1), synth(tmp_path / "two", 90, workers=2)
     assert one.summary is not None and two.summary is not None

@@ -188,3 +188,86 @@ def test_each_turns_body_equals_the_whole_history_serialized_anew(tmp_path: Path
     from writ_dsl.runner.guidance import GUIDANCE_TAG
 
     assert all(f"<{GUIDANCE_TAG}>" in r.messages[0]["content"] for r in seen if r.role == "agent")  # every turn
+
+
+# ------------------------------------------------------- text that is not valid Unicode
+def test_a_reply_with_half_a_surrogate_pair_is_malformed() -> None:
+    from writ_dsl.errors import MalformedReply
+    from writ_dsl.runner.endpoint import _completion
+    from writ_dsl.runner.secrets import Redactor
+
+    good = b'{"choices":[{"message":{"role":"assistant","content":"ok \\ud83d\\ude00"}}]}'
+    assert _completion(good, Redactor()).message["content"] == "ok 😀"
+    with pytest.raises(MalformedReply, match="unreadable response"):
+        _completion(good.replace(b"\\ude00", b""), Redactor())
+
+
+def test_a_role_that_sends_half_a_surrogate_pair_fails_its_dialogue_with_a_reason(tmp_path: Path) -> None:
+    tasks = many_tasks(2)
+    good = twin(tasks)
+
+    def spoiled(request: ChatRequest) -> dict[str, Any]:
+        reply = good.complete(request)
+        return {**reply, "content": "yes \ud800"} if request.role == "user" and len(request.messages) > 3 else reply
+
+    summary = run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(spoiled)))
+    assert summary.failed == 2 and summary.pending == 0
+    for row in records(tmp_path):
+        assert row["reason"] == "malformed-reply" and "unreadable response" in row["detail"]
+    assert len((tmp_path / REJECTS).read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_tool_arguments_with_half_a_surrogate_pair_get_an_error_tool_message(tmp_path: Path) -> None:
+    tasks = many_tasks(1)
+    good, spoiled_once = twin(tasks), {"done": False}
+
+    def spoiled(request: ChatRequest) -> dict[str, Any]:
+        reply = good.complete(request)
+        if reply.get("tool_calls") and not spoiled_once["done"]:
+            spoiled_once["done"] = True
+            call = reply["tool_calls"][0]
+            bad = {**call, "function": {**call["function"], "arguments": '{"email": "\\ud800"}'}}
+            return {**reply, "tool_calls": [bad]}
+        return reply
+
+    run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(spoiled)))
+    [row] = records(tmp_path)
+    assert row["tool_errors"] >= 1
+    tool_texts = [m["content"] for m in row["messages"] if m["role"] == "tool"]
+    assert tool_texts[0].startswith("Error:")
+
+
+# --------------------------------------------- the training data shows what the model saw and wrote
+def test_trajectories_list_the_tools_as_the_agent_was_offered_them(tmp_path: Path) -> None:
+    tasks = many_tasks(2)
+    good, offered = twin(tasks), []
+
+    def watched(request: ChatRequest) -> dict[str, Any]:
+        if request.role == "agent":
+            offered.append(json.dumps(request.tools))
+        return good.complete(request)
+
+    run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(watched)))
+    exported = {json.dumps(json.loads(line)["tools"]) for line in (tmp_path / TRAJECTORIES).read_text().splitlines()}
+    assert set(offered) == exported and len(exported) == 1  # key for key, in the same order
+
+
+def test_tool_arguments_keep_the_order_the_model_wrote_them_in(tmp_path: Path) -> None:
+    tasks = many_tasks(2)
+    good, written = twin(tasks), []
+
+    def reversed_arguments(request: ChatRequest) -> dict[str, Any]:
+        reply = good.complete(request)
+        calls = []
+        for call in reply.get("tool_calls") or []:
+            arguments = dict(reversed(json.loads(call["function"]["arguments"]).items()))
+            written.append(list(arguments))
+            calls.append({**call, "function": {**call["function"], "arguments": json.dumps(arguments)}})
+        return {**reply, "tool_calls": calls} if calls else reply
+
+    run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(reversed_arguments)))
+    exported = [list(json.loads(call["function"]["arguments"]))
+                for line in (tmp_path / TRAJECTORIES).read_text().splitlines()
+                for message in json.loads(line)["messages"] for call in message.get("tool_calls") or []]
+    assert sorted(map(tuple, exported)) == sorted(map(tuple, written))
+    assert any(keys != sorted(keys) for keys in exported)

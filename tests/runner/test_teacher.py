@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
@@ -94,6 +95,36 @@ def test_a_rerun_replays_from_the_cache_with_no_request(tmp_path: Path) -> None:
         fresh = run_tasks(tasks, tmp_path, options(base_url=server.base_url, force=True, cache=False))
         assert server.counts["requests"] == 2 * made and fresh.requests == made
     assert first.verified == 4 and first.requests == made and (tmp_path / "responses.sqlite").is_file()
+
+
+def test_a_failed_cache_write_keeps_its_answers_for_the_next_one(tmp_path: Path) -> None:
+    """A write that fails (a full disk) leaves no transaction open and loses no answer: the next flush,
+    or closing the cache, writes them."""
+    import sqlite3
+
+    from writ_dsl.runner.cache import ResponseCache
+    from writ_dsl.runner.endpoint import Completion
+
+    cache = ResponseCache(tmp_path / "responses.sqlite")
+    writer = cache._writer
+
+    class FullDisk:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(writer, name)
+
+        def executemany(self, *args: Any) -> Any:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    cache._writer = FullDisk()  # type: ignore[assignment]
+    cache.put("k1", Completion({"role": "assistant", "content": "hello"}, (3, 1)))
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        cache.flush()
+    cache._writer = writer
+    cache.close()
+    again = ResponseCache(tmp_path / "responses.sqlite")
+    found = again.get("k1")
+    assert found is not None and found.message["content"] == "hello" and found.usage == (3, 1)
+    again.close()
 
 
 def test_usage_is_recorded_per_trajectory_and_per_run(tmp_path: Path) -> None:

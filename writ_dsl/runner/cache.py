@@ -70,7 +70,11 @@ class ResponseCache:
         if not rows:
             return
         self._writer.execute("BEGIN IMMEDIATE")
-        self._writer.executemany("INSERT OR REPLACE INTO responses (key, response) VALUES (?, ?)", rows)
+        try:
+            self._writer.executemany("INSERT OR REPLACE INTO responses (key, response) VALUES (?, ?)", rows)
+        except BaseException:
+            self._writer.execute("ROLLBACK")  # the entries stay pending: a later flush or close tries again
+            raise
         self._writer.execute("COMMIT")
         with self._lock:
             for key, _ in rows:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EndpointUnavailable, MalformedReply
+from .json_text import compact, parse
 from .secrets import Redactor
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class Completion:
 
 def encode(value: Any) -> bytes:
     """Compact JSON, as every request body is written."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return compact(value)
 
 
 def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling,
@@ -196,7 +197,7 @@ def _error_text(content: bytes, limit: int = 200) -> str:
 
 def _completion(content: bytes, redactor: Redactor) -> Completion:
     try:
-        data = json.loads(content)
+        data = parse(content)
         message = data["choices"][0]["message"]
         if not isinstance(message, dict):
             raise TypeError("message is not an object")

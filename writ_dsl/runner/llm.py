@@ -21,6 +21,7 @@ from ..compiler.model import CompiledTask
 from ..errors import MalformedReply
 from .cache import ResponseCache, cache_key
 from .endpoint import DIALOGUE_HEADER, ROLE_HEADER, Completion, Sampling, encode, request_body
+from .json_text import compact, parse
 from .messages import Conversation, Message, ToolCall, from_openai
 from .phrasing import stable_int
 
@@ -70,7 +71,10 @@ class FunctionBackend:
         return self.reply(request)
 
     async def acomplete(self, request: ChatRequest, body: bytes) -> Completion:
-        message = dict(self.reply(request))
+        try:  # a reply crosses no wire here, but must be what one could carry
+            message = parse(compact(self.reply(request)))
+        except ValueError as exc:
+            raise MalformedReply(f"unreadable response: {exc}") from None
         usage = message.pop("usage", None) or {}
         return Completion(message, (int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))))
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .json_text import parse
+
 Role = Literal["system", "user", "assistant", "tool"]
 
 STOP = "###STOP###"
@@ -133,8 +135,8 @@ def parse_arguments(raw: Any) -> tuple[dict[str, Any] | None, str | None]:
     if isinstance(raw, dict):
         return raw, None
     try:
-        value = json.loads(raw) if isinstance(raw, str) and raw.strip() else {}
-    except ValueError:
+        value = parse(raw) if isinstance(raw, str) and raw.strip() else {}
+    except ValueError:  # not JSON, or a string that is not valid Unicode (half a surrogate pair)
         return None, str(raw)
     return (value, None) if isinstance(value, dict) else (None, str(raw))
 

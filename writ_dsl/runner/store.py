@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
+from .json_text import compact, parse
 
 try:
     import fcntl
@@ -56,7 +57,7 @@ CREATE TABLE IF NOT EXISTS rendered (
 
 def record_text(record: dict[str, Any]) -> str:
     """A record as the store keeps it."""
-    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return compact(record).decode()
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ class RunStore:
             self._put_meta(values)
 
     def _put_meta(self, values: dict[str, Any]) -> None:
-        rows = [(key, json.dumps(value, sort_keys=True, ensure_ascii=False)) for key, value in values.items()]
+        rows = [(key, json.dumps(value, ensure_ascii=False)) for key, value in values.items()]
         self.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rows)
 
     # ---------------------------------------------------------------- results
@@ -227,7 +228,7 @@ class RunStore:
     def attempts_of(self, task_id: str) -> list[dict[str, Any]]:
         """One task's records as stored, its attempts in order."""
         query = "SELECT record FROM results WHERE task_id = ? ORDER BY attempt"
-        return [json.loads(text) for (text,) in self.conn.execute(query, (task_id,))]
+        return [parse(text) for (text,) in self.conn.execute(query, (task_id,))]
 
     @_named_errors
     def put_rendered(self, rendered: dict[str, RenderedRows], renderer: str) -> None:
@@ -272,7 +273,7 @@ class RunStore:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
         query = f"SELECT record FROM results r ORDER BY {_FIRST_SEQ}, task_id, attempt"
         for (text,) in self.conn.execute(query):
-            yield json.loads(text)
+            yield parse(text)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.conn)
