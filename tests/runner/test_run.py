@@ -112,24 +112,26 @@ def test_rows_made_during_the_run_are_the_rows_an_export_renders(tmp_path: Path,
 def test_the_store_keeps_a_tool_list_once_not_in_every_trajectory_row(tmp_path: Path, tasks: list) -> None:
     import sqlite3
 
-    from writ_dsl.runner.export import TaskRows, export_meta, pack_rows, unpack_rows
+    from writ_dsl.runner.export import export_meta, render_packed, render_task, unpack_rows
     from writ_dsl.runner.store import RunStore
 
     run_tasks(tasks, tmp_path, options())
     with RunStore(tmp_path) as store:
         meta = export_meta(store)
+        records = list(store.records())
     listed = json.dumps(meta["tools"]["desk"], ensure_ascii=False).encode()
     with sqlite3.connect(tmp_path / "run.sqlite") as conn:
         stored = [blob for (blob,) in conn.execute("SELECT trajectories FROM rendered") if blob]
     assert stored and all(listed not in blob and blob.count(b"\0desk\0") == blob.count(b"\n") for blob in stored)
     assert all(listed in line for line in (tmp_path / TRAJECTORIES).read_bytes().splitlines())
     # two domains in one task's rows, a list that is a prefix of the other's, and a line with none: unchanged
-    two = {"tools": {"a": [{"name": "x"}], "b": [{"name": "x"}, {"name": "y"}]}}
-    rows = TaskRows([b'{"m": 1, "tools": [{"name": "x"}, {"name": "y"}]}\n', b'{"m": 2, "tools": [{"name": "x"}]}\n',
-                     b'{"m": 3, "tools": []}\n'], [], [b"{}"], [])
-    packed = pack_rows(rows, two)
-    assert packed[0].count(b"\0") == 4 and b'"name"' not in packed[0]
-    assert b"".join(unpack_rows(packed, two).trajectories) == b"".join(rows.trajectories)
+    two = {**meta, "tools": {"a": [{"name": "x"}], "b": [{"name": "x"}, {"name": "y"}]}}
+    for record, domain, marks in ((records[0], "b", 2), (records[1], "a", 2), (records[2], "c", 0)):
+        moved = [{**record, "domain": domain}]
+        packed = render_packed(moved, two)
+        assert packed[0].count(b"\0") == marks and b'[{"name": "x"}' not in packed[0]
+        assert b"".join(unpack_rows(packed, two).trajectories) == b"".join(render_task(moved, two).trajectories)
+    packed = render_packed([{**records[0], "domain": "b"}], two)
     assert unpack_rows(packed, {"tools": {"a": [{"name": "x"}]}}) is None  # a domain the run no longer lists
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from .. import __version__
 from ..errors import InputError
 from ..io import RowFile, atomic_write
+from .json_text import parse
 from .messages import Message, from_records
 from .pass_rates import attempts_summary, blame_summary, representative, usage_summary
 from .store import DB_NAME, RunStore, StoredRow
@@ -68,30 +69,29 @@ class TaskRows:
     tallies: list[dict[str, Any]] = field(default_factory=list)
 
 
-def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> TaskRows:
-    """The rows of one task's records (its attempts, in order)."""
+def render_task(attempts: list[dict[str, Any]], meta: dict[str, Any], *, marked: bool = False) -> TaskRows:
+    """The rows of one task's records (its attempts, in order); ``marked``: with each trajectory line's tool
+    list left out, as the store keeps them (:func:`render_packed`)."""
     rows = TaskRows()
     parsed = {id(record): _messages(record) for record in attempts}
-    rows.trajectories = [trajectory_line(r, meta, parsed[id(r)]).encode() for r in kept(attempts, meta)]
+    rows.trajectories = [trajectory_line(r, meta, parsed[id(r)], marked).encode() for r in kept(attempts, meta)]
     for record in attempts:
         if not _ok(record):
             rows.rejects.append(_line(reject(record, parsed[id(record)])).encode())
-        rows.simulations.append(json.dumps(simulation(record, meta, parsed[id(record)]), ensure_ascii=False).encode())
+        rows.simulations.append(_dumps(simulation(record, meta, parsed[id(record)])).encode())
         rows.tallies.append(_slim(record))
     return rows
 
 
-def pack_rows(rows: TaskRows, meta: dict[str, Any]) -> tuple[bytes, bytes, bytes, str]:
+def render_packed(attempts: list[dict[str, Any]], meta: dict[str, Any]) -> tuple[bytes, bytes, bytes, str]:
     """A task's rows as the store keeps them (:meth:`RunStore.put_rendered`); JSON rows hold no raw newline.
 
     A trajectory line carries its domain's whole tool list, the same in every line of the run (a third of
     the line): the store keeps ``NUL domain NUL`` in its place, and :func:`unpack_rows` puts it back. JSON
     text never holds a raw NUL (control characters are escaped), so the mark cannot clash with a row."""
-    trajectories = b"".join(rows.trajectories)
-    for domain, listed in _tool_lists(meta).items():
-        trajectories = trajectories.replace(listed, b"\0" + domain.encode() + b"\0")
-    return (trajectories, b"".join(rows.rejects), b"\n".join(rows.simulations),
-            json.dumps(rows.tallies, ensure_ascii=False))
+    rows = render_task(attempts, meta, marked=True)
+    return (b"".join(rows.trajectories), b"".join(rows.rejects), b"\n".join(rows.simulations),
+            _dumps(rows.tallies))
 
 
 def unpack_rows(stored: tuple[bytes, bytes, bytes, str], meta: dict[str, Any]) -> TaskRows | None:
@@ -109,7 +109,7 @@ def unpack_rows(stored: tuple[bytes, bytes, bytes, str], meta: dict[str, Any]) -
 
 def render_stored(store: RunStore, task_ids: Iterable[str], meta: dict[str, Any]) -> None:
     """Render finished tasks' rows from their stored records and keep them, for the exports to copy."""
-    rendered = {task_id: pack_rows(render_task(store.attempts_of(task_id), meta), meta) for task_id in task_ids}
+    rendered = {task_id: render_packed(store.attempts_of(task_id), meta) for task_id in task_ids}
     if rendered:
         store.put_rendered(rendered, RENDERER)
 
@@ -125,8 +125,8 @@ def commit_rendered(store: RunStore, rows: list[StoredRow], finished: dict[str, 
         texts[task_id][attempt] = text
     whole = [task_id for task_id, attempts in finished.items() if set(attempts) == set(texts.get(task_id, ()))]
     try:
-        rendered = {task_id: pack_rows(render_task([json.loads(text) for _, text in sorted(texts[task_id].items())],
-                                                   meta), meta) for task_id in whole}
+        rendered = {task_id: render_packed([parse(text) for _, text in sorted(texts[task_id].items())], meta)
+                    for task_id in whole}
         store.commit_stored(rows, rendered, RENDERER)
     except BaseException:
         store.commit_stored(rows)  # the dialogues are kept whatever happens to their rows (a full disk, a bug)
@@ -157,11 +157,15 @@ def _tool_lists(meta: dict[str, Any]) -> dict[str, bytes]:
     return _encoded_tools(meta)[2]
 
 
-def trajectory_line(record: dict[str, Any], meta: dict[str, Any], messages: list[Message] | None = None) -> str:
-    """``_line(trajectory(record, meta))``, with the domain's tool list encoded once per run, not per line."""
+def trajectory_line(record: dict[str, Any], meta: dict[str, Any], messages: list[Message] | None = None,
+                    marked: bool = False) -> str:
+    """``_line(trajectory(record, meta))``, with the domain's tool list encoded once per run, not per line
+    (``marked``: ``NUL domain NUL`` in its place, where the run lists the domain's tools)."""
     listed = _encoded_tools(meta)[1].get(record["domain"], ', "tools": []')
-    head = json.dumps(_trajectory_head(record, messages), ensure_ascii=False)
-    tail = json.dumps(_optional(record, "attempt", "usage"), ensure_ascii=False)
+    if marked and record["domain"] in _tool_lists(meta):
+        listed = f"\0{record['domain']}\0"
+    head = _dumps(_trajectory_head(record, messages))
+    tail = _dumps(_optional(record, "attempt", "usage"))
     return f"{head[:-1]}{listed}{', ' + tail[1:-1] if tail != '{}' else ''}}}\n"
 
 
@@ -240,8 +244,14 @@ def _ok(record: dict[str, Any]) -> bool:
     return record["outcome"] == VERIFIED
 
 
+def _dumps(value: Any) -> str:
+    """A row's JSON text. Rows are trees built here from parsed records, never cyclic: the encoder's
+    cycle check (a third of its time on a dialogue's rows) is left out."""
+    return json.dumps(value, ensure_ascii=False, check_circular=False)
+
+
 def _line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) + "\n"
+    return _dumps(value) + "\n"
 
 
 def _pretty(value: Any) -> str:
