@@ -23,8 +23,9 @@ queueing in the client or the server). ``waits`` is how long the client's event 
 waited for a CPU while ready to run (Linux schedstat), as a share of the run's wall time: on a shared machine
 this is time lost to other processes, not to the runner. ``end s``: seconds from the last answer to the end of
 the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
-(HTTP, dialogue loop, environment, verification, SQLite, exports), and for the LLM path alone (the same minus
-the CPU the same dialogues cost offline, which an LLM run pays as well); ``kernel`` is the part of the first
+(HTTP, dialogue loop, environment, verification, SQLite, exports); ``offline`` is, for scale, what the same
+dialogues cost played offline in one process (scripted user and oracle agent, whose wording an LLM run leaves to
+the endpoint, with the same environment, verification, SQLite and exports); ``kernel`` is the part of the first
 that the kernel spent (system time: the sockets, and waking the sleeping loopback server on each send, which a
 remote endpoint would not cost this machine); then the server's CPU per completion. At C=1 the whole-process
 figure also carries the run's fixed cost (opening the store, the manifest's git calls, the exports: about 30 ms)
@@ -224,8 +225,8 @@ def timed_waited_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> 
 
 
 def offline_cpu(tasks: list[CompiledTask]) -> float:
-    """CPU seconds of the same dialogues offline (scripted user, oracle agent): environment, verification,
-    SQLite and exports, which an LLM run pays as well."""
+    """CPU seconds of the same dialogues offline (scripted user, oracle agent, environment, verification,
+    SQLite and exports)."""
     with tempfile.TemporaryDirectory() as out:
         return timed_run(tasks, Path(out), RunOptions(concurrency=1))[1]
 
@@ -279,7 +280,7 @@ class Figures:
     steady: float | None
     trip: float | None
     cpu: float
-    llm: float
+    offline: float  # CPU seconds per completion of the same dialogues played offline
     server: float
     wait: float  # share of the run the client's event loop waited for a CPU
     line: str
@@ -301,7 +302,7 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
         backend.log = backend.read_notes()
     server_ms, server_wait = served["cpu_ms"], served["wait_ms"] / 1000
     completions = len(backend.log)
-    llm_only = (cpu - offline_cpu(tasks)) / completions
+    offline = offline_cpu(tasks) / completions
     per_dialogue = completions / summary.ran
     limit = concurrency / (LATENCY * per_dialogue)
     rate, (busy_rate, trip) = summary.ran / summary.elapsed, steady(backend.log, concurrency)
@@ -313,10 +314,10 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
     after = ended - max(done for _, done, _ in backend.log)  # committing the last dialogues, then the exports
     line = (f"{concurrency:>5} {workers:>2} {summary.ran:>9} {per_dialogue:>7.1f} {rate:>11.2f} {limit:>8.2f} {rate / limit:>9.0%} "
             f"{bound:>6.0%} {shown:>7} {shown_trip:>6} {after:>5.1f} {waits:>9} {cpu / completions * 1000:>9.2f} "
-            f"{kernel / completions * 1000:>6.2f} {llm_only * 1000:>8.2f} "
+            f"{kernel / completions * 1000:>6.2f} {offline * 1000:>7.2f} "
             f"{server_ms / completions:>9.2f}   {summary.verified}/{summary.rejected}/{summary.failed}")
     print(line, flush=True)
-    return Figures(rate / limit, bound, share, trip, cpu / completions, llm_only, server_ms / completions,
+    return Figures(rate / limit, bound, share, trip, cpu / completions, offline, server_ms / completions,
                    waited / summary.elapsed, line, kernel / completions, completions)
 
 
@@ -421,12 +422,12 @@ def summarize(results: dict[tuple[int, int], list[Figures]]) -> None:
     print("\nover the repeats (best, then the range):")
     for (concurrency, workers), figures in results.items():
         cpu = [f.cpu * 1000 for f in figures]
-        llm = [f.llm * 1000 for f in figures]
+        offline = [f.offline * 1000 for f in figures]
         kernel = [f.kernel * 1000 for f in figures]
         print(f"  C={concurrency:<4} W={workers} whole run {_spread([f.whole for f in figures])}; "
               f"steady {_spread([f.steady for f in figures])}; client CPU ms/completion "
-              f"{min(cpu):.2f}–{max(cpu):.2f} (kernel {min(kernel):.2f}–{max(kernel):.2f}; LLM path "
-              f"{min(llm):.2f}–{max(llm):.2f}); the client waited for a CPU "
+              f"{min(cpu):.2f}–{max(cpu):.2f} (kernel {min(kernel):.2f}–{max(kernel):.2f}; offline "
+              f"{min(offline):.2f}–{max(offline):.2f}); the client waited for a CPU "
               f"{_spread([f.wait for f in figures]).split(', ')[-1]} of the run")
 
 
@@ -453,7 +454,7 @@ def main() -> None:
     print("share of the limit concurrency ÷ (latency × completions per dialogue): 'whole run' over the whole call, "
           "'steady' while every slot is busy; rt: median round trip (ms) in that window")
     header = (f"{'C':>5} {'W':>2} {'dialogues':>9} {'compl/d':>7} {'dialogues/s':>11} {'limit/s':>8} {'whole run':>9} "
-              f"{'bound':>6} {'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'kernel':>6} {'LLM path':>8} {'server ms':>9}   verified/rejected/failed")
+              f"{'bound':>6} {'steady':>7} {'rt':>6} {'end s':>5} {'waits':>9} {'CPU ms/c':>9} {'kernel':>6} {'offline':>7} {'server ms':>9}   verified/rejected/failed")
     counts = [int(part) for part in args.workers.split(",")]
     results: dict[tuple[int, int], list[Figures]] = {(c, w): [] for c in wanted for w in counts if w <= c}
     for _ in range(args.repeat):

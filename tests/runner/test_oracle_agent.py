@@ -163,6 +163,15 @@ def test_the_decisive_evidence_names_the_count_the_winner_the_criterion_and_the_
     assert decision_sentence(BOOKING, reads[:0], AIRLINE, ["min:price"]) == ""
 
 
+def test_two_candidates_are_both_never_all_2() -> None:
+    flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
+                "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2)]
+    reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
+    sentences = [decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v) for v in range(60)]
+    assert not [s for s in sentences if "all 2" in s]
+    assert any("both direct flights" in s for s in sentences) and any("2 direct flights" in s for s in sentences)
+
+
 def test_the_winner_is_counted_among_its_own_kind_only() -> None:
     flights = [{"flight_number": f"HAT00{i}", "origin": "JFK", "scheduled_departure_time_est": f"0{i}:00:00",
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2, 3)]

@@ -222,6 +222,7 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
     said = template.format(n=n, noun=_qualified(noun, winner, reads, tools, n, size),
                            what=_describe(winner, name, brief), why=expand(why, variant),
                            figure=_figure(winner, write, variant, said))
+    said = said.replace("all 2 ", "both ")  # "Comparing both pending orders", not "all 2"
     return said[:1].upper() + said[1:]
 
 
