@@ -30,7 +30,7 @@ from .runner.manifest import ManifestFacts
 from .runner.options import RunOptions
 from .runner.run import open_attempts
 from .runner.simulate import Cast
-from .runner.json_text import parse
+from .runner.json_text import parse_stored
 from .runner.store import record_text
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def stream_unit(unit: TaskShard) -> UnitOutput:
             continue
         job = Job(task, environments.get(task.env), attempts)  # the environment it was just compiled in
         texts = [record_text(r) for r in run_job(job, _cast(context), context.run)]
-        stored = [parse(text) for text in texts]  # rendered as the store gives it back: the same bytes
+        stored = [parse_stored(text) for text in texts]  # rendered as the store gives it back: the same bytes
         found.stored.extend((r["task_id"], r.get("attempt", 0), r["outcome"], text) for r, text in zip(stored, texts))
         found.rows.append(render_task(stored, context.meta))
     part.tasks = []

@@ -200,6 +200,7 @@ def test_a_reply_with_half_a_surrogate_pair_is_malformed() -> None:
     assert _completion(good, Redactor()).message["content"] == "ok 😀"
     with pytest.raises(MalformedReply, match="unreadable response"):
         _completion(good.replace(b"\\ude00", b""), Redactor())
+    assert _completion(b"\xef\xbb\xbf" + good, Redactor()).message["content"] == "ok 😀"  # a byte order mark
 
 
 def test_a_role_that_sends_half_a_surrogate_pair_fails_its_dialogue_with_a_reason(tmp_path: Path) -> None:
@@ -271,3 +272,24 @@ def test_tool_arguments_keep_the_order_the_model_wrote_them_in(tmp_path: Path) -
                 for message in json.loads(line)["messages"] for call in message.get("tool_calls") or []]
     assert sorted(map(tuple, exported)) == sorted(map(tuple, written))
     assert any(keys != sorted(keys) for keys in exported)
+
+
+def test_tool_arguments_nested_as_deep_as_they_parse_are_stored_and_exported(tmp_path: Path) -> None:
+    tasks = many_tasks(1)
+    good, spoiled_once = twin(tasks), {"done": False}
+    deep = '{"email": ' + '{"a": ' * 198 + '1' + '}' * 199  # as deep as the parser reads: 200 levels
+
+    def spoiled(request: ChatRequest) -> dict[str, Any]:
+        reply = good.complete(request)
+        if reply.get("tool_calls") and not spoiled_once["done"]:
+            spoiled_once["done"] = True
+            call = reply["tool_calls"][0]
+            return {**reply, "tool_calls": [{**call, "function": {**call["function"], "arguments": deep}}]}
+        return reply
+
+    summary = run_tasks(tasks, tmp_path, llm_options(backend=FunctionBackend(spoiled)))
+    [row] = records(tmp_path)
+    assert summary.pending == 0 and row["tool_errors"] >= 1
+    exported = [json.loads(line) for name in (TRAJECTORIES, REJECTS)
+                for line in (tmp_path / name).read_text(encoding="utf-8").splitlines()]
+    assert [t["task_id"] for t in exported] == [tasks[0].id]

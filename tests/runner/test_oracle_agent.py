@@ -168,8 +168,11 @@ def test_two_candidates_are_both_never_all_2() -> None:
                 "scheduled_arrival_time_est": f"1{i}:00:00", "prices": {"business": 100 * i}} for i in (1, 2)]
     reads = [("search_direct_flight", {"origin": "JFK", "destination": "SFO", "date": "2024-05-20"}, flights)]
     sentences = [decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v) for v in range(60)]
-    assert not [s for s in sentences if "all 2" in s]
+    reasoned = [decision_sentence(BOOKING, reads, AIRLINE, ["min:price"], variant=v, because="it is the one")
+                for v in range(60)]
+    assert not [s for s in sentences + reasoned if "all 2" in s]
     assert any("both direct flights" in s for s in sentences) and any("2 direct flights" in s for s in sentences)
+    assert any("both direct flights" in s for s in reasoned)
 
 
 def test_the_winner_is_counted_among_its_own_kind_only() -> None:
@@ -279,3 +282,14 @@ def test_a_fact_label_from_the_spec_names_the_fact() -> None:
 def test_money_facts_keep_their_cents_verbatim() -> None:
     sentence = fact_sentence("172.70", [{}], "price difference")
     assert sentence == "The price difference is $172.70."
+
+
+def test_calls_list_their_arguments_in_the_order_the_tool_declares_them() -> None:
+    """However the spec wrote them, as a model writes them: the order of the tool's parameters."""
+    steps = [*BUY_STEPS[:3], ("buy", {"quantity": 2, "item_id": "i0", "user_id": "u0"})]
+    task = make_task(steps)
+    assert list(task.plan[-1].arguments) == ["quantity", "item_id", "user_id"]
+    env = desk_env()
+    dialogue = run_dialogue(env, ScriptedUser(task), OracleAgent(task, env.domain.tools))
+    [buy] = [c for m in dialogue.messages for c in m.tool_calls if c.name == "buy"]
+    assert list(buy.arguments) == env.domain.tools["buy"].arg_names == ["user_id", "item_id", "quantity"]

@@ -97,7 +97,8 @@ def test_a_rerun_replays_from_the_cache_with_no_request(tmp_path: Path) -> None:
     assert first.verified == 4 and first.requests == made and (tmp_path / "responses.sqlite").is_file()
 
 
-def test_a_failed_cache_write_keeps_its_answers_for_the_next_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("failing", ["executemany", "COMMIT"])
+def test_a_failed_cache_write_keeps_its_answers_for_the_next_one(tmp_path: Path, failing: str) -> None:
     """A write that fails (a full disk) leaves no transaction open and loses no answer: the next flush,
     or closing the cache, writes them."""
     import sqlite3
@@ -113,7 +114,14 @@ def test_a_failed_cache_write_keeps_its_answers_for_the_next_one(tmp_path: Path)
             return getattr(writer, name)
 
         def executemany(self, *args: Any) -> Any:
-            raise sqlite3.OperationalError("database or disk is full")
+            if failing == "executemany":
+                raise sqlite3.OperationalError("database or disk is full")
+            return writer.executemany(*args)
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if sql == failing:
+                raise sqlite3.OperationalError("database or disk is full")
+            return writer.execute(sql, *args)
 
     cache._writer = FullDisk()  # type: ignore[assignment]
     cache.put("k1", Completion({"role": "assistant", "content": "hello"}, (3, 1)))

@@ -72,10 +72,11 @@ class ResponseCache:
         self._writer.execute("BEGIN IMMEDIATE")
         try:
             self._writer.executemany("INSERT OR REPLACE INTO responses (key, response) VALUES (?, ?)", rows)
-        except BaseException:
-            self._writer.execute("ROLLBACK")  # the entries stay pending: a later flush or close tries again
+            self._writer.execute("COMMIT")
+        except BaseException:  # the entries stay pending: a later flush, or closing the cache, tries again
+            if self._writer.in_transaction:  # SQLite may have rolled back already (a full disk)
+                self._writer.execute("ROLLBACK")
             raise
-        self._writer.execute("COMMIT")
         with self._lock:
             for key, _ in rows:
                 self._pending.pop(key, None)

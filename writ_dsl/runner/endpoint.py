@@ -197,17 +197,19 @@ def _error_text(content: bytes, limit: int = 200) -> str:
 
 def _completion(content: bytes, redactor: Redactor) -> Completion:
     try:
-        data = parse(content)
+        data = parse(content.removeprefix(b"\xef\xbb\xbf"))  # a byte order mark some servers put first
         message = data["choices"][0]["message"]
         if not isinstance(message, dict):
             raise TypeError("message is not an object")
+        usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        calls = [{"id": c.get("id"), "function": {"name": c["function"].get("name"),
+                                                   "arguments": c["function"].get("arguments")}}
+                 for c in (message.get("tool_calls") or [])
+                 if isinstance(c, dict) and isinstance(c.get("function"), dict)]
+        reply = {"role": "assistant", "content": message.get("content"), "tool_calls": calls}
+        compact(reply)  # text every later step can write back (no half surrogate pair, whatever the parser let by)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise MalformedReply(redactor(f"unreadable response: {_error_text(content, 120)} ({exc})")) from None
-    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    calls = [{"id": c.get("id"), "function": {"name": c["function"].get("name"),
-                                               "arguments": c["function"].get("arguments")}}
-             for c in (message.get("tool_calls") or []) if isinstance(c, dict) and isinstance(c.get("function"), dict)]
-    reply = {"role": "assistant", "content": message.get("content"), "tool_calls": calls}
     return Completion(reply, (_int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))))
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from .. import __version__
 from ..errors import InputError
 from ..io import RowFile, atomic_write
-from .json_text import parse
+from .json_text import parse_stored
 from .messages import Message, from_records
 from .pass_rates import attempts_summary, blame_summary, representative, usage_summary
 from .store import DB_NAME, RunStore, StoredRow
@@ -125,7 +125,7 @@ def commit_rendered(store: RunStore, rows: list[StoredRow], finished: dict[str, 
         texts[task_id][attempt] = text
     whole = [task_id for task_id, attempts in finished.items() if set(attempts) == set(texts.get(task_id, ()))]
     try:
-        rendered = {task_id: render_packed([parse(text) for _, text in sorted(texts[task_id].items())], meta)
+        rendered = {task_id: render_packed([parse_stored(text) for _, text in sorted(texts[task_id].items())], meta)
                     for task_id in whole}
         store.commit_stored(rows, rendered, RENDERER)
     except BaseException:

@@ -10,11 +10,14 @@ a second is a good part of the client's CPU. The output files keep the standard 
   differently (``0.00001`` for ``1e-05``) but reads back as the same number. A string that is not valid
   Unicode (a lone surrogate) is a ValueError, as the standard library's ``.encode()`` would raise.
 - :func:`parse`: the values ``json.loads`` gives; bad JSON, including an escape for half a surrogate pair,
-  is a ValueError.
+  and values nested deeper than pydantic-core reads (about 200 levels), is a ValueError.
+- :func:`parse_stored`: a text written by :func:`compact` (a stored record) read back, at any depth: a record
+  holds a model's tool arguments a few levels below where :func:`parse` took them in.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic_core import from_json, to_json
@@ -26,3 +29,10 @@ def compact(value: Any) -> bytes:
 
 def parse(data: str | bytes) -> Any:
     return from_json(data)
+
+
+def parse_stored(text: str | bytes) -> Any:
+    try:
+        return from_json(text)
+    except ValueError:  # nested past pydantic-core's limit; the standard library reads ~1,000 levels
+        return json.loads(text)

@@ -12,7 +12,6 @@ the dialogue answers them as the environment would.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -40,7 +39,7 @@ class ToolSet:
     @classmethod
     def of(cls, schemas: Sequence[dict[str, Any]]) -> ToolSet:
         schemas = list(schemas)
-        return cls(schemas, json.dumps(schemas, ensure_ascii=False, separators=(",", ":")).encode())
+        return cls(schemas, compact(schemas))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError
-from .json_text import compact, parse
+from .json_text import compact, parse_stored
 
 try:
     import fcntl
@@ -228,7 +228,7 @@ class RunStore:
     def attempts_of(self, task_id: str) -> list[dict[str, Any]]:
         """One task's records as stored, its attempts in order."""
         query = "SELECT record FROM results WHERE task_id = ? ORDER BY attempt"
-        return [parse(text) for (text,) in self.conn.execute(query, (task_id,))]
+        return [parse_stored(text) for (text,) in self.conn.execute(query, (task_id,))]
 
     @_named_errors
     def put_rendered(self, rendered: dict[str, RenderedRows], renderer: str) -> None:
@@ -273,7 +273,7 @@ class RunStore:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
         query = f"SELECT record FROM results r ORDER BY {_FIRST_SEQ}, task_id, attempt"
         for (text,) in self.conn.execute(query):
-            yield parse(text)
+            yield parse_stored(text)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.conn)

@@ -218,11 +218,11 @@ def decision_sentence(write: Args, reads: Sequence[tuple[str, Args, Any]], tools
         return _because(because, n, noun, later, variant)
     why = criterion(criteria) if noun not in _DESCRIBED else _by_description(criteria)
     counted = not later and _counted(n, noun, said)
-    template = pick_from(LATER_DECISIONS if later else COUNTED_DECISIONS if counted else DECISIONS, variant)
+    template = _counting(pick_from(LATER_DECISIONS if later else COUNTED_DECISIONS if counted else DECISIONS,
+                                   variant), n)
     said = template.format(n=n, noun=_qualified(noun, winner, reads, tools, n, size),
                            what=_describe(winner, name, brief), why=expand(why, variant),
                            figure=_figure(winner, write, variant, said))
-    said = said.replace("all 2 ", "both ")  # "Comparing both pending orders", not "all 2"
     return said[:1].upper() + said[1:]
 
 
@@ -323,8 +323,13 @@ COUNTED = ("[Of those|Among them|Of them], {because}.", "[I can see that|Going t
 def _because(because: str, n: int, noun: str, later: bool, variant: int, frames: tuple[str, ...] = ()) -> str:
     """The spec's reason for a write in a sentence, after the candidates it was chosen among when known."""
     frames = frames or (REASONED_ALONE if not n else LATER_REASONED if later else REASONED)
-    said = pick_from(frames, variant).format(n=n, noun=noun, because=because.rstrip("."))
+    said = _counting(pick_from(frames, variant), n).format(n=n, noun=noun, because=because.rstrip("."))
     return said[:1].upper() + said[1:]
+
+
+def _counting(template: str, n: int) -> str:
+    """Two candidates are "both", not "all 2" ("Comparing both pending orders")."""
+    return template.replace("all {n}", "both") if n == 2 else template
 
 
 def _kind(item: Any) -> Any:
