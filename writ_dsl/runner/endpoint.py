@@ -207,7 +207,6 @@ def _completion(content: bytes, redactor: Redactor) -> Completion:
                  for c in (message.get("tool_calls") or [])
                  if isinstance(c, dict) and isinstance(c.get("function"), dict)]
         reply = {"role": "assistant", "content": message.get("content"), "tool_calls": calls}
-        compact(reply)  # text every later step can write back (no half surrogate pair, whatever the parser let by)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise MalformedReply(redactor(f"unreadable response: {_error_text(content, 120)} ({exc})")) from None
     return Completion(reply, (_int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))))

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from .. import variants
 from ..compiler.model import CompiledTask, PlannedCall, TaskFact
 from ..env.core import Tool, canonical_json
+from ..env.key_order import in_model_order
 from ..env.registry import find_domain
 from ..env.wording import Namer
 from .messages import Conversation, Message, ToolCall, tool_exchanges
@@ -62,13 +63,6 @@ def domain_tools(env_name: str) -> Mapping[str, Tool]:
     """The tools (with their wording) of a domain found on the default search path; none when not found."""
     domain, _ = find_domain(env_name)
     return domain.tools if domain is not None else {}
-
-
-def in_declared_order(arguments: Mapping[str, Any], declared: Sequence[str]) -> dict[str, Any]:
-    """A call's arguments in the order its tool declares its parameters (as models write them), whatever order
-    the spec wrote them in; names the tool does not declare keep theirs, after the rest."""
-    ordered = {name: arguments[name] for name in declared if name in arguments}
-    return {**ordered, **{name: value for name, value in arguments.items() if name not in ordered}}
 
 
 _OWN_LEAD = re.compile(r"[A-Z][^.!?:]{0,30}: ")  # a sentence that opens with its own "All done: "
@@ -224,8 +218,8 @@ class OracleAgent:
 
     def _call(self, conv: Conversation, step: PlannedCall) -> Message:
         digest = stable_int(self.task.id, len(conv), step.node, step.tool)
-        tool = self.tools.get(step.tool)
-        arguments = in_declared_order(step.arguments, tool.arg_names if tool is not None else [])
+        tool = self.tools.get(step.tool)  # arguments in the order the tool declares them, as models write them
+        arguments = dict(in_model_order(step.arguments, tool.params) if tool is not None else step.arguments)
         call = ToolCall(f"call_{digest:016x}", step.tool, arguments)
         return Message("assistant", None, (call,))
 
