@@ -248,6 +248,70 @@ def test_a_silent_server_times_out_and_its_connection_is_closed_at_once() -> Non
     assert open_after_timeout == 0 and reply.status == 200 and opened == served == 2
 
 
+async def answer_when_told(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, server: Server) -> None:
+    """Answers a request only if its body is ``{"answer":true}``; others wait until the client gives up."""
+    while (request := await server.read_request(reader)) is not None:
+        if not request.endswith(b'{"answer":true}'):
+            await reader.read()
+            return
+        writer.write(ok())
+        await writer.drain()
+
+
+def test_an_exchange_times_out_at_its_own_deadline_not_at_an_earlier_exchanges() -> None:
+    """The pool's one timer was set for the first exchange's deadline; when it fires, the second exchange,
+    started 0.2 s later, still has time left and must get all of it."""
+    async def scenario() -> tuple[Any, float]:
+        server = Server(answer_when_told)
+        async with server as url:
+            pool = ConnectionPool(url, {}, 2, 0.4)
+            first = await pool.post(b'{"answer":true}', {})
+            await asyncio.sleep(0.2)
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(TimeoutError):
+                await pool.post(b"{}", {})
+            waited = asyncio.get_running_loop().time() - started
+            await pool.aclose()
+        return first, waited
+
+    first, waited = run(scenario())
+    assert first.status == 200 and 0.39 <= waited < 1.0
+
+
+def test_a_timed_out_exchange_leaves_the_others_in_flight_alone() -> None:
+    async def scenario() -> tuple[Any, Any, int]:
+        server = Server(answer_when_told)
+        async with server as url:
+            pool = ConnectionPool(url, {}, 2, 0.3)
+
+            async def late_answered() -> Any:
+                await asyncio.sleep(0.2)  # in flight when the silent one times out, and answered after
+                return await pool.post(b'{"answer":true}', {})
+
+            silent, answered = await asyncio.gather(pool.post(b"{}", {}), late_answered(), return_exceptions=True)
+            await pool.aclose()
+        return silent, answered, server.connections
+
+    silent, answered, connections = run(scenario())
+    assert isinstance(silent, TimeoutError) and answered.status == 200 and connections == 2
+
+
+def test_waiting_for_a_free_connection_counts_toward_the_timeout() -> None:
+    async def scenario() -> tuple[list[Any], float]:
+        server = Server(answer_when_told)
+        async with server as url:
+            pool = ConnectionPool(url, {}, 1, 0.3)
+            started = asyncio.get_running_loop().time()
+            results = await asyncio.gather(pool.post(b"{}", {}), pool.post(b'{"answer":true}', {}),
+                                           return_exceptions=True)
+            waited = asyncio.get_running_loop().time() - started
+            await pool.aclose()
+        return results, waited
+
+    results, waited = run(scenario())
+    assert all(isinstance(result, TimeoutError) for result in results) and waited < 0.6
+
+
 def test_a_refused_connection_is_a_transport_error() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

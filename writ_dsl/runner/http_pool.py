@@ -13,7 +13,9 @@ a process whose caches have gone cold. This pool does that one exchange and noth
 - TLS for ``https`` URLs, verified against the system's certificates;
 - a request sent on a reused connection that the server had closed meanwhile is sent once more on a new
   connection, as long as no byte of a reply came back;
-- one timeout for the whole exchange: waiting for a free slot, connecting, sending and reading;
+- one timeout for the whole exchange: waiting for a free slot, connecting, sending and reading (the reply is
+  watched by one timer per pool, armed for the oldest exchange in flight, rather than a timer per request: a
+  client that wakes from an idle wait for every reply pays for each piece of machinery it runs then);
 - the proxy the environment names (``$HTTPS_PROXY``, ``$HTTP_PROXY``, ``$ALL_PROXY``, less ``$NO_PROXY``, as
   the standard library reads them; never for a loopback host): an ``https`` origin through a ``CONNECT``
   tunnel, an ``http`` one by asking the proxy for the absolute URL; ``user:password@`` in the proxy URL is
@@ -35,6 +37,9 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 import httptools
+
+
+EARLY = 0.001  # seconds before its deadline that an exchange may be timed out (a timer may fire that early)
 
 
 class TransportError(Exception):
@@ -182,7 +187,12 @@ class _Connection(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(reply)
 
-    def _fail(self, error: TransportError) -> None:
+    def time_out(self) -> None:
+        """The exchange took too long: it fails, and the connection closes (a late reply can't be told apart)."""
+        self._fail(TimeoutError("no reply in time"))
+        self.abort()
+
+    def _fail(self, error: Exception) -> None:
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_exception(error)
@@ -226,6 +236,8 @@ class ConnectionPool:
         self._open: set[_Connection] = set()
         self._tls = (tls or ssl.create_default_context()) if self.origin.scheme == "https" else None
         self._lines: dict[tuple[tuple[str, str], ...], bytes] = {}  # per-request headers, encoded once each
+        self._deadlines: dict[_Connection, float] = {}  # exchanges in flight -> when they time out (loop time)
+        self._watch: asyncio.TimerHandle | None = None  # fires at the earliest of those deadlines, or later
         self.connections = 0  # opened so far
 
     async def post(self, body: bytes, headers: Mapping[str, str]) -> Reply:
@@ -236,17 +248,30 @@ class ConnectionPool:
                 self._lines.clear()
             lines = self._lines[key] = header_lines(headers)
         head = self._head + lines + b"Content-Length: %d\r\n\r\n" % len(body)
-        async with asyncio.timeout(self.timeout), self._slots:
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        if self._slots.locked():
+            async with asyncio.timeout_at(deadline):
+                await self._slots.acquire()
+        else:
+            await self._slots.acquire()  # at once
+        try:
             connection = self._reused()
             if connection is not None:
                 try:
-                    return await self._exchange(connection, (head, body))
+                    return await self._exchange(connection, (head, body), deadline)
                 except TransportError:
                     if connection.replied:
                         raise
-            return await self._exchange(await self._connect(), (head, body))
+            async with asyncio.timeout_at(deadline):
+                connection = await self._connect()
+            return await self._exchange(connection, (head, body), deadline)
+        finally:
+            self._slots.release()
 
     async def aclose(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
         for connection in list(self._open):
             connection.abort()
         self._idle.clear()
@@ -259,18 +284,35 @@ class ConnectionPool:
                 return connection
         return None
 
-    async def _exchange(self, connection: _Connection, data: Sequence[bytes]) -> Reply:
+    async def _exchange(self, connection: _Connection, data: Sequence[bytes], deadline: float) -> Reply:
+        self._deadlines[connection] = deadline
+        if self._watch is None:
+            self._watch = asyncio.get_running_loop().call_at(deadline, self._expire)
         try:
             reply = await connection.exchange(data)
         except BaseException:  # a failure, a timeout or a cancellation: its reply can't be trusted now
             connection.abort()
             self._open.discard(connection)
             raise
+        finally:
+            del self._deadlines[connection]
         if connection.closed:
             self._open.discard(connection)
         else:
             self._idle.append(connection)
         return reply
+
+    def _expire(self) -> None:
+        """Time out the exchanges whose deadline has come, and watch for the earliest of the others."""
+        now, self._watch = asyncio.get_running_loop().time(), None
+        waiting = []
+        for connection, deadline in list(self._deadlines.items()):
+            if deadline <= now + EARLY:
+                connection.time_out()
+            else:
+                waiting.append(deadline)
+        if waiting:
+            self._watch = asyncio.get_running_loop().call_at(min(waiting), self._expire)
 
     async def _connect(self) -> _Connection:
         origin, loop = self.origin, asyncio.get_running_loop()
