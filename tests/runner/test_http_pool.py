@@ -296,6 +296,26 @@ def test_a_timed_out_exchange_leaves_the_others_in_flight_alone() -> None:
     assert isinstance(silent, TimeoutError) and answered.status == 200 and connections == 2
 
 
+def test_a_shorter_timeout_set_while_an_exchange_waits_is_kept() -> None:
+    async def scenario() -> tuple[Any, float]:
+        server = Server(answer_when_told)
+        async with server as url:
+            pool = ConnectionPool(url, {}, 2, 5.0)
+            slow = asyncio.ensure_future(pool.post(b"{}", {}))  # its deadline is 5 s away
+            await asyncio.sleep(0.05)
+            pool.timeout = 0.3
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(TimeoutError):
+                await pool.post(b"{}", {})
+            waited = asyncio.get_running_loop().time() - started
+            slow.cancel()
+            await pool.aclose()
+        return slow, waited
+
+    _, waited = run(scenario())
+    assert 0.29 <= waited < 1.0
+
+
 def test_waiting_for_a_free_connection_counts_toward_the_timeout() -> None:
     async def scenario() -> tuple[list[Any], float]:
         server = Server(answer_when_told)

@@ -237,7 +237,7 @@ class ConnectionPool:
         self._tls = (tls or ssl.create_default_context()) if self.origin.scheme == "https" else None
         self._lines: dict[tuple[tuple[str, str], ...], bytes] = {}  # per-request headers, encoded once each
         self._deadlines: dict[_Connection, float] = {}  # exchanges in flight -> when they time out (loop time)
-        self._watch: asyncio.TimerHandle | None = None  # fires at the earliest of those deadlines, or later
+        self._watch: asyncio.TimerHandle | None = None  # fires at or before the earliest of those deadlines
         self.connections = 0  # opened so far
 
     async def post(self, body: bytes, headers: Mapping[str, str]) -> Reply:
@@ -286,7 +286,9 @@ class ConnectionPool:
 
     async def _exchange(self, connection: _Connection, data: Sequence[bytes], deadline: float) -> Reply:
         self._deadlines[connection] = deadline
-        if self._watch is None:
+        if self._watch is None or deadline < self._watch.when():  # the rarer case: a shorter timeout set since
+            if self._watch is not None:
+                self._watch.cancel()
             self._watch = asyncio.get_running_loop().call_at(deadline, self._expire)
         try:
             reply = await connection.exchange(data)
