@@ -80,17 +80,12 @@ class Completion:
     cached: bool = False
 
 
-def encode(value: Any) -> bytes:
-    """Compact JSON, as every request body is written."""
-    return compact(value)
-
-
 def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes | None, sampling: Sampling,
                  encoded: Sequence[bytes] | None = None) -> bytes:
     """The JSON body of one request; ``tools_json`` is spliced in as serialized once per domain, and
     ``encoded`` (each message already serialized, as a role keeps them) stands for ``messages``."""
     head = _body_head(model, sampling)
-    listed = b"[" + b",".join(encoded if encoded is not None else [encode(m) for m in messages]) + b"]"
+    listed = b"[" + b",".join(encoded if encoded is not None else [compact(m) for m in messages]) + b"]"
     text = head[:-1] + b',"messages":' + listed
     return text + (b',"tools":' + tools_json + b"}" if tools_json else b"}")
 
@@ -98,7 +93,7 @@ def request_body(model: str, messages: list[dict[str, Any]], tools_json: bytes |
 @functools.lru_cache(maxsize=64)
 def _body_head(model: str, sampling: Sampling) -> bytes:
     """``{"model":…,<sampling>}``: the same for every request of a role, so serialized once."""
-    return encode({"model": model, **sampling.to_body()})
+    return compact({"model": model, **sampling.to_body()})
 
 
 class HttpBackend:

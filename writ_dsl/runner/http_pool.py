@@ -306,15 +306,12 @@ class ConnectionPool:
 
     def _expire(self) -> None:
         """Time out the exchanges whose deadline has come, and watch for the earliest of the others."""
-        now, self._watch = asyncio.get_running_loop().time(), None
-        waiting = []
-        for connection, deadline in list(self._deadlines.items()):
-            if deadline <= now + EARLY:
-                connection.time_out()
-            else:
-                waiting.append(deadline)
-        if waiting:
-            self._watch = asyncio.get_running_loop().call_at(min(waiting), self._expire)
+        loop, self._watch = asyncio.get_running_loop(), None
+        due = loop.time() + EARLY
+        for connection in [c for c, deadline in self._deadlines.items() if deadline <= due]:
+            connection.time_out()
+        if later := [deadline for deadline in self._deadlines.values() if deadline > due]:
+            self._watch = loop.call_at(min(later), self._expire)
 
     async def _connect(self) -> _Connection:
         origin, loop = self.origin, asyncio.get_running_loop()

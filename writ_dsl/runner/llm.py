@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from ..compiler.model import CompiledTask
 from ..errors import MalformedReply
 from .cache import ResponseCache, cache_key
-from .endpoint import DIALOGUE_HEADER, ROLE_HEADER, Completion, Sampling, encode, request_body
+from .endpoint import DIALOGUE_HEADER, ROLE_HEADER, Completion, Sampling, request_body
 from .json_text import compact, parse
 from .messages import Conversation, Message, ToolCall, from_openai
 from .phrasing import stable_int
@@ -154,12 +154,12 @@ class History:
             converted = self.convert(message)
             if converted is not None:
                 self.messages.append(converted)
-                self.encoded.append(encode(converted))
+                self.encoded.append(compact(converted))
         self.seen = len(conversation)
 
     def replace_first(self, message: dict[str, Any]) -> None:
         self.messages[0] = message
-        self.encoded[0] = encode(message)
+        self.encoded[0] = compact(message)
 
 
 class _Role:
@@ -285,7 +285,7 @@ class LLMUser(_Role):
         self.channel, self.task, self.retries, self.attempt = channel, task, retries, attempt
         self.prompt = user_system_prompt(task)
         self.system = {"role": "system", "content": self.prompt}
-        self.system_json = encode(self.system)
+        self.system_json = compact(self.system)
         self.usage = Usage()
         self.history = History(user_message)
 
