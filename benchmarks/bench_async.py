@@ -25,8 +25,8 @@ this is time lost to other processes, not to the runner. ``stolen`` is the share
 the hypervisor gave to other guests while this one's CPUs wanted to run (``steal`` in /proc/stat) during the run:
 time in which neither the client nor the server ran, which no process's waits show. On a virtual machine whose
 host is busy it comes and goes in phases of tens of seconds: sampled every 5 s through C=256 runs here, it read
-0-1 % in quiet phases and 10-37 % in busy ones, and the same code's whole-run share went from 93-94 % in the quiet
-ones to 83-87 % in the busy ones. A figure below a target with a high ``stolen`` says more about the host
+0-1 % in quiet phases and 10-37 % in busy ones, and the same code's whole-run share went from 93-95 % in the quiet
+ones to 83-90 % in the busy ones. A figure below a target with a high ``stolen`` says more about the host
 than about the runner; run it again (``--repeat``). ``end s``: seconds from the last answer to the end of
 the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
 (HTTP, dialogue loop, environment, verification, SQLite, exports); ``offline`` is, for scale, what the same
