@@ -85,6 +85,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -469,11 +470,16 @@ def faulty(tasks: list[CompiledTask]) -> None:
           f"({accounted} accounted for, {summary.pending} pending, {len(unexplained)} without a reason)")
 
 
-def _spread(values: list[float | None], scale: float = 100.0, unit: str = "%") -> str:
-    found = [v * scale for v in values if v is not None]
-    if not found:
-        return "–"
-    return f"best {max(found):.0f}{unit}, {min(found):.0f}–{max(found):.0f}{unit}"
+def _range(values: Sequence[float | None]) -> str:
+    """The lowest to the highest of the known shares, in per cent ("–": none known)."""
+    found = [v * 100 for v in values if v is not None]
+    return f"{min(found):.0f}–{max(found):.0f}%" if found else "–"
+
+
+def _spread(values: list[float | None]) -> str:
+    """The best share, then the range."""
+    found = [v for v in values if v is not None]
+    return f"best {max(found) * 100:.0f}%, {_range(found)}" if found else "–"
 
 
 def summarize(results: dict[tuple[int, int], list[Figures]]) -> None:
@@ -486,8 +492,8 @@ def summarize(results: dict[tuple[int, int], list[Figures]]) -> None:
               f"steady {_spread([f.steady for f in figures])}; client CPU ms/completion "
               f"{min(cpu):.2f}–{max(cpu):.2f} (kernel {min(kernel):.2f}–{max(kernel):.2f}; offline "
               f"{min(offline):.2f}–{max(offline):.2f}); the client waited for a CPU "
-              f"{_spread([f.wait for f in figures]).split(', ')[-1]} of the run; the hypervisor took "
-              f"{_spread([f.stolen for f in figures]).split(', ')[-1]} of the machine's CPU time")
+              f"{_range([f.wait for f in figures])} of the run; the hypervisor took "
+              f"{_range([f.stolen for f in figures])} of the machine's CPU time")
 
 
 def main() -> None:
