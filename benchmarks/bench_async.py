@@ -53,7 +53,10 @@ both ways): with more than one, the CPU columns add the worker processes' CPU to
 ``waits`` is the calling process's (it only commits), not the event loops'.
 
 This machine's speed drifts from day to day (the machine reference described above reads from about 0.75 to 1.3
-ms back to back for the same work, and from +0.5 to +1.4 ms after a sleep), and the C=1 figure with it. So the C=1 run is also set against a baseline measured in the same session:
+ms back to back for the same work, and from +0.5 to +1.4 ms after a sleep), and the C=1 figure drifts too, though
+not in step with that reference: four runs of the same code over two days read 0.83-1.07 ms per completion
+against references of 0.79-1.01 ms, the kernel's part of it alone 0.04-0.15 ms. So the C=1 run is also set
+against a baseline measured in the same session:
 the runner before the asyncio one (``baseline_runner.py``: a thread per dialogue and the openai client, the
 code the target of 1 ms was set against when it measured 2-3 ms per completion), extracted from the git history
 and playing as many of its own bundled-spec dialogues the same way (``--no-baseline`` skips it; a copy without
