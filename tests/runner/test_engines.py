@@ -1,11 +1,17 @@
-"""The asyncio engine's scheduling: the longest expected dialogues start first, every job exactly once."""
+"""The asyncio engine's scheduling: the longest expected dialogues start first, every job exactly once; its
+committer gathers records into batches while they come often."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from writ_dsl.compiler.compile import CompileOptions
 from writ_dsl.api import compile_paths
+from writ_dsl.runner import engines
 from writ_dsl.runner.engines import Job, expected_completions, longest_first
 
 from .helpers import desk_env, many_tasks
@@ -108,3 +114,28 @@ def test_runs_in_two_threads_share_the_settled_heap_and_the_last_one_restores_it
     assert gc.get_threshold() != before and gc.get_freeze_count() > 0
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def committed_batches(monkeypatch: pytest.MonkeyPatch, arrivals: list[tuple[float, str]]) -> list[list[str]]:
+    """The batches a committer makes of records put in its inbox after the given pauses (seconds), with a
+    one-second gathering window."""
+    monkeypatch.setattr(engines, "BATCH_SECONDS", 1.0)
+    batches: list[list[str]] = []
+    committer = engines._Committer(batches.append, SimpleNamespace(cache=None))  # type: ignore[arg-type]
+    committer.start()
+    for pause, record in arrivals:
+        time.sleep(pause)
+        committer.inbox.put(record)  # type: ignore[arg-type]
+    committer.inbox.put(None)
+    committer.join(timeout=10)
+    assert not committer.is_alive() and committer.error is None
+    return batches
+
+
+def test_a_record_after_a_quiet_spell_is_committed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert committed_batches(monkeypatch, [(1.1, "a"), (0.4, "b")]) == [["a"], ["b"]]
+
+
+def test_records_that_come_often_are_gathered_into_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    arrivals = [(0.0, "a"), (0.4, "b"), (0.2, "c"), (0.4, "d")]
+    assert committed_batches(monkeypatch, arrivals) == [["a", "b"], ["c", "d"]]
