@@ -135,6 +135,24 @@ def test_a_failed_cache_write_keeps_its_answers_for_the_next_one(tmp_path: Path,
     again.close()
 
 
+def test_a_cache_opened_empty_is_not_read_until_it_is_opened_again(tmp_path: Path) -> None:
+    """A run never sends the same request twice, so a cache that held nothing when the run opened it is not
+    looked up; the next run, which opens it holding answers, finds them (non-ASCII text and all)."""
+    from writ_dsl.runner.cache import ResponseCache
+    from writ_dsl.runner.endpoint import Completion
+
+    path = tmp_path / "responses.sqlite"
+    opened_empty, writer = ResponseCache(path), ResponseCache(path)
+    writer.put("k1", Completion({"role": "assistant", "content": "Grüße, 東京"}, (5, 2)))
+    writer.close()
+    assert opened_empty.get("k1") is None and opened_empty.hits == 0
+    opened_empty.close()
+    again = ResponseCache(path)
+    found = again.get("k1")
+    assert found is not None and found.cached and found.message["content"] == "Grüße, 東京" and found.usage == (5, 2)
+    again.close()
+
+
 def test_usage_is_recorded_per_trajectory_and_per_run(tmp_path: Path) -> None:
     tasks = many_tasks(4)
     with LoopbackServer(tasks) as server:

@@ -10,6 +10,9 @@ holds and :func:`clear_cache` empties it (``writ cache info|clear``).
 
 Lookups are made on the event loop (an indexed read); new entries are kept in
 memory and written in batches by the run's committer thread (:meth:`flush`).
+A cache that held no answer when it was opened is not read again while it is
+open: a run never sends the same request twice (the dialogue, attempt and
+re-ask are in the key), so only an earlier run's answers could be found.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .endpoint import Completion
+from .json_text import compact
 from .secrets import Redactor
 
 CACHE_NAME = "responses.sqlite"
@@ -42,6 +46,7 @@ class ResponseCache:
         self._writer = _connect(path)
         self._writer.execute(_SCHEMA)
         self._reader = _connect(path)
+        self._stored = self._reader.execute("SELECT 1 FROM responses LIMIT 1").fetchone() is not None
         self._lock = threading.Lock()
         self._pending: dict[str, str] = {}
         self.hits = 0
@@ -49,7 +54,7 @@ class ResponseCache:
     def get(self, key: str) -> Completion | None:
         with self._lock:
             text = self._pending.get(key)
-        if text is None:
+        if text is None and self._stored:
             row = self._reader.execute("SELECT response FROM responses WHERE key = ?", (key,)).fetchone()
             text = row[0] if row else None
         if text is None:
@@ -59,7 +64,7 @@ class ResponseCache:
         return Completion(data["message"], tuple(data["usage"]), cached=True)  # type: ignore[arg-type]
 
     def put(self, key: str, completion: Completion) -> None:
-        text = json.dumps({"message": completion.message, "usage": list(completion.usage)}, ensure_ascii=False)
+        text = compact({"message": completion.message, "usage": list(completion.usage)}).decode()
         with self._lock:
             self._pending[key] = self.redactor.known(text)
 
