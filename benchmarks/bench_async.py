@@ -29,7 +29,8 @@ host is busy it comes and goes in phases of tens of seconds: sampled every 5 s t
 ones to 83-90 % in the busy ones. A figure below a target with a high ``stolen`` says more about the host
 than about the runner; run it again (``--repeat``). ``end s``: seconds from the last answer to the end of
 the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
-(HTTP, dialogue loop, environment, verification, SQLite, exports); ``offline`` is, for scale, what the same
+(HTTP, the response cache, which a run keeps by default, dialogue loop, environment, verification,
+SQLite, exports); ``offline`` is, for scale, what the same
 dialogues cost played offline in one process (scripted user and oracle agent, whose wording an LLM run leaves to
 the endpoint, with the same environment, verification, SQLite and exports); ``kernel`` is the part of the first
 that the kernel spent (system time: the sockets, and waking the sleeping loopback server on each send, which a
@@ -332,7 +333,7 @@ def throughput(tasks: list[CompiledTask], concurrency: int, remembered: Remember
         pool = max(1, concurrency // workers)
         backend = TimedBackend(HttpBackend(Endpoint(base_url, "none", 30, 0), pool), Path(notes))
         ticks = machine_ticks()
-        summary, cpu, waited = timed_waited_run(tasks, Path(out), options(base_url, concurrency, cache=False,
+        summary, cpu, waited = timed_waited_run(tasks, Path(out), options(base_url, concurrency,
                                                                             backend=backend, workers=workers))
         stolen = stolen_share(ticks, machine_ticks())
         kernel = KERNEL["seconds"]
@@ -418,7 +419,7 @@ def busy_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembered | 
     not work the client does."""
     server = Server(tasks, 0.0, remembered=remembered)
     with server as base_url, tempfile.TemporaryDirectory() as out:
-        summary, cpu = timed_run(tasks, Path(out), options(base_url, 1, cache=False))
+        summary, cpu = timed_run(tasks, Path(out), options(base_url, 1))
         server.finish()
     per = cpu / summary.requests
     print(f"C=1 client CPU with no latency (never idle): {per * 1000:.2f} ms per completion, against "
