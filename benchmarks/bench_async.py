@@ -30,7 +30,8 @@ ones to 83-90 % in the busy ones. A figure below a target with a high ``stolen``
 than about the runner; run it again (``--repeat``). ``end s``: seconds from the last answer to the end of
 the call (committing the last dialogues and writing the output files), part of the whole run. Client CPU per completion is given for the whole client process
 (HTTP, the response cache, which a run keeps by default, dialogue loop, environment, verification,
-SQLite, exports); ``offline`` is, for scale, what the same
+SQLite, exports; no progress bar, as with ``--no-progress`` or stderr not a terminal: on a terminal its redraw
+once a second adds about 3 ms of CPU a second, 0.5 ms a completion at C=1); ``offline`` is, for scale, what the same
 dialogues cost played offline in one process (scripted user and oracle agent, whose wording an LLM run leaves to
 the endpoint, with the same environment, verification, SQLite and exports); ``kernel`` is the part of the first
 that the kernel spent (system time: the sockets, and waking the sleeping loopback server on each send, which a
