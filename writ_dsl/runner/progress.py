@@ -23,7 +23,7 @@ REFRESHES_PER_SECOND = 1
 class Reporter:
     def __init__(self, total: int, *, enabled: bool, console: Console | None = None) -> None:
         self.total, self.enabled = total, enabled
-        self.console = console if console is not None else Console(stderr=True)
+        self.console = console
         self.counts: Counter[str] = Counter()
         self._started = time.monotonic()
         self._progress: Progress | None = None
@@ -31,12 +31,13 @@ class Reporter:
 
     def __enter__(self) -> Reporter:
         if self.enabled:
+            console = self.console or Console(stderr=True)
             self._progress = Progress(
                 TextColumn("[bold]dialogues"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("[green]{task.fields[verified]} verified[/] · [yellow]{task.fields[rejected]} rejected[/]"
                            " · [red]{task.fields[failed]} failed[/] · {task.fields[rate]}/s"),
-                TimeElapsedColumn(), console=self.console, transient=False,
-                refresh_per_second=REFRESHES_PER_SECOND, auto_refresh=self.console.is_terminal)
+                TimeElapsedColumn(), console=console, transient=False,
+                refresh_per_second=REFRESHES_PER_SECOND, auto_refresh=console.is_terminal)
             self._progress.__enter__()
             self._bar = self._progress.add_task("run", total=self.total, **self._fields())
         return self
