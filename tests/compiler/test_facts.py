@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from writ_dsl.compiler.facts import count_text
-from writ_dsl.runner.summaries import count_sentence, direction_sentence
+from writ_dsl.runner.fact_sentences import count_sentence, direction_sentence
 from writ_dsl.runner.verify import communicated
 from writ_dsl.runner.messages import Message
 

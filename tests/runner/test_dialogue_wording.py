@@ -10,7 +10,7 @@ from pathlib import Path
 
 from writ_dsl import api, variants
 from writ_dsl.env.wording import address_text
-from writ_dsl.runner import agent_phrases, summaries, user_phrases, verify
+from writ_dsl.runner import agent_phrases, fact_sentences, summaries, user_phrases, verify
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
@@ -280,13 +280,13 @@ def test_a_count_of_one_is_not_told_as_a_total() -> None:
     totals = re.compile(r"in all|in total|altogether|all told", re.IGNORECASE)
     for done in (False, True):
         for text in ("cancelled 1 order", "1 reservation"):
-            said = {summaries.count_sentence(text, done, variant) for variant in range(40)}
+            said = {fact_sentences.count_sentence(text, done, variant) for variant in range(40)}
             assert len(said) > 1 and all(text in s and not totals.search(s) for s in said), said
-        assert any(totals.search(summaries.count_sentence("cancelled 3 orders", done, v)) for v in range(40))
+        assert any(totals.search(fact_sentences.count_sentence("cancelled 3 orders", done, v)) for v in range(40))
 
 
 def test_a_figure_is_not_called_the_users_own() -> None:
-    said = {summaries.fact_sentence("4338.00", [], "refund", variant) for variant in range(60)}
+    said = {fact_sentences.fact_sentence("4338.00", [], "refund", variant) for variant in range(60)}
     assert "The figure you asked for, the refund, is $4,338.00." in said
     assert not any(s.startswith("Your figure") for s in said)
 
@@ -306,8 +306,8 @@ def test_a_status_the_decision_gave_is_not_told_again_in_what_the_order_holds() 
 def test_amounts_are_written_one_way_whatever_wrote_them() -> None:
     """The specs' ``money`` filter and the agent's own sentences both separate thousands ("$1,942.75"); a fact
     is still found in them, as τ²-bench reads a message without its commas."""
-    assert summaries.fact_sentence("2052.00", [], "refund", 0) == "The refund is $2,052.00."
-    assert summaries.direction_sentence("1250.50", "fare difference", "pay", "your gift card", 0).startswith(
+    assert fact_sentences.fact_sentence("2052.00", [], "refund", 0) == "The refund is $2,052.00."
+    assert fact_sentences.direction_sentence("1250.50", "fare difference", "pay", "your gift card", 0).startswith(
         "You would pay $1,250.50 ")
     said = [m.text for name in ("airline/cancel_eligible_reservation.writ", "retail/cancel_pending_over_limit.writ")
             for messages in _dialogues(name) for m in messages if m.role == "assistant"]

@@ -12,8 +12,9 @@ from writ_dsl.runner.oracle_agent import OracleAgent, fact_phrase
 from writ_dsl.runner.phrasing import asks_confirmation, asks_for
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.env.registry import load_domain
-from writ_dsl.runner.summaries import (LATER_DECISIONS, completion, decision_sentence, evidence_sentence,
-                                       fact_sentence, namer, names_from, proposal, shown_comparison)
+from writ_dsl.runner.fact_sentences import fact_sentence
+from writ_dsl.runner.summaries import (LATER_DECISIONS, completion, decision_sentence, evidence_sentence, namer,
+                                       names_from, proposal, shown_comparison)
 
 from .helpers import BEHAVIORS, BUY_AND_REFUND_STEPS, BUY_STEPS, desk_env, make_task, many_tasks
 

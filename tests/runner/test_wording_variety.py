@@ -203,7 +203,7 @@ def test_a_reason_the_request_says_again_is_not_said_twice() -> None:
 
 
 def test_a_figure_takes_the_article_its_name_needs() -> None:
-    from writ_dsl.runner.summaries import direction_sentence, fact_sentence
+    from writ_dsl.runner.fact_sentences import direction_sentence, fact_sentence
 
     said = {fact_sentence("304.00", [], "upgrade cost", v) for v in range(200)}
     assert any("an upgrade cost" in s for s in said) and not any(re.search(r"\ba upgrade", s) for s in said)

@@ -25,9 +25,9 @@ from .messages import Conversation, Message, ToolCall, tool_exchanges
 from . import agent_phrases as bank
 from .phrasing import (asks_confirmation, compose, first_fitting, is_affirmative, is_closing, join_parts,
                        join_words, key_words, mentions_value, pick, probe_refusal, probe_request, stable_int)
-from .summaries import (chose_record, chosen_record, completion, count_sentence, deciding_read, decision_sentence,
-                        direction_sentence, evidence_sentence, fact_sentence, findings, named_ids, namer,
-                        names_from, parse_result, phrasing_of, proposal, shown_comparison)
+from .fact_sentences import count_sentence, direction_sentence, fact_sentence, parse_result
+from .summaries import (chose_record, chosen_record, completion, deciding_read, decision_sentence, evidence_sentence,
+                        findings, named_ids, namer, names_from, phrasing_of, proposal, shown_comparison)
 from .verify import states
 
 MAX_ASKS = 3  # asks for missing facts before going on with what the user gave
