@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,12 +21,40 @@ from .compiler.model import CompiledTask
 from .errors import InputError
 
 
+def partial_file(path: str | Path) -> tuple[int, str]:
+    """A new temporary file beside ``path`` (descriptor and name), to be renamed over it once complete. It
+    gets the mode ``path`` has, or for a new file the mode any new file gets here (0666 less the umask), not
+    the owner-only mode of a temporary file. Raises OSError."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask())
+    except OSError:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return fd, tmp
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (``/proc/self/status``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | Path, text: str | Iterable[str]) -> None:
     """Write ``text`` (or its chunks, in order) to ``path`` through a temporary file and a rename."""
     target = Path(path)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+        fd, tmp = partial_file(target)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, target)
@@ -60,7 +89,7 @@ class RowFile:
     def __init__(self, path: str | Path, *, array: bool = False) -> None:
         self.path, self.array, self.rows = Path(path), array, 0
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial")
+            fd, tmp = partial_file(self.path)
         except OSError as exc:
             raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
         self.tmp = Path(tmp)

@@ -16,12 +16,12 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..io import partial_file
 from ..runner.export import trajectory
 from .options import ExportOptions
 from .source import RunSource
@@ -103,7 +103,7 @@ class _Writer:
 
     def __init__(self, pq: Any, path: Path, schema: Any) -> None:
         self.path, self.schema, self.count, self._rows = path, schema, 0, []
-        fd, self._tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        fd, self._tmp = partial_file(path)
         os.close(fd)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd")
 
