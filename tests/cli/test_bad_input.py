@@ -108,3 +108,18 @@ def test_every_airline_template_compiles_on_the_tau2_airline_database(tmp_path):
     assert result.exit_code == 0, result.output
     tasks = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert len({t["task"] for t in tasks}) == len(list((SPECS / "airline").glob("*.writ")))
+
+
+def test_a_policy_that_cannot_be_read_stops_the_run_before_any_dialogue(tmp_path):
+    assert invoke("compile", SIMPLE, "-n", "2", "-o", tmp_path / "tasks.jsonl").exit_code == 0
+    missing = tmp_path / "no-such-policy.md"
+    result = invoke("run", tmp_path / "tasks.jsonl", "-o", tmp_path / "out", "--policy", missing, "--no-progress")
+    assert result.exit_code == 1
+    assert f"writ: error: --policy {missing}: {missing}: cannot read" in result.output
+    assert not (tmp_path / "out").exists()
+    policy = tmp_path / "policy.md"
+    policy.write_text("Be kind.\n")
+    result = invoke("run", tmp_path / "tasks.jsonl", "-o", tmp_path / "out", "--policy", policy, "--no-progress")
+    assert result.exit_code == 0, result.output
+    first = json.loads((tmp_path / "out" / "trajectories.jsonl").read_text().splitlines()[0])
+    assert "<policy>\nBe kind.\n</policy>" in first["messages"][0]["content"]

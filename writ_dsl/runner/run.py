@@ -20,6 +20,7 @@ from ..compiler.model import CompiledTask
 from ..env.core import Environment, canonical_json
 from ..errors import InputError
 from ..io import refuse_foreign_folder
+from .dialogue import agent_system_prompt
 from .engines import Job, choose_engine
 from .environments import env_key, environment_for, prepare_environments
 from .export import commit_rendered, export_meta, export_outputs
@@ -64,6 +65,7 @@ def run_tasks(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOp
     started, out_dir = time.monotonic(), Path(out_dir)
     _check_options(options)
     survey = Survey.of(tasks, options.env_path)
+    _check_policy(options, survey.envs.values())
     if not (out_dir / DB_NAME).is_file():
         refuse_foreign_folder(out_dir, options.force)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -134,6 +136,18 @@ def _check_options(options: RunOptions) -> None:
         for role, endpoint in used:
             if (problem := endpoint.problem()) is not None:
                 raise InputError(f"the {role}'s endpoint: {problem}")
+
+
+def _check_policy(options: RunOptions, envs: Iterable[Environment]) -> None:
+    """``--policy`` read before any dialogue starts: a file that cannot be read, or ``tau2`` without the
+    package, is the run's error, not every dialogue's."""
+    if not options.policy:
+        return
+    for env in envs:
+        try:
+            agent_system_prompt(env.domain, options.policy)
+        except InputError as exc:
+            raise InputError(f"--policy {options.policy}: {exc}") from None
 
 
 def fingerprint(tasks: Iterable[CompiledTask], options: RunOptions) -> str:
