@@ -56,7 +56,7 @@ __all__ = [
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
     "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
-    "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage",
+    "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
     # the response cache of LLM runs
     "cache_info", "clear_cache",
     # environments and editors
@@ -385,8 +385,23 @@ def leakage(path: str | Path) -> LeakageReport:
     from .leakage import check
     from .stats import read_jsonl
 
+    return check(read_jsonl(_tasks_file(path)))
+
+
+def write_without_leaks(path: str | Path, report: LeakageReport, out: str | Path) -> int:
+    """Write the tasks of ``path`` (a tasks.jsonl or a run folder's) less those ``report`` found to match a
+    τ²-bench task, each line as it was, to ``out``: a tasks.jsonl to run. Returns how many were written."""
+    from .io import atomic_write, read_text
+    from .leakage import lines_without
+
+    kept: list[str] = []
+    atomic_write(out, lines_without(read_text(_tasks_file(path)), report, kept))
+    return len(kept)
+
+
+def _tasks_file(path: str | Path) -> Path:
     path = Path(path)
-    return check(read_jsonl(path / "tasks.jsonl" if path.is_dir() else path))
+    return path / "tasks.jsonl" if path.is_dir() else path
 
 
 def cache_info(folder: str | Path | None = None, file: str | Path | None = None) -> CacheInfo:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,3 +72,13 @@ def check(tasks: Sequence[Mapping[str, Any]]) -> LeakageReport:
                 holding = tuple(name for name, ids in splits.items() if match in map(str, ids))
                 report.leaks.append(Leak(str(task["id"]), match, domain, holding))
     return report
+
+
+def lines_without(text: str, report: LeakageReport, kept: list[str]) -> Iterator[str]:
+    """The lines of a tasks.jsonl text whose task ``report`` did not find in τ²-bench, unchanged; each
+    yielded line is also appended to ``kept``."""
+    leaked = {leak.instance for leak in report.leaks}
+    for line in text.splitlines(keepends=True):
+        if line.strip() and str(json.loads(line).get("id")) not in leaked:
+            kept.append(line)
+            yield line

@@ -102,6 +102,24 @@ def test_the_leakage_check_finds_a_copied_tau2_task() -> None:
     assert "test" in report.leaks[0].splits
 
 
+def test_leakage_without_writes_the_tasks_less_the_matching_ones(tmp_path) -> None:
+    source = next(t for t in tau2.tasks("retail")
+                  if any(a["name"] == "cancel_pending_order" for a in t["evaluation_criteria"]["actions"]))
+    kinds = load_domain("retail").tools
+    writes = [{"action_id": a["action_id"], "name": a["name"], "arguments": a["arguments"]}
+              for a in source["evaluation_criteria"]["actions"] if kinds[a["name"]].kind.value == "write"]
+    copied = json.dumps({"id": "copied", "env": "retail", "gold_actions": writes}) + "\n"
+    own = json.dumps({"id": "own", "env": "retail", "gold_actions": [], "note": "kept as it is"}) + "\n"
+    (tmp_path / "tasks.jsonl").write_text(own + copied + own.replace('"own"', '"own2"'))
+    result = CliRunner().invoke(main, ["leakage", str(tmp_path / "tasks.jsonl")])
+    assert result.exit_code == 1 and "1 match" in result.output
+    clean = tmp_path / "clean.jsonl"
+    result = CliRunner().invoke(main, ["leakage", str(tmp_path / "tasks.jsonl"), "--without", str(clean)])
+    assert result.exit_code == 0, result.output
+    assert clean.read_text() == own + own.replace('"own"', '"own2"')
+    assert f"{clean}: 2 of 3 tasks, the 1 matching left out" in result.output
+
+
 def test_an_unknown_tau2_database_is_a_clear_error(tmp_path) -> None:
     result = CliRunner().invoke(main, ["compile", str(SPECS / "retail"), "--db", "tau2:shop", "-o",
                                        str(tmp_path / "t.jsonl")])

@@ -44,7 +44,7 @@ SUMMARIES = {
     "schema": "Print the JSON Schema of a file writ writes: a line of trajectories.jsonl (trajectory), rejects.jsonl (reject) or tasks.jsonl (task), or a run's manifest.json (manifest).",
     "view": 'Write a static HTML report of the run in RUN_DIR: dialogues as chats with filters, evidence graphs, rejects with reasons, statistics plots.',
     "lsp": 'Run the .writ language server on stdin/stdout (diagnostics, formatting, go-to-definition, hover).',
-    "leakage": 'Report the instances of PATH (a tasks.jsonl or an output folder) that make the same changes as a τ²-bench task (needs the tau2 extra); exit 1 when any matches.',
+    "leakage": 'Report the instances of PATH (a tasks.jsonl or an output folder) that make the same changes as a τ²-bench task (needs the tau2 extra); exit 1 when any matches, unless --without wrote a file without them.',
     "cache": 'The response cache of LLM runs: DIR/responses.sqlite, or the file given with --cache.',
 }
 
