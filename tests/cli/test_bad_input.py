@@ -123,3 +123,16 @@ def test_a_policy_that_cannot_be_read_stops_the_run_before_any_dialogue(tmp_path
     assert result.exit_code == 0, result.output
     first = json.loads((tmp_path / "out" / "trajectories.jsonl").read_text().splitlines()[0])
     assert "<policy>\nBe kind.\n</policy>" in first["messages"][0]["content"]
+
+
+def test_sizes_that_would_exhaust_the_machine_are_refused_at_once(tmp_path):
+    result = invoke("synth", SIMPLE, "-n", "1", "--db-size", "1000000000", "-o", tmp_path / "a", "--no-progress")
+    assert result.exit_code == 1 and "size must be from 1 to 100, not 1000000000" in result.output
+    assert invoke("compile", SIMPLE, "-n", "1", "-o", tmp_path / "tasks.jsonl").exit_code == 0
+    result = invoke("run", tmp_path / "tasks.jsonl", "-o", tmp_path / "b", "--attempts", "99999999999999999999")
+    assert result.exit_code == 1 and "--attempts must be from 1 to 1000" in result.output
+    line = json.loads((tmp_path / "tasks.jsonl").read_text())
+    line["db"] = {**line["db"], "source": "generated", "size": 10**12, "path": None}
+    (tmp_path / "big.jsonl").write_text(json.dumps(line) + "\n")
+    result = invoke("run", tmp_path / "big.jsonl", "-o", tmp_path / "c")
+    assert result.exit_code == 1 and "big.jsonl:1: not a compiled task (db.size:" in result.output

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from writ_dsl.cli import main
 from writ_dsl.api import compile_paths, spec_files
 from writ_dsl.compiler.compile import CompileOptions, CompileResult
-from writ_dsl.compiler.engine import ENGINES, LocalEngine, ProcessEngine, make_engine, worker_context
+from writ_dsl.compiler.engine import (ENGINES, PROCESSES_PER_CORE, LocalEngine, ProcessEngine, available_cores,
+                                      local_workers, make_engine, worker_context)
 from writ_dsl.errors import CompileError
 from writ_dsl.compiler.shards import ShardContext, compile_sharded, shards
 from writ_dsl.lang.loader import load_spec
@@ -133,3 +134,16 @@ def test_engine_registry():
         assert engine.name == "process" and engine.workers == 2
     with pytest.raises(ValueError, match="unknown engine"):
         make_engine(2, "cloud")
+
+
+def pid(_: int) -> int:
+    time.sleep(0.01)
+    return os.getpid()
+
+
+def test_a_huge_worker_count_starts_at_most_a_few_processes_per_core():
+    cap = PROCESSES_PER_CORE * available_cores()
+    assert local_workers(10**9) == cap and local_workers(1) == 1 and local_workers(0) == 1
+    with make_engine(100_000) as engine:
+        assert engine.workers == cap
+        assert len(set(engine.map(pid, range(4 * cap)))) <= cap

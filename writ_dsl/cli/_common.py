@@ -86,8 +86,8 @@ env_path_option = click.option(
 
 workers_option = click.option(
     "--workers", type=click.IntRange(min=1), default=None,
-    help="Worker processes that compile tasks and run dialogues (default: all cores; an LLM run splits its "
-         "--concurrency over them, one event loop each). The output is the same for any number.",
+    help="Worker processes (default: all cores; at most four per core are started on this machine). In a run, "
+         "an LLM run splits its --concurrency over them, one event loop each. The output is the same for any number.",
 )
 
 engine_option = click.option(

@@ -127,7 +127,7 @@ class ProcessEngine(_Closing):
     name = "process"
 
     def __init__(self, workers: int, context: Any = None) -> None:
-        self.workers = max(1, workers)
+        self.workers = local_workers(workers)
         gc.freeze()  # what exists now is shared with the forked workers: the collector leaves its pages alone
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=start_method(),
                                          initializer=_start_worker, initargs=(context, os.getpid()))
@@ -163,6 +163,15 @@ def _ray_engine(workers: int, context: Any = None) -> Engine:
 
 ENGINES: dict[str, Callable[[int, Any], Engine]] = {"local": LocalEngine, "process": ProcessEngine,
                                                     "ray": _ray_engine}
+
+
+PROCESSES_PER_CORE = 4  # at most this many local worker processes per core, whatever --workers asks
+
+
+def local_workers(asked: int) -> int:
+    """How many worker processes to start on this machine for ``asked``: more than a few per core only add
+    memory and start-up time, and thousands would exhaust the machine. The output is the same for any number."""
+    return max(1, min(asked, PROCESSES_PER_CORE * available_cores()))
 
 
 def available_cores() -> int:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..diagnostics import Span
+from ..env.core import MAX_DB_SIZE
 
 # The names of the released WRIT-2K data; both at once is "read-heavy-write-intensive".
 TrajectoryType = Literal["normal", "write-intensive", "read-heavy", "read-heavy-write-intensive"]
@@ -89,7 +90,7 @@ class UserScenario(_Model):
 class DatabaseRef(_Model):
     source: Literal["generated", "file"]
     seed: int | None = None
-    size: int | None = Field(default=None, ge=1)
+    size: int | None = Field(default=None, ge=1, le=MAX_DB_SIZE)
     path: str | None = None
     state_hash: str  # hash of the initial database
 

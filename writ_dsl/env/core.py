@@ -26,11 +26,13 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ..errors import InputError
 from .key_order import in_model_order
 
 from .wording import NO_PHRASING, Phrasing
 
 _MOD = 2**256
+MAX_DB_SIZE = 100  # the scale of a generated database: size 100 holds about 100 times the records of size 1
 
 
 class ToolKind(StrEnum):
@@ -321,6 +323,13 @@ class CallOutcome:
         return json.dumps(value, ensure_ascii=False)
 
 
+def checked_size(size: int) -> int:
+    """``size`` if a database may be generated at that scale, else InputError."""
+    if not 1 <= size <= MAX_DB_SIZE:
+        raise InputError(f"a generated database's size must be from 1 to {MAX_DB_SIZE}, not {size}")
+    return size
+
+
 @dataclass(frozen=True)
 class Domain:
     """What defines an environment apart from its data."""
@@ -340,7 +349,7 @@ class Domain:
         """The generated database for (seed, size), built once per process."""
         key = (seed, size)
         if key not in self._db_cache:
-            self._db_cache[key] = Database(self.generate(seed, size))
+            self._db_cache[key] = Database(self.generate(seed, checked_size(size)))
         return self._db_cache[key]
 
     def environment(self, db: Database | None = None, *, seed: int = 0, size: int = 1) -> Environment:

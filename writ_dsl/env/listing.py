@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EnvironmentNotFound
-from .core import Database, Domain
+from .core import Database, Domain, checked_size
 from .registry import BrokenEnvironment, UnknownEnvironment, available, load_domain
 
 PathList = Sequence[str | Path]
@@ -52,4 +52,4 @@ def openai_tools_json(domain: Domain) -> str:
 
 
 def generated_database(domain: Domain, seed: int, size: int) -> Database:
-    return Database(domain.generate(seed, size))
+    return Database(domain.generate(seed, checked_size(size)))

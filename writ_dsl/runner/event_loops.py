@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..compiler.engine import die_with_parent, start_method
+from ..compiler.engine import die_with_parent, local_workers, start_method
 from ..compiler.model import CompiledTask
 from ..errors import WorkerStopped
 from .cache import ResponseCache
@@ -81,7 +81,7 @@ class ShardedEngine:
 
     def execute(self, jobs: Iterable[_Job], cast: Cast, options: RunOptions, sink: Sink) -> None:
         cache_path = str(cast.cache.path) if cast.cache is not None else None
-        parts = shares(options.concurrency, options.worker_count(), cache_path)
+        parts = shares(options.concurrency, local_workers(options.worker_count()), cache_path)
         if len(parts) == 1:
             self.inner.execute(jobs, cast, options, sink)
             return

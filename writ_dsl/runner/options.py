@@ -13,6 +13,7 @@ from .secrets import Redactor
 AGENTS = ("oracle", "llm", "guided")
 USERS = ("scripted", "llm")
 KEEP = ("first", "all")
+MAX_ATTEMPTS = 1000  # dialogues per task: pass^k is read for small k, and each attempt is kept in memory
 
 
 @dataclass(frozen=True)

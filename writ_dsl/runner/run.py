@@ -25,7 +25,7 @@ from .engines import Job, choose_engine
 from .environments import env_key, environment_for, prepare_environments
 from .export import commit_rendered, export_meta, export_outputs
 from .manifest import ManifestFacts, manifest_of, write_manifest_of
-from .options import RunOptions
+from .options import MAX_ATTEMPTS, RunOptions
 from .progress import Reporter
 from .simulate import Cast, simulate, task_record
 from .store import DB_NAME, EncodedRecord, RunStore, encoded
@@ -128,8 +128,8 @@ def _check_options(options: RunOptions) -> None:
         raise InputError("--model (or $WRIT_MODEL) is needed when --user llm or --agent llm/guided")
     if options.concurrency < 1:
         raise InputError("--concurrency must be at least 1")
-    if options.attempts < 1:
-        raise InputError("--attempts must be at least 1")
+    if not 1 <= options.attempts <= MAX_ATTEMPTS:
+        raise InputError(f"--attempts must be from 1 to {MAX_ATTEMPTS}")
     if options.backend is None:
         used = ([("agent", options.agent_endpoint())] if options.agent != "oracle" else []) + \
                ([("user", options.user_endpoint())] if options.user == "llm" else [])
