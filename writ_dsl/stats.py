@@ -85,6 +85,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
+        except RecursionError:
+            raise InputError(f"{path}:{number}: not a line writ wrote (nested too deeply to read)") from None
         _require_shape(row, path, number)
         rows.append(row)
     return rows

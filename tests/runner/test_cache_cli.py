@@ -70,3 +70,16 @@ def test_another_sqlite_database_is_refused_and_left_as_it_was(tmp_path: Path) -
     result = writ("cache", "clear", "--cache", str(other))
     assert result.exit_code == 1 and "has no responses table" in result.output
     assert other.read_bytes() == before
+
+
+def test_a_run_given_a_cache_that_is_not_one_stops_with_a_clear_error(tmp_path: Path) -> None:
+    spec = Path(__file__).resolve().parents[2] / "specs" / "retail" / "cancel_pending_order.writ"
+    assert writ("compile", str(spec), "-n", "1", "-o", str(tmp_path / "tasks.jsonl")).exit_code == 0
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("not a database, just some notes " * 100)
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "tasks.jsonl"), "-o", str(tmp_path / "run"),
+                                       "--agent", "llm", "--model", "m", "--base-url", "http://127.0.0.1:9/v1",
+                                       "--cache", str(foreign), "--no-progress"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"writ: error: {foreign} is not a writ response cache" in result.output
+    assert foreign.read_text().startswith("not a database")

@@ -77,6 +77,14 @@ def test_malformed_line_is_a_located_error_without_traceback(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_line_nested_too_deeply_is_a_located_error(tmp_path):
+    (tmp_path / "tasks.jsonl").write_text('{"id": "a"}\n{"id": ' + "[" * 5000 + "]" * 5000 + "}\n")
+    for command in (["stats", str(tmp_path / "tasks.jsonl"), "--no-plots"], ["leakage", str(tmp_path)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert "tasks.jsonl:2: not a line writ wrote (nested too deeply to read)" in result.output
+
+
 def _rich_folder(tmp_path: Path) -> Path:
     folder = _output_folder(tmp_path)
     tasks = [json.loads(line) for line in (folder / "tasks.jsonl").read_text().splitlines()]

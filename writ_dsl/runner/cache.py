@@ -42,11 +42,17 @@ def cache_key(body: bytes, dialogue_id: str, attempt: int, ask: int) -> str:
 class ResponseCache:
     def __init__(self, path: Path, redactor: Redactor = Redactor()) -> None:
         self.path, self.redactor = path, redactor
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = _connect(path)
-        self._writer.execute(_SCHEMA)
-        self._reader = _connect(path)
-        self._stored = self._reader.execute("SELECT 1 FROM responses LIMIT 1").fetchone() is not None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = _connect(path)
+            self._writer.execute(_SCHEMA)
+            self._reader = _connect(path)
+            self._stored = self._reader.execute("SELECT 1 FROM responses LIMIT 1").fetchone() is not None
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{path} is not a writ response cache ({exc}); give another --cache FILE, or delete "
+                             f"it to start an empty one") from None
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError(f"{path}: cannot open the response cache: {exc}") from None
         self._lock = threading.Lock()
         self._pending: dict[str, str] = {}
         self.hits = 0
