@@ -203,6 +203,31 @@ def test_a_reply_with_half_a_surrogate_pair_is_malformed() -> None:
     assert _completion(b"\xef\xbb\xbf" + good, Redactor()).message["content"] == "ok 😀"  # a byte order mark
 
 
+def test_a_reply_whose_content_is_not_text_or_whose_arguments_nest_too_deeply_is_malformed() -> None:
+    from writ_dsl.errors import MalformedReply
+    from writ_dsl.runner.endpoint import MAX_ARGUMENT_DEPTH, _completion
+    from writ_dsl.runner.secrets import Redactor
+
+    def reply(message: dict[str, Any]) -> bytes:
+        return json.dumps({"choices": [{"message": {"role": "assistant", **message}}]}).encode()
+
+    for content in (5, 1.5, ["a"], {"text": "a"}, True):
+        with pytest.raises(MalformedReply, match="content is a JSON .*, not text"):
+            _completion(reply({"content": content}), Redactor())
+
+    def call(arguments: Any) -> bytes:
+        return reply({"content": None, "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": arguments}}]})
+
+    deep: Any = {}
+    for _ in range(MAX_ARGUMENT_DEPTH):
+        deep = {"a": [deep]}
+    with pytest.raises(MalformedReply, match="nested too deeply"):
+        _completion(call(deep), Redactor())
+    shallow = {"a": [{"b": 1}], "c": "d"}
+    for arguments in ('{"a": 1}', shallow, [1, 2], 7):  # what is not an object is the dialogue's to refuse
+        assert _completion(call(arguments), Redactor()).message["tool_calls"][0]["function"]["arguments"] == arguments
+
+
 def test_a_role_that_sends_half_a_surrogate_pair_fails_its_dialogue_with_a_reason(tmp_path: Path) -> None:
     tasks = many_tasks(2)
     good = twin(tasks)

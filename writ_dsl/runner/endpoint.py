@@ -198,13 +198,35 @@ def _completion(content: bytes, redactor: Redactor) -> Completion:
             raise TypeError("message is not an object")
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         calls = [{"id": c.get("id"), "function": {"name": c["function"].get("name"),
-                                                   "arguments": c["function"].get("arguments")}}
+                                                   "arguments": _arguments(c["function"].get("arguments"))}}
                  for c in (message.get("tool_calls") or [])
                  if isinstance(c, dict) and isinstance(c.get("function"), dict)]
-        reply = {"role": "assistant", "content": message.get("content"), "tool_calls": calls}
+        text = message.get("content")
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"the message's content is a JSON {type(text).__name__}, not text")
+        reply = {"role": "assistant", "content": text, "tool_calls": calls}
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise MalformedReply(redactor(f"unreadable response: {_error_text(content, 120)} ({exc})")) from None
     return Completion(reply, (_int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))))
+
+
+MAX_ARGUMENT_DEPTH = 64  # nesting of a tool call's arguments sent as a JSON object rather than as text
+
+
+def _arguments(value: Any) -> Any:
+    """A tool call's arguments as the reply gives them (text, as OpenAI sends them, or JSON: the dialogue
+    answers what is not an object with an error); TypeError when they are nested deeper than
+    ``MAX_ARGUMENT_DEPTH``."""
+    if not isinstance(value, (dict, list)):
+        return value
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        if depth > MAX_ARGUMENT_DEPTH:
+            raise TypeError("a tool call's arguments are nested too deeply")
+        level = [item for node in level for item in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(item, (dict, list))]
+    return value
 
 
 def _int(value: Any) -> int:
