@@ -136,3 +136,13 @@ def test_sizes_that_would_exhaust_the_machine_are_refused_at_once(tmp_path):
     (tmp_path / "big.jsonl").write_text(json.dumps(line) + "\n")
     result = invoke("run", tmp_path / "big.jsonl", "-o", tmp_path / "c")
     assert result.exit_code == 1 and "big.jsonl:1: not a compiled task (db.size:" in result.output
+
+
+@pytest.mark.parametrize("flag,value", [("--temperature", "nan"), ("--temperature", "inf"), ("--top-p", "nan"),
+                                        ("--timeout", "nan"), ("--timeout", "inf")])
+def test_a_sampling_or_timeout_value_that_is_not_a_finite_number_is_refused(tmp_path, flag, value):
+    assert invoke("compile", SIMPLE, "-n", "1", "-o", tmp_path / "tasks.jsonl").exit_code == 0
+    result = invoke("run", tmp_path / "tasks.jsonl", "-o", tmp_path / "out", "--agent", "llm", "--model", "m",
+                    "--base-url", "http://127.0.0.1:9/v1", flag, value, "--no-progress")
+    assert result.exit_code == 1 and f"{flag} must be a finite number" in result.output, result.output
+    assert not (tmp_path / "out").exists()

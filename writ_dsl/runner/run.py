@@ -10,6 +10,7 @@ are an error unless ``force``.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -128,6 +129,10 @@ def _check_options(options: RunOptions) -> None:
         raise InputError("--model (or $WRIT_MODEL) is needed when --user llm or --agent llm/guided")
     if options.concurrency < 1:
         raise InputError("--concurrency must be at least 1")
+    for flag, value in (("--temperature", options.temperature), ("--top-p", options.top_p),
+                        ("--timeout", options.timeout)):
+        if value is not None and not math.isfinite(value):
+            raise InputError(f"{flag} must be a finite number, not {value}")
     if not 1 <= options.attempts <= MAX_ATTEMPTS:
         raise InputError(f"--attempts must be from 1 to {MAX_ATTEMPTS}")
     if options.backend is None:
