@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from writ_dsl import api
-from writ_dsl.lang.limits import DEFAULT, Limits, read_limits
+from writ_dsl.lang.limits import CEILINGS, DEFAULT, Limits, read_limits
 from writ_dsl.lang.parser import parse_text
 
 HEAD = "env airline\ntask t {\n    let x = "
@@ -80,6 +80,16 @@ def test_a_bad_limit_setting_is_a_diagnostic(tmp_path: Path) -> None:
     assert limits == DEFAULT and [d.code for d in problems] == ["limit-setting"] * 3
     assert "positive integer" in problems[0].message and "not a limit" in problems[1].message
     assert "at most 4000" in problems[2].message
+
+
+def test_every_limit_has_a_ceiling_a_library_cannot_raise_it_past(tmp_path: Path) -> None:
+    assert set(CEILINGS) == set(Limits.names())
+    huge = 99999999999999999999999
+    (tmp_path / "writ.toml").write_text("[limits]\n" + "".join(f"{name} = {huge}\n" for name in Limits.names()))
+    limits, problems = read_limits(tmp_path)
+    assert limits == DEFAULT and len(problems) == len(CEILINGS)
+    (tmp_path / "x.writ").write_text("let x = 1\n")
+    assert {d.code for d in api.check_paths([tmp_path / "x.writ"]).diagnostics} == {"limit-setting"}
 
 
 def test_a_wrapped_recursion_error_is_unwrapped() -> None:

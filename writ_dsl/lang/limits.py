@@ -35,8 +35,9 @@ class Limits:
 
 DEFAULT = Limits()
 # Hard ceilings: Python converts at most 4,300 digits to an int, and nesting past a few hundred
-# levels exhausts its stack.
-CEILINGS = {"literal_digits": 4_000, "depth": 400}
+# levels exhausts its stack; the others keep one file, string, range or fan-out within memory.
+CEILINGS = {"file_bytes": 64_000_000, "depth": 400, "literal_digits": 4_000, "string_chars": 16_000_000,
+            "import_depth": 1_000, "range_items": 10_000_000, "fan_out": 1_000_000}
 
 
 def read_limits(root: Path) -> tuple[Limits, list[diag.Diagnostic]]:
