@@ -134,3 +134,18 @@ def test_exports_are_byte_stable(desk_run, tmp_path):
 
 def test_every_format_has_a_golden_folder():
     assert {p.name for p in HERE.iterdir() if p.is_dir() and not p.name.startswith("__")} >= set(FORMATS)
+
+
+def test_an_export_never_overwrites_what_it_reads(desk_run, tmp_path):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(desk_run, run)
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    for fmt, out in (("openai", run / "run.sqlite"), ("trl", run / "trajectories.jsonl"), ("hf", run)):
+        result = _export(fmt, run, out)
+        assert result.exit_code == 1 and "would overwrite what the export reads" in result.output, result.output
+    result = _export("tau2-tasks", run / "tasks.jsonl", run / "tasks.jsonl")
+    assert result.exit_code == 1 and "would overwrite what the export reads" in result.output
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
+    assert _export("openai", run, run / "train.jsonl").exit_code == 0  # a new file beside them is fine

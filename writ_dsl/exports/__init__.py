@@ -38,7 +38,16 @@ def export_run(name: str, source: str | Path, out: str | Path, options: ExportOp
         raise InputError(f"{out}: is a folder; the {module.NAME} export writes one file")
     if module.OUTPUT == "folder" and out_path.is_file():
         raise InputError(f"{out}: is a file; the {module.NAME} export writes a folder")
+    _refuse_overwriting_the_source(source_path, out_path)
     return module.write(RunSource(source_path), out_path, options)
+
+
+def _refuse_overwriting_the_source(source: Path, out: Path) -> None:
+    """An export never replaces what it reads: the source itself, or a file the source run folder holds (its
+    run.sqlite is the run: replacing it loses the run)."""
+    target, origin = out.resolve(), source.resolve()
+    if target == origin or (origin.is_dir() and target.parent == origin and target.exists()):
+        raise InputError(f"{out}: would overwrite what the export reads ({source}); write it elsewhere")
 
 
 __all__ = ["ALIASES", "FORMATS", "ExportOptions", "RunSource", "export_run", "format_module"]
