@@ -146,3 +146,12 @@ def test_a_sampling_or_timeout_value_that_is_not_a_finite_number_is_refused(tmp_
                     "--base-url", "http://127.0.0.1:9/v1", flag, value, "--no-progress")
     assert result.exit_code == 1 and f"{flag} must be a finite number" in result.output, result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_compile_refuses_to_write_over_a_spec_it_reads(tmp_path):
+    spec = tmp_path / "t.writ"
+    spec.write_text(SIMPLE.read_text())
+    for target in (spec, tmp_path):
+        result = invoke("compile", target, "-n", "1", "-o", spec)
+        assert result.exit_code == 2 and "is one of the specs being compiled" in result.output
+    assert spec.read_text() == SIMPLE.read_text()

@@ -43,6 +43,9 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
     -n counts instances in all (as in writ synth); --per-task counts them per task.
     """
     quotas = quota_fields(instances, per_task, default_total=None)
+    if output != "-" and Path(output).resolve() in {spec.resolve() for spec in api.spec_files(paths)}:
+        raise click.BadParameter(f"{output} is one of the specs being compiled; the tasks would replace it",
+                                 param_hint="-o")
     checked = api.check_paths(paths, env_path=env_path)
     with api.compile_progress(enabled=progress) as reporter:
         options = api.compile_options(**quotas, seed=seed, db_path=Path(db_path) if db_path else None,
