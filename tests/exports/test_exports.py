@@ -105,6 +105,17 @@ def test_hf_export_loads_as_a_datasets_dataset(desk_run, tmp_path):
     assert not set(loaded["train"]["template"]) & set(loaded["validation"]["template"])
 
 
+def test_an_hf_export_without_validation_has_no_validation_split(desk_run, tmp_path):
+    out = tmp_path / "hf"
+    export_run("hf", desk_run, out, ExportOptions(validation_share=0.3))
+    assert export_run("hf", desk_run, out, ExportOptions(validation_share=0)) == 5  # over the one with both
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["train-00000-of-00001.parquet"]
+    assert "validation" not in (out / "README.md").read_text()
+    datasets = pytest.importorskip("datasets")
+    loaded = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "cache"))
+    assert set(loaded) == {"train"} and loaded["train"].num_rows == 5
+
+
 def test_validation_templates_are_a_seeded_share_and_never_everything():
     names = [f"t{i}" for i in range(20)]
     held = validation_templates(names, ExportOptions(validation_share=0.1, seed=0))

@@ -48,8 +48,11 @@ def write(source: RunSource, out: Path, options: ExportOptions) -> int:
     finally:
         for writer in writers.values():
             writer.close()
-    (out / "README.md").write_text(card({s: w.count for s, w in writers.items()}), encoding="utf-8")
-    return sum(w.count for w in writers.values())
+    counts = {split: w.count for split, w in writers.items() if w.count or split == "train"}
+    for split in set(SPLITS) - set(counts):  # a split with no rows has no file: datasets refuses an empty one
+        writers[split].path.unlink(missing_ok=True)
+    (out / "README.md").write_text(card(counts), encoding="utf-8")
+    return sum(counts.values())
 
 
 def _arrow() -> tuple[Any, Any]:
@@ -130,14 +133,14 @@ class _Writer:
 
 
 def card(counts: dict[str, int]) -> str:
-    """The dataset card: YAML front matter that tells ``datasets`` where each split is."""
+    """The dataset card: YAML front matter that tells ``datasets`` where each split in ``counts`` is."""
     lines = ["---", "configs:", "- config_name: default", "  data_files:"]
-    for split in SPLITS:
+    for split in counts:
         lines += [f"  - split: {split}", f"    path: data/{split}-*.parquet"]
     lines += ["---", "", "# writ-dsl trajectories", "",
               "Verified multi-turn agent trajectories synthesized by writ-dsl, split by template "
               "(no template appears in both splits).", ""]
-    lines += [f"- {split}: {counts[split]} dialogues" for split in SPLITS]
+    lines += [f"- {split}: {count} dialogues" for split, count in counts.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -145,5 +148,6 @@ def read_rows(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every (split, row) of an hf export, read back with pyarrow (for checks and goldens)."""
     _, pq = _arrow()
     for split in SPLITS:
-        for item in pq.read_table(out / "data" / f"{split}-00000-of-00001.parquet").to_pylist():
+        path = out / "data" / f"{split}-00000-of-00001.parquet"
+        for item in pq.read_table(path).to_pylist() if path.is_file() else ():
             yield split, item
