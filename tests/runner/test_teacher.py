@@ -281,8 +281,11 @@ def test_stats_show_verified_rate_against_the_writ_axes_and_usage(tmp_path: Path
                                                 "2": {"passed": 1, "tried": 2, "rate": 0.5}}
     assert stats["verified_rate_by_evidence_burden"]["3"] == {"passed": 3, "tried": 4, "rate": 0.75}
     assert stats["blame"]["user"] == 1
-    table = CliRunner().invoke(main, ["stats", str(tmp_path), "--no-plots"])
+    table = CliRunner().invoke(main, ["stats", str(tmp_path), "--no-plots"], env={"COLUMNS": "160"})
     assert "verified rate by writes per task" in table.output
+    assert "blame: dialogues that did not verify" in table.output
+    rows = [" ".join(line.replace("│", " ").split()) for line in table.output.splitlines()]
+    assert "user all 1" in rows and "stopped-at-a-question 1" in rows and "agent all 0" in rows
 
 
 def test_llm_run_files_match_their_published_schemas(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def _print_tables(stats: api.Stats) -> None:
 
 
 def _run_tables(run: dict) -> list[Table]:
-    """Verified rate against evidence burden and writes, pass^k, and token usage of a run folder."""
+    """Verified rate against evidence burden and writes, pass^k, blame and token usage of a run folder."""
     tables = []
     for key, title in (("verified_rate_by_evidence_burden", "verified rate by evidence burden (largest per task)"),
                        ("verified_rate_by_writes", "verified rate by writes per task")):
@@ -78,6 +78,17 @@ def _run_tables(run: dict) -> list[Table]:
             table.add_column(key, justify="right")
         for name, row in [("all", attempts), *attempts.get("by_template", {}).items()]:
             table.add_row(name, *(str(row.get(key)) for key in keys))
+        tables.append(table)
+    blame = run.get("blame")
+    if blame:
+        table = Table(title="blame: dialogues that did not verify, by who spoiled them")
+        for column in ("party", "fault", "dialogues"):
+            table.add_column(column, justify="right" if column == "dialogues" else "left")
+        for party in ("agent", "user", "endpoint"):
+            table.add_row(party, "all", str(blame.get(party, 0)))
+            for fault, count in (blame.get("faults") or {}).items():
+                if fault.startswith(f"{party}:"):
+                    table.add_row("", fault.removeprefix(f"{party}:"), str(count))
         tables.append(table)
     usage = run.get("usage")
     if usage:
