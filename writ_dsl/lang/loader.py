@@ -8,6 +8,7 @@ library root: the nearest folder above the file that holds a ``writ.toml``
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -112,7 +113,7 @@ def spec_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[diag.Diagn
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            inside = sorted(p for p in path.rglob(f"*{SPEC_SUFFIX}") if p.is_file())
+            inside = _specs_under(path, problems)
             if not inside:
                 problems.append(diag.make("no-specs", path.as_posix(), None, severity=diag.Severity.WARNING,
                                           what=path.as_posix()))
@@ -120,6 +121,30 @@ def spec_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[diag.Diagn
         else:
             found[path.resolve()] = None
     return sorted(found), problems
+
+
+def _specs_under(folder: Path, problems: list[diag.Diagnostic]) -> list[Path]:
+    """The ``*.writ`` files under ``folder``, sorted; a folder that cannot be listed, or a ``*.writ`` name
+    that is no readable file (a dangling link, a loop of links), is a problem, never silently left out."""
+    found = []
+
+    def unreadable(exc: OSError) -> None:
+        shown = Path(exc.filename or folder).as_posix()
+        problems.append(diag.make("io", shown, None, what=f"the folder {shown}", detail=exc.strerror or str(exc)))
+
+    seen = set()
+    for where, folders, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        seen.add(os.path.realpath(where))
+        folders[:] = [f for f in folders if os.path.realpath(os.path.join(where, f)) not in seen]  # link loops
+        for name in names:
+            if name.endswith(SPEC_SUFFIX):
+                candidate = Path(where) / name
+                if candidate.is_file():
+                    found.append(candidate)
+                else:
+                    problems.append(diag.make("io", candidate.as_posix(), None, what=candidate.as_posix(),
+                                              detail="not a file (a dangling link or a loop of links?)"))
+    return sorted(found)
 
 
 def load_all(paths: Iterable[str | Path]) -> LoadResult:
