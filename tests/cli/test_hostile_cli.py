@@ -122,3 +122,16 @@ def test_synth_refuses_an_unrelated_folder_unless_forced(tmp_path: Path) -> None
     assert json.loads((tmp_path / "summary.json").read_text()) == {"mine": True}
     assert invoke("synth", SIMPLE, "-n", "1", "-o", tmp_path, "--no-progress", "--force").exit_code == 0
     assert (tmp_path / "notes.txt").read_text() == "keep me\n"
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_traceback(run_folder: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = "from writ_dsl.cli import main; main()"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "40"}  # narrow: rich cuts cells with "…"
+    done = subprocess.run([sys.executable, "-c", script, "stats", str(run_folder), "--no-plots"], env=env,
+                          capture_output=True, text=True, encoding="ascii", errors="strict", timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "evidence burden per write" in done.stdout

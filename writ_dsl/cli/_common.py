@@ -19,6 +19,14 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _printable_everywhere() -> None:
+    """Text the terminal's encoding cannot show (an ASCII locale, ``PYTHONIOENCODING=ascii``) is printed as
+    escapes instead of raising UnicodeEncodeError midway through a table."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", None) == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 class WritGroup(click.Group):
     """A click group that reports WritError without a traceback and imports each command when it is used;
     its help lists the commands from ``summaries`` (name -> one line), importing none of them."""
@@ -49,6 +57,7 @@ class WritGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        _printable_everywhere()
         try:
             return super().invoke(ctx)
         except WritError as exc:
