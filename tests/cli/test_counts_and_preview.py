@@ -43,7 +43,7 @@ def test_synth_dry_run_prints_the_spread_and_writes_nothing(tmp_path):
     result = invoke("synth", SPECS, "-n", "40", "--dry-run", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     templates = len([*SPECS.glob("airline/*.writ"), *SPECS.glob("retail/*.writ")])  # one task each
-    assert f"40 instances over {templates} templates" in result.output and "book_fastest_business" in result.output
+    assert f"40 instances over {templates} templates" in result.stdout and "book_fastest_business" in result.stdout
     assert not (tmp_path / "out").exists()
     assert invoke("synth", SPECS, "-n", "40", "--dry-run").exit_code == 0
     missing = invoke("synth", SPECS, "-n", "40")
@@ -74,3 +74,12 @@ def test_compile_progress_draws_a_bar_on_a_terminal():
         result = compile_paths([SPECS / "retail"], CompileOptions(total=4, progress=progress))
     assert len(result.tasks) == 4 and progress.done == progress.total == 4
     assert "compile" in stream.getvalue() and "compile: " not in stream.getvalue()
+
+
+def test_a_missing_task_in_a_whole_library_is_one_short_line(tmp_path):
+    result = invoke("compile", SPECS, "--task", "nosuch", "-o", tmp_path / "t.jsonl")
+    files = len(list(SPECS.rglob("*.writ")))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(f"error: no task named 'nosuch' in the {files} spec files given "
+                                          "[task-not-found]")
+    assert len(result.stderr) < 200

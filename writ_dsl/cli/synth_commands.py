@@ -82,4 +82,5 @@ def _print_spread(paths: tuple[str, ...], options: api.CompileOptions) -> None:
                   title=f"dry run: {found.total} instances over {len(found.templates)} templates (nothing compiled)")
     for t in found.templates:
         table.add_row(Text(t.spec), Text(t.task), t.env or "-", Text(", ".join(t.tags) or "-"), str(t.instances))
-    Console(stderr=True, width=160).print(table)
+    console = Console()
+    (console if console.is_terminal else Console(width=160)).print(table)  # to stdout: it is the answer

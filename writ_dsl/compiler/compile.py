@@ -88,7 +88,7 @@ class CompileResult:
 
 def _missing_tasks(specs: Sequence[LoadedSpec], options: CompileOptions) -> list[Diagnostic]:
     known = {task.name.name for spec in specs for task in spec.module.tasks}
-    where = ", ".join(spec.display_path for spec in specs) or "the specs"
+    where = specs[0].display_path if len(specs) == 1 else f"the {len(specs)} spec files given" if specs else "the specs"
     return [diag.make("task-not-found", where, None, task=name, path=where)
             for name in options.tasks if name not in known]
 
