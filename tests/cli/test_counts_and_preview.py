@@ -83,3 +83,9 @@ def test_a_missing_task_in_a_whole_library_is_one_short_line(tmp_path):
     assert result.stderr.strip().endswith(f"error: no task named 'nosuch' in the {files} spec files given "
                                           "[task-not-found]")
     assert len(result.stderr) < 200
+
+
+def test_graph_instance_is_bounded(tmp_path):
+    result = invoke("graph", f"{SPECS / 'retail' / 'cancel_pending_order.writ'}:cancel_pending_order", "--instance",
+                    "100000000000000000000")
+    assert result.exit_code == 2 and "100000000000000000000 is not in the range 0<=x<=9999" in result.output

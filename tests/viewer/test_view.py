@@ -31,7 +31,7 @@ def test_view_command_writes_the_report(report, tmp_path):
     assert result.exit_code == 0, result.output
     assert "7 dialogues, 6 tasks, 0 plots" in result.output and out.read_text().startswith("<!DOCTYPE html>")
     missing = CliRunner().invoke(main, ["view", str(tmp_path)])
-    assert missing.exit_code == 1 and "not a run folder" in missing.output
+    assert missing.exit_code == 1 and "not a run folder" in missing.output and "writ view needs the folder" in missing.output
 
 
 @pytest.mark.browser

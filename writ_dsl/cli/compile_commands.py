@@ -68,8 +68,9 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
 @click.command("graph")
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid"]), default="text", show_default=True)
-@click.option("--instance", type=click.IntRange(min=0), default=None,
-              help="Compile the task and show instance K's fan-out as numbers (needs FILE:TASK).")
+@click.option("--instance", type=click.IntRange(min=0, max=9_999), default=None,
+              help="Compile the task and show instance K's fan-out as numbers (needs FILE:TASK; instances are "
+                   "compiled in order up to K, so K is below 10,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the compile (with --instance).")
 @env_path_option
 def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_path: tuple[str, ...]) -> None:

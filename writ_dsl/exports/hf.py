@@ -34,7 +34,7 @@ BATCH = 256
 
 
 def write(source: RunSource, out: Path, options: ExportOptions) -> int:
-    source.require_run(NAME)
+    source.require_run(f"the {NAME} export")
     pa, pq = _arrow()
     held_out = validation_templates(_templates(source), options)
     meta = source.meta()

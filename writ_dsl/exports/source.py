@@ -37,10 +37,11 @@ class RunSource:
     def tasks_file(self) -> Path:
         return self.path if self.path.is_file() else self.path / TASKS_FILE
 
-    def require_run(self, fmt: str) -> None:
+    def require_run(self, reader: str) -> None:
+        """InputError unless this is a run folder; ``reader`` names what needs one ("the hf export")."""
         if not self.is_run:
             raise InputError(f"{self.path}: not a run folder ({DB_NAME} is missing); "
-                             f"the {fmt} export needs the folder written by `writ run` or `writ synth`")
+                             f"{reader} needs the folder written by `writ run` or `writ synth`")
 
     def tasks(self) -> Iterator[CompiledTask]:
         if not self.tasks_file.is_file():
@@ -76,7 +77,7 @@ def template_name(task: CompiledTask) -> str:
 def write_verified(source: RunSource, out: Path, fmt: str,
                    to_row: Callable[[dict[str, Any], dict[str, Any]], Any]) -> int:
     """One JSON line per verified dialogue, ``to_row(record, run meta)``, streamed to ``out``; rows written."""
-    source.require_run(fmt)
+    source.require_run(f"the {fmt} export")
     meta = source.meta()
     rows = Counted(to_row(record, meta) for record in source.records(verified_only=True))
     atomic_write(out, (json_line(row) for row in rows))

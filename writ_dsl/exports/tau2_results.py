@@ -27,7 +27,7 @@ _POLICY = re.compile(r"^<policy>\n(.*?)\n?(?:^</policy>|\Z)", re.DOTALL | re.MUL
 
 
 def write(source: RunSource, out: Path, options: ExportOptions) -> int:
-    source.require_run(NAME)
+    source.require_run(f"the {NAME} export")
     meta = source.meta()
     out.mkdir(parents=True, exist_ok=True)
     written = 0

@@ -31,7 +31,7 @@ class ReportSummary:
 
 def write_report(run_dir: str | Path, out: str | Path, *, plots: bool = True) -> ReportSummary:
     source = RunSource(Path(run_dir))
-    source.require_run("view")
+    source.require_run("writ view")
     tasks = {task.id: task_info(task) for task in source.tasks()}
     stats = collect(source.path)
     images = render_plots(stats, "png") if plots else {}
