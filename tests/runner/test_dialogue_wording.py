@@ -381,3 +381,12 @@ def test_a_ranking_over_some_of_the_orders_read_says_which_ones() -> None:
                 subsets += 1
                 assert counted.group(2), proposal
     assert subsets
+
+
+def test_a_flight_that_lands_the_next_day_is_described_so() -> None:
+    overnight = {"flight_number": "HAT159", "origin": "PHX", "scheduled_departure_time_est": "19:50:00",
+                 "scheduled_arrival_time_est": "00:35:00+1"}
+    same_day = {**overnight, "flight_number": "HAT160", "scheduled_arrival_time_est": "23:10:00"}
+    assert summaries._describe(overnight, lambda name: name) == "flight HAT159 from PHX (19:50 to 00:35 the next day)"
+    assert summaries._describe([same_day, overnight], lambda name: name) == (
+        "the connection HAT160 from PHX (19:50 to 23:10) then HAT159 from PHX (19:50 to 00:35 the next day)")

@@ -355,11 +355,17 @@ def _by_description(criteria: Sequence[str]) -> str:
     return ranked if criteria[:1] == ["max:price"] else MATCHING
 
 
+def _clock(time: Any) -> str:
+    """"14:05" from "14:05:00"; "00:35 the next day" from "00:35:00+1", as flight schedules mark it."""
+    text = str(time)
+    return text[:5] + (" the next day" if text.endswith("+1") else "")
+
+
 def _describe(winner: Any, name: Namer, brief: bool = False) -> str:
     legs = winner if isinstance(winner, list) else [winner]
     if all("flight_number" in leg for leg in legs):
-        parts = [f"{leg['flight_number']} from {leg.get('origin')} ({str(leg.get('scheduled_departure_time_est'))[:5]}"
-                 f" to {str(leg.get('scheduled_arrival_time_est'))[:5]})" for leg in legs]
+        parts = [f"{leg['flight_number']} from {leg.get('origin')} ({_clock(leg.get('scheduled_departure_time_est'))}"
+                 f" to {_clock(leg.get('scheduled_arrival_time_est'))})" for leg in legs]
         return ("flight " if len(parts) == 1 else "the connection ") + " then ".join(parts)
     ids = _ids(winner)
     named = [name(i) for i in ids if name(i) != i]
