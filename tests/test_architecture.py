@@ -101,7 +101,8 @@ PINNED = [
     "spec_files",
     "no_cycle_collection", "redact",
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
-    "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
+    "format_source", "format_bytes", "graph_formats", "render_graph", "render_graphs", "rejection_reasons",
+    "compile_instance",
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
     # the response cache of LLM runs

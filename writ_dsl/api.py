@@ -54,7 +54,8 @@ __all__ = [
     "spec_files",
     "no_cycle_collection", "redact",
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
-    "format_source", "format_bytes", "graph_formats", "render_graph", "rejection_reasons", "compile_instance",
+    "format_source", "format_bytes", "graph_formats", "render_graph", "render_graphs", "rejection_reasons",
+    "compile_instance",
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
     # the response cache of LLM runs
@@ -301,6 +302,14 @@ def render_graph(spec: LoadedSpec, task_plan: Plan, fmt: str, calls: dict[str, i
     from .compiler.graph import render_graph as draw
 
     return draw(spec, task_plan, fmt, calls)
+
+
+def render_graphs(items: Iterable[tuple[LoadedSpec, Plan, dict[str, int] | None]], fmt: str) -> str:
+    """Several plans (spec, plan, calls) drawn as one document; for ``mermaid``, one flowchart with a subgraph
+    per task."""
+    from .compiler.graph import render_graphs as draw
+
+    return draw(list(items), fmt)
 
 
 def rejection_reasons() -> tuple[str, ...]:

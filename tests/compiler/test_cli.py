@@ -154,6 +154,13 @@ def test_graph_command_formats_and_task_selection():
     assert mermaid.exit_code == 0 and mermaid.stdout.startswith("flowchart TD")
     missing = run("graph", f"{path}:nope")
     assert missing.exit_code == 1 and "no task named 'nope'" in missing.stderr
+    folder = run("graph", str(path.parent), "--format", "mermaid")  # many tasks: still one Mermaid diagram
+    tasks = len(list(path.parent.glob("*.writ")))
+    assert folder.exit_code == 0 and folder.stdout.count("flowchart TD") == 1
+    assert folder.stdout.count("  subgraph t") == tasks == folder.stdout.count("\n  end\n") > 1
+    keys = [line.split("[", 1)[0].strip() for line in folder.stdout.splitlines()
+            if '["' in line and "subgraph" not in line]
+    assert len(keys) == len(set(keys))  # node keys do not collide between tasks
 
 
 def test_graph_of_a_missing_file_is_a_usage_error(tmp_path):

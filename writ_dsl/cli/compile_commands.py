@@ -86,7 +86,7 @@ def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_pa
         where = path.as_posix()
         code, fields = ("task-not-found", {"task": task_name}) if task_name else ("no-tasks", {})
         problems.append(diag.make(code, where, None, path=where, where=where, **fields))
-    outputs = []
+    drawn = []
     for spec, task in tasks if not diag.has_errors(problems) else []:
         calls = None
         if instance is not None:
@@ -96,9 +96,9 @@ def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_pa
             if compiled is None:
                 continue
             calls = api.instance_calls(compiled)
-        outputs.append(api.render_graph(spec, api.plan(spec, task), fmt, calls))
+        drawn.append((spec, api.plan(spec, task), calls))
     if not diag.has_errors(problems):
-        click.echo("\n".join(outputs), nl=False)
+        click.echo(api.render_graphs(drawn, fmt), nl=False)
     report(problems, checked.sources, checked.files)
     if diag.has_errors(problems):
         sys.exit(EXIT_PROBLEMS)

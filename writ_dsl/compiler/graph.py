@@ -8,7 +8,7 @@ when it is known without data). Writes come last.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import networkx as nx
 
@@ -165,8 +165,8 @@ def render_dot(view: GraphView) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
-def render_mermaid(view: GraphView) -> str:
-    key = {node_id: f"n{i}" for i, node_id in enumerate(view.ids)}
+def render_mermaid(view: GraphView, prefix: str = "n") -> str:
+    key = {node_id: f"{prefix}{i}" for i, node_id in enumerate(view.ids)}
     lines = ["flowchart TD"]
     for node_id in view.ids:
         label = view.title(view.plan.nodes[node_id]).replace('"', "'")
@@ -188,6 +188,20 @@ RENDERERS: dict[str, Callable[[GraphView], str]] = {"text": render_text, "dot": 
 def render_graph(spec: LoadedSpec, plan: Plan, fmt: str = "text", calls: Mapping[str, int] | None = None) -> str:
     """The graph; with ``calls`` (see :func:`instance_calls`), fan-out as one compiled instance's numbers."""
     return RENDERERS[fmt](GraphView(spec, plan, calls))
+
+
+def render_graphs(items: Sequence[tuple[LoadedSpec, Plan, Mapping[str, int] | None]], fmt: str = "text") -> str:
+    """Several tasks' graphs as one document: text and dot one after another (Graphviz reads several graphs
+    from one file), mermaid as one flowchart with a subgraph per task (a Mermaid document holds one diagram)."""
+    views = [GraphView(spec, plan, calls) for spec, plan, calls in items]
+    if fmt != "mermaid" or len(views) < 2:
+        return "\n".join(RENDERERS[fmt](view) for view in views)
+    lines = ["flowchart TD"]
+    for number, view in enumerate(views):
+        lines.append(f'  subgraph t{number}["{view.plan.task.name.name}"]')
+        lines += ["  " + line for line in render_mermaid(view, f"t{number}n").splitlines()[1:]]
+        lines.append("  end")
+    return "\n".join(lines) + "\n"
 
 
 def instance_calls(task: CompiledTask) -> dict[str, int]:
