@@ -48,3 +48,14 @@ def test_a_folder_that_cannot_be_listed_is_a_problem(tmp_path: Path) -> None:
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert [p.code for p in problems] == ["io"] and "locked" in problems[0].message
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "p.writ"
+    os.mkfifo(pipe)
+    script = f"from writ_dsl import api; print([d.message for d in api.check_paths([{str(pipe)!r}]).diagnostics])"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "not a regular file (a pipe or a device)" in done.stdout, done.stderr

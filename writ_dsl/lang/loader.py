@@ -208,6 +208,8 @@ class _Loader:
         """The file's text; unreadable, too large or not UTF-8 is a diagnostic (located where it can be)."""
         limit = self.limits.file_bytes
         try:
+            if path.exists() and not (path.is_file() or path.is_dir()):  # reading a pipe could wait forever
+                raise OSError(0, "not a regular file (a pipe or a device)")
             with path.open("rb") as handle:
                 data = handle.read(limit + 1)
                 size = len(data) if len(data) <= limit else path.stat().st_size
