@@ -155,3 +155,8 @@ def test_compile_refuses_to_write_over_a_spec_it_reads(tmp_path):
         result = invoke("compile", target, "-n", "1", "-o", spec)
         assert result.exit_code == 2 and "is one of the specs being compiled" in result.output
     assert spec.read_text() == SIMPLE.read_text()
+
+
+def test_a_database_that_is_a_folder_is_called_a_folder(tmp_path):
+    result = invoke("compile", SIMPLE, "-n", "1", "--db", tmp_path, "-o", tmp_path / "t.jsonl")
+    assert result.exit_code == 2 and "is a folder; give a database JSON file" in result.output

@@ -124,6 +124,8 @@ def _database(value: str | None) -> str | None:
         path = api.resolve_database(value)
     except WritError as exc:
         raise click.BadParameter(str(exc)) from None
+    if Path(path).is_dir():
+        raise click.BadParameter(f"'{value}' is a folder; give a database JSON file.")
     if not Path(path).is_file():
         raise click.BadParameter(f"file '{value}' does not exist.")
     return path
