@@ -37,6 +37,8 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
     """Compile and run into ``out_dir``; the run summary is None when compiling found errors."""
     out_dir.mkdir(parents=True, exist_ok=True)
     identity = synth_identity(specs, compile_options, run_options)
+    if not run_options.force:
+        refuse_foreign_folder(out_dir)  # before the lock file, which a refused folder must not be left with
     with lock_folder(out_dir):
         _refuse_foreign(out_dir, identity, run_options.force)
         if not run_options.uses_llm:

@@ -160,3 +160,10 @@ def test_compile_refuses_to_write_over_a_spec_it_reads(tmp_path):
 def test_a_database_that_is_a_folder_is_called_a_folder(tmp_path):
     result = invoke("compile", SIMPLE, "-n", "1", "--db", tmp_path, "-o", tmp_path / "t.jsonl")
     assert result.exit_code == 2 and "is a folder; give a database JSON file" in result.output
+
+
+def test_a_folder_refused_for_its_files_is_left_as_it_was(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result = invoke("synth", SIMPLE, "-n", "1", "-o", tmp_path, "--no-progress")
+    assert result.exit_code == 1 and "is not empty and holds no writ run (notes.txt)" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
