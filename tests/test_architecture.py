@@ -103,7 +103,8 @@ PINNED = [
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
     "format_source", "format_bytes", "graph_formats", "render_graph", "render_graphs", "rejection_reasons",
     "compile_instance",
-    "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
+    "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "run_in_progress",
+    "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
     # the response cache of LLM runs
     "cache_info", "clear_cache",

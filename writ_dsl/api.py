@@ -56,7 +56,8 @@ __all__ = [
     # beside the stages: formatting, graphs, previews, exports, schemas, reports
     "format_source", "format_bytes", "graph_formats", "render_graph", "render_graphs", "rejection_reasons",
     "compile_instance",
-    "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "schema_names",
+    "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "run_in_progress",
+    "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
     # the response cache of LLM runs
     "cache_info", "clear_cache",
@@ -490,6 +491,13 @@ def export_as(fmt: str, source: str | Path, output: str | Path, *, validation_sh
 
     rows = export_run(fmt, source, output, ExportOptions(validation_share=validation_share, seed=split_seed))
     return rows, "tasks" if format_module(fmt).NAME == "tau2-tasks" else "dialogues"
+
+
+def run_in_progress(folder: str | Path) -> bool:
+    """True while a run still writes into ``folder`` (an export or a view then holds what it has so far)."""
+    from .runner.store import in_use
+
+    return Path(folder).is_dir() and in_use(Path(folder))
 
 
 def schema_names() -> list[str]:

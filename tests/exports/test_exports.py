@@ -160,3 +160,17 @@ def test_an_export_never_overwrites_what_it_reads(desk_run, tmp_path):
     assert result.exit_code == 1 and "would overwrite what the export reads" in result.output
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
     assert _export("openai", run, run / "train.jsonl").exit_code == 0  # a new file beside them is fine
+
+
+def test_an_export_of_a_run_still_going_says_so(desk_run, tmp_path):
+    import shutil
+
+    from writ_dsl.runner.store import lock_folder
+
+    run = tmp_path / "run"
+    shutil.copytree(desk_run, run)
+    assert "still writing" not in _export("openai", run, tmp_path / "a.jsonl").output
+    with lock_folder(run):  # as a run holds its folder
+        result = _export("openai", run, tmp_path / "b.jsonl")
+    assert result.exit_code == 0 and f"a run is still writing into {run}" in result.output
+    assert "still writing" not in _export("openai", run, tmp_path / "c.jsonl").output

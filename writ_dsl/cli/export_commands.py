@@ -24,8 +24,12 @@ _HELP = ("Write the run in RUN_DIR in FORMAT (-o is a file, or a folder for hf a
               help="hf: share of templates held out for the validation split.")
 @click.option("--split-seed", type=int, default=0, show_default=True, help="hf: which templates are held out.")
 def export_command(fmt: str, source: Path, output: Path, validation_share: float, split_seed: int) -> None:
+    running = api.run_in_progress(source)
     rows, unit = api.export_as(fmt, source, output, validation_share=validation_share, split_seed=split_seed)
     click.echo(f"wrote {rows} {unit} to {output}", err=True)
+    if running:
+        click.echo(f"writ: warning: a run is still writing into {source}; this export holds only the dialogues "
+                   "finished so far (export again when it ends)", err=True)
 
 
 @click.command("schema")

@@ -87,6 +87,19 @@ def lock_folder(out_dir: Path) -> IO[str]:
             handle.close()
             raise InputError(f"{out_dir}: another writ run is using this folder") from None
     return handle
+def in_use(out_dir: Path) -> bool:
+    """True while a writ run holds ``out_dir``'s lock (it is still adding dialogues)."""
+    path = out_dir / LOCK_NAME
+    if fcntl is None or not path.is_file():
+        return False
+    try:
+        with open(path) as handle:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)  # released when the file closes
+    except OSError:
+        return True
+    return False
+
+
 def _named_errors(method: Callable[..., Any]) -> Callable[..., Any]:
     """SQLite failures (a corrupt file, a full disk) become an InputError that names the file."""
 
