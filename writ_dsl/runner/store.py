@@ -87,6 +87,8 @@ def lock_folder(out_dir: Path) -> IO[str]:
             handle.close()
             raise InputError(f"{out_dir}: another writ run is using this folder") from None
     return handle
+
+
 def in_use(out_dir: Path) -> bool:
     """True while a writ run holds ``out_dir``'s lock (it is still adding dialogues)."""
     path = out_dir / LOCK_NAME
