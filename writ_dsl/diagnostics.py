@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "literal-too-large": "this {what} has {size} {unit}, over the limit of {limit} (`[limits] {name}`)",
     "import-too-deep": "this import makes a chain of more than {limit} files (`[limits] import_depth`)",
     "limit-setting": "writ.toml `[limits] {name}` {detail}",
+    "compile-setting": "writ.toml `[compile] {name}` {detail}",
     "bad-encoding": "this file is not UTF-8 text: byte 0x{byte} cannot be decoded",
     "io": "cannot read {what}: {detail}",
     "no-specs": "no .writ files under {what}",

@@ -96,3 +96,13 @@ def test_a_wrapped_recursion_error_is_unwrapped() -> None:
     deep = Limits(depth=100_000)  # past the tree check (only possible in code): the transformer's recursion fails
     module, problems = parse_text("let x = " + "-" * 5000 + "1\n", "t.writ", deep)
     assert module is None and [d.code for d in problems] in (["too-deep"], ["nesting-too-deep"])
+
+
+def test_a_bad_compile_setting_is_found_by_check(tmp_path: Path) -> None:
+    (tmp_path / "writ.toml").write_text('[compile]\nread_heavy_burden = "x"\nspeed = 3\nwrite_intensive_writes = 2\n')
+    (tmp_path / "x.writ").write_text("let x = 1\n")
+    found = api.check_paths([tmp_path / "x.writ"]).diagnostics
+    assert sorted((d.code, d.message) for d in found) == [
+        ("compile-setting", "writ.toml `[compile] read_heavy_burden` must be a positive integer"),
+        ("compile-setting", "writ.toml `[compile] speed` is not a setting (settings: read_heavy_burden, "
+                            "write_intensive_writes)")]

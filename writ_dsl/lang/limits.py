@@ -46,12 +46,33 @@ def read_limits(root: Path) -> tuple[Limits, list[diag.Diagnostic]]:
     shown = path.as_posix()
     try:
         with path.open("rb") as handle:
-            table = tomllib.load(handle).get("limits", {})
+            settings = tomllib.load(handle)
     except FileNotFoundError:
         return DEFAULT, []
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return DEFAULT, [diag.make("io", shown, None, what="the library settings", detail=str(exc))]
-    return limits_from(table, shown)
+    limits, problems = limits_from(settings.get("limits", {}), shown)
+    return limits, problems + compile_setting_problems(settings.get("compile", {}), shown)
+
+
+COMPILE_SETTINGS = ("read_heavy_burden", "write_intensive_writes")  # writ.toml [compile], read by the compiler
+
+
+def compile_setting_problems(table: Any, shown: str) -> list[diag.Diagnostic]:
+    """What is wrong with writ.toml's ``[compile]`` table, found when the library is read (as ``writ check``
+    does), not first when it is compiled."""
+    if not isinstance(table, dict):
+        return [diag.make("compile-setting", shown, None, name="compile", detail="must be a table")]
+    problems = []
+    for name, value in table.items():
+        if name not in COMPILE_SETTINGS:
+            detail = f"is not a setting (settings: {', '.join(COMPILE_SETTINGS)})"
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            detail = "must be a positive integer"
+        else:
+            continue
+        problems.append(diag.make("compile-setting", shown, None, name=name, detail=detail))
+    return problems
 
 
 def limits_from(table: Any, shown: str) -> tuple[Limits, list[diag.Diagnostic]]:
