@@ -64,6 +64,20 @@ def atomic_write(path: str | Path, text: str | Iterable[str]) -> None:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """:func:`atomic_write` for bytes (an image)."""
+    tmp = None
+    try:
+        fd, tmp = partial_file(path)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
 def json_array_rows(values: Iterable[Any], indent: int) -> Iterator[str]:
     """``json.dumps(list(values), indent=indent, ensure_ascii=False) + "\\n"``, an item at a time (the same
     bytes, without the whole list in memory)."""

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
+from .io import atomic_write_bytes
 from .stats import TYPES, Stats
 
 Draw = Callable[[Any, Stats], None]
@@ -20,11 +22,14 @@ _TYPE_COLORS = ("#8c8c8c", "#4c72b0", "#dd8452", "#c44e52")
 
 def write_plots(stats: Stats, folder: Path, fmt: str = "png") -> list[Path]:
     """Draw each panel as one image file; return the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the plots folder: {exc.strerror or exc}") from None
     written = []
     for name, data in render_plots(stats, fmt).items():
         path = folder / f"{name}.{fmt}"
-        path.write_bytes(data)
+        atomic_write_bytes(path, data)
         written.append(path)
     return written
 

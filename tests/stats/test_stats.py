@@ -142,3 +142,16 @@ def test_plots_say_what_they_count_and_keep_the_legend_off_the_bars(tmp_path):
     assert legend.x0 >= ax.get_window_extent().x1  # beside the axes, so over no bar
     assert stats.tokenizer in drawn["dialogue_tokens"][0].get_title()
     plt.close("all")
+
+
+def test_plots_that_cannot_be_written_are_a_located_error(tmp_path):
+    folder = _output_folder(tmp_path)
+    (tmp_path / "blocked").write_text("a file where the plots folder would go\n")
+    result = CliRunner().invoke(main, ["stats", str(folder), "--plots", str(tmp_path / "blocked" / "p")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{tmp_path / 'blocked' / 'p'}: cannot create the plots folder" in result.output
+    (tmp_path / "plots").mkdir()
+    (tmp_path / "plots" / "types.png").mkdir()  # a folder in the way of one image
+    result = CliRunner().invoke(main, ["stats", str(folder), "--plots", str(tmp_path / "plots")])
+    assert result.exit_code == 1 and f"{tmp_path / 'plots' / 'types.png'}: cannot write" in result.output
+    assert not list((tmp_path / "plots").glob(".*.partial"))
