@@ -20,6 +20,7 @@ from .. import diagnostics as diag
 from ..diagnostics import Diagnostic, Severity, Span, has_errors
 from ..errors import InputError, SpecError
 from ..lang import ast
+from ..lang.limits import COMPILE_SETTINGS, compile_setting_problems
 from ..lang.loader import LIBRARY_MARKER, LoadedSpec
 from .behaviors import BehaviorPicker
 from .build import TaskFrame, assemble
@@ -272,11 +273,8 @@ def library_settings(root: Path) -> dict[str, Any]:
 
 def _with_library_settings(spec: LoadedSpec, options: CompileOptions) -> CompileOptions:
     settings = library_settings(spec.root)
-    updates = {}
-    for key in ("read_heavy_burden", "write_intensive_writes"):
-        value = settings.get(key)
-        if getattr(options, key) is None and value is not None:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise InputError(f"{spec.root / LIBRARY_MARKER}: [compile] {key} must be a positive integer")
-            updates[key] = value
+    problems = compile_setting_problems(settings, (spec.root / LIBRARY_MARKER).as_posix())
+    if problems:
+        raise InputError(f"{problems[0].path}: {problems[0].message}")
+    updates = {key: settings[key] for key in COMPILE_SETTINGS if getattr(options, key) is None and key in settings}
     return replace(options, **updates)

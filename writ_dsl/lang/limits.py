@@ -55,6 +55,11 @@ def read_limits(root: Path) -> tuple[Limits, list[diag.Diagnostic]]:
     return limits, problems + compile_setting_problems(settings.get("compile", {}), shown)
 
 
+def positive_int(value: Any) -> bool:
+    """An integer of at least 1 (TOML's true and false are not numbers here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 COMPILE_SETTINGS = ("read_heavy_burden", "write_intensive_writes")  # writ.toml [compile], read by the compiler
 
 
@@ -67,7 +72,7 @@ def compile_setting_problems(table: Any, shown: str) -> list[diag.Diagnostic]:
     for name, value in table.items():
         if name not in COMPILE_SETTINGS:
             detail = f"is not a setting (settings: {', '.join(COMPILE_SETTINGS)})"
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        elif not positive_int(value):
             detail = "must be a positive integer"
         else:
             continue
@@ -83,7 +88,7 @@ def limits_from(table: Any, shown: str) -> tuple[Limits, list[diag.Diagnostic]]:
         if name not in Limits.names():
             problems.append(diag.make("limit-setting", shown, None, name=name,
                                       detail=f"is not a limit (limits: {', '.join(Limits.names())})"))
-        elif not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        elif not positive_int(value):
             problems.append(diag.make("limit-setting", shown, None, name=name, detail="must be a positive integer"))
         elif value > CEILINGS.get(name, value):
             problems.append(diag.make("limit-setting", shown, None, name=name,
