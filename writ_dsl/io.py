@@ -49,29 +49,20 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | Path, text: str | Iterable[str]) -> None:
-    """Write ``text`` (or its chunks, in order) to ``path`` through a temporary file and a rename."""
+def atomic_write(path: str | Path, text: str | bytes | Iterable[str]) -> None:
+    """Write ``text`` (or its chunks, in order; or bytes, such as an image) to ``path`` through a temporary
+    file and a rename."""
     target = Path(path)
     tmp = None
     try:
         fd, tmp = partial_file(target)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines([text] if isinstance(text, str) else text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """:func:`atomic_write` for bytes (an image)."""
-    tmp = None
-    try:
-        fd, tmp = partial_file(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
     except OSError as exc:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)

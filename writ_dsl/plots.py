@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .io import atomic_write_bytes
+from .io import atomic_write
 from .stats import TYPES, Stats
 
 Draw = Callable[[Any, Stats], None]
@@ -29,7 +29,7 @@ def write_plots(stats: Stats, folder: Path, fmt: str = "png") -> list[Path]:
     written = []
     for name, data in render_plots(stats, fmt).items():
         path = folder / f"{name}.{fmt}"
-        atomic_write_bytes(path, data)
+        atomic_write(path, data)
         written.append(path)
     return written
 
