@@ -43,10 +43,10 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
     -n counts instances in all (as in writ synth); --per-task counts them per task.
     """
     quotas = quota_fields(instances, per_task, default_total=None)
-    if output != "-" and Path(output).resolve() in {spec.resolve() for spec in api.spec_files(paths)}:
+    checked = api.check_paths(paths, env_path=env_path)
+    if output != "-" and Path(output).resolve() in {file.resolve() for file in checked.files.values()}:
         raise click.BadParameter(f"{output} is one of the specs being compiled; the tasks would replace it",
                                  param_hint="-o")
-    checked = api.check_paths(paths, env_path=env_path)
     with api.compile_progress(enabled=progress) as reporter:
         options = api.compile_options(**quotas, seed=seed, db_path=Path(db_path) if db_path else None,
                                       db_seed=db_seed, db_size=db_size, env_path=env_path, tasks=tasks,
