@@ -26,6 +26,7 @@ from .errors import InputError
 from .exports.tau2_tasks import to_tau2
 from .io import atomic_write, json_array_rows, refuse_foreign_folder, write_tasks
 from .lang.loader import LoadedSpec
+from .plots import forget_plots
 from .runner.run import RunOptions, RunSummary, run_tasks
 from .runner.store import DB_NAME, RunStore, lock_folder
 from .synth_stream import stream_synthesis
@@ -41,6 +42,8 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
         refuse_foreign_folder(out_dir)  # before the lock file, which a refused folder must not be left with
     with lock_folder(out_dir):
         _refuse_foreign(out_dir, identity, run_options.force)
+        if run_options.force:
+            forget_views(out_dir)
         if not run_options.uses_llm:
             return stream_synthesis(specs, out_dir, compile_options, run_options, identity)
         result = compile_specs(specs, compile_options)
@@ -52,6 +55,18 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
         summary = run_tasks(result.tasks, out_dir, run_options, [spec.path for spec in specs], locked=True,
                             meta={"synth": identity})
     return result, summary
+
+
+def forget_views(out_dir: Path) -> None:
+    """Remove what ``writ stats`` and ``writ view`` wrote into a run folder by default (its plot images and
+    ``report.html``): a run started over (``--force``) must not sit beside figures of the run it replaces."""
+    forget_plots(out_dir / "plots")
+    report = out_dir / "report.html"
+    try:
+        if report.is_file():
+            report.unlink()
+    except OSError as exc:
+        raise InputError(f"{report}: cannot remove the report of the earlier run: {exc.strerror or exc}") from None
 
 
 def synth_identity(specs: Sequence[LoadedSpec], compile_options: CompileOptions, run_options: RunOptions) -> str:

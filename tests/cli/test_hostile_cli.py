@@ -124,6 +124,20 @@ def test_synth_refuses_an_unrelated_folder_unless_forced(tmp_path: Path) -> None
     assert (tmp_path / "notes.txt").read_text() == "keep me\n"
 
 
+def test_starting_over_removes_the_earlier_runs_plots_and_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("synth", SIMPLE, "-n", "2", "-o", out, "--no-progress").exit_code == 0
+    assert invoke("stats", out).exit_code == 0 and invoke("view", out, "--no-plots").exit_code == 0
+    (out / "plots" / "mine.txt").write_text("keep me\n")
+    assert (out / "plots" / "types.png").is_file() and (out / "report.html").is_file()
+    assert invoke("synth", SIMPLE, "-n", "1", "-o", out, "--no-progress", "--force").exit_code == 0
+    assert not (out / "report.html").exists() and sorted(p.name for p in (out / "plots").iterdir()) == ["mine.txt"]
+    (out / "plots" / "mine.txt").unlink()
+    assert invoke("stats", out).exit_code == 0 and invoke("view", out, "--no-plots").exit_code == 0
+    assert invoke("run", out / "tasks.jsonl", "-o", out, "--no-progress", "--force").exit_code == 0
+    assert not (out / "report.html").exists() and not (out / "plots").exists()
+
+
 def test_an_ascii_terminal_gets_escapes_not_a_traceback(run_folder: Path) -> None:
     import os
     import subprocess

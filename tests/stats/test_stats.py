@@ -69,6 +69,20 @@ def test_svg_plots_are_byte_identical_across_runs(tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_a_panel_the_data_no_longer_has_is_removed_and_other_files_stay(tmp_path):
+    folder, plots = _output_folder(tmp_path), tmp_path / "figures"
+    plots.mkdir()
+    (plots / "notes.txt").write_text("the user's own file\n")
+    assert CliRunner().invoke(main, ["stats", str(folder), "--plots", str(plots), "--plot-format", "svg"]).exit_code == 0
+    assert CliRunner().invoke(main, ["stats", str(folder), "--plots", str(plots)]).exit_code == 0
+    assert (plots / "verified_rate.png").is_file() and (plots / "dialogue_lengths.png").is_file()
+    result = CliRunner().invoke(main, ["stats", str(folder / "tasks.jsonl"), "--plots", str(plots)])
+    assert result.exit_code == 0, result.output
+    assert not (plots / "verified_rate.png").exists(), "a tasks file has no pass rates: the old panel must go"
+    assert (plots / "types.png").is_file() and (plots / "notes.txt").exists()
+    assert (plots / "verified_rate.svg").exists(), "only the format written now is refreshed"
+
+
 def test_malformed_line_is_a_located_error_without_traceback(tmp_path):
     (tmp_path / "tasks.jsonl").write_text('{"id": "a"}\nnot json\n')
     result = CliRunner().invoke(main, ["stats", str(tmp_path / "tasks.jsonl"), "--no-plots"])

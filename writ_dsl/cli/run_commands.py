@@ -48,7 +48,8 @@ from ._common import engine_option, env_path_option, exit_on_failures, workers_o
               help="Messages after which a dialogue is cut off.")
 @click.option("--max-errors", type=click.IntRange(min=1), default=10, show_default=True,
               help="Tool errors after which a dialogue is cut off.")
-@click.option("--force", is_flag=True, help="Start over in a folder that holds another run.")
+@click.option("--force", is_flag=True,
+              help="Start over in a folder that holds another run (its plots/ and report.html are removed).")
 @click.option("--retry-failed", is_flag=True, help="Run again the tasks that failed (endpoint errors).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
 @click.option("--policy", help="The agent's policy: 'tau2' for τ²-bench's own instruction and policy (needs the "
