@@ -174,3 +174,56 @@ def test_an_export_of_a_run_still_going_says_so(desk_run, tmp_path):
         result = _export("openai", run, tmp_path / "b.jsonl")
     assert result.exit_code == 0 and f"a run is still writing into {run}" in result.output
     assert "still writing" not in _export("openai", run, tmp_path / "c.jsonl").output
+
+
+@pytest.fixture
+def read_only_run(desk_run, tmp_path):
+    """A copy of the finished run on storage writ cannot write to: a read-only bind mount (as root, who
+    ignores file modes), or files and folder without write permission."""
+    import os
+    import shutil
+    import subprocess
+
+    copy, mounted = tmp_path / "copy", tmp_path / "read-only"
+    shutil.copytree(desk_run, copy)
+    if os.geteuid() != 0:
+        for path in copy.iterdir():
+            path.chmod(0o444)
+        copy.chmod(0o555)
+        yield copy
+        copy.chmod(0o755)
+        return
+    mounted.mkdir()
+    made = subprocess.run(["mount", "--bind", str(copy), str(mounted)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"root without the right to mount: no read-only storage to test on ({made.stderr!r})")
+    try:
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(mounted)], capture_output=True).returncode:
+            pytest.skip("this machine cannot remount a bind mount read-only")
+        yield mounted
+    finally:
+        subprocess.run(["umount", "--lazy", str(mounted)], capture_output=True)
+
+
+def test_a_finished_run_on_read_only_storage_exports_and_views_the_same(read_only_run, desk_run, tmp_path):
+    assert not os_writable(read_only_run)
+    for fmt in FORMATS:
+        if fmt == "hf":
+            continue
+        export_run(fmt, desk_run, tmp_path / f"{fmt}-writable")
+        result = _export(fmt, read_only_run, tmp_path / f"{fmt}-read-only")
+        assert result.exit_code == 0, result.output
+        a, b = tmp_path / f"{fmt}-writable", tmp_path / f"{fmt}-read-only"
+        assert (_folder_text(a) == _folder_text(b)) if a.is_dir() else a.read_bytes() == b.read_bytes()
+    result = CliRunner().invoke(main, ["view", str(read_only_run), "-o", str(tmp_path / "r.html"), "--no-plots"])
+    assert result.exit_code == 0 and "6 dialogues, 6 tasks" in result.output, result.output
+    assert sorted(p.name for p in read_only_run.iterdir()) == sorted(p.name for p in desk_run.iterdir())
+
+
+def os_writable(folder: Path) -> bool:
+    try:
+        (folder / ".probe").write_text("")
+    except OSError:
+        return False
+    (folder / ".probe").unlink()
+    return True

@@ -50,13 +50,13 @@ class RunSource:
 
     def records(self, *, verified_only: bool = False) -> Iterator[dict[str, Any]]:
         """Finished dialogues in task-id order, one at a time."""
-        with RunStore(self.path) as store:
+        with RunStore(self.path, reading=True) as store:
             for record in store.records():
                 if not verified_only or record["outcome"] == VERIFIED:
                     yield record
 
     def meta(self) -> dict[str, Any]:
-        with RunStore(self.path) as store:
+        with RunStore(self.path, reading=True) as store:
             return {key: store.get_meta(key) for key in ("fingerprint", "options", "tasks", "tools")}
 
     def template(self, record: dict[str, Any]) -> str:

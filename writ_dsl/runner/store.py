@@ -124,12 +124,46 @@ def sqlite_problem(path: Path, exc: sqlite3.Error) -> str:
     return f"{path}: {text}"
 
 
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that reads the SQLite file at ``path`` without writing anything beside it: for a finished
+    run on read-only storage (a shared dataset), where SQLite cannot make the files a WAL database is read
+    with. With no write-ahead log beside it the file is complete and is read as immutable; a log left there
+    is read with it, which SQLite can do only if its index (``-shm``) is there too."""
+    uri = path.absolute().as_uri()
+    wal = Path(f"{path}-wal").exists()
+    conn = sqlite3.connect(f"{uri}?mode=ro" if wal else f"{uri}?mode=ro&immutable=1", uri=True,
+                           isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _cannot_write_beside(exc: sqlite3.Error) -> bool:
+    return "unable to open database file" in str(exc) or "readonly" in str(exc)
+
+
 class RunStore:
     @_named_errors
-    def __init__(self, out_dir: Path, *, lock: bool = False, redact: Callable[[str], str] | None = None) -> None:
+    def __init__(self, out_dir: Path, *, lock: bool = False, redact: Callable[[str], str] | None = None,
+                 reading: bool = False) -> None:
+        """``reading``: only reads follow (an export, a report), so a folder writ cannot write to (read-only
+        storage) is read as it is."""
         self.path, self.redact = out_dir / DB_NAME, redact
         self._lock_file = lock_folder(out_dir) if lock else None
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self._prepare()
+        except sqlite3.Error as exc:
+            if not (reading and self.path.is_file() and _cannot_write_beside(exc)):
+                self.close()  # nothing stays open: not the file, not the folder's lock
+                raise
+            self.conn.close()
+            self.conn = read_only_connection(self.path)
+
+    def _prepare(self) -> None:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
