@@ -177,32 +177,8 @@ def test_an_export_of_a_run_still_going_says_so(desk_run, tmp_path):
 
 
 @pytest.fixture
-def read_only_run(desk_run, tmp_path):
-    """A copy of the finished run on storage writ cannot write to: a read-only bind mount (as root, who
-    ignores file modes), or files and folder without write permission."""
-    import os
-    import shutil
-    import subprocess
-
-    copy, mounted = tmp_path / "copy", tmp_path / "read-only"
-    shutil.copytree(desk_run, copy)
-    if os.geteuid() != 0:
-        for path in copy.iterdir():
-            path.chmod(0o444)
-        copy.chmod(0o555)
-        yield copy
-        copy.chmod(0o755)
-        return
-    mounted.mkdir()
-    made = subprocess.run(["mount", "--bind", str(copy), str(mounted)], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip(f"root without the right to mount: no read-only storage to test on ({made.stderr!r})")
-    try:
-        if subprocess.run(["mount", "-o", "remount,ro,bind", str(mounted)], capture_output=True).returncode:
-            pytest.skip("this machine cannot remount a bind mount read-only")
-        yield mounted
-    finally:
-        subprocess.run(["umount", "--lazy", str(mounted)], capture_output=True)
+def read_only_run(desk_run, read_only_copy):
+    return read_only_copy(desk_run)
 
 
 def test_a_finished_run_on_read_only_storage_exports_and_views_the_same(read_only_run, desk_run, tmp_path):

@@ -36,6 +36,19 @@ def test_info_counts_the_answers_and_clear_makes_the_next_run_ask_again(tmp_path
         assert run_tasks(tasks, out, llm(server.base_url, force=True)).requests == first.requests
 
 
+def test_a_cache_on_read_only_storage_is_counted_and_not_cleared(tmp_path: Path, read_only_copy) -> None:
+    tasks, out = many_tasks(2), tmp_path / "run"
+    with LoopbackServer(tasks) as server:
+        first = run_tasks(tasks, out, llm(server.base_url))
+    stored = read_only_copy(out)
+    shown = writ("cache", "info", str(stored))
+    assert shown.exit_code == 0 and f"{first.requests} cached answers" in shown.output, shown.output
+    cleared = writ("cache", "clear", str(stored))
+    assert cleared.exit_code == 1 and "cannot change the response cache: its folder cannot be written" in cleared.output
+    assert "not a writ response cache" not in cleared.output
+    assert f"{first.requests} cached answers" in writ("cache", "info", str(stored)).output
+
+
 def test_a_shared_cache_file_is_named_with_cache(tmp_path: Path) -> None:
     tasks, shared = many_tasks(2), tmp_path / "shared.sqlite"
     with LoopbackServer(tasks) as server:

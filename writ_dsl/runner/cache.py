@@ -28,6 +28,7 @@ from ..errors import InputError
 from .endpoint import Completion
 from .json_text import compact
 from .secrets import Redactor
+from .store import cannot_write_beside, read_only_connection
 
 CACHE_NAME = "responses.sqlite"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, response TEXT NOT NULL)"
@@ -130,7 +131,7 @@ def cache_info(path: Path) -> CacheInfo:
     """How many answers the cache at ``path`` holds and the bytes it takes (nothing there: ``exists`` False)."""
     if not path.is_file():
         return CacheInfo(path, False)
-    with _OpenCache(path) as conn:
+    with _OpenCache(path, reading=True) as conn:
         entries = conn.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
     return CacheInfo(path, True, entries, _size(path))
 
@@ -149,15 +150,25 @@ def clear_cache(path: Path) -> CacheInfo:
 
 
 class _OpenCache:
-    """A connection to an existing cache file, refused with a clear error when it is not one."""
+    """A connection to an existing cache file, refused with a clear error when it is not one; ``reading``:
+    only reads follow, so a cache on read-only storage is read as it is."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, *, reading: bool = False) -> None:
+        self.path, self.reading = path, reading
         self.conn: sqlite3.Connection | None = None
 
     def __enter__(self) -> sqlite3.Connection:
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)  # changes nothing yet
+            names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.OperationalError as exc:
+            self.__exit__()
+            if not cannot_write_beside(exc):
+                raise InputError(f"{self.path}: cannot read the response cache: {exc}") from None
+            if not self.reading:
+                raise InputError(f"{self.path}: cannot change the response cache: its folder cannot be written "
+                                 f"to ({exc})") from None
+            self.conn = read_only_connection(self.path)
             names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError:
             self.__exit__()

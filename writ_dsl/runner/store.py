@@ -141,7 +141,7 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _cannot_write_beside(exc: sqlite3.Error) -> bool:
+def cannot_write_beside(exc: sqlite3.Error) -> bool:
     return "unable to open database file" in str(exc) or "readonly" in str(exc)
 
 
@@ -157,7 +157,7 @@ class RunStore:
         try:
             self._prepare()
         except sqlite3.Error as exc:
-            if not (reading and self.path.is_file() and _cannot_write_beside(exc)):
+            if not (reading and self.path.is_file() and cannot_write_beside(exc)):
                 self.close()  # nothing stays open: not the file, not the folder's lock
                 raise
             self.conn.close()
