@@ -72,3 +72,18 @@ def test_synth_on_ray_writes_the_same_folder_as_one_local_worker(tmp_path: Path)
     assert "trajectories.jsonl" in names and "tasks.jsonl" in names
     for name in names:
         assert (folders["ray"] / name).read_bytes() == (folders["auto"] / name).read_bytes(), name
+
+
+def test_a_local_ray_started_by_synth_says_nothing_about_itself(tmp_path: Path):
+    """Ray's notice that a local Ray uses token authentication (its default) is not repeated on every run."""
+    import subprocess
+    import sys
+
+    root = library(tmp_path / "lib")
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "RAY_AUTH_MODE")}
+    done = subprocess.run([sys.executable, "-c", "from writ_dsl.cli import main; main()", "synth", str(root / "a.writ"), "-n", "4", "--env-path",
+                           str(FAKE_ENVS), "--no-progress", "--engine", "ray", "--workers", "2", "-o",
+                           str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "verified" in done.stdout + done.stderr
+    assert "Token authentication" not in done.stderr and "WARNING" not in done.stderr, done.stderr

@@ -13,6 +13,8 @@ fetches it on its first item and keeps it for the next ones.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +28,8 @@ from . import engine as _engine
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 ADDRESS_VARIABLE = "RAY_ADDRESS"
+# Ray warns, on every start of a local Ray, that it uses token authentication (its default, which stays on).
+_AUTH_NOTICE_LOGGER = "ray._private.authentication.authentication_token_setup"
 _contexts: dict[str, Any] = {}  # in a Ray worker: the contexts it has fetched, by object id
 
 
@@ -50,6 +54,18 @@ def _run_item(func: Callable[[Any], Any], boxed_context: list[Any], item: Any) -
     return func(item)
 
 
+@contextlib.contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Only errors from the named logger while the block runs."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class RayEngine:
     """Items as Ray tasks of one CPU each; results in the order of the items."""
 
@@ -66,8 +82,9 @@ class RayEngine:
                 if address:
                     ray.init(address=address, log_to_driver=False, logging_level="warning")
                 else:
-                    ray.init(address="local", num_cpus=self.workers, include_dashboard=False, _node_ip_address="127.0.0.1",
-                             log_to_driver=False, logging_level="warning")
+                    with _quiet(_AUTH_NOTICE_LOGGER):
+                        ray.init(address="local", num_cpus=self.workers, include_dashboard=False,
+                                 _node_ip_address="127.0.0.1", log_to_driver=False, logging_level="warning")
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise CompileError(f"could not start or join Ray ({address or 'local'}): {exc}") from None
         self._context = ray.put(context)
