@@ -64,3 +64,7 @@ class EndpointUnavailable(LLMError):
 
 class MalformedReply(LLMError):
     pass
+
+
+class UnreadableReply(MalformedReply):
+    pass

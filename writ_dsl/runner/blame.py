@@ -69,7 +69,7 @@ USER_FAULTS: tuple[Callable[[CompiledTask, Dialogue, dict[str, Any]], str | None
 
 def blame(task: CompiledTask, dialogue: Dialogue, record: dict[str, Any]) -> dict[str, str]:
     """``{"party": user|agent|endpoint, "fault": code}`` for a dialogue that did not verify."""
-    if dialogue.failure == "endpoint-unavailable" or record.get("reason") == "internal-error":
+    if dialogue.failure in ("endpoint-unavailable", "unreadable-reply") or record.get("reason") == "internal-error":
         return {"party": ENDPOINT, "fault": record.get("reason") or "endpoint-unavailable"}
     for rule in USER_FAULTS:
         fault = rule(task, dialogue, record)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..env import tau2
 from ..env.core import Domain, Environment, State
-from ..errors import LLMError, MalformedReply
+from ..errors import LLMError, MalformedReply, UnreadableReply
 from ..io import read_text
 from .messages import Message, ToolCall, stop_token
 from .roles import AgentRole, UserRole
@@ -51,7 +51,7 @@ class Dialogue:
     messages: list[Message]
     termination: str = "user_stop"  # user_stop | max_steps | too_many_errors | agent_error | user_error
     stop_token: str | None = None
-    failure: str | None = None  # failed dialogues: endpoint-unavailable | malformed-reply
+    failure: str | None = None  # failed dialogues: endpoint-unavailable | unreadable-reply | malformed-reply
     failure_detail: str | None = None
     errors: int = 0
     state: State | None = field(default=None, repr=False, compare=False)  # what its tool calls ran on
@@ -182,7 +182,8 @@ def tool_message(env: Environment, state: State, message: Message, call: ToolCal
 
 
 def _fail(dialogue: Dialogue, exc: LLMError) -> None:
-    dialogue.failure = "malformed-reply" if isinstance(exc, MalformedReply) else "endpoint-unavailable"
+    dialogue.failure = ("unreadable-reply" if isinstance(exc, UnreadableReply) else
+                        "malformed-reply" if isinstance(exc, MalformedReply) else "endpoint-unavailable")
     dialogue.failure_detail = str(exc) or type(exc).__name__
     if dialogue.termination == "user_stop":
         last = dialogue.messages[-1].role if dialogue.messages else "system"

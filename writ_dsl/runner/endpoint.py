@@ -15,13 +15,15 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import EndpointUnavailable, MalformedReply
+from ..errors import EndpointUnavailable, MalformedReply, UnreadableReply
 from .json_text import compact, parse
-from .secrets import Redactor
+from .secrets import MASK, Redactor
 
 if TYPE_CHECKING:
     from .http_pool import ConnectionPool
@@ -56,11 +58,20 @@ class Endpoint:
     def url(self) -> str:
         return (self.base_url or DEFAULT_BASE_URL).rstrip("/")
 
+    def route(self, path: str) -> str:
+        """The URL of ``path`` under the base URL, the base URL's query kept after it (as Azure's
+        ``?api-version=`` must be) and its fragment, which is never sent, left out."""
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(path=parts.path.rstrip("/") + path, fragment=""))
+
     def problem(self) -> str | None:
-        """Why no request could be sent to this endpoint (a URL that is not http(s), a proxy that is not
-        http://, a key with a line break), or None."""
+        """Why no request could be sent to this endpoint (a URL that is not http(s) or holds a password, a
+        proxy that is not http://, a key with a line break), or None."""
         from .http_pool import Origin, environment_proxy, header_lines
 
+        if urlsplit(self.url).username is not None:
+            return ("the base URL holds a user name or password, which writ does not send; give the key with "
+                    "--api-key or its environment variable")
         try:
             environment_proxy(Origin.of(self.url))
             header_lines({"Authorization": f"Bearer {self.api_key or ''}"})
@@ -69,8 +80,21 @@ class Endpoint:
         return None
 
     def describe(self) -> dict[str, Any]:
-        """What a manifest may record about the endpoint: never its key."""
-        return {"base_url": self.url, "timeout": self.timeout, "max_retries": self.max_retries}
+        """What a manifest may record about the endpoint: never its key, nor a credential in its URL."""
+        return {"base_url": public_url(self.url), "timeout": self.timeout, "max_retries": self.max_retries}
+
+
+_SECRET_PARAMETER = re.compile(r"(?i)key|token|secret|sig|pass|auth|code|credential")
+
+
+def public_url(url: str) -> str:
+    """``url`` without a user name or password, and with the values of query parameters that look like
+    credentials (``key``, ``token``, ``sig``, …) masked."""
+    parts = urlsplit(url)
+    query = [(name, MASK if _SECRET_PARAMETER.search(name) else value)
+             for name, value in parse_qsl(parts.query, keep_blank_values=True)]
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query, safe="[]"), fragment=""))
 
 
 @dataclass(frozen=True)
@@ -103,7 +127,7 @@ class HttpBackend:
         self.endpoint, self.redactor, self.pool_size = endpoint, redactor, max(pool_size, 1)
         self.headers = {"Authorization": f"Bearer {endpoint.api_key or 'EMPTY'}",
                         "Content-Type": "application/json"}
-        self.url = self.endpoint.url + "/chat/completions"
+        self.url = self.endpoint.route("/chat/completions")
         self.requests = 0
         self._pools: dict[asyncio.AbstractEventLoop, ConnectionPool] = {}
 
@@ -129,7 +153,7 @@ class HttpBackend:
         return await self.send(body, request.dialogue_id, request.role)
 
     async def send(self, body: bytes, dialogue_id: str, role: str) -> Completion:
-        from .http_pool import TransportError
+        from .http_pool import ReplyTooLarge, TransportError
 
         retries, pool = self.endpoint.max_retries, self._pool()
         headers = {DIALOGUE_HEADER: dialogue_id, ROLE_HEADER: role}
@@ -138,9 +162,8 @@ class HttpBackend:
             try:
                 reply = await pool.post(body, headers)
             except (TransportError, TimeoutError) as exc:
-                if attempt == retries:
-                    kind = "timed out" if isinstance(exc, TimeoutError) else "connection failed"
-                    raise EndpointUnavailable(f"{kind} after {_retries(retries)} ({self.endpoint.url})") from None
+                if attempt == retries or isinstance(exc, ReplyTooLarge):
+                    raise EndpointUnavailable(self._transport_message(exc, attempt)) from None
                 await asyncio.sleep(_backoff(attempt, None))
                 continue
             except ValueError as exc:  # a header that can't be sent (a line break in an id)
@@ -151,6 +174,16 @@ class HttpBackend:
                 raise EndpointUnavailable(self._status_message(reply.status, reply.content, attempt))
             await asyncio.sleep(_backoff(attempt, reply.headers))
         raise AssertionError("unreachable")
+
+    def _transport_message(self, exc: Exception, attempt: int) -> str:
+        where = public_url(self.endpoint.url)
+        if isinstance(exc, TimeoutError):
+            return f"timed out after {_retries(attempt)} ({where}; no reply within {self.endpoint.timeout:g} s)"
+        from .http_pool import ReplyTooLarge
+
+        if isinstance(exc, ReplyTooLarge):
+            return f"reply too large, not retried ({where}): {exc}"
+        return self.redactor(f"connection failed after {_retries(attempt)} ({where}): {exc}")
 
     def _status_message(self, status: int, content: bytes, attempt: int) -> str:
         tried = f"after {_retries(attempt)}" if status in RETRIED_STATUSES else "not retried"
@@ -191,11 +224,16 @@ def _error_text(content: bytes, limit: int = 200) -> str:
 
 
 def _completion(content: bytes, redactor: Redactor) -> Completion:
+    """The reply in a body: UnreadableReply when the body is no chat completion at all (the endpoint's fault,
+    or a proxy's), MalformedReply when its message breaks the protocol (the model's)."""
     try:
         data = parse(content.removeprefix(b"\xef\xbb\xbf"))  # a byte order mark some servers put first
         message = data["choices"][0]["message"]
         if not isinstance(message, dict):
             raise TypeError("message is not an object")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise UnreadableReply(redactor(f"unreadable response: {_error_text(content, 120)} ({exc})")) from None
+    try:
         usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
         calls = [{"id": c.get("id"), "function": {"name": c["function"].get("name"),
                                                    "arguments": _arguments(c["function"].get("arguments"))}}
@@ -206,7 +244,7 @@ def _completion(content: bytes, redactor: Redactor) -> Completion:
             raise TypeError(f"the message's content is a JSON {type(text).__name__}, not text")
         reply = {"role": "assistant", "content": text, "tool_calls": calls}
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise MalformedReply(redactor(f"unreadable response: {_error_text(content, 120)} ({exc})")) from None
+        raise MalformedReply(redactor(f"malformed message: {_error_text(content, 120)} ({exc})")) from None
     return Completion(reply, (_int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))))
 
 

@@ -11,6 +11,9 @@ a process whose caches have gone cold. This pool does that one exchange and noth
 - at most ``limit`` exchanges at once, each on a connection of its own, reused while the server keeps it
   alive (an idle connection that receives anything, such as a 408 before the server closes it, is dropped);
 - TLS for ``https`` URLs, verified against the system's certificates;
+- a reply's head is at most ``MAX_HEAD_BYTES`` and its body at most ``MAX_REPLY_BYTES`` (a chat completion is
+  far smaller; an endless or runaway reply fails with :class:`ReplyTooLarge` instead of filling memory);
+- interim ``1xx`` replies are skipped, as HTTP/1.1 asks of a client;
 - a request sent on a reused connection that the server had closed meanwhile is sent once more on a new
   connection, as long as no byte of a reply came back;
 - one timeout for the whole exchange: waiting for a free slot, connecting, sending and reading (the reply is
@@ -22,7 +25,8 @@ a process whose caches have gone cold. This pool does that one exchange and noth
   sent as ``Proxy-Authorization``.
 
 Errors: :class:`TransportError` (refused, reset or closed connections, TLS failures, replies that are not
-HTTP) and :class:`TimeoutError`. The caller decides what to retry.
+HTTP; :class:`ReplyTooLarge`, a reply over the limits) and :class:`TimeoutError`. The caller decides what to
+retry.
 """
 
 from __future__ import annotations
@@ -40,10 +44,16 @@ import httptools
 
 
 EARLY = 0.001  # seconds before its deadline that an exchange may be timed out (a timer may fire that early)
+MAX_HEAD_BYTES = 64 * 1024  # a reply's status line and headers
+MAX_REPLY_BYTES = 16 * 1024 * 1024  # a reply's body
 
 
 class TransportError(Exception):
     """The exchange failed below HTTP: no usable reply came back."""
+
+
+class ReplyTooLarge(TransportError):
+    """The reply's head or body is over its limit (asking again would bring the same)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +138,7 @@ class _Connection(asyncio.Protocol):
         self.replied = False  # a byte of the current reply has come
         self._headers: dict[str, str] = {}
         self._body: list[bytes] = []
+        self._sizes = [0, 0]  # bytes of the reply's head and body so far
         self._until_close: bool | None = None  # None until the headers are complete
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -150,20 +161,36 @@ class _Connection(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError as exc:
-            self._fail(TransportError(f"the reply is not HTTP/1.1 ({exc})"))
+            cause = exc.__context__ or exc.__cause__  # what a callback raised
+            self._fail(cause if isinstance(cause, ReplyTooLarge) else
+                       TransportError(f"the reply is not HTTP/1.1 ({exc})"))
             self.abort()
 
+    def on_status(self, status: bytes) -> None:
+        self._count(0, len(status))
+
     def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(0, len(name) + len(value))
         self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+
+    def _count(self, part: int, size: int) -> None:
+        self._sizes[part] += size
+        if self._sizes[part] > (MAX_HEAD_BYTES, MAX_REPLY_BYTES)[part]:
+            limit = (MAX_HEAD_BYTES, MAX_REPLY_BYTES)[part]
+            raise ReplyTooLarge(f"the reply's {('head', 'body')[part]} is over {limit // 1024:,} KiB")
 
     def on_headers_complete(self) -> None:
         chunked = "chunked" in self._headers.get("transfer-encoding", "").lower()
         self._until_close = not chunked and "content-length" not in self._headers
 
     def on_body(self, body: bytes) -> None:
+        self._count(1, len(body))
         self._body.append(body)
 
     def on_message_complete(self) -> None:
+        if 100 <= self.parser.get_status_code() < 200:  # an interim reply: the real one follows
+            self._headers, self._body, self._sizes, self._until_close = {}, [], [0, 0], None
+            return
         if not self.parser.should_keep_alive():
             self.abort()
         self._complete()
@@ -182,7 +209,7 @@ class _Connection(asyncio.Protocol):
 
     def _complete(self) -> None:
         reply = Reply(self.parser.get_status_code(), self._headers, b"".join(self._body))
-        self._headers, self._body, self._until_close = {}, [], None
+        self._headers, self._body, self._sizes, self._until_close = {}, [], [0, 0], None
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(reply)
@@ -207,8 +234,12 @@ class _Tunnel(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.head += data
-        if b"\r\n\r\n" in self.head and not self.done.done():
+        if self.done.done():
+            return
+        if b"\r\n\r\n" in self.head:
             self.done.set_result(bytes(self.head))
+        elif len(self.head) > MAX_HEAD_BYTES:
+            self.done.set_exception(ReplyTooLarge(f"the proxy's reply head is over {MAX_HEAD_BYTES // 1024} KiB"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.done.done():
