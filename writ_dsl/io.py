@@ -63,10 +63,12 @@ def atomic_write(path: str | Path, text: str | bytes | Iterable[str]) -> None:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, an error in the text's source, Ctrl-C: no half file is left
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
 
 
 def json_array_rows(values: Iterable[Any], indent: int) -> Iterator[str]:

@@ -83,6 +83,20 @@ def test_a_full_disk_names_the_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, ValueError])
+def test_a_write_stopped_midway_leaves_neither_half_a_file_nor_its_temporary(tmp_path: Path, stop: type) -> None:
+    (tmp_path / "out.jsonl").write_text("the earlier export\n")
+
+    def rows():
+        yield "a row\n"
+        raise stop("stopped while the rows were read")
+
+    with pytest.raises(stop):
+        atomic_write(tmp_path / "out.jsonl", rows())
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+    assert (tmp_path / "out.jsonl").read_text() == "the earlier export\n"
+
+
 def test_a_full_disk_in_the_run_database_names_the_file(tmp_path: Path) -> None:
     class FullDisk:
         in_transaction = False

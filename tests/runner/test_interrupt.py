@@ -51,14 +51,20 @@ def interrupt_midway(command: list[str], out: Path, sig: int) -> tuple[int, str]
     return process.returncode, errors.decode(errors="replace")
 
 
+EXIT_AFTER = {signal.SIGKILL: -signal.SIGKILL, signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["kill-9", "ctrl-c", "sigterm"])
 def test_interrupted_run_resumes_to_identical_outputs(tmp_path: Path, sig: int) -> None:
     tasks_file = write_tasks(many_tasks(N_TASKS), tmp_path / "tasks.jsonl")
     whole, resumed = tmp_path / "whole", tmp_path / "resumed"
     subprocess.run(writ_run(tasks_file, whole), check=True, capture_output=True, timeout=120)
     code, errors = interrupt_midway(writ_run(tasks_file, resumed), resumed, sig)
-    assert code == (-signal.SIGKILL if sig == signal.SIGKILL else 130), errors
+    assert code == EXIT_AFTER[sig], errors
+    assert "Traceback" not in errors and (sig == signal.SIGKILL or "writ: " in errors)
+    if sig != signal.SIGKILL:  # a clean stop leaves no temporary file behind
+        assert not list(resumed.glob("*.partial")) and not list(resumed.glob(".*.partial"))
     done = finished(resumed)
     assert N_TASKS // 5 <= done < N_TASKS
     subprocess.run(writ_run(tasks_file, resumed), check=True, capture_output=True, timeout=120)

@@ -1,8 +1,8 @@
 """The ``writ`` command line: a thin shell over :mod:`writ_dsl.api`.
 
 Exit statuses are decided here alone: 0 success, 1 problems found (or a
-``WritError``), 2 usage errors, 130 interrupted. A subcommand's module is
-imported only when that subcommand runs (or when its help is shown).
+``WritError``), 2 usage errors, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM, which stops as cleanly as
+Ctrl-C). A subcommand's module is imported only when that subcommand runs (or when its help is shown).
 """
 
 from __future__ import annotations

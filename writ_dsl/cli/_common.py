@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +19,23 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler stopping the job, ``kill``), raised where Ctrl-C would be: the same clean stop."""
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """SIGTERM stops writ as Ctrl-C does (finished dialogues kept, temporary files removed) instead of at once;
+    a handler someone else installed is left alone."""
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 def _printable_everywhere() -> None:
@@ -58,6 +77,7 @@ class WritGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         _printable_everywhere()
+        _stop_cleanly_on_sigterm()
         try:
             return super().invoke(ctx)
         except WritError as exc:
@@ -69,6 +89,9 @@ class WritGroup(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"writ: error: {where}{exc.strerror or exc}", err=True)
             sys.exit(EXIT_PROBLEMS)
+        except Terminated:
+            click.echo("writ: terminated", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("writ: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
