@@ -97,6 +97,22 @@ def test_a_write_stopped_midway_leaves_neither_half_a_file_nor_its_temporary(tmp
     assert (tmp_path / "out.jsonl").read_text() == "the earlier export\n"
 
 
+@pytest.mark.parametrize("damage, said", [("{bad json", "it is not JSON"), ("null", "it is null, not a JSON object"),
+                                          ("[]", "it is an array"), ('{"outcome": 5, "task_id": "x"}', "'outcome'")])
+def test_a_damaged_record_in_the_run_is_named_not_a_traceback(tmp_path: Path, damage: str, said: str) -> None:
+    out = tmp_path / "out"
+    assert invoke("synth", SIMPLE, "-n", "2", "-o", out, "--no-progress").exit_code == 0
+    with sqlite3.connect(out / "run.sqlite") as conn:
+        task_id = conn.execute("SELECT task_id FROM results ORDER BY task_id LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE results SET record = ? WHERE task_id = ?", (damage, task_id))
+    conn.close()
+    for command in (["view", out, "-o", tmp_path / "r.html", "--no-plots"], ["export", "openai", out, "-o",
+                    tmp_path / "x.jsonl"], ["synth", SIMPLE, "-n", "2", "-o", out, "--no-progress"]):
+        result = invoke(*command)
+        assert result.exit_code == 1, result.output
+        assert f"the record of task {task_id!r} (attempt 0) is damaged: " in result.output and said in result.output
+
+
 def test_a_full_disk_in_the_run_database_names_the_file(tmp_path: Path) -> None:
     class FullDisk:
         in_transaction = False

@@ -276,8 +276,8 @@ class RunStore:
     @_named_errors
     def attempts_of(self, task_id: str) -> list[dict[str, Any]]:
         """One task's records as stored, its attempts in order."""
-        query = "SELECT record FROM results WHERE task_id = ? ORDER BY attempt"
-        return [parse_stored(text) for (text,) in self.conn.execute(query, (task_id,))]
+        query = "SELECT task_id, attempt, record FROM results WHERE task_id = ? ORDER BY attempt"
+        return [self._record(*row) for row in self.conn.execute(query, (task_id,))]
 
     @_named_errors
     def put_rendered(self, rendered: dict[str, RenderedRows], renderer: str) -> None:
@@ -320,9 +320,22 @@ class RunStore:
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every record, in the order of the tasks' positions (a task's attempts together, in order)."""
-        query = f"SELECT record FROM results r ORDER BY {_FIRST_SEQ}, task_id, attempt"
-        for (text,) in self.conn.execute(query):
-            yield parse_stored(text)
+        query = f"SELECT task_id, attempt, record FROM results r ORDER BY {_FIRST_SEQ}, task_id, attempt"
+        for row in self.conn.execute(query):
+            yield self._record(*row)
+
+    def _record(self, task_id: str, attempt: int, text: str) -> dict[str, Any]:
+        """A stored record read back; InputError naming it when it is not one (a damaged or edited row)."""
+        try:
+            record = parse_stored(text)
+        except (ValueError, RecursionError) as exc:
+            problem = f"it is not JSON ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+        else:
+            problem = _record_problem(record)
+            if problem is None:
+                return record  # type: ignore[no-any-return]
+        raise InputError(f"{self.path}: the record of task {task_id!r} (attempt {attempt}) is damaged: {problem}; "
+                         "start the run over with --force, or delete that row")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.conn)
@@ -334,6 +347,16 @@ _FIRST_SEQ = "MIN(r.seq) OVER (PARTITION BY r.task_id)"
 
 def _task(row: StoredRow) -> str:
     return row[0]
+
+
+def _record_problem(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(record), "a number")
+        return f"it is {kind}, not a JSON object"
+    for key, kind in (("task_id", str), ("outcome", str)):
+        if not isinstance(record.get(key), kind):
+            return f"its {key!r} is missing or not text"
+    return None
 
 
 def _attempt(row: StoredRow) -> int:
