@@ -281,11 +281,16 @@ def _files_with_env(specs: Sequence[LoadedSpec]) -> dict[Path, tuple[LoadedSpec,
 
 
 # ---------------------------------------------------------------------- beside the stages
-def format_source(source: str, path: str) -> tuple[str | None, list[diag.Diagnostic]]:
-    """A spec's text in the canonical layout (comments kept), or None and the syntax errors."""
+def format_source(source: str, path: str,
+                  file: str | Path | None = None) -> tuple[str | None, list[diag.Diagnostic]]:
+    """A spec's text in the canonical layout (comments kept), or None and the syntax errors; ``file``: where
+    the text is from, whose library's ``[limits]`` then apply (else the defaults)."""
     from .lang import fmt
+    from .lang.limits import DEFAULT, read_limits
+    from .lang.loader import library_root
 
-    return fmt.format_source(source, path)
+    limits = read_limits(library_root(Path(file)).resolve())[0] if file is not None else DEFAULT
+    return fmt.format_source(source, path, limits)
 
 
 def format_bytes(data: bytes, path: str = "<stdin>") -> tuple[str | None, list[diag.Diagnostic]]:

@@ -74,6 +74,23 @@ def test_limits_come_from_writ_toml(tmp_path: Path) -> None:
     assert [d.code for d in api.check_paths([tmp_path / "x.writ"]).diagnostics] == ["nesting-too-deep"]
 
 
+def test_fmt_reads_a_file_with_its_librarys_limits(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from writ_dsl.cli import main
+
+    (tmp_path / "lib" / "t").mkdir(parents=True)
+    spec = tmp_path / "lib" / "t" / "big.writ"
+    spec.write_text("env retail\n\n" + "".join(f"let x{i} = {i}\n" for i in range(12_000)))
+    assert spec.stat().st_size > DEFAULT.file_bytes
+    refused = CliRunner().invoke(main, ["fmt", "--check", str(spec)])
+    assert refused.exit_code == 1 and "file-too-large" in refused.output
+    (tmp_path / "lib" / "writ.toml").write_text("[limits]\nfile_bytes = 1000000\n")
+    for command in (["check", str(spec)], ["fmt", "--check", str(spec)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 0 and "file-too-large" not in result.output, (command, result.output)
+
+
 def test_a_bad_limit_setting_is_a_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "writ.toml").write_text('[limits]\ndepth = "deep"\nspeed = 3\nliteral_digits = 5000\n')
     limits, problems = read_limits(tmp_path)

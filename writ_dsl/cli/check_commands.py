@@ -101,7 +101,7 @@ def _format_file(path: Path, *, write: bool, show_diff: bool) -> str:
     """Format one file; "changed", "unchanged" or "failed" (problems are printed)."""
     shown = _relative(path)
     source = _read(path, shown)
-    formatted, problems = api.format_source(source, shown) if source is not None else (None, [])
+    formatted, problems = api.format_source(source, shown, path) if source is not None else (None, [])
     for d in problems:
         click.echo(diag.format_text(d, source), err=True)
     if formatted is None or source is None:

@@ -18,6 +18,7 @@ from .. import diagnostics as diag
 from . import ast
 from .fmt_comments import Attached, attach
 from .fmt_expr import INDENT, Cat, Doc, Group, expr_doc, render, string_text
+from .limits import DEFAULT, Limits
 from .loader import not_utf8
 from .parser import parse_text, too_deep
 
@@ -25,9 +26,11 @@ WIDTH = 100
 _GROUPS = {ast.EnvDecl: "head", ast.ImportDecl: "head", ast.ParamStmt: "shared", ast.LetStmt: "shared"}
 
 
-def format_source(text: str, path: str = "<text>") -> tuple[str | None, list[diag.Diagnostic]]:
-    """The canonical text of a file, or None and the syntax errors that prevent formatting."""
-    module, problems = parse_text(text, path)
+def format_source(text: str, path: str = "<text>",
+                  limits: Limits = DEFAULT) -> tuple[str | None, list[diag.Diagnostic]]:
+    """The canonical text of a file, or None and the syntax errors that prevent formatting; ``limits``: its
+    library's (:func:`~writ_dsl.lang.limits.read_limits`), as ``writ check`` reads it with."""
+    module, problems = parse_text(text, path, limits)
     if module is None:
         return None, problems
     try:
