@@ -8,6 +8,7 @@ Codes are stable kebab-case names; :data:`MESSAGES` holds every wording.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -213,15 +214,28 @@ def format_text(d: Diagnostic, source: str | None = None) -> str:
 _VISIBLE = {code: "?" for code in (*range(0x20), 0x7F)} | {ord("\t"): " "}
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+EXCERPT_WIDTH = 160  # columns of a source line shown under a diagnostic; a longer line is cut around the span
+
+
+def source_lines(text: str) -> list[str]:
+    """A spec's lines as its positions count them: only line feeds, carriage returns and the two together
+    end a line (not the other breaks :meth:`str.splitlines` knows, such as U+2028 inside a comment)."""
+    return _LINE_BREAK.split(text)
+
+
 def _excerpt(source: str, span: Span) -> list[str]:
-    text_lines = source.splitlines()
+    text_lines = source_lines(source)
     if not 1 <= span.line <= len(text_lines):
         return []
     line = text_lines[span.line - 1].translate(_VISIBLE)
-    end = span.end_column if span.end_line == span.line else len(line) + 1
-    width = max(1, end - span.column)
-    caret = " " * (span.column - 1) + "^" + "~" * (width - 1)
-    return [f"    {line}", f"    {caret}"]
+    start = span.column - 1
+    end = span.end_column - 1 if span.end_line == span.line else len(line)
+    first = 0 if len(line) <= EXCERPT_WIDTH else max(0, min(start - EXCERPT_WIDTH // 4, len(line) - EXCERPT_WIDTH))
+    lead, tail = ("..." if first else ""), ("..." if first + EXCERPT_WIDTH < len(line) else "")
+    width = max(1, min(end, first + EXCERPT_WIDTH) - start)
+    caret = " " * (len(lead) + start - first) + "^" + "~" * (width - 1)
+    return [f"    {lead}{line[first:first + EXCERPT_WIDTH]}{tail}", f"    {caret}"]
 
 
 def format_github(d: Diagnostic) -> str:

@@ -167,6 +167,25 @@ def test_the_caret_marks_the_offending_token() -> None:
     assert shown[2] == "    " + " " * 19 + "^~"
 
 
+def test_a_lone_carriage_return_ends_a_line_and_other_breaks_do_not() -> None:
+    old_mac = "# a comment\renv retail\rtask t {\r  read x = f(a = 1 bb = 2)\r}\r"
+    module, problems = parse_text(old_mac, "t.writ")
+    shown = diag.format_text(problems[0], old_mac).splitlines()
+    assert shown[0].startswith("t.writ:4:20: error:") and shown[1] == "      read x = f(a = 1 bb = 2)"
+    separated = "task t {  # a note\u2028on two lines\n  read x = f(a = 1 bb = 2)\n}\n"
+    _, problems = parse_text(separated, "t.writ")
+    shown = diag.format_text(problems[0], separated).splitlines()
+    assert shown[0].startswith("t.writ:2:20:") and shown[1:] == ["      read x = f(a = 1 bb = 2)", "    " + " " * 19 + "^~"]
+
+
+def test_a_long_line_is_shown_cut_around_its_caret() -> None:
+    text = "let x = [" + "1, " * 2000 + "1 1]\n"
+    _, problems = parse_text(text, "t.writ")
+    line, caret = diag.format_text(problems[0], text).splitlines()[1:3]
+    assert len(line) < 200 and line.startswith("    ...") and line.endswith("1 1]")
+    assert line[caret.index("^")] == "1" and line[caret.index("^") - 2:caret.index("^") + 1] == "1 1"
+
+
 def test_a_too_deep_expression_is_a_diagnostic() -> None:
     module, problems = parse_text("let x = " + "1 + " * 5000 + "1\n", "t.writ")
     assert module is None and [d.code for d in problems] == ["nesting-too-deep"]

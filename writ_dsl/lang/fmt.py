@@ -55,7 +55,7 @@ def format_module(module: ast.Module, source: str) -> str:
 class _Printer:
     def __init__(self, module: ast.Module, source: str) -> None:
         self.module = module
-        self.source = source.splitlines()
+        self.source = diag.source_lines(source)
         self.comments: Attached = attach(module, source)
         self.out: list[str] = []
 

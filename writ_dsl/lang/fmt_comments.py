@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import diagnostics as diag
 from . import ast
 
 
@@ -47,7 +48,7 @@ def children(node: Any) -> Sequence[Any] | None:
 
 
 def attach(module: ast.Module, source: str) -> Attached:
-    lines = source.splitlines()
+    lines = diag.source_lines(source)
     found = Attached(module=module)
     for comment in module.comments:
         own_line = not lines[comment.span.line - 1][: comment.span.column - 1].strip()

@@ -86,7 +86,12 @@ def visible(text: str, limit: int = 20) -> str:
 
 
 def lex(text: str, vocab: Vocabulary, limits: Limits = DEFAULT) -> Lexed:
-    return _Lexer(text, vocab, limits).run()
+    """Tokens of ``text``; a carriage return not followed by a line feed (an old Mac file) ends a line, as it
+    does for ``writ fmt`` and editors (one character for another: every offset stays)."""
+    return _Lexer(_LONE_CR.sub("\n", text), vocab, limits).run()
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class _Lexer:
