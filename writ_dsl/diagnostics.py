@@ -191,8 +191,18 @@ def as_typed(path: Path) -> str:
 
 
 def with_typed_paths(found: Iterable[Diagnostic], files: Mapping[str, Path]) -> list[Diagnostic]:
-    """The diagnostics with each library display path (``files`` maps it to its file) shown :func:`as_typed`."""
-    return [replace(d, path=as_typed(files[d.path])) if d.path in files else d for d in found]
+    """The diagnostics with each library display path (``files`` maps it to its file) shown :func:`as_typed`:
+    their own file, and the files their messages and notes name (an import cycle's chain)."""
+    return [replace(d, path=as_typed(files[d.path]) if d.path in files else d.path,
+                    message=_typed_in(d.message, files), notes=tuple(_typed_in(note, files) for note in d.notes))
+            for d in found]
+
+
+def _typed_in(text: str, files: Mapping[str, Path]) -> str:
+    for display in sorted((name for name in files if name in text), key=len, reverse=True):
+        typed = as_typed(files[display])
+        text = re.sub(rf"(?<![\w./-]){re.escape(display)}(?![\w./-])", lambda _: typed, text)
+    return text
 
 
 def location(d: Diagnostic) -> str:

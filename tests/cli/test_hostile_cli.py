@@ -168,6 +168,34 @@ def test_starting_over_removes_the_earlier_runs_plots_and_report(tmp_path: Path)
     assert not (out / "report.html").exists() and not (out / "plots").exists()
 
 
+def test_a_reader_that_stops_early_ends_writ_quietly() -> None:
+    """`writ check | head -1`: the pipe closes while writ still writes; no error message follows."""
+    import click
+
+    from writ_dsl.cli._common import WritGroup
+
+    @click.group(cls=WritGroup)
+    def group() -> None:
+        pass
+
+    @group.command("emit")
+    def emit() -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    result = CliRunner().invoke(group, ["emit"])
+    assert result.exit_code == 1 and result.output == "", result.output
+
+
+def test_files_a_message_names_are_shown_as_typed(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "lib" / "imp").mkdir(parents=True)
+    (tmp_path / "lib" / "imp" / "a.writ").write_text('import "b.writ"\nlet a = 1\n')
+    (tmp_path / "lib" / "imp" / "b.writ").write_text('import "a.writ"\nlet b = 1\n')
+    monkeypatch.chdir(tmp_path / "lib")
+    for command in (["check", "imp/a.writ"], ["compile", "imp/a.writ", "-o", tmp_path / "x.jsonl"]):
+        result = invoke(*command)
+        assert "imp/b.writ:1:8: error: import cycle: imp/a.writ -> imp/b.writ -> imp/a.writ" in result.output
+
+
 def test_an_ascii_terminal_gets_escapes_not_a_traceback(run_folder: Path) -> None:
     import os
     import subprocess

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -85,6 +86,9 @@ class WritGroup(click.Group):
 
             click.echo(f"writ: error: {api.redact(str(exc))}", err=True)
             sys.exit(EXIT_PROBLEMS)
+        except BrokenPipeError:  # the reader of the output went away (`writ check | head`): stop quietly
+            _drop_stdout()
+            sys.exit(EXIT_PROBLEMS)
         except OSError as exc:  # a path the user gave cannot be read or written
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"writ: error: {where}{exc.strerror or exc}", err=True)
@@ -95,6 +99,15 @@ class WritGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("writ: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def exit_on_failures(failed: int) -> None:

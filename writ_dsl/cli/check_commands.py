@@ -39,7 +39,7 @@ def check_command(paths: tuple[str, ...], output: str, strict: bool, env_path: t
 
 def _shown(d: diag.Diagnostic, files: dict[str, Path], strict: bool) -> diag.Diagnostic:
     severity = diag.Severity.ERROR if strict and d.severity is diag.Severity.WARNING else d.severity
-    return dataclasses.replace(d, path=_shown_path(d.path, files), severity=severity)
+    return dataclasses.replace(diag.with_typed_paths([d], files)[0], severity=severity)
 
 
 def _shown_path(display: str, files: dict[str, Path]) -> str:
