@@ -123,3 +123,13 @@ def test_a_bad_compile_setting_is_found_by_check(tmp_path: Path) -> None:
         ("compile-setting", "writ.toml `[compile] read_heavy_burden` must be a positive integer"),
         ("compile-setting", "writ.toml `[compile] speed` is not a setting (settings: read_heavy_burden, "
                             "write_intensive_writes)")]
+
+
+@pytest.mark.parametrize("settings, said", [("limits = 5\n", "writ.toml `limits` must be a table"),
+                                            ("[[limits]]\ndepth = 3\n", "writ.toml `limits` must be a table"),
+                                            ("compile = 1\n", "writ.toml `compile` must be a table"),
+                                            ("[limits]\ndepth = 0\n", "writ.toml `[limits] depth` must be a positive")])
+def test_a_setting_of_the_wrong_shape_is_named_as_written(tmp_path: Path, settings: str, said: str) -> None:
+    (tmp_path / "writ.toml").write_text(settings)
+    _, problems = read_limits(tmp_path)
+    assert [d.message for d in problems if said in d.message], [d.message for d in problems]

@@ -67,7 +67,7 @@ def compile_setting_problems(table: Any, shown: str) -> list[diag.Diagnostic]:
     """What is wrong with writ.toml's ``[compile]`` table, found when the library is read (as ``writ check``
     does), not first when it is compiled."""
     if not isinstance(table, dict):
-        return [diag.make("compile-setting", shown, None, name="compile", detail="must be a table")]
+        return [diag.make("compile-setting", shown, None, setting="compile", detail="must be a table")]
     problems = []
     for name, value in table.items():
         if name not in COMPILE_SETTINGS:
@@ -76,22 +76,23 @@ def compile_setting_problems(table: Any, shown: str) -> list[diag.Diagnostic]:
             detail = "must be a positive integer"
         else:
             continue
-        problems.append(diag.make("compile-setting", shown, None, name=name, detail=detail))
+        problems.append(diag.make("compile-setting", shown, None, setting=f"[compile] {name}", detail=detail))
     return problems
 
 
 def limits_from(table: Any, shown: str) -> tuple[Limits, list[diag.Diagnostic]]:
     if not isinstance(table, dict):
-        return DEFAULT, [diag.make("limit-setting", shown, None, name="limits", detail="must be a table")]
+        return DEFAULT, [diag.make("limit-setting", shown, None, setting="limits", detail="must be a table")]
     problems, updates = [], {}
     for name, value in table.items():
         if name not in Limits.names():
-            problems.append(diag.make("limit-setting", shown, None, name=name,
+            problems.append(diag.make("limit-setting", shown, None, setting=f"[limits] {name}",
                                       detail=f"is not a limit (limits: {', '.join(Limits.names())})"))
         elif not positive_int(value):
-            problems.append(diag.make("limit-setting", shown, None, name=name, detail="must be a positive integer"))
+            problems.append(diag.make("limit-setting", shown, None, setting=f"[limits] {name}",
+                                      detail="must be a positive integer"))
         elif value > CEILINGS.get(name, value):
-            problems.append(diag.make("limit-setting", shown, None, name=name,
+            problems.append(diag.make("limit-setting", shown, None, setting=f"[limits] {name}",
                                       detail=f"must be at most {CEILINGS[name]}"))
         else:
             updates[name] = value
