@@ -85,13 +85,12 @@ import heapq
 import json
 import multiprocessing
 import os
-import resource
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,17 +98,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import baseline_runner  # noqa: E402  (beside this script)
+from machine_clock import children_cpu, cpu_wait, kernel_cpu, machine_ticks, stolen_share, wake_reference  # noqa: E402
 from writ_dsl.api import compile_paths  # noqa: E402
 from writ_dsl.compiler.compile import CompileOptions  # noqa: E402
 from writ_dsl.compiler.model import CompiledTask  # noqa: E402
-from writ_dsl.runner.dialogue import run_dialogue  # noqa: E402
 from writ_dsl.runner.endpoint import Completion, Endpoint, HttpBackend  # noqa: E402
-from writ_dsl.runner.environments import environment_for  # noqa: E402
 from writ_dsl.runner.loopback import FaultPlan, LoopbackServer  # noqa: E402
-from writ_dsl.runner.oracle_agent import OracleAgent  # noqa: E402
 from writ_dsl.runner.run import RunOptions, RunSummary, run_tasks  # noqa: E402
-from writ_dsl.runner.scripted_user import ScriptedUser  # noqa: E402
-from writ_dsl.runner.verify import verify  # noqa: E402
 
 LATENCY = 0.200
 Remembered = dict[tuple[str, bytes], tuple[dict[str, Any], bytes]]
@@ -126,36 +121,6 @@ def spread(tasks: list[CompiledTask], n: int) -> list[CompiledTask]:
     """``n`` of the compiled tasks, evenly spaced: every template in turn, as a large run mixes them (the first
     ``n`` would all be instances of the first template)."""
     return [tasks[i * len(tasks) // n] for i in range(min(n, len(tasks)))]
-
-
-def cpu_wait(threads: str = "self") -> float:
-    """Seconds the given threads (``self``: this process's main thread; ``all``: every live thread of this
-    process) spent ready to run but waiting for a CPU; 0 where Linux does not tell."""
-    paths = [Path("/proc/self/schedstat")] if threads == "self" else list(Path("/proc/self/task").glob("*/schedstat"))
-    total = 0
-    for path in paths:
-        try:
-            total += int(path.read_text().split()[1])
-        except (OSError, IndexError, ValueError):
-            pass
-    return total / 1e9
-
-
-def machine_ticks() -> tuple[int, int] | None:
-    """The machine's CPU time so far, in clock ticks: (stolen by the hypervisor, all); None where Linux does not
-    tell. Stolen time is time this VM's CPUs wanted to run while the host ran something else."""
-    try:
-        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return None
-    return (fields[7], sum(fields)) if len(fields) > 7 else None
-
-
-def stolen_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
-    """The share of the machine's CPU time the hypervisor took between two :func:`machine_ticks` readings."""
-    if before is None or after is None or after[1] <= before[1]:
-        return None
-    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 def _serve(tasks: list[CompiledTask], latency: float, faults: FaultPlan, remembered: Remembered | None,
@@ -241,19 +206,10 @@ def timed_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[R
     """The run and the CPU seconds it took, with its worker processes (the server is reaped later); the
     kernel's part of them (system time: sockets, and waking the loopback server on each send) goes to
     ``KERNEL``."""
-    cpu, workers, kernel = time.process_time(), _children_cpu(), _kernel_cpu()
+    cpu, workers, kernel = time.process_time(), children_cpu(), kernel_cpu()
     summary = run_tasks(tasks, out, opts)
-    KERNEL["seconds"] = _kernel_cpu() - kernel
-    return summary, time.process_time() - cpu + _children_cpu() - workers
-
-
-def _kernel_cpu() -> float:
-    return sum(resource.getrusage(who).ru_stime for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-
-
-def _children_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
+    KERNEL["seconds"] = kernel_cpu() - kernel
+    return summary, time.process_time() - cpu + children_cpu() - workers
 
 
 def timed_waited_run(tasks: list[CompiledTask], out: Path, opts: RunOptions) -> tuple[RunSummary, float, float]:
@@ -425,30 +381,6 @@ def busy_cpu(tasks: list[CompiledTask], full: Figures, remembered: Remembered | 
     per = cpu / summary.requests
     print(f"C=1 client CPU with no latency (never idle): {per * 1000:.2f} ms per completion, against "
           f"{full.cpu * 1000:.2f} with 200 ms of idle waiting before each answer")
-
-
-def wake_reference(tasks: list[CompiledTask], rounds: int = 2) -> None:
-    """What this machine charges for waking up, on work with no I/O at all: the dialogues' verification by
-    replay (the project's own code, CPU only), timed back to back and then each after a 200 ms sleep, as the
-    C=1 client sleeps before each answer. The same extra cost on this work says the C=1 figure's extra is the
-    machine's (a vCPU woken from idle, cold caches), not something the client does per answer."""
-    played = []
-    for task in tasks:
-        env = environment_for(task)
-        played.append((task, env, replace(run_dialogue(env, ScriptedUser(task), OracleAgent(task)), state=None)))
-
-    def cost(pause: float) -> float:
-        total = 0.0
-        for task, env, dialogue in played:
-            time.sleep(pause)
-            started = time.process_time()
-            verify(task, env, dialogue)
-            total += time.process_time() - started
-        return total / len(played)
-
-    busy, idle = min(cost(0.0) for _ in range(rounds)), min(cost(LATENCY) for _ in range(rounds))
-    print(f"machine reference, no I/O: replaying a dialogue's tool calls costs {busy * 1000:.2f} ms of CPU back to "
-          f"back and {idle * 1000:.2f} ms after a 200 ms sleep (+{(idle - busy) * 1000:.2f} ms)")
 
 
 def rerun(tasks: list[CompiledTask]) -> None:
