@@ -70,8 +70,8 @@ class Endpoint:
         from .http_pool import Origin, environment_proxy, header_lines
 
         if urlsplit(self.url).username is not None:
-            return ("the base URL holds a user name or password, which writ does not send; give the key with "
-                    "--api-key or its environment variable")
+            return ("the base URL holds a user name or password, which writ does not send; give the key as the "
+                    "role's API key instead (--api-key, --user-api-key)")
         try:
             environment_proxy(Origin.of(self.url))
             header_lines({"Authorization": f"Bearer {self.api_key or ''}"})
@@ -176,11 +176,11 @@ class HttpBackend:
         raise AssertionError("unreachable")
 
     def _transport_message(self, exc: Exception, attempt: int) -> str:
+        from .http_pool import ReplyTooLarge
+
         where = public_url(self.endpoint.url)
         if isinstance(exc, TimeoutError):
             return f"timed out after {_retries(attempt)} ({where}; no reply within {self.endpoint.timeout:g} s)"
-        from .http_pool import ReplyTooLarge
-
         if isinstance(exc, ReplyTooLarge):
             return f"reply too large, not retried ({where}): {exc}"
         return self.redactor(f"connection failed after {_retries(attempt)} ({where}): {exc}")
