@@ -137,14 +137,15 @@ def update_reservation_flights(state: State, params: UpdateFlightsArgs) -> dict[
     return reservation_view(record)
 
 
-def _flights_done(a: Any) -> str:
+def _flights_done(a: Any, r: Any) -> str:
     rid, cabin = a.get("reservation_id"), humanize(str(a.get("cabin")))
     key = ("flights-done", rid)
     return say(one_of((
         "Reservation {rid} is now in {cabin} class on {legs}.",
         "[I've|I have] [updated|changed] reservation {rid}: it is now {cabin} class on {legs}.",
         "[Reservation {rid} now shows|Reservation {rid} is now booked in] {cabin} class on {legs}.",
-    ), *key), *key, "words", rid=rid, cabin=cabin, legs=flight_list(a.get("flights", []), "done"))
+    ), *key), *key, "words", rid=rid, cabin=cabin,
+        legs=flight_list(a.get("flights", []), "done", r.get("flight_type") if isinstance(r, dict) else None))
 
 
 BOOK_PHRASING = Phrasing(
@@ -155,7 +156,7 @@ FLIGHTS_PHRASING = Phrasing(
     proposal=lambda a, name: (
         f"change reservation {a.get('reservation_id')} to {humanize(str(a.get('cabin')))} class on "
         f"{flight_list(a.get('flights', []))}, with any fare difference settled on {name(a.get('payment_id'))}"),
-    done=lambda a, r, name: _flights_done(a),
+    done=lambda a, r, name: _flights_done(a, r),
 )
 
 TOOLS = (

@@ -38,23 +38,31 @@ def route(kind: str) -> Callable[[Sequence[Args]], str]:
     return phrase
 
 
-def flights(items: Sequence[Args], slot: str = "legs") -> str:
-    """The flights of an itinerary, each "flight HAT001 on May 20", joined in one of several ways."""
+def flights(items: Sequence[Args], slot: str = "legs", trip: Any = None) -> str:
+    """The flights of an itinerary, each "flight HAT001 on May 20", joined in one of several ways. Only a
+    round trip (``trip`` "round_trip") of two flights is said to come back; the legs of a one-way trip connect,
+    and when the trip type is not known the legs are joined with no word of direction."""
     legs = [f"flight {f.get('flight_number')} on {spoken_date(f.get('date'))}" for f in items]
     if len(legs) < 2:
         return join_words(legs)
     key = ("flights", slot, *legs)
     dates = {f.get("date") for f in items}
-    if len(legs) == 2 and len(dates) == 1:
-        numbers = [f.get("flight_number") for f in items]
-        options = (f"{legs[0]} and {legs[1]}", f"{legs[0]}, then {legs[1]}",
-                   f"{legs[0]} [connecting to|followed by] {legs[1]}",
-                   f"flights {numbers[0]} and {numbers[1]}, both on {spoken_date(items[0].get('date'))}",
-                   f"flight {numbers[0]} and then flight {numbers[1]}, [both|each] on {spoken_date(items[0].get('date'))}")
-        return one_of(options, *key)
     if len(legs) == 2:
-        return one_of((f"{legs[0]} and {legs[1]}", f"{legs[0]}, then {legs[1]}",
-                       f"{legs[0]}[,|] [and back on|returning on|coming back on] {legs[1]}"), *key)
+        numbers = [f.get("flight_number") for f in items]
+        options = [f"{legs[0]} and {legs[1]}", f"{legs[0]}, then {legs[1]}"]
+        if len(dates) == 1:
+            day = spoken_date(items[0].get("date"))
+            options += [f"flights {numbers[0]} and {numbers[1]}, both on {day}",
+                        f"flight {numbers[0]} and then flight {numbers[1]}, [both|each] on {day}"]
+        if trip == "round_trip":
+            options.append(f"{legs[0]}[,|] [and back on|returning on|coming back on] {legs[1]}")
+        elif trip == "one_way":
+            options.append(f"{legs[0]}[,|] [connecting to|followed by] {legs[1]}")
+            if len(dates) > 1:
+                options.append(f"{legs[0]}, [with a connection to|connecting to] {legs[1]}")
+        else:
+            options.append(f"{legs[0]} followed by {legs[1]}")
+        return say(one_of(options, *key, trip), *key, "words")
     return ", ".join(legs[:-1]) + one_of((", and ", ", then ", " and finally "), *key) + legs[-1]
 
 
@@ -138,7 +146,7 @@ def booking(a: Args, name: Namer) -> str:
                                             "[but|and] without travel insurance" if a.get("total_baggages")
                                             else "and no travel insurance", "without travel insurance"),
                            *key, "insurance"), *key, "insurance-words")
-    return (f"{what} {on} {flights(legs, 'book')}{who}{bagged}, {insurance}. "
+    return (f"{what} {on} {flights(legs, 'book', a.get('flight_type'))}{who}{bagged}, {insurance}. "
             f"{payments(a.get('payment_methods', []) or [], name, key)}")
 
 

@@ -390,3 +390,47 @@ def test_a_flight_that_lands_the_next_day_is_described_so() -> None:
     assert summaries._describe(overnight, lambda name: name) == "flight HAT159 from PHX (19:50 to 00:35 the next day)"
     assert summaries._describe([same_day, overnight], lambda name: name) == (
         "the connection HAT160 from PHX (19:50 to 23:10) then HAT159 from PHX (19:50 to 00:35 the next day)")
+
+
+def _leg(number: str, origin: str, destination: str, day: str, leaves: str, lands: str) -> dict[str, object]:
+    return {"flight_number": number, "origin": origin, "destination": destination, "date": day,
+            "scheduled_departure_time_est": leaves, "scheduled_arrival_time_est": lands,
+            "prices": {"business": 600}, "available_seats": {"business": 4}}
+
+
+def test_the_legs_of_a_one_way_trip_on_two_days_connect_and_the_winner_is_named() -> None:
+    """An overnight connection is one direction: its second leg is not a flight "back"; and the same two flights
+    offered again from the next day's search do not hide which option won."""
+    user = {"first_name": "Daiki", "last_name": "Lopez", "dob": "1994-05-02"}
+    for day in range(16, 28):
+        first, second = f"2024-05-{day}", f"2024-05-{day + 1}"
+        for number in range(10, 40):
+            args = {"user_id": "daiki_1", "origin": "EWR", "destination": "SEA", "flight_type": "one_way",
+                    "cabin": "business", "flights": [{"flight_number": f"HAT{number:03d}", "date": first},
+                                                     {"flight_number": "HAT014", "date": second}],
+                    "passengers": [user], "payment_methods": [{"payment_id": "credit_card_1", "amount": 1325}],
+                    "total_baggages": 0, "nonfree_baggages": 0, "insurance": "no"}
+            said = proposal("book_reservation", args, AIRLINE)
+            assert not re.search(r"\b(back|return\w*)\b", said), said
+    night = [_leg("HAT253", "EWR", "DEN", "2024-05-24", "23:25:00", "03:35:00+1"),
+             _leg("HAT014", "DEN", "SEA", "2024-05-25", "07:20:00", "09:50:00")]
+    next_night = [{**leg, "date": f"2024-05-{int(str(leg['date'])[-2:]) + 1}"} for leg in night]
+    reads = [("search_onestop_flight", {"origin": "EWR", "destination": "SEA", "date": "2024-05-24"}, [night]),
+             ("search_onestop_flight", {"origin": "EWR", "destination": "SEA", "date": "2024-05-25"}, [next_night])]
+    write = {"flights": [{"flight_number": "HAT253", "date": "2024-05-24"},
+                         {"flight_number": "HAT014", "date": "2024-05-25"}], "cabin": "business"}
+    decision = decision_sentence(write, reads, AIRLINE, ["min:duration"])
+    assert "the connection HAT253" in decision and "2 connections" in decision, decision
+
+
+def test_only_a_round_trip_comes_back() -> None:
+    legs = [{"flight_number": "HAT058", "date": "2024-05-18"}, {"flight_number": "HAT197", "date": "2024-05-23"}]
+    said = {proposal("update_reservation_flights", {"reservation_id": f"R{n:05d}", "cabin": "business",
+                                                     "flights": legs, "payment_id": "credit_card_1"}, AIRLINE)
+            for n in range(60)}
+    assert not [s for s in said if re.search(r"\b(back|return\w*|connect\w*)\b", s)]
+    done = {completion("update_reservation_flights", {"reservation_id": f"R{n:05d}", "cabin": "business",
+                                                       "flights": [{**leg, "flight_number": f"HAT{n:03d}"}
+                                                                   for leg in legs], "payment_id": "credit_card_1"},
+                       {"reservation_id": f"R{n:05d}", "flight_type": "round_trip"}, AIRLINE) for n in range(60)}
+    assert any(re.search(r"\bback on flight", s) for s in done) and not [s for s in done if "connect" in s]

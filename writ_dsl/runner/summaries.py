@@ -338,10 +338,18 @@ def _kind(item: Any) -> Any:
     return frozenset(item) if isinstance(item, dict) else type(item).__name__
 
 
+def _dates(item: Any, args: Args) -> set[str]:
+    """The dates a candidate is for: each leg's own date when its records carry one (a connection that lands
+    the next day is for two dates), else the date its lookup asked for."""
+    records = item if isinstance(item, list) else [item]
+    own = {value_text(r["date"]) for r in records if isinstance(r, dict) and r.get("date")}
+    return own or {value_text(args.get("date", ""))}
+
+
 def _winners(write: Args, pool: Sequence[tuple[Any, Args]]) -> list[Any]:
     leaves = _leaves(write)
     winners = [item for item, args in pool if all(_ids(item)) and set(_ids(item)) <= leaves
-               and value_text(args.get("date", "")) in leaves | {""}]
+               and _dates(item, args) <= leaves | {""}]
     if len(winners) > 1:
         winners = [item for item in winners if set(_ids(item)) <= _new_leaves(write)]
     return winners
