@@ -15,7 +15,7 @@ from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
 from writ_dsl.runner.oracle_agent import OracleAgent, proposal_lead
-from writ_dsl.runner.phrasing import mentions_value
+from writ_dsl.runner.phrasing import first_person_request, mentions_value
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence, proposal
 
@@ -434,3 +434,14 @@ def test_only_a_round_trip_comes_back() -> None:
                                                                    for leg in legs], "payment_id": "credit_card_1"},
                        {"reservation_id": f"R{n:05d}", "flight_type": "round_trip"}, AIRLINE) for n in range(60)}
     assert any(re.search(r"\bback on flight", s) for s in done) and not [s for s in done if "connect" in s]
+
+
+def test_a_user_asks_in_their_own_words_and_never_repeats_an_instruction_to_ask() -> None:
+    said = first_person_request("Exchange the lamp for the one with color red, with any difference on that order's "
+                                "payment method; ask how big the difference is.", "lamp")
+    assert "how big the difference is" in said and not re.search(r"\bask\b", said), said
+    instruction = re.compile(r"\bask (?:how|what|whether|if|the|for)\b", re.I)
+    for name in sorted(p.relative_to(SPECS).as_posix() for p in SPECS.glob("*/*.writ") if p.parent.name != "common"):
+        for messages in _dialogues(name, 4):
+            spoken = [m.text for m in messages if m.role == "user" and m.text]
+            assert not [text for text in spoken if instruction.search(text)], (name, spoken)

@@ -208,7 +208,7 @@ def repeats(text: str, other: str, topic: frozenset[str] = frozenset()) -> bool:
     return bool(_content_pairs(text, topic) & _content_pairs(other, topic))
 
 
-_ASK_INLINE = re.compile(r"\bask (how much|what|whether|if|when|which|for|the|about)\b", re.I)
+_ASK_INLINE = re.compile(r"\bask (how \w+|what|whether|if|when|which|who|where|why|for|the|about)\b", re.I)
 
 
 def first_person_request(instructions: str, key: object = "") -> str:
