@@ -15,7 +15,7 @@ from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
 from writ_dsl.runner.oracle_agent import OracleAgent, proposal_lead
-from writ_dsl.runner.phrasing import first_person_request, mentions_value
+from writ_dsl.runner.phrasing import first_person_request, flip_person, mentions_value
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence, proposal
 
@@ -445,3 +445,8 @@ def test_a_user_asks_in_their_own_words_and_never_repeats_an_instruction_to_ask(
         for messages in _dialogues(name, 4):
             spoken = [m.text for m in messages if m.role == "user" and m.text]
             assert not [text for text in spoken if instruction.search(text)], (name, spoken)
+
+
+def test_a_thing_that_did_not_suit_the_user_did_not_suit_me() -> None:
+    assert flip_person("It turned out not to suit you, and the other fits you.") == (
+        "It turned out not to suit me, and the other fits me.")

@@ -154,8 +154,8 @@ _FLIPS = [
         (r"\b(just|only) you\b", r"\1 me"),
         (r"\b(for|with|to|of) you and ((?-i:[A-Z][\w'-]*(?: [A-Z][\w'-]*)*))", r"\1 \2 and me"),
         (r"\byou and ((?-i:[A-Z][\w'-]*(?: [A-Z][\w'-]*)*))", r"\1 and I"),
-        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|by|besides|except) you\b",
-         r"\1 me"),
+        (r"\b(to|for|with|tell|give|send|ask|let|help|call|email|show|from|about|of|by|besides|except|suits?|fits?)"
+         r" you\b", r"\1 me"),
         (r"\byou\b", "I"),
     ]
 ]
