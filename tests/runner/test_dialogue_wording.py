@@ -14,7 +14,7 @@ from writ_dsl.runner import agent_phrases, fact_sentences, summaries, user_phras
 from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
-from writ_dsl.runner.oracle_agent import OracleAgent, proposal_lead
+from writ_dsl.runner.oracle_agent import OracleAgent, prompt_hour, proposal_lead
 from writ_dsl.runner.phrasing import first_person_request, flip_person, mentions_value
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence, proposal
@@ -450,3 +450,18 @@ def test_a_user_asks_in_their_own_words_and_never_repeats_an_instruction_to_ask(
 def test_a_thing_that_did_not_suit_the_user_did_not_suit_me() -> None:
     assert flip_person("It turned out not to suit you, and the other fits you.") == (
         "It turned out not to suit me, and the other fits me.")
+
+
+def test_the_greeting_keeps_to_the_time_the_prompt_states() -> None:
+    """The policy fixes the time at 15:00: no "Good morning!" then, nor "Good evening!"."""
+    greetings = [m.text for name in ("airline/add_checked_bags.writ", "retail/return_delivered_item.writ")
+                 for messages in _dialogues(name, 40) for m in messages[:2] if m.role == "assistant"]
+    assert not [g for g in greetings if re.search(r"good (morning|evening)", g, re.I)]
+    assert [g for g in greetings if g.startswith("Good afternoon!")]
+    at = {hour: prompt_hour([Message("system", f"The current time is 2024-05-15 {hour:02d}:00:00 EST.")])
+          for hour in (9, 15, 20)}
+    assert at == {9: 9, 15: 15, 20: 20} and prompt_hour([Message("system", "policy")]) is None
+    for hour, part in ((9, "morning"), (15, "afternoon"), (20, "evening"), (None, "")):
+        said = " ".join(every(agent_phrases.salutations(hour)))
+        parts = set(re.findall(r"\bGood (morning|afternoon|evening)\b", said))
+        assert parts == ({part} if part else set()), (hour, parts)

@@ -18,8 +18,18 @@ SALUTATIONS = (
     "Thanks for [reaching out|getting in touch|contacting us|writing in|your message][!|.]",
     "[Good|Nice] to hear from you[!|.]", "Greetings!", "Welcome to [customer support|the help desk|support]!",
     "[Hi|Hello], you've reached [customer support|the help desk|support].",
-    "[Good morning|Good afternoon]! [Thanks for [waiting|your patience].|]",
+    "Good {day_part}! [Thanks for [waiting|your patience].|]",  # the part of the day the prompt's clock shows
 )
+DAY_PARTS = ((5, "morning"), (12, "afternoon"), (18, "evening"), (23, ""))  # from the hour on, until the next
+
+
+def salutations(hour: int | None) -> tuple[str, ...]:
+    """The greetings for a clock at ``hour`` (0-23): "Good afternoon!" only when it is the afternoon; with no
+    clock known, or at night, "Hello!" in its place."""
+    part = next((name for start, name in reversed(DAY_PARTS) if hour is not None and hour >= start), "")
+    return tuple(s.replace("Good {day_part}", f"Good {part}" if part else "Hello") for s in SALUTATIONS)
+
+
 OFFERS = (
     "How [can|may] I [help|assist] you[ today|]?",
     "What can I [do|sort out|look into|take care of] for you[ today|]?",

@@ -92,7 +92,8 @@ class OracleAgent:
     # ---------------------------------------------------------------- the turn
     def next_message(self, conversation: Conversation) -> Message:
         if not any(m.role == "assistant" for m in conversation):
-            return self._say(compose((bank.SALUTATIONS, bank.OFFERS), self.task.id, "greeting"))
+            return self._say(compose((bank.salutations(prompt_hour(conversation)), bank.OFFERS), self.task.id,
+                                     "greeting"))
         progress = self.progress(conversation)
         if conversation[-1].role == "user":
             reply = self._reply(conversation, progress)
@@ -427,6 +428,19 @@ def _first_word(text: str) -> str:
 def _first_words(wording: str) -> set[str]:
     """Every word an expansion of the wording can open with."""
     return {_first_word(said) for said in variants.every(wording) if said}
+
+
+_CLOCK = re.compile(r"\bcurrent time is \d{4}-\d{2}-\d{2}[ T](\d{1,2}):\d{2}", re.I)
+
+
+def prompt_hour(conv: Conversation) -> int | None:
+    """The hour of the current time the system prompt states ("The current time is 2024-05-15 15:00:00 EST"),
+    so that a greeting does not contradict it; None when it states none."""
+    for message in conv:
+        found = _CLOCK.search(message.text or "") if message.role == "system" else None
+        if found:
+            return int(found.group(1))
+    return None
 
 
 def user_first_name(conv: Conversation) -> str:
