@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, humanize, one_of, say
+from writ_dsl.env.wording import Phrasing, humanize, money, one_of, say
 
 from .phrases import booking, flights as flight_list
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolError, ToolKind
@@ -152,11 +152,58 @@ BOOK_PHRASING = Phrasing(
     proposal=booking,
     done=lambda a, r, name: f"Your reservation {r.get('reservation_id', '') if isinstance(r, dict) else ''} is booked.",
 )
+def _offers(results: Any, cabin: str) -> dict[tuple[Any, Any], set[Any]]:
+    """The fares in ``cabin`` the flight searches showed, by flight number and date (None where a result names
+    no date)."""
+    found: dict[tuple[Any, Any], set[Any]] = {}
+    for result in results:
+        for item in result if isinstance(result, list) else []:
+            for leg in item if isinstance(item, list) else [item]:
+                if isinstance(leg, dict) and "flight_number" in leg and isinstance(leg.get("prices"), dict):
+                    found.setdefault((leg["flight_number"], leg.get("date")), set()).add(leg["prices"].get(cabin))
+    return found
+
+
+def fare_difference(a: Any, results: Any) -> float | None:
+    """What a change of flights or cabin charges (above 0) or refunds (below 0) for all passengers, as the
+    latest look at the reservation and the searches show it: a flight kept in the same cabin keeps its price,
+    any other costs the one fare the searches showed for it; None when they do not show one."""
+    rid, cabin = a.get("reservation_id"), str(a.get("cabin"))
+    shown = [r for r in results if isinstance(r, dict) and r.get("reservation_id") == rid
+             and isinstance(r.get("flights"), list) and isinstance(r.get("passengers"), list)]
+    if not shown:
+        return None
+    record, offers, total = shown[-1], _offers(results, cabin), 0
+    for wanted in a.get("flights") or []:
+        kept = [b.get("price") for b in record["flights"] if cabin == record.get("cabin")
+                and (b.get("flight_number"), b.get("date")) == (wanted.get("flight_number"), wanted.get("date"))]
+        fares = kept or list(offers.get((wanted.get("flight_number"), wanted.get("date")))
+                             or offers.get((wanted.get("flight_number"), None)) or [])
+        if len(fares) != 1 or not isinstance(fares[0], int | float):
+            return None
+        total += fares[0]
+    return (total - sum(b.get("price", 0) for b in record["flights"])) * len(record["passengers"])
+
+
+def _flights_proposal(a: Any, name: Any, amount: float | None = None) -> str:
+    rid, method = a.get("reservation_id"), name(a.get("payment_id"))
+    change = f"change reservation {rid} to {humanize(str(a.get('cabin')))} class on {flight_list(a.get('flights', []))}"
+    key = ("flights-settle", rid, amount)
+    if amount is None:
+        return f"{change}, with any fare difference settled on {method}"
+    if amount == 0:
+        return f"{change}, with no fare difference to pay"
+    fare = money(abs(amount))
+    settle = (("charging the {fare} fare difference to {method}", "with the {fare} fare difference charged to {method}")
+              if amount > 0 else ("refunding the {fare} fare difference to {method}",
+                                  "with the {fare} fare difference refunded to {method}"))
+    return f"{change}, {one_of(settle, *key).format(fare=fare, method=method)}"
+
+
 FLIGHTS_PHRASING = Phrasing(
-    proposal=lambda a, name: (
-        f"change reservation {a.get('reservation_id')} to {humanize(str(a.get('cabin')))} class on "
-        f"{flight_list(a.get('flights', []))}, with any fare difference settled on {name(a.get('payment_id'))}"),
+    proposal=_flights_proposal,
     done=lambda a, r, name: _flights_done(a, r),
+    amount=fare_difference,
 )
 
 TOOLS = (

@@ -122,7 +122,24 @@ _FREE_BAGS = (
 )
 
 
-def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
+_PAID_BAGS = (  # the paid bags are those already paid for
+    "[set|change|bring] reservation {rid} to {bags}; [there is no new bag fee to pay|no new bag fee is due]",
+    "[update|change] the bag count on reservation {rid} to {bags}, with no new bag fee to pay",
+)
+
+
+def _bag_fee(a: Mapping[str, Any], results: Any) -> float | None:
+    """The fee the bag change charges: $50 for each paid bag beyond those the reservation already paid for, as
+    the latest look at the reservation shows them."""
+    rid, paid = a.get("reservation_id"), a.get("nonfree_baggages")
+    shown = [r for r in results if isinstance(r, dict) and r.get("reservation_id") == rid
+             and isinstance(r.get("nonfree_baggages"), int)]
+    if not shown or not isinstance(paid, int):
+        return None
+    return BAG_FEE * max(0, paid - shown[-1]["nonfree_baggages"])
+
+
+def _bags_proposal(a: Mapping[str, Any], name: Any, amount: float | None = None) -> str:
     rid = a.get("reservation_id")
     key = ("bags", rid, a.get("total_baggages"), a.get("nonfree_baggages"))
     options = (
@@ -137,10 +154,13 @@ def _bags_proposal(a: Mapping[str, Any], name: Any) -> str:
     )
     if not a.get("total_baggages"):
         options = options[:3]  # "a total of no checked bags" does not read
-    if not a.get("nonfree_baggages"):
-        options = _FREE_BAGS
+    if amount:  # the fee is known: it is said, not "any bag fees"
+        options = tuple(o.replace("any bag fees go on", "the {fee} bag fee goes on")
+                        .replace("any bag fees", "the {fee} bag fee") for o in options)
+    if not a.get("nonfree_baggages") or amount == 0:
+        options = _FREE_BAGS if not a.get("nonfree_baggages") else _PAID_BAGS
     return say(one_of(options, *key), *key, "words", rid=rid, bags=bags(a.get("total_baggages", 0), a.get("nonfree_baggages", 0)),
-        method=name(a.get("payment_id")))
+        method=name(a.get("payment_id")), fee=money(amount or 0))
 
 
 def _bags_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
@@ -208,7 +228,7 @@ def _certificate_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
 
 
 CANCEL_PHRASING = Phrasing(proposal=_cancel_proposal, done=_cancel_done)
-BAGS_PHRASING = Phrasing(proposal=_bags_proposal, done=_bags_done)
+BAGS_PHRASING = Phrasing(proposal=_bags_proposal, done=_bags_done, amount=_bag_fee)
 PASSENGERS_PHRASING = Phrasing(proposal=_passengers_proposal, done=_passengers_done)
 CERTIFICATE_PHRASING = Phrasing(proposal=_certificate_proposal, done=_certificate_done)
 

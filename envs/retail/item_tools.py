@@ -189,13 +189,53 @@ _WARNING = ("after this change the order cannot be changed again or cancelled",
             "again or cancelled after this")
 
 
-def _replace_proposal(a: Any, name: Any) -> str:
+_SETTLE_PAY = ("charging the {amount} price difference to {method}",
+               "with the {amount} price difference charged to {method}",
+               "[putting|with] the {amount} [price |]difference [on|charged to] {method}")
+_SETTLE_REFUND = ("refunding the {amount} price difference to {method}",
+                  "with the {amount} price difference refunded to {method}",
+                  "with the {amount} [price |]difference [going back to|refunded to] {method}")
+_SETTLE_NONE = ("with no price difference to settle", "at no difference in price")
+_SETTLE_PAY2 = ("charging the {amount} price difference to {method}", "putting the {amount} [price |]difference on {method}")
+_SETTLE_REFUND2 = ("refunding the {amount} price difference to {method}",
+                   "crediting the {amount} [price |]difference back to {method}")
+_SETTLE_NONE2 = ("leaving no price difference to settle",)
+
+
+def price_difference(a: Any, results: Any) -> float | None:
+    """New minus old prices over the item pairs, as the order and its products' variants show them (the latest
+    look at each); None when a price is not shown."""
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for result in results:
+        if isinstance(result, dict) and result.get("order_id") == a.get("order_id"):
+            old.update({i.get("item_id"): i.get("price") for i in result.get("items") or [] if isinstance(i, dict)})
+        if isinstance(result, dict) and isinstance(result.get("variants"), dict):
+            new.update({k: v.get("price") for k, v in result["variants"].items() if isinstance(v, dict)})
+    pairs = list(zip(a.get("item_ids") or [], a.get("new_item_ids") or []))
+    prices = [(old.get(o), new.get(n)) for o, n in pairs]
+    if not pairs or not all(isinstance(p, int | float) and isinstance(q, int | float) for p, q in prices):
+        return None
+    return round(sum(q - p for p, q in prices), 2)
+
+
+def _settled(amount: float, method: str, *key: object, gerund: bool = False) -> str:
+    """How a known price difference is settled: charged, refunded, or none to settle; a ``gerund`` wording
+    follows "while"."""
+    banks = (_SETTLE_PAY2, _SETTLE_REFUND2, _SETTLE_NONE2) if gerund else (_SETTLE_PAY, _SETTLE_REFUND, _SETTLE_NONE)
+    options = banks[0] if amount > 0 else banks[1] if amount < 0 else banks[2]
+    return fill(options, "settle known", *key, amount=money(abs(amount)), method=method)
+
+
+def _replace_proposal(a: Any, name: Any, amount: float | None = None) -> str:
     oid, method = a.get("order_id"), name(a.get("payment_method_id"))
     key = (oid, *a.get("item_ids", []))
+    known = _settled(amount, method, *key) if amount is not None else ""
+    known2 = _settled(amount, method, *key, gerund=True) if amount is not None else ""
     return fill(_REPLACE, "propose replace", *key, oid=oid, old=_items(a, name, "item_ids"),
                 new=_items(a, name, "new_item_ids"),
-                settle=fill(_SETTLE, "settle", *key, method=method),
-                settle2=fill(_SETTLE2, "settle", *key, method=method),
+                settle=known or fill(_SETTLE, "settle", *key, method=method),
+                settle2=known2 or fill(_SETTLE2, "settle", *key, method=method),
                 warning=fill(_WARNING, "warning", *key))
 
 
@@ -279,13 +319,15 @@ _EXCHANGE_SETTLE2 = ("[settling|sorting out] any price difference [with|through|
                      "using {method} for any price difference")
 
 
-def _exchange_proposal(a: Any, name: Any) -> str:
+def _exchange_proposal(a: Any, name: Any, amount: float | None = None) -> str:
     oid, method = a.get("order_id"), name(a.get("payment_method_id"))
     key = (oid, *a.get("item_ids", []))
+    known = _settled(amount, method, *key) if amount is not None else ""
+    known2 = _settled(amount, method, *key, gerund=True) if amount is not None else ""
     return fill(_EXCHANGE, "propose exchange", *key, lead=one_of((_EXCHANGE_LEADS,), "exchange lead", *key), oid=oid,
                 old=_items(a, name, "item_ids"), new=_items(a, name, "new_item_ids"),
-                settle=fill(_EXCHANGE_SETTLE, "settle", *key, method=method),
-                settle2=fill(_EXCHANGE_SETTLE2, "settle", *key, method=method))
+                settle=known or fill(_EXCHANGE_SETTLE, "settle", *key, method=method),
+                settle2=known2 or fill(_EXCHANGE_SETTLE2, "settle", *key, method=method))
 
 
 _EXCHANGED = (
@@ -309,9 +351,9 @@ def _exchanged(a: Any, r: Any, name: Any) -> str:
                 mailed=_mailed(a, "exchange"))
 
 
-ITEMS_PHRASING = Phrasing(proposal=_replace_proposal, done=_replaced)
+ITEMS_PHRASING = Phrasing(proposal=_replace_proposal, done=_replaced, amount=price_difference)
 RETURN_PHRASING = Phrasing(proposal=_return_proposal, done=_returned)
-EXCHANGE_PHRASING = Phrasing(proposal=_exchange_proposal, done=_exchanged)
+EXCHANGE_PHRASING = Phrasing(proposal=_exchange_proposal, done=_exchanged, amount=price_difference)
 
 TOOLS = [
     Tool(

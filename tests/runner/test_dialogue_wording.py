@@ -465,3 +465,28 @@ def test_the_greeting_keeps_to_the_time_the_prompt_states() -> None:
         said = " ".join(every(agent_phrases.salutations(hour)))
         parts = set(re.findall(r"\bGood (morning|afternoon|evening)\b", said))
         assert parts == ({part} if part else set()), (hour, parts)
+
+
+def test_a_proposal_states_the_amount_its_lookups_determine() -> None:
+    """A bag fee, a price difference: "charging the $100.00 bag fee to ...", not "any bag fees"."""
+    reservation = {"reservation_id": "KLKR36", "cabin": "economy", "nonfree_baggages": 1, "passengers": [{}],
+                   "flights": [{"flight_number": "HAT340", "date": "2024-05-16", "price": 120}]}
+    bags = {"reservation_id": "KLKR36", "total_baggages": 5, "nonfree_baggages": 3, "payment_id": "credit_card_1"}
+    assert "$100.00 bag fee" in proposal("update_reservation_baggages", bags, AIRLINE, results=[reservation])
+    assert "any bag fees" in proposal("update_reservation_baggages", bags, AIRLINE)
+    upgrade = {"reservation_id": "KLKR36", "cabin": "business", "payment_id": "credit_card_1",
+               "flights": [{"flight_number": "HAT340", "date": "2024-05-16"}]}
+    offer = [{"flight_number": "HAT340", "date": None, "prices": {"business": 420, "economy": 120}}]
+    assert "$300.00 fare difference" in proposal("update_reservation_flights", upgrade, AIRLINE,
+                                                 results=[reservation, offer])
+    order = {"order_id": "#W1", "items": [{"item_id": "1", "price": 49.70, "name": "Board Game"}]}
+    product = {"product_id": "9", "name": "Board Game", "variants": {"2": {"item_id": "2", "price": 42.24}}}
+    swap = {"order_id": "#W1", "item_ids": ["1"], "new_item_ids": ["2"], "payment_method_id": "paypal_1"}
+    for tool in ("modify_pending_order_items", "exchange_delivered_order_items"):
+        said = proposal(tool, swap, RETAIL, results=[order, product])
+        assert "$7.46" in said and re.search(r"refund|credit", said) and "any" not in said, said
+    for name in ("airline/add_checked_bags.writ", "retail/cancel_one_rework_other.writ"):
+        asked = [m.text for messages in _dialogues(name) for m in messages if m.role == "assistant" and m.text
+                 and "?" in m.text and re.search(r"bag fee|price difference|the difference", m.text)]
+        assert asked and all(re.search(r"\$[\d,]+\.\d\d (bag fee|price difference)|no (new )?(bag fee|price "
+                                       r"difference)", text) for text in asked), asked

@@ -26,7 +26,10 @@ class Phrasing:
     """The offline agent's wording for one tool; a phrase left out gets a generic wording."""
 
     looked_up: Callable[[Sequence[Args]], str] | None = None  # reads: "your profile", "orders #W1 and #W2"
-    proposal: Callable[[Args, Namer], str] | None = None  # writes: "cancel order #W1, with the reason ..."
+    proposal: Callable[..., str] | None = None  # writes: "cancel order #W1, with the reason ..."; (args, name),
+    # and amount= when ``amount`` gives one: "set reservation X to 3 checked bags, charging the $50.00 bag fee ..."
+    amount: Callable[[Args, Sequence[Any]], float | None] | None = None  # writes: what the change charges (above 0)
+    # or refunds (below 0), from the results of the lookups made so far (latest last); None when they do not show it
     done: Callable[[Args, Any, Namer], str] | None = None  # writes: "Order #W1 is now cancelled."
     names: Callable[[Any], Mapping[str, str]] | None = None  # reads: id -> name, from the tool's result
     candidates: str | None = None  # reads: what the result lists, in the singular ("flight", "order")

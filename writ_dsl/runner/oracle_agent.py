@@ -51,7 +51,8 @@ class Progress:
     done: set[int] = field(default_factory=set)  # indexes of the plan calls completed
     fresh_writes: list[tuple[PlannedCall, Any]] = field(default_factory=list)  # since the last text to the user
     first_call_at: int | None = None
-    results: dict[str, Any] = field(default_factory=dict)  # plan node -> its result, as the conversation shows it
+    results: dict[str, Any] = field(default_factory=dict)  # plan node -> its result, as the conversation shows it,
+    # in the order the calls were made
     names: dict[str, str] = field(default_factory=dict)  # id -> name, from every result seen
 
     @property
@@ -261,7 +262,7 @@ class OracleAgent:
 
     def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
         key = self._key(conv, "propose")
-        action = proposal(step.tool, step.arguments, self.tools, progress.name)
+        action = proposal(step.tool, step.arguments, self.tools, progress.name, list(progress.results.values()))
         figures = self._figures(conv, step, progress, action)
         if again:
             decision = self._decision(step, progress, said=" ".join(figures))

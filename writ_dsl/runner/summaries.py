@@ -412,12 +412,16 @@ _PRICE = "[, at|, priced at|, which costs|, for] {price}"
 
 
 # ------------------------------------------------------------------------ proposals
-def proposal(tool: str, args: Args, tools: Tools | None = None, name: Namer = same_name) -> str:
-    """What the agent is about to do, specific enough to confirm: "book a one-way economy reservation ..."."""
-    phrase = phrasing_of(tool, tools).proposal
+def proposal(tool: str, args: Args, tools: Tools | None = None, name: Namer = same_name,
+             results: Sequence[Any] = ()) -> str:
+    """What the agent is about to do, specific enough to confirm: "book a one-way economy reservation ...", with
+    the amount it charges or refunds where the ``results`` of the lookups so far determine it."""
+    phrasing = phrasing_of(tool, tools)
+    phrase = phrasing.proposal
     if phrase is not None:
         try:
-            return phrase(args, name)
+            amount = phrasing.amount(args, results) if phrasing.amount is not None and results else None
+            return phrase(args, name) if amount is None else phrase(args, name, amount=amount)
         except (AttributeError, TypeError):
             pass
     details = join_words([f"{humanize(k)} {value_text(v)}" for k, v in args.items()])
