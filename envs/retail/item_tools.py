@@ -307,8 +307,16 @@ def _returned(a: Any, r: Any, name: Any) -> str:
                 method=name(a.get("payment_method_id")), mailed=_mailed(a, "return"))
 
 
-_EXCHANGE = ("{lead}exchange {old} in order {oid} for {new}, {settle}",
-             "{lead}exchange {old} in order {oid} for {new}[ while|,] {settle2}")
+_EXCHANGE = ("{lead}exchange {old} in order {oid} for {new}, {settle}; {reminder}",
+             "{lead}exchange {old} in order {oid} for {new}[ while|,] {settle2}; {reminder}")
+_EXCHANGE_REMINDERS = (  # an order's items are exchanged once: the user's yes says the list is complete
+    "an order can only be exchanged once, so please make sure [that's|this is] every item you want to exchange",
+    "[since|as] items in an order can be exchanged only once, please check that [this lists|I have] every item "
+    "you want to exchange",
+    "[please note that|note that|keep in mind that] exchanges can be made only once per order, so [make sure|check "
+    "that] [this covers every item you want to exchange|nothing else in it needs exchanging]",
+    "[this|the exchange] can only be done once for this order, so please confirm [that's|this is] [everything|every "
+    "item] you want to exchange")
 _EXCHANGE_LEADS = "[|||request to |put in a request to |arrange to |submit a request to |set up a request to ]"
 _EXCHANGE_SETTLE = ("settling any price difference with {method}", "with any price difference settled through {method}",
                     "[using|with] {method} for any price difference",
@@ -327,7 +335,8 @@ def _exchange_proposal(a: Any, name: Any, amount: float | None = None) -> str:
     return fill(_EXCHANGE, "propose exchange", *key, lead=one_of((_EXCHANGE_LEADS,), "exchange lead", *key), oid=oid,
                 old=_items(a, name, "item_ids"), new=_items(a, name, "new_item_ids"),
                 settle=known or fill(_EXCHANGE_SETTLE, "settle", *key, method=method),
-                settle2=known2 or fill(_EXCHANGE_SETTLE2, "settle", *key, method=method))
+                settle2=known2 or fill(_EXCHANGE_SETTLE2, "settle", *key, method=method),
+                reminder=fill(_EXCHANGE_REMINDERS, "reminder", *key))
 
 
 _EXCHANGED = (

@@ -490,3 +490,16 @@ def test_a_proposal_states_the_amount_its_lookups_determine() -> None:
                  and "?" in m.text and re.search(r"bag fee|price difference|the difference", m.text)]
         assert asked and all(re.search(r"\$[\d,]+\.\d\d (bag fee|price difference)|no (new )?(bag fee|price "
                                        r"difference)", text) for text in asked), asked
+
+
+def test_an_exchange_proposal_asks_the_user_to_list_every_item_to_exchange() -> None:
+    """An order's items are exchanged once: the yes to the proposal also says nothing else is to be exchanged."""
+    reminder = re.compile(r"only (?:be )?(?:exchanged |done )?once[^.?]*\b(?:every|everything|nothing else)\b")
+    said = [proposal("exchange_delivered_order_items", {"order_id": f"#W{n}", "item_ids": ["1"],
+                                                          "new_item_ids": ["2"], "payment_method_id": "paypal_1"},
+                     RETAIL) for n in range(40)]
+    assert all(reminder.search(s) for s in said), [s for s in said if not reminder.search(s)]
+    asked = [m.text for messages in _dialogues("retail/exchange_for_variant.writ") for m in messages
+             if m.role == "assistant" and m.text and re.search(r"\bexchange [^.?]* for [^?]*\?$", m.text)
+             and not re.search(r"anything else", m.text, re.I)]
+    assert asked and all(reminder.search(text) for text in asked), asked
