@@ -127,11 +127,12 @@ def booking(a: Args, name: Namer) -> str:
     insured = a.get("insurance") == "yes"
     what = say(one_of((
         "book a {trip} {cabin}-class [reservation|trip|ticket] from {o} to {d}",
-        "book [you|your party] a {trip} {cabin}-class [reservation|trip] from {o} to {d}",
+        "book {whom} a {trip} {cabin}-class [reservation|trip] from {o} to {d}",
         "book a new {trip} {cabin}-class [reservation|trip], {o} to {d},",
         "make a new {trip} {cabin}-class booking from {o} to {d}",
         "book the {trip} {cabin}-class [reservation|trip] you asked for, from {o} to {d}",
-    ), *key, "what"), *key, "what-words", trip=trip, cabin=cabin, o=a.get("origin"), d=a.get("destination"))
+    ), *key, "what"), *key, "what-words", trip=trip, cabin=cabin, o=a.get("origin"), d=a.get("destination"),
+        whom=one_of(("you", "your party") if len(passengers) > 1 else ("you",), *key, "whom"))
     on = one_of(("on", "on", "on", "flying on", "travelling on", "taking"), *key, "on")
     who = say(one_of((", for {people}", ", for {people}", "[, with|, covering|, booked for] {people}"), *key, "who"),
               *key, "who-words", people=people(passengers, "book"))

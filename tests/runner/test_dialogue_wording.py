@@ -503,3 +503,18 @@ def test_an_exchange_proposal_asks_the_user_to_list_every_item_to_exchange() -> 
              if m.role == "assistant" and m.text and re.search(r"\bexchange [^.?]* for [^?]*\?$", m.text)
              and not re.search(r"anything else", m.text, re.I)]
     assert asked and all(reminder.search(text) for text in asked), asked
+
+
+def test_a_booking_is_not_called_a_change_one_traveller_is_not_a_party_and_a_question_has_no_form_codes() -> None:
+    texts = [text for name in ("airline/book_cheapest_from_new_york.writ", "airline/book_given_flight.writ")
+             for text in _agent_texts(name, 24)]
+    booked = [t for t in texts if re.search(r"reservation \w+ is booked", t, re.I)]
+    assert booked and not [t for t in booked if re.search(r"\bchange is (in|made)\b", t, re.I)]
+    assert not [t for t in texts if "your party" in t and re.search(r"\b1 passenger\b", t)]
+    assert "(yes/no)" not in " ".join(every(agent_phrases.CONFIRM_QUESTIONS))
+    user = {"first_name": "Mia", "last_name": "Li", "dob": "1990-01-02"}
+    for number in range(60):
+        args = {"origin": "JFK", "destination": "LAX", "flight_type": "one_way", "cabin": "economy",
+                "flights": [{"flight_number": f"HAT{number:03d}", "date": "2024-05-20"}], "passengers": [user],
+                "payment_methods": [{"payment_id": "gift_card_1", "amount": 100}], "insurance": "no"}
+        assert "your party" not in proposal("book_reservation", args, AIRLINE)

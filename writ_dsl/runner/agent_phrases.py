@@ -104,7 +104,7 @@ CONFIRM_QUESTIONS = ("shall I go ahead?", "would you like me to proceed?", "shou
                      "can you confirm that I should go ahead?", "should I proceed with [it|that]?",
                      "do you want me to go ahead with [it|that|this]?", "would you like me to go ahead and do [it|that]?",
                      "shall I go ahead and [make the change|do that|take care of it]?",
-                     "do I have your go-ahead to proceed?", "can you confirm (yes/no) that I should go ahead?",
+                     "do I have your go-ahead to proceed?", "can you confirm, yes or no, that I should go ahead?",
                      "is it okay for me to proceed?", "may I go ahead[ with that|]?",
                      "[do you want|would you like] me to [go ahead|proceed] [now|with that]?",
                      "[shall|should] I [proceed|go ahead] [with this|now]?", "[could|can] you confirm[ that|] I should proceed?")

@@ -66,6 +66,7 @@ def domain_tools(env_name: str) -> Mapping[str, Tool]:
     return domain.tools if domain is not None else {}
 
 
+_CREATING = ("book_", "create_", "send_", "place_")  # writes that make something new: no "That change is made."
 _OWN_LEAD = re.compile(r"[A-Z][^.!?:]{0,30}: ")  # a sentence that opens with its own "All done: "
 
 
@@ -302,7 +303,9 @@ class OracleAgent:
         """What the changes made since the last text did, each sentence led in its own way."""
         notes = [completion(w.tool, w.arguments, result, self.tools, progress.name)
                  for w, result in progress.fresh_writes]
-        return led_notes(notes, pick(bank.DONE_LEADS, *self._key(conv, "done")))
+        created = any(w.tool.startswith(_CREATING) for w, _ in progress.fresh_writes)
+        leads = tuple(lead for lead in bank.DONE_LEADS if not (created and "change" in lead))
+        return led_notes(notes, pick(leads, *self._key(conv, "done")))
 
     def _decision(self, step: PlannedCall, progress: Progress, brief: bool = False, said: str = "") -> str:
         return decision_sentence(step.arguments, self._reads(step, progress), self.tools, step.criteria,
