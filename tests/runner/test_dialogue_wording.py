@@ -15,7 +15,8 @@ from writ_dsl.runner.dialogue import run_dialogue
 from writ_dsl.runner.environments import environment_for
 from writ_dsl.runner.messages import Message
 from writ_dsl.runner.oracle_agent import OracleAgent, prompt_hour, proposal_lead
-from writ_dsl.runner.phrasing import first_person_request, flip_person, mentions_value
+from writ_dsl.runner.phrasing import (asks_confirmation, first_person_request, flip_person, is_affirmative,
+                                      mentions_value)
 from writ_dsl.runner.scripted_user import ScriptedUser
 from writ_dsl.runner.summaries import completion, decision_sentence, evidence_sentence, proposal
 
@@ -35,17 +36,34 @@ def every(bank: tuple[str, ...]) -> list[str]:
     return [said for wording in bank for said in variants.every(wording)]
 
 
-def test_a_doubted_proposal_is_checked_again_on_the_record_it_changes() -> None:
-    rechecked = 0
-    for name in ("retail/cancel_priciest_pending.writ", "airline/cancel_trip_by_departure.writ"):
+_LOOKED_AGAIN = re.compile(r"\b(again|a second time|once more|same result)\b", re.I)
+
+
+def _doubts(messages: list[Message]) -> list[int]:
+    """Where the user doubted a proposal: a user turn, after a question to confirm, that says no yes."""
+    return [i for i, m in enumerate(messages) if m.role == "user" and i and messages[i - 1].role == "assistant"
+            and asks_confirmation(messages[i - 1].text) and not is_affirmative(m.text)]
+
+
+def test_a_doubt_is_met_with_a_new_look_at_the_options_or_with_the_reasons_never_an_empty_lookup() -> None:
+    """A doubted choice among options (flights, variants) is searched again; a change that chose no option,
+    or chose the very record it changes, is explained from what is known: looking the same record up again
+    answers nothing, and a reply that made no lookup does not say it looked again."""
+    looked = explained = 0
+    for name in ("retail/cancel_priciest_pending.writ", "airline/cancel_trip_by_departure.writ",
+                 "retail/downgrade_to_cheapest_variant.writ", "airline/book_cheapest_from_new_york.writ",
+                 "retail/rework_pending_order.writ"):
         for messages in _dialogues(name, 12):
-            calls = [c for m in messages if m.tool_calls for c in m.tool_calls]
-            write = calls[-1].arguments
-            seen = [c.arguments for c in calls if c.name.startswith("get_") and c.name != "get_user_details"]
-            for args in [args for i, args in enumerate(seen) if args in seen[:i]]:
-                rechecked += 1
-                assert all(write.get(k) == v for k, v in args.items()), (args, write)
-    assert rechecked
+            for at in _doubts(messages):
+                answer = messages[at + 1]
+                if answer.tool_calls:
+                    looked += 1
+                    assert answer.tool_calls[0].name in ("get_product_details", "search_direct_flight",
+                                                         "search_onestop_flight"), (name, answer.tool_calls)
+                else:
+                    explained += 1
+                    assert not _LOOKED_AGAIN.search(answer.text), answer.text
+    assert looked and explained
 
 
 def test_the_chosen_record_is_named_before_it_is_described_and_its_items_are_listed_once() -> None:

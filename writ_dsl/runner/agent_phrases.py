@@ -118,11 +118,16 @@ RECHECK_LEADS = ("I understand wanting to be sure, so I looked again.", "Good qu
                  "I checked once more to be certain.", "Fair enough. I went back to the data.",
                  "That's a fair thing to ask, so I ran the lookup again.", "No problem, I pulled it up a second time.",
                  "Sure, I went through it once more.", "Let me put your mind at rest: I checked it again.",
-                 "[Of course|Sure]; I [ran|did] the [search|lookup] [again|a second time] to [make sure|be sure].",
+                 "[Of course|Sure]; I [ran|did] the lookup [again|a second time] to [make sure|be sure].",
                  "[Fair point|Good idea]. I've [double-checked|gone over] it [again|once more].")
 RECHECK_SAME = ("It is still the option that matches your request.", "The result is the same as before.",
                 "Nothing has changed since my first look.", "It still matches what you asked for.",
                 "[The answer|My answer] [hasn't changed|is the same].", "[I get|I found] the same result[ as before|].")
+REASSURE_LEADS = ("That's a fair question.", "I understand wanting to be sure.", "Good question.",
+                  "[Of course|Sure], let me go over it.", "It's worth being sure, so here is what I would do.",
+                  "No problem, let me put your mind at rest.")
+REASSURE_SAME = ("It is exactly the change you asked for.", "It matches what you told me.",
+                 "It is the change you described, nothing more.", "[It|This] follows what you asked for.")
 RECHECK_ACTIONS = ("I can {action}.", "So I can still {action}.", "My suggestion stands: I'll {action}.",
                    "I'd still {action}.", "[The proposal|My proposal] [stays|is still] [the same|as it was]: I'll {action}.",
                    "[So|Then] I [would|can] still {action}.")

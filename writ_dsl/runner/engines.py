@@ -157,12 +157,14 @@ def expected_completions(task: CompiledTask) -> int:
     a turn per tool call, a proposal and a yes per write, three to open and close; then what the profile
     adds: an exchange (the agent asks, the user answers) when the user opens vaguely or gives details only
     when asked, two with both; an exchange for a policy probe the agent turns down, unless the user answers
-    on request anyway (the probe rides on that exchange); three for a change of mind. The offline roles'
-    dialogues have exactly this length; an LLM's differ, but the order of lengths is what counts here."""
+    on request anyway (the probe rides on that exchange); two for a change of mind (the doubt and the answer;
+    one more when the answer looks at the options again, which the plan alone does not tell). The offline
+    roles' dialogues have this length, that one lookup aside; an LLM's differ, but the order of lengths is
+    what counts here."""
     settings = task.behavior.settings if task.behavior is not None else {}
     vague, asked = settings.get("opening") == "vague", settings.get("disclosure") == "on_request"
     exchanges = (vague or asked) + (vague and asked) + (bool(settings.get("policy_probe")) and not asked)
-    return len(task.plan) + 2 * task.metrics.writes + 3 + 2 * exchanges + 3 * bool(settings.get("changes_mind"))
+    return len(task.plan) + 2 * task.metrics.writes + 3 + 2 * exchanges + 2 * bool(settings.get("changes_mind"))
 
 
 def longest_first(jobs: Iterable[Job], window: int) -> Iterator[Job]:

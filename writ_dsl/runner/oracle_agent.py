@@ -115,7 +115,7 @@ class OracleAgent:
             recheck = self._recheck(step, progress)
             if recheck is not None:
                 return self._call(conv, recheck)
-            return self._say(self._proposal(conv, progress, step, again=True))
+            return self._say(self._proposal(conv, progress, step, again=True, looked_again=False))
         if step is None and is_closing(_last_agent_text(conv)):
             return self._say(f"{pick(bank.GOODBYES, *self._key(conv, 'bye'))} Have a great day!")
         return None
@@ -134,15 +134,16 @@ class OracleAgent:
         return asked and not any(probe_refusal(probe) in m.text for m in conv if m.role == "assistant")
 
     def _recheck(self, step: PlannedCall, progress: Progress) -> PlannedCall | None:
-        """The lookup to run again when the user doubts a proposal: the one that showed the chosen candidate,
-        else the last one that compared candidates, else the last lookup the change rests on."""
+        """The lookup to run again when the user doubts a proposal: the one that showed the option chosen among
+        several (a flight, a variant). None when the change chose no option (an address, the one reservation,
+        the order it is made to): looking the same record up again would answer nothing, so the doubt is
+        answered from what is known."""
+        reads = self._reads(step, progress)
+        if chose_record(step.arguments, reads, self.tools):
+            return None
+        deciding = deciding_read(step.arguments, reads, self.tools)
         shown = [n for n in step.evidence if n in self.nodes and n in progress.results]
-        deciding = deciding_read(step.arguments, self._reads(step, progress), self.tools)
-        if deciding is not None:
-            return self.nodes[shown[deciding]]
-        reads = [self.nodes[n] for n in step.evidence if n in self.nodes and self.nodes[n].kind == "read"]
-        comparing = [r for r in reads if self.tools.get(r.tool) and self.tools[r.tool].phrasing.candidates]
-        return (comparing or reads or [None])[-1]
+        return self.nodes[shown[deciding]] if deciding is not None else None
 
     @staticmethod
     def _rechecked(conv: Conversation) -> bool:
@@ -261,13 +262,18 @@ class OracleAgent:
             lambda attempt: compose(slots, *key, "confirm", *((attempt,) if attempt else ())),
             lambda question: len(re.findall(r"\bthat\b", question, re.I)) < 2)
 
-    def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool) -> str:
+    def _proposal(self, conv: Conversation, progress: Progress, step: PlannedCall, again: bool,
+                  looked_again: bool = True) -> str:
+        """The proposal of ``step``; ``again``: once more, after the user doubted it (``looked_again``: a
+        lookup was run again since, else the doubt is answered from what is known)."""
         key = self._key(conv, "propose")
         action = proposal(step.tool, step.arguments, self.tools, progress.name, list(progress.results.values()))
         figures = self._figures(conv, step, progress, action)
         if again:
+            leads, same = (bank.RECHECK_LEADS, bank.RECHECK_SAME) if looked_again else \
+                (bank.REASSURE_LEADS, bank.REASSURE_SAME)
             decision = self._decision(step, progress, said=" ".join(figures))
-            return join_parts([pick(bank.RECHECK_LEADS, *key), decision or pick(bank.RECHECK_SAME, *key),
+            return join_parts([pick(leads, *key), decision or pick(same, *key),
                                *figures, pick(bank.RECHECK_ACTIONS, *key).format(action=action),
                                self._question(conv, key)])
         notes = self._notes(conv, progress)
