@@ -143,6 +143,7 @@ NOTES: dict[str, str] = {
     "settings": "the settings are {names}",
     "no-library-root": "no {marker} was found above this file, so its own folder {folder} is the library root: "
                        "put a {marker} in the folder that holds every file it imports",
+    "more-errors": "and {count} more error(s) in the files this import reads",
     "eval-error-bias": "the instances that avoid this error are a biased sample; `--strict` makes it an error",
 }
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,72 @@ def test_language_server_over_pipes(tmp_path):
     assert results["text"].split("\n")[location.range.start.line].lstrip().startswith("read profile")
     hover = results["hover"].contents.value
     assert "search_direct_flight(origin: str, destination: str, date: str)" in hover and "read tool" in hover
+
+
+@contextlib.asynccontextmanager
+async def _server(root: Path, encodings: list[str] | None = None,
+                  ) -> AsyncIterator[tuple[LanguageClient, asyncio.Queue, types.InitializeResult]]:
+    """A running, initialized `writ lsp`, the diagnostics it publishes in order, and its answer to `initialize`."""
+    client = LanguageClient("writ-test", "1")
+    published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        published.put_nowait(params)
+
+    await client.start_io(sys.executable, "-c", "from writ_dsl.cli import main; main()", "lsp")
+    general = types.GeneralClientCapabilities(position_encodings=encodings)
+    initialized = await client.initialize_async(types.InitializeParams(
+        capabilities=types.ClientCapabilities(general=general), root_uri=root.as_uri()))
+    client.initialized(types.InitializedParams())
+    try:
+        yield client, published, initialized
+    finally:
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+
+
+async def _open(client: LanguageClient, published: asyncio.Queue, path: Path) -> list[types.Diagnostic]:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=path.as_uri(), language_id="writ", version=1, text=path.read_text(encoding="utf-8"))))
+    return (await asyncio.wait_for(published.get(), 60)).diagnostics
+
+
+
+def _library_with_broken_imports(root: Path) -> Path:
+    """A spec importing a file that is not UTF-8, a file that imports it back, and (through another file)
+    a file with many syntax errors."""
+    (root / "writ.toml").write_text("")
+    (root / "d").mkdir()
+    (root / "e").mkdir()
+    (root / "e" / "binary.writ").write_bytes(b"\xff\xfe env airline\n")
+    (root / "e" / "loop.writ").write_text('import "../d/spec.writ"\n')
+    (root / "e" / "middle.writ").write_text('import "broken.writ"\n')
+    (root / "e" / "broken.writ").write_text("let = 1\n" * 20)
+    spec = root / "d" / "spec.writ"
+    spec.write_text('env airline\nimport "../e/binary.writ"\nimport "../e/loop.writ"\nimport "../e/middle.writ"\n')
+    return spec
+
+
+def test_errors_in_imported_files_show_on_the_import_that_leads_to_them(tmp_path):
+    spec = _library_with_broken_imports(tmp_path)
+    found = language.check_text(spec, spec.read_text())
+    assert [(d.span.line, d.code) for d in found] == [(2, "bad-encoding"), (3, "import-cycle"), (4, "syntax")]
+    binary, cycle, syntax = found
+    assert binary.message.startswith("in ../e/binary.writ:1:1: this file is not UTF-8 text")
+    assert cycle.message.startswith("in ../e/loop.writ:1:8: import cycle:")
+    assert syntax.message.startswith("in ../e/broken.writ:1:5: ") and "19 more error(s)" in syntax.notes[0]
+    assert (binary.span.column, binary.span.end_column) == (1, len('import "../e/binary.writ"') + 1)
+
+
+def test_the_editor_shows_errors_of_imported_files(tmp_path):
+    async def session() -> list[types.Diagnostic]:
+        async with _server(tmp_path) as (client, published, _):
+            return await _open(client, published, spec)
+
+    spec = _library_with_broken_imports(tmp_path)
+    found = asyncio.run(session())
+    assert [d.range.start.line for d in found] == [1, 2, 3]
+    assert all(d.severity == types.DiagnosticSeverity.Error for d in found)
+

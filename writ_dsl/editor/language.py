@@ -6,6 +6,7 @@ writ's spans are 1-based.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ..env.core import Tool
 from ..env.registry import find_domain
 from ..lang import ast
 from ..lang.fmt import format_source
-from ..lang.loader import LoadedSpec, LoadResult, load_source
+from ..lang.loader import LoadedSpec, LoadResult, display_path, import_target, library_root, load_source
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -31,15 +32,71 @@ class Location:
 
 
 def check_text(path: Path, text: str, env_path: Sequence[str | Path] = ()) -> list[diag.Diagnostic]:
-    """The diagnostics of this file's text (syntax, imports, semantic checks), the file's own only."""
+    """The diagnostics of this file's text (syntax, imports, semantic checks).
+
+    Errors in files this one imports, directly or not, are shown as one error on each import that leads
+    to them; those in a file no import leads to (writ.toml) as one error at the top.
+    """
+    path = path.resolve()
     spec, problems = load_source(path, text)
     found = set(problems)
     if spec is not None:
         found.update(api.check(LoadResult(specs=[spec]), env_path=env_path).diagnostics)
-        own = spec.display_path
-    else:
-        own = None
-    return sorted((d for d in found if own is None or d.path == own), key=diag.Diagnostic.sort_key)
+    own = display_path(path, library_root(path).resolve())
+    mine = [d for d in found if d.path == own]
+    elsewhere = sorted((d for d in found if d.path != own and d.is_error), key=diag.Diagnostic.sort_key)
+    return sorted(mine + list(_on_imports(spec, own, path.parent, elsewhere)), key=diag.Diagnostic.sort_key)
+
+
+def _on_imports(spec: LoadedSpec | None, own: str, folder: Path,
+                errors: list[diag.Diagnostic]) -> Iterator[diag.Diagnostic]:
+    """One error on each import that leads to some of ``errors``, and one at the top for the rest."""
+    reached: set[str] = set()
+    for decl in spec.module.imports if spec is not None else ():
+        files = _files_through(spec, decl)
+        found = [d for d in errors if d.path in files]
+        if found:
+            yield _summary(own, decl.span, found, files, folder)
+        reached.update(files)
+    left = [d for d in errors if d.path not in reached]
+    if left:
+        yield _summary(own, Span(line=1, column=1, end_line=1, end_column=1), left, {}, folder)
+
+
+def _files_through(spec: LoadedSpec, decl: ast.ImportDecl) -> dict[str, Path]:
+    """The files an import of ``spec`` reads, directly or through theirs, by display path."""
+    loaded = {each.path: each for each in spec.closure() if each is not spec}
+    files: dict[str, Path] = {}
+    todo = [import_target(spec.path, decl)]
+    while todo:
+        target = todo.pop()
+        shown = display_path(target, spec.root) if target is not None else None
+        if shown is None or shown in files:
+            continue
+        files[shown] = target
+        if target in loaded:
+            todo.extend(import_target(target, each) for each in loaded[target].module.imports)
+    return files
+
+
+def _summary(own: str, span: Span, errors: list[diag.Diagnostic], files: dict[str, Path],
+             folder: Path) -> diag.Diagnostic:
+    """The first of ``errors`` as an error of this file at ``span``, its place named from ``folder``."""
+    first = errors[0]
+    file = files.get(first.path) or Path(first.path)
+    where = _relative(file, folder) if file.is_absolute() else first.path
+    where = where if first.span is None else f"{where}:{first.span}"
+    notes = list(first.notes)
+    if len(errors) > 1:
+        notes.append(diag.NOTES["more-errors"].format(count=len(errors) - 1))
+    return diag.Diagnostic(first.code, f"in {where}: {first.message}", own, span, diag.Severity.ERROR, tuple(notes))
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive
+        return path.as_posix()
 
 
 def formatted(text: str) -> str | None:
