@@ -115,6 +115,12 @@ def test_language_server_over_pipes(tmp_path):
     assert "search_direct_flight(origin: str, destination: str, date: str)" in hover and "read tool" in hover
 
 
+def _units(text: str, encoding: str) -> int:
+    """The length of ``text`` in code units of an LSP position encoding (utf-8, utf-16 or utf-32)."""
+    unit = {"utf-8": 1, "utf-16": 2, "utf-32": 4}[encoding]
+    return len(text.encode(encoding if unit == 1 else f"{encoding}-le")) // unit
+
+
 @contextlib.asynccontextmanager
 async def _server(root: Path, encodings: list[str] | None = None,
                   ) -> AsyncIterator[tuple[LanguageClient, asyncio.Queue, types.InitializeResult]]:
@@ -144,6 +150,42 @@ async def _open(client: LanguageClient, published: asyncio.Queue, path: Path) ->
         uri=path.as_uri(), language_id="writ", version=1, text=path.read_text(encoding="utf-8"))))
     return (await asyncio.wait_for(published.get(), 60)).diagnostics
 
+
+EMOJI_LINE = '    let q = ["🙂🙂🙂", second_day, get_user_details]'
+
+
+async def _emoji_session(tmp_path: Path, offered: list[str] | None) -> dict:
+    spec = tmp_path / "spec.writ"
+    text = SPEC.read_text().replace("    let origins =", f"{EMOJI_LINE}\n    let origins =")
+    spec.write_text(text, encoding="utf-8")
+    line = text.split("\n").index(EMOJI_LINE)
+    document = types.TextDocumentIdentifier(uri=spec.as_uri())
+    async with _server(tmp_path, offered) as (client, published, initialized):
+        results = {"encoding": initialized.capabilities.position_encoding, "line": line}
+        results["diagnostics"] = await _open(client, published, spec)
+        encoding = results["encoding"]
+        at = types.Position(line, _units(EMOJI_LINE[:EMOJI_LINE.index("second_day") + 3], encoding))
+        results["definition"] = await client.text_document_definition_async(
+            types.DefinitionParams(text_document=document, position=at))
+        at = types.Position(line, _units(EMOJI_LINE[:EMOJI_LINE.index("get_user_details") + 3], encoding))
+        results["hover"] = await client.text_document_hover_async(
+            types.HoverParams(text_document=document, position=at))
+    return results
+
+
+@pytest.mark.parametrize("offered, agreed", [(None, "utf-16"), (["utf-8"], "utf-8"), (["utf-32", "utf-16"], "utf-32")])
+def test_columns_count_in_the_agreed_position_encoding(tmp_path, offered, agreed):
+    results = asyncio.run(_emoji_session(tmp_path, offered))
+    assert results["encoding"] == agreed
+    (problem,) = [d for d in results["diagnostics"] if d.range.start.line == results["line"]]
+    start = EMOJI_LINE.index("get_user_details")
+    assert problem.code == "undefined-name"
+    assert problem.range.start.character == _units(EMOJI_LINE[:start], agreed)
+    assert problem.range.end.character == _units(EMOJI_LINE[:start + len("get_user_details")], agreed)
+    location = results["definition"]
+    assert location is not None and location.range.start.character == len("    let ")
+    assert SPEC.read_text().split("\n")[location.range.start.line].startswith("    let second_day =")
+    assert "get_user_details(user_id: str)" in results["hover"].contents.value
 
 
 def _library_with_broken_imports(root: Path) -> Path:

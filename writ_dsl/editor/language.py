@@ -1,7 +1,7 @@
 """What the language server knows about one open file, as plain functions of its text.
 
-Positions are 0-based (line, character), as in the Language Server Protocol;
-writ's spans are 1-based.
+Positions are 0-based (line, character) with the character counted in code points
+(the server converts to the client's position encoding); writ's spans are 1-based.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class Location:
     path: Path
     span: Span
+    source: str  # the text of the file at ``path``, which the span's columns count in
 
 
 def check_text(path: Path, text: str, env_path: Sequence[str | Path] = ()) -> list[diag.Diagnostic]:
@@ -136,7 +137,7 @@ def definition(path: Path, text: str, line: int, character: int) -> Location | N
         return None
     for owner, name in _declarations(spec, line):
         if name.name == word:
-            return Location(owner.path, name.span)
+            return Location(owner.path, name.span, owner.source)
     return None
 
 

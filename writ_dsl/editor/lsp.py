@@ -3,6 +3,9 @@
 Diagnostics as you type (writ's checker, on open and on every change),
 formatting (``writ fmt``'s formatter), go-to-definition for params, lets,
 reads and named writes, and hover with tool signatures.
+
+Columns are counted in the position encoding agreed with the client (UTF-16
+unless it offers another).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import PositionCodec, TextDocument
 
 from .. import diagnostics as diag
 from ..diagnostics import Span
@@ -22,27 +26,40 @@ _SEVERITY = {diag.Severity.ERROR: types.DiagnosticSeverity.Error,
              diag.Severity.WARNING: types.DiagnosticSeverity.Warning}
 
 
-def lsp_range(span: Span | None) -> types.Range:
+def lsp_range(span: Span | None, text: str, codec: PositionCodec) -> types.Range:
+    """The span of ``text`` (columns in code points) as a range in the client's position encoding."""
     if span is None:
         return types.Range(types.Position(0, 0), types.Position(0, 0))
-    return types.Range(types.Position(span.line - 1, span.column - 1),
-                       types.Position(span.end_line - 1, span.end_column - 1))
+    points = types.Range(types.Position(span.line - 1, span.column - 1),
+                         types.Position(span.end_line - 1, span.end_column - 1))
+    return codec.range_to_client_units(text.split("\n"), points)
 
 
-def lsp_diagnostic(d: diag.Diagnostic) -> types.Diagnostic:
+def lsp_diagnostic(d: diag.Diagnostic, text: str, codec: PositionCodec) -> types.Diagnostic:
     message = "\n".join([d.message, *d.notes])
-    return types.Diagnostic(range=lsp_range(d.span), message=message, code=d.code, source="writ",
+    return types.Diagnostic(range=lsp_range(d.span, text, codec), message=message, code=d.code, source="writ",
                             severity=_SEVERITY.get(d.severity, types.DiagnosticSeverity.Information))
+
+
+def _file(uri: str) -> Path:
+    return Path(to_fs_path(uri) or uri)
 
 
 def create_server(env_path: Sequence[str] = ()) -> LanguageServer:
     server = LanguageServer("writ", "1")
 
+    def located(params: types.TextDocumentPositionParams) -> tuple[TextDocument, int, int]:
+        """The open document asked about and the position asked for, its column in code points."""
+        document = server.workspace.get_text_document(params.text_document.uri)
+        at = document.position_codec.position_from_client_units(document.source.split("\n"), params.position)
+        return document, at.line, at.character
+
     def publish(uri: str) -> None:
         document = server.workspace.get_text_document(uri)
-        found = language.check_text(Path(to_fs_path(uri) or uri), document.source, env_path)
+        source, codec = document.source, document.position_codec
+        found = language.check_text(_file(uri), source, env_path)
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, version=document.version, diagnostics=[lsp_diagnostic(d) for d in found]))
+            uri=uri, version=document.version, diagnostics=[lsp_diagnostic(d, source, codec) for d in found]))
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -64,18 +81,17 @@ def create_server(env_path: Sequence[str] = ()) -> LanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(params: types.DefinitionParams) -> types.Location | None:
-        uri, position = params.text_document.uri, params.position
-        source = server.workspace.get_text_document(uri).source
-        found = language.definition(Path(to_fs_path(uri) or uri), source, position.line, position.character)
+        document, line, character = located(params)
+        found = language.definition(_file(document.uri), document.source, line, character)
         if found is None:
             return None
-        return types.Location(uri=found.path.resolve().as_uri(), range=lsp_range(found.span))
+        return types.Location(uri=found.path.resolve().as_uri(),
+                              range=lsp_range(found.span, found.source, document.position_codec))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(params: types.HoverParams) -> types.Hover | None:
-        uri, position = params.text_document.uri, params.position
-        source = server.workspace.get_text_document(uri).source
-        text = language.hover(Path(to_fs_path(uri) or uri), source, position.line, position.character, env_path)
+        document, line, character = located(params)
+        text = language.hover(_file(document.uri), document.source, line, character, env_path)
         if text is None:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
