@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -15,9 +16,10 @@ pytest.importorskip("pygls")
 pytest.importorskip("pygments")
 
 from lsprotocol import types  # noqa: E402
+from pygls.exceptions import JsonRpcException  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
-from writ_dsl.editor import language  # noqa: E402
+from writ_dsl.editor import language, lsp  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "specs" / "airline" / "book_fastest_business.writ"
@@ -122,9 +124,10 @@ def _units(text: str, encoding: str) -> int:
 
 
 @contextlib.asynccontextmanager
-async def _server(root: Path, encodings: list[str] | None = None,
-                  ) -> AsyncIterator[tuple[LanguageClient, asyncio.Queue, types.InitializeResult]]:
-    """A running, initialized `writ lsp`, the diagnostics it publishes in order, and its answer to `initialize`."""
+async def _server(root: Path, encodings: list[str] | None = None, initialize: bool = True,
+                  ) -> AsyncIterator[tuple[LanguageClient, asyncio.Queue, types.InitializeResult | None]]:
+    """A running `writ lsp` (initialized unless told not to), the diagnostics it publishes in order, and its
+    answer to `initialize`."""
     client = LanguageClient("writ-test", "1")
     published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
 
@@ -133,14 +136,17 @@ async def _server(root: Path, encodings: list[str] | None = None,
         published.put_nowait(params)
 
     await client.start_io(sys.executable, "-c", "from writ_dsl.cli import main; main()", "lsp")
-    general = types.GeneralClientCapabilities(position_encodings=encodings)
-    initialized = await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(general=general), root_uri=root.as_uri()))
-    client.initialized(types.InitializedParams())
+    initialized = None
+    if initialize:
+        general = types.GeneralClientCapabilities(position_encodings=encodings)
+        initialized = await client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(general=general), root_uri=root.as_uri()))
+        client.initialized(types.InitializedParams())
     try:
         yield client, published, initialized
     finally:
-        await client.shutdown_async(None)
+        if initialize:
+            await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
 
@@ -224,3 +230,44 @@ def test_the_editor_shows_errors_of_imported_files(tmp_path):
     assert [d.range.start.line for d in found] == [1, 2, 3]
     assert all(d.severity == types.DiagnosticSeverity.Error for d in found)
 
+
+async def _unopened_session(tmp_path: Path) -> dict:
+    document = types.TextDocumentIdentifier(uri="file:///not/open.writ")
+    at = types.Position(0, 0)
+    results = {}
+    async with _server(tmp_path, initialize=False) as (client, _, _):
+        try:
+            await client.text_document_hover_async(types.HoverParams(text_document=document, position=at))
+        except JsonRpcException as exc:
+            results["early"] = exc
+    async with _server(tmp_path) as (client, _, _):
+        results["hover"] = await client.text_document_hover_async(
+            types.HoverParams(text_document=document, position=at))
+        results["definition"] = await client.text_document_definition_async(
+            types.DefinitionParams(text_document=document, position=at))
+        results["format"] = await client.text_document_formatting_async(types.DocumentFormattingParams(
+            text_document=document, options=types.FormattingOptions(tab_size=4, insert_spaces=True)))
+    return results
+
+
+def test_requests_about_a_file_not_open_answer_null_and_early_ones_a_plain_error(tmp_path):
+    results = asyncio.run(_unopened_session(tmp_path))
+    assert results["hover"] is None and results["definition"] is None and results["format"] is None
+    early = results["early"]
+    assert early.code == -32002 and early.data is None
+
+
+def test_a_failing_request_answers_with_a_plain_error():
+    server = lsp.create_server()
+    sent: list[bytes] = []
+    server.protocol.set_writer(type("Writer", (), {"write": lambda _, data: sent.append(data),
+                                                   "close": lambda _: None})(), include_headers=False)
+
+    @server.feature("writ/fail")
+    def fail(params: dict) -> None:
+        raise ValueError("a bug in the server")
+
+    server.protocol.handle_message(server.protocol.structure_message(
+        {"jsonrpc": "2.0", "id": 1, "method": "writ/fail", "params": {}}))
+    (answer,) = [json.loads(data) for data in sent]
+    assert answer["error"] == {"code": -32603, "message": "ValueError: a bug in the server"}
