@@ -147,3 +147,26 @@ def test_a_huge_worker_count_starts_at_most_a_few_processes_per_core():
     with make_engine(100_000) as engine:
         assert engine.workers == cap
         assert len(set(engine.map(pid, range(4 * cap)))) <= cap
+
+
+def test_a_worker_killed_under_the_command_line_is_a_clear_error_not_a_hang(tmp_path):
+    """The command line stops cleanly on SIGTERM; its workers must not inherit that, since a pool stops its
+    other workers with SIGTERM when one dies (out of memory, killed)."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    writ = subprocess.Popen([sys.executable, "-c", "from writ_dsl.cli import main; main()", "compile",
+                             str(repo / "specs" / "retail"), "--per-task", "3000", "--workers", "2", "--no-progress",
+                             "-o", str(tmp_path / "x.jsonl")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children = Path(f"/proc/{writ.pid}/task/{writ.pid}/children")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and writ.poll() is None and len(children.read_text().split()) < 2:
+        time.sleep(0.05)
+    assert writ.poll() is None, "compiling ended before a worker could be killed"
+    time.sleep(1.0)  # the workers are at work
+    os.kill(int(children.read_text().split()[0]), signal.SIGKILL)
+    _, errors = writ.communicate(timeout=90)
+    assert writ.returncode == 1 and b"worker process stopped unexpectedly" in errors, errors[-500:]

@@ -29,10 +29,22 @@ class Terminated(KeyboardInterrupt):
 
 def _stop_cleanly_on_sigterm() -> None:
     """SIGTERM stops writ as Ctrl-C does (finished dialogues kept, temporary files removed) instead of at once;
-    a handler someone else installed is left alone."""
+    a handler someone else installed is left alone. A forked child (a worker) gets the default back: a pool
+    stops its workers with SIGTERM, and they must end at once."""
     if threading.current_thread() is threading.main_thread() and \
             signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise_terminated)
+        if not _FORK_RESET:
+            os.register_at_fork(after_in_child=_default_sigterm)
+            _FORK_RESET.append(True)
+
+
+_FORK_RESET: list[bool] = []  # register_at_fork is called once per process
+
+
+def _default_sigterm() -> None:
+    if signal.getsignal(signal.SIGTERM) is _raise_terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _raise_terminated(signum: int, frame: Any) -> None:

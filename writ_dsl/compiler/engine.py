@@ -72,6 +72,7 @@ def _install(context: Any) -> Any:
 def _start_worker(context: Any, parent: int) -> None:
     _install(context)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ends a worker at once (the pool stops its workers with it)
     die_with_parent(parent)
 
 

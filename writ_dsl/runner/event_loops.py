@@ -190,6 +190,7 @@ def _work(part: Share, makers: tuple[Callable[[], LoopEngine], MakeJob], options
           results: Any, parent: int) -> None:
     """A worker process: its share of the jobs on its own event loop, records sent back in batches."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # ends a worker at once
     die_with_parent(parent)
     status = 0
     try:
