@@ -164,10 +164,7 @@ def run(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOptions)
     """Stage 5: a verified dialogue per task into ``out_dir`` (resumable; see :mod:`writ_dsl.runner.run`).
     ``tasks`` is iterated twice: a list, or :func:`task_file`."""
     from .runner.run import run_tasks
-    from .synth import forget_views
 
-    if options.force:
-        forget_views(Path(out_dir))
     return run_tasks(tasks, out_dir, options)
 
 

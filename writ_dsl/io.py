@@ -195,6 +195,35 @@ OUTPUT_NAMES = frozenset({
 })
 
 
+PLOT_PANELS = ("types", "writes_per_task", "evidence_burden", "dialogue_lengths", "templates", "behaviors",
+               "dialogue_tokens", "verified_rate")  # the images `writ stats` draws into RUN_DIR/plots
+PLOT_FORMATS = ("png", "svg")
+REPORT_NAME = "report.html"  # what `writ view` writes into RUN_DIR by default
+
+
+def forget_views(out_dir: Path) -> None:
+    """Remove what ``writ stats`` and ``writ view`` wrote into a run folder by default (its plot images and
+    ``report.html``): a run started over (``--force``) must not sit beside figures of the run it replaces.
+    Other files stay, and ``plots/`` goes only once empty."""
+    remove_files([out_dir / "plots" / f"{name}.{fmt}" for name in PLOT_PANELS for fmt in PLOT_FORMATS]
+                 + [out_dir / REPORT_NAME])
+    try:
+        (out_dir / "plots").rmdir()
+    except OSError:  # not there, or holds other files
+        pass
+
+
+def remove_files(paths: Iterable[Path]) -> None:
+    """Remove each file that is there (a folder of the same name stays); InputError naming one that cannot go."""
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except IsADirectoryError:
+            continue
+        except OSError as exc:
+            raise InputError(f"{path}: cannot remove an outdated file: {exc.strerror or exc}") from None
+
+
 def refuse_foreign_folder(folder: str | Path, force: bool = False) -> None:
     """An InputError when ``folder`` holds files writ did not write (unless ``force``): never overwrite
     an unrelated folder's ``summary.json`` or anything else in it."""

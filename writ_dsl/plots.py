@@ -13,19 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .io import atomic_write
+from .io import PLOT_PANELS, atomic_write, remove_files
 from .stats import TYPES, Stats
 
 Draw = Callable[[Any, Stats], None]
 _TYPE_COLORS = ("#8c8c8c", "#4c72b0", "#dd8452", "#c44e52")
-PANEL_NAMES = ("types", "writes_per_task", "evidence_burden", "dialogue_lengths", "templates", "behaviors",
-               "dialogue_tokens", "verified_rate")
-PLOT_FORMATS = ("png", "svg")
 
 
 def write_plots(stats: Stats, folder: Path, fmt: str = "png") -> list[Path]:
-    """Draw each panel as one image file; return the files written. A panel of an earlier call that these
-    stats have no data for is removed, so that the folder never shows a figure of other data."""
+    """Draw each panel as one image file; return the files written. A panel of this format left by an earlier
+    call that these stats have no data for is removed, so that the panels of one format are those of one
+    call (the other format's files are left to their own next call)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -35,28 +33,8 @@ def write_plots(stats: Stats, folder: Path, fmt: str = "png") -> list[Path]:
         path = folder / f"{name}.{fmt}"
         atomic_write(path, data)
         written.append(path)
-    _remove([folder / f"{name}.{fmt}" for name in PANEL_NAMES if folder / f"{name}.{fmt}" not in written])
+    remove_files(folder / f"{name}.{fmt}" for name in PLOT_PANELS if folder / f"{name}.{fmt}" not in written)
     return written
-
-
-def forget_plots(folder: Path) -> None:
-    """Remove the plot images :func:`write_plots` may have left in ``folder`` (and the folder, once empty):
-    a run started over has none yet. Other files stay."""
-    _remove([folder / f"{name}.{fmt}" for name in PANEL_NAMES for fmt in PLOT_FORMATS])
-    try:
-        folder.rmdir()
-    except OSError:  # not there, or holds other files
-        pass
-
-
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except IsADirectoryError:
-            continue  # not an image this module wrote
-        except OSError as exc:
-            raise InputError(f"{path}: cannot remove an outdated plot: {exc.strerror or exc}") from None
 
 
 def render_plots(stats: Stats, fmt: str = "png") -> dict[str, bytes]:

@@ -24,9 +24,8 @@ from .compiler.compile import CompileOptions, CompileResult, compile_specs
 from .env.core import canonical_json
 from .errors import InputError
 from .exports.tau2_tasks import to_tau2
-from .io import atomic_write, json_array_rows, refuse_foreign_folder, write_tasks
+from .io import atomic_write, forget_views, json_array_rows, refuse_foreign_folder, write_tasks
 from .lang.loader import LoadedSpec
-from .plots import forget_plots
 from .runner.run import RunOptions, RunSummary, run_tasks
 from .runner.store import DB_NAME, RunStore, lock_folder
 from .synth_stream import stream_synthesis
@@ -55,18 +54,6 @@ def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_optio
         summary = run_tasks(result.tasks, out_dir, run_options, [spec.path for spec in specs], locked=True,
                             meta={"synth": identity})
     return result, summary
-
-
-def forget_views(out_dir: Path) -> None:
-    """Remove what ``writ stats`` and ``writ view`` wrote into a run folder by default (its plot images and
-    ``report.html``): a run started over (``--force``) must not sit beside figures of the run it replaces."""
-    forget_plots(out_dir / "plots")
-    report = out_dir / "report.html"
-    try:
-        if report.is_file():
-            report.unlink()
-    except OSError as exc:
-        raise InputError(f"{report}: cannot remove the report of the earlier run: {exc.strerror or exc}") from None
 
 
 def synth_identity(specs: Sequence[LoadedSpec], compile_options: CompileOptions, run_options: RunOptions) -> str:

@@ -160,6 +160,8 @@ def test_starting_over_removes_the_earlier_runs_plots_and_report(tmp_path: Path)
     assert invoke("stats", out).exit_code == 0 and invoke("view", out, "--no-plots").exit_code == 0
     (out / "plots" / "mine.txt").write_text("keep me\n")
     assert (out / "plots" / "types.png").is_file() and (out / "report.html").is_file()
+    refused = invoke("run", out / "tasks.jsonl", "-o", out, "--no-progress", "--force", "--policy", tmp_path / "none.md")
+    assert refused.exit_code == 1 and (out / "report.html").is_file(), "a refused run starts nothing over"
     assert invoke("synth", SIMPLE, "-n", "1", "-o", out, "--no-progress", "--force").exit_code == 0
     assert not (out / "report.html").exists() and sorted(p.name for p in (out / "plots").iterdir()) == ["mine.txt"]
     (out / "plots" / "mine.txt").unlink()

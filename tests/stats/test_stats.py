@@ -169,3 +169,10 @@ def test_plots_that_cannot_be_written_are_a_located_error(tmp_path):
     result = CliRunner().invoke(main, ["stats", str(folder), "--plots", str(tmp_path / "plots")])
     assert result.exit_code == 1 and f"{tmp_path / 'plots' / 'types.png'}: cannot write" in result.output
     assert not list((tmp_path / "plots").glob(".*.partial"))
+
+
+def test_every_panel_is_one_a_started_over_run_removes(tmp_path):
+    from writ_dsl.io import PLOT_PANELS
+    from writ_dsl.plots import panels
+
+    assert set(panels(collect(_output_folder(tmp_path)))) == set(PLOT_PANELS)

@@ -20,7 +20,7 @@ from typing import Any
 from ..compiler.model import CompiledTask
 from ..env.core import Environment, canonical_json
 from ..errors import InputError
-from ..io import refuse_foreign_folder
+from ..io import forget_views, refuse_foreign_folder
 from .dialogue import agent_system_prompt
 from .engines import Job, choose_engine
 from .environments import env_key, environment_for, prepare_environments
@@ -71,7 +71,9 @@ def run_tasks(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOp
         refuse_foreign_folder(out_dir, options.force)
     out_dir.mkdir(parents=True, exist_ok=True)
     with RunStore(out_dir, lock=not locked, redact=options.redactor().known) as store:
-        store.claim(survey.fingerprint(options), {**survey.meta(options), **(meta or {})}, options.force)
+        if not store.claim(survey.fingerprint(options), {**survey.meta(options), **(meta or {})}, options.force) \
+                and options.force:
+            forget_views(out_dir)  # started over: the earlier run's plots and report describe another run
         write_manifest_of(out_dir, manifest_of(survey.facts, survey.tools(), options, spec_paths), options)
         cast = Cast(options, out_dir)
         try:
