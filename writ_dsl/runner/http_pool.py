@@ -139,6 +139,7 @@ class _Connection(asyncio.Protocol):
         self._headers: dict[str, str] = {}
         self._body: list[bytes] = []
         self._sizes = [0, 0]  # bytes of the reply's head and body so far
+        self._in_head = False  # a reply has begun and its headers are not complete yet
         self._until_close: bool | None = None  # None until the headers are complete
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -160,17 +161,18 @@ class _Connection(asyncio.Protocol):
         self.replied = True
         try:
             self.parser.feed_data(data)
-        except httptools.HttpParserError as exc:
-            cause = exc.__context__ or exc.__cause__  # what a callback raised
+            if self._in_head:  # the parser keeps a header it has not seen the end of: count what it holds
+                self._count(0, len(data))
+        except (httptools.HttpParserError, ReplyTooLarge) as exc:
+            cause = exc if isinstance(exc, ReplyTooLarge) else exc.__context__ or exc.__cause__
             self._fail(cause if isinstance(cause, ReplyTooLarge) else
                        TransportError(f"the reply is not HTTP/1.1 ({exc})"))
             self.abort()
 
-    def on_status(self, status: bytes) -> None:
-        self._count(0, len(status))
+    def on_message_begin(self) -> None:
+        self._in_head, self._sizes[0] = True, 0
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(0, len(name) + len(value))
         self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
 
     def _count(self, part: int, size: int) -> None:
@@ -180,6 +182,7 @@ class _Connection(asyncio.Protocol):
             raise ReplyTooLarge(f"the reply's {('head', 'body')[part]} is over {limit // 1024:,} KiB")
 
     def on_headers_complete(self) -> None:
+        self._in_head = False
         chunked = "chunked" in self._headers.get("transfer-encoding", "").lower()
         self._until_close = not chunked and "content-length" not in self._headers
 
