@@ -200,10 +200,13 @@ def with_typed_paths(found: Iterable[Diagnostic], files: Mapping[str, Path]) -> 
 
 
 def _typed_in(text: str, files: Mapping[str, Path]) -> str:
-    for display in sorted((name for name in files if name in text), key=len, reverse=True):
-        typed = as_typed(files[display])
-        text = re.sub(rf"(?<![\w./-]){re.escape(display)}(?![\w./-])", lambda _: typed, text)
-    return text
+    """Each library display path named in ``text`` as the user would type it, in one pass (a name put in is
+    never read again as another)."""
+    named = sorted((name for name in files if name in text), key=len, reverse=True)
+    if not named:
+        return text
+    pattern = re.compile(rf"(?<![\w./-])(?:{'|'.join(map(re.escape, named))})(?![\w./-])")
+    return pattern.sub(lambda found: as_typed(files[found.group(0)]), text)
 
 
 def location(d: Diagnostic) -> str:

@@ -170,22 +170,51 @@ def test_starting_over_removes_the_earlier_runs_plots_and_report(tmp_path: Path)
     assert not (out / "report.html").exists() and not (out / "plots").exists()
 
 
-def test_a_reader_that_stops_early_ends_writ_quietly() -> None:
-    """`writ check | head -1`: the pipe closes while writ still writes; no error message follows."""
-    import click
+_BROKEN_PIPE_COMMAND = """
+import sys, time
+import click
+from writ_dsl.cli._common import WritGroup
 
-    from writ_dsl.cli._common import WritGroup
+@click.group(cls=WritGroup)
+def group():
+    pass
 
-    @click.group(cls=WritGroup)
-    def group() -> None:
-        pass
+@group.command("emit")
+def emit():
+    time.sleep(0.5)  # the reader closes its end meanwhile, or not
+    raise BrokenPipeError(32, "Broken pipe")
 
-    @group.command("emit")
-    def emit() -> None:
-        raise BrokenPipeError(32, "Broken pipe")
+group()
+"""
 
-    result = CliRunner().invoke(group, ["emit"])
-    assert result.exit_code == 1 and result.output == "", result.output
+
+@pytest.mark.parametrize("reader_quits", [True, False])
+def test_a_closed_output_pipe_ends_writ_quietly_and_another_broken_pipe_is_said(reader_quits: bool) -> None:
+    """`writ check | head`: the reader of the output went away, so nothing more is said; a broken pipe that
+    is not the output (an -o FIFO whose reader quit) is an error like any other."""
+    import subprocess
+    import sys
+
+    writer = subprocess.Popen([sys.executable, "-c", _BROKEN_PIPE_COMMAND, "emit"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    assert writer.stdout is not None and writer.stderr is not None
+    if reader_quits:
+        writer.stdout.close()
+    errors = writer.stderr.read().decode()
+    writer.wait(timeout=60)
+    assert writer.returncode == 1 and "Traceback" not in errors
+    assert (errors == "") if reader_quits else ("writ: error: a pipe: Broken pipe" in errors), errors
+
+
+def test_names_in_a_message_are_retyped_once_each(tmp_path: Path, monkeypatch) -> None:
+    from writ_dsl.diagnostics import Diagnostic, with_typed_paths
+
+    monkeypatch.chdir(tmp_path)
+    files = {"specs/a.writ": tmp_path / "a.writ", "specs/specs/a.writ": tmp_path / "specs" / "a.writ"}
+    found = Diagnostic("import-cycle", "import cycle: specs/a.writ -> specs/specs/a.writ -> specs/a.writ",
+                       "specs/a.writ")
+    [shown] = with_typed_paths([found], files)
+    assert shown.message == "import cycle: a.writ -> specs/a.writ -> a.writ" and shown.path == "a.writ"
 
 
 def test_files_a_message_names_are_shown_as_typed(tmp_path: Path, monkeypatch) -> None:

@@ -96,3 +96,23 @@ def test_a_run_given_a_cache_that_is_not_one_stops_with_a_clear_error(tmp_path: 
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     assert f"writ: error: {foreign} is not a writ response cache" in result.output
     assert foreign.read_text().startswith("not a database")
+
+
+def test_a_cache_on_read_only_storage_that_cannot_be_read_is_said_not_a_traceback(tmp_path: Path,
+                                                                                 read_only_copy) -> None:
+    import shutil
+    import sqlite3
+
+    live = tmp_path / "live"
+    live.mkdir()
+    writer = sqlite3.connect(live / "responses.sqlite", isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE responses (key TEXT PRIMARY KEY, response TEXT NOT NULL)")
+    writer.execute("INSERT INTO responses VALUES ('k', '{}')")
+    copied = tmp_path / "copied"  # as a folder copied while a run had it open: its log, not the log's index
+    copied.mkdir()
+    for name in ("responses.sqlite", "responses.sqlite-wal"):
+        shutil.copy(live / name, copied / name)
+    writer.close()
+    shown = CliRunner().invoke(main, ["cache", "info", str(read_only_copy(copied))])
+    assert shown.exit_code == 1 and "cannot read the response cache on read-only storage" in shown.output, shown.output

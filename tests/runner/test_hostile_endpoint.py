@@ -162,3 +162,8 @@ def test_credentials_in_a_base_url_are_refused_and_never_recorded(tmp_path: Path
     assert shown == "https://h.example/v1?api-version=2024-02-01&key=[REDACTED]&sig=[REDACTED]"
     described = Endpoint("https://h.example/v1?code=s3cret", api_key="sk-abcdefghijk").describe()
     assert "s3cret" not in json.dumps(described) and "sk-abc" not in json.dumps(described)
+
+
+def test_a_malformed_base_url_stops_the_run_with_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="Invalid IPv6 URL"):
+        run_tasks_with(tmp_path, "http://[::1/v1")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -98,8 +99,11 @@ class WritGroup(click.Group):
 
             click.echo(f"writ: error: {api.redact(str(exc))}", err=True)
             sys.exit(EXIT_PROBLEMS)
-        except BrokenPipeError:  # the reader of the output went away (`writ check | head`): stop quietly
-            _drop_stdout()
+        except BrokenPipeError as exc:
+            if not _stdout_broken():  # another pipe (an -o FIFO whose reader quit): say so
+                click.echo(f"writ: error: {exc.filename or 'a pipe'}: {exc.strerror or exc}", err=True)
+                sys.exit(EXIT_PROBLEMS)
+            _drop_stdout()  # the reader of the output went away (`writ check | head`): stop quietly
             sys.exit(EXIT_PROBLEMS)
         except OSError as exc:  # a path the user gave cannot be read or written
             where = f"{exc.filename}: " if exc.filename else ""
@@ -111,6 +115,16 @@ class WritGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("writ: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+
+
+def _stdout_broken() -> bool:
+    """Whether standard output is a pipe whose reader has gone."""
+    try:
+        watch = select.poll()
+        watch.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in watch.poll(0))
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's captured output), no poll
+        return False
 
 
 def _drop_stdout() -> None:

@@ -168,8 +168,13 @@ class _OpenCache:
             if not self.reading:
                 raise InputError(f"{self.path}: cannot change the response cache: its folder cannot be written "
                                  f"to ({exc})") from None
-            self.conn = read_only_connection(self.path)
-            names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            try:
+                self.conn = read_only_connection(self.path)
+                names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            except sqlite3.Error as again:
+                self.__exit__()
+                raise InputError(f"{self.path}: cannot read the response cache on read-only storage ({again}); "
+                                 "copy it somewhere writable first") from None
         except sqlite3.DatabaseError:
             self.__exit__()
             raise InputError(f"{self.path} is not a writ response cache (not an SQLite database)") from None

@@ -69,10 +69,10 @@ class Endpoint:
         proxy that is not http://, a key with a line break), or None."""
         from .http_pool import Origin, environment_proxy, header_lines
 
-        if urlsplit(self.url).username is not None:
-            return ("the base URL holds a user name or password, which writ does not send; give the key as the "
-                    "role's API key instead (--api-key, --user-api-key)")
         try:
+            if urlsplit(self.url).username is not None:
+                return ("the base URL holds a user name or password, which writ does not send; give the key as "
+                        "the role's API key instead (--api-key, --user-api-key)")
             environment_proxy(Origin.of(self.url))
             header_lines({"Authorization": f"Bearer {self.api_key or ''}"})
         except ValueError as exc:
