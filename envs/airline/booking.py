@@ -182,7 +182,7 @@ def fare_difference(a: Any, results: Any) -> float | None:
         if len(fares) != 1 or not isinstance(fares[0], int | float):
             return None
         total += fares[0]
-    return (total - sum(b.get("price", 0) for b in record["flights"])) * len(record["passengers"])
+    return round((total - sum(b.get("price", 0) for b in record["flights"])) * len(record["passengers"]), 2)
 
 
 def _flights_proposal(a: Any, name: Any, amount: float | None = None) -> str:

@@ -81,3 +81,17 @@ def test_travel_dates_are_said_as_people_say_them() -> None:
     searched = route("direct flights")([{"origin": "JFK", "destination": "LAX", "date": "2024-05-20"},
                                         {"origin": "JFK", "destination": "LAX", "date": "2024-05-21"}])
     assert "on May 20 and May 21" in searched
+
+
+def test_a_fare_difference_of_float_fares_that_cancel_out_is_nothing() -> None:
+    from envs.airline.booking import fare_difference
+
+    reservation = {"reservation_id": "R1", "cabin": "economy", "passengers": [{}],
+                   "flights": [{"flight_number": "A", "date": "2024-05-01", "price": 0.1},
+                               {"flight_number": "B", "date": "2024-05-01", "price": 0.2},
+                               {"flight_number": "C", "date": "2024-05-01", "price": 0.3}]}
+    search = [{"flight_number": n, "date": "2024-05-01", "prices": {"business": p}} for n, p in
+              (("C", 0.3), ("B", 0.2), ("A", 0.1))]
+    change = {"reservation_id": "R1", "cabin": "business",
+              "flights": [{"flight_number": n, "date": "2024-05-01"} for n in ("C", "B", "A")]}
+    assert fare_difference(change, [reservation, search]) == 0
