@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field
 
-from writ_dsl.env.wording import Phrasing, distinct, one_of, payment_method_names, say
+from writ_dsl.env.wording import Phrasing, distinct, join_words, one_of, payment_method_names, say, spoken_date
 
 from .phrases import reservation_found, reservations, route
 from writ_dsl.env.core import State, Tool, ToolArgs, ToolKind
@@ -114,10 +114,22 @@ def _airports(calls: Any) -> str:
 
 
 def _status(calls: Any) -> str:
-    number, day = distinct(calls, "flight_number"), distinct(calls, "date")
-    return say(one_of(("the status of flight {number}", "the [current|latest] status of flight {number}[ on {day}|]",
-                       "flight {number}'s status[ on {day}|]"),
-                      "status", number, day), "status", number, day, "words", number=number, day=day)
+    legs = list(dict.fromkeys((str(c.get("flight_number")), spoken_date(c.get("date"))) for c in calls))
+    key = ("status", *(f"{number}@{day}" for number, day in legs))
+    if len(legs) == 1:
+        (number, day), = legs
+        return say(one_of(("the status of flight {number} on {day}",
+                           "the [current|latest] status of flight {number}[ on {day}|]",
+                           "flight {number}'s status[ on {day}|]"),
+                          *key), *key, "words", number=number, day=day)
+    numbers = join_words([number for number, _ in legs])
+    dated = join_words([f"{number} on {day}" for number, day in legs])
+    return say(one_of(("the status of flights {numbers}",
+                       "the [current|latest] status of flights {numbers}",
+                       "the status of [each of the|all] {count} flights ({numbers})",
+                       "the [flight status|status] of {dated}",
+                       "the status of flights {dated}"),
+                      *key), *key, "words", numbers=numbers, dated=dated, count=len(legs))
 
 
 PROFILE_PHRASING = Phrasing(

@@ -209,21 +209,26 @@ def _passengers_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
 def _certificate_proposal(a: Mapping[str, Any], name: Any) -> str:
     key = ("certificate", a.get("user_id"), a.get("amount"))
     return say(one_of((
-        "send a travel certificate of {amount} to the account {user}",
-        "[send|issue] a travel certificate [worth|of|for] {amount} to [the account|account] {user}",
-        "add a {amount} travel certificate to [the account|account] {user}",
-        "[give|issue] [the account|account] {user} a travel certificate [worth|of|for] {amount}",
+        "send you a {amount} travel certificate",
+        "[send|issue] you a travel certificate [worth|of|for] {amount}",
+        "add a {amount} travel certificate to your account",
+        "[put|place] a travel certificate [worth|of|for] {amount} [in|into] your account",
+        "[send|give] you a {amount} travel certificate[ as compensation| as a gesture|], [added to|credited to] "
+        "your account",
+        "issue a travel certificate of {amount} to your account ({user})",
     ), *key), *key, "words", amount=money(a.get("amount")), user=a.get("user_id"))
 
 
 def _certificate_done(a: Mapping[str, Any], r: Any, name: Any) -> str:
     key = ("certificate-done", a.get("user_id"), a.get("amount"))
     return say(one_of((
-        "The certificate of {amount} has been added to the account.",
-        "[A|The] travel certificate [worth|of|for] {amount} [has been added to|is now on|is now in] [the account|"
-        "account {user}|the account {user}].",
-        "[I've|I have] [added|issued|sent] a {amount} travel certificate to [the account|account {user}|the account {user}].",
-        "[Account {user}|The account {user}] now [has|holds] a travel certificate [worth|of|for] {amount}.",
+        "A certificate of {amount} is now in your account.",
+        "[A|The] travel certificate [worth|of|for] {amount} [has been added to|is now on|is now in] your account.",
+        "[I've|I have] [added|issued|sent] a {amount} travel certificate to your account.",
+        "Your account [now has|now holds] a travel certificate [worth|of|for] {amount}.",
+        "[The|Your] {amount} travel certificate is [in your account|on your account now|ready in your account]; "
+        "[you can use it|it can be used] [toward|for] a future booking.",
+        "[I've|I have] sent you a travel certificate [worth|of|for] {amount}[; you'll find it in your account|].",
     ), *key), *key, "words", amount=money(a.get("amount")), user=a.get("user_id"))
 
 
