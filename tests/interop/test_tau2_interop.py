@@ -42,22 +42,43 @@ def test_the_system_prompt_is_tau2s_own_instruction_and_policy(synthesized) -> N
     assert system == tau2.system_prompt(domain) and tau2.policy(domain).strip() in system
 
 
-def test_tau2_scores_every_verified_trajectory_1(synthesized) -> None:
+def _score_every_simulation(domain: str, out: Path) -> list[dict]:
+    """τ²-bench's evaluator on every simulation of a run: each must get reward 1.0. Returns the tasks."""
     from loguru import logger
     from tau2.data_model.simulation import SimulationRun
     from tau2.data_model.tasks import Task
     from tau2.evaluator.evaluator import EvaluationType, evaluate_simulation
 
     logger.disable("tau2")
-    domain, out = synthesized
-    tasks = {t["id"]: Task.model_validate(t) for t in json.loads((out / "tau2_tasks.json").read_text())}
+    records = json.loads((out / "tau2_tasks.json").read_text())
+    tasks = {t["id"]: Task.model_validate(t) for t in records}
     simulations = json.loads((out / "simulations.json").read_text())
-    assert len(simulations) == len(tasks) > 10
+    assert len(simulations) == len(tasks)
     for record in simulations:
         simulation = SimulationRun.model_validate({k: v for k, v in record.items() if k != "reward_info"})
         info = evaluate_simulation(simulation, tasks[simulation.task_id], EvaluationType.ALL, solo_mode=False,
                                    domain=domain)
         assert info.reward == 1.0, (simulation.task_id, info.info)
+    return records
+
+
+def test_tau2_scores_every_verified_trajectory_1(synthesized) -> None:
+    domain, out = synthesized
+    assert len(_score_every_simulation(domain, out)) > 10
+
+
+def test_tau2_scores_compensation_for_a_cancelled_flight_1(tmp_path) -> None:
+    """The only template that sends a certificate, on more than the one instance the run above gives it."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["synth", str(SPECS / "airline" / "compensate_cancelled_flight.writ"), "-n", "12",
+                                       "--seed", "0", "--db", "tau2:airline", "--policy", "tau2", "-o", str(out),
+                                       "--no-progress"])
+    assert result.exit_code == 0, result.output
+    tasks = _score_every_simulation("airline", out)
+    assert len(tasks) == 12
+    for task in tasks:
+        [action] = task["evaluation_criteria"]["actions"]
+        assert action["name"] == "send_certificate" and action["arguments"]["amount"] % 100 == 0, action
 
 
 def test_every_tool_message_is_byte_identical_to_tau2s_own_tool_output(synthesized) -> None:
