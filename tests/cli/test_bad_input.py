@@ -127,10 +127,10 @@ def test_a_policy_that_cannot_be_read_stops_the_run_before_any_dialogue(tmp_path
 
 def test_sizes_that_would_exhaust_the_machine_are_refused_at_once(tmp_path):
     result = invoke("synth", SIMPLE, "-n", "1", "--db-size", "1000000000", "-o", tmp_path / "a", "--no-progress")
-    assert result.exit_code == 1 and "size must be from 1 to 100, not 1000000000" in result.output
+    assert result.exit_code == 2 and "1000000000 is not in the range 1<=x<=100" in result.output
     assert invoke("compile", SIMPLE, "-n", "1", "-o", tmp_path / "tasks.jsonl").exit_code == 0
     result = invoke("run", tmp_path / "tasks.jsonl", "-o", tmp_path / "b", "--attempts", "99999999999999999999")
-    assert result.exit_code == 1 and "--attempts must be from 1 to 1000" in result.output
+    assert result.exit_code == 2 and "is not in the range 1<=x<=1000" in result.output
     line = json.loads((tmp_path / "tasks.jsonl").read_text())
     line["db"] = {**line["db"], "source": "generated", "size": 10**12, "path": None}
     (tmp_path / "big.jsonl").write_text(json.dumps(line) + "\n")

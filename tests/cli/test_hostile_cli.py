@@ -238,3 +238,28 @@ def test_an_ascii_terminal_gets_escapes_not_a_traceback(run_folder: Path) -> Non
                           capture_output=True, text=True, encoding="ascii", errors="strict", timeout=120)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert "evidence burden per write" in done.stdout
+
+
+def test_the_ranges_help_shows_are_the_librarys_bounds() -> None:
+    from writ_dsl.cli._common import ATTEMPTS_MAX, DB_SIZE_MAX
+    from writ_dsl.env.core import MAX_DB_SIZE
+    from writ_dsl.runner.options import MAX_ATTEMPTS
+
+    assert (DB_SIZE_MAX, ATTEMPTS_MAX) == (MAX_DB_SIZE, MAX_ATTEMPTS)
+    assert "1<=x<=1000" in invoke("run", "--help").output and "1<=x<=100" in invoke("synth", "--help").output
+
+
+def test_options_refused_before_any_folder_is_made(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("synth", SIMPLE, "-n", "2", "-o", out, "--no-progress", "--db-size", "101")
+    assert result.exit_code == 2 and not out.exists()
+    tasks = tmp_path / "tasks.jsonl"
+    assert invoke("compile", SIMPLE, "-n", "1", "-o", tasks, "--no-progress").exit_code == 0
+    result = invoke("run", tasks, "-o", out, "--agent", "llm", "--model", "m", "--base-url", "http://127.0.0.1:9/v1",
+                    "--engine", "ray", "--no-progress")
+    assert result.exit_code == 1 and "runs offline roles only" in result.output and not out.exists()
+    from writ_dsl import api
+    from writ_dsl.errors import InputError
+
+    with pytest.raises(InputError, match="size must be from 1 to 100"):
+        api.compile_options(db_size=101)

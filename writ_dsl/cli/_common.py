@@ -21,6 +21,9 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+# Ranges the options show in --help (the library's own bounds; tests/cli checks that they agree)
+DB_SIZE_MAX = 100
+ATTEMPTS_MAX = 1000
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
@@ -173,7 +176,7 @@ _DATABASE_OPTIONS = (
                  help="A τ²-bench-layout database JSON to use instead of the generated one, or tau2:retail / "
                       "tau2:airline for τ²-bench's own (needs the tau2 extra)."),
     click.option("--db-seed", type=int, default=0, show_default=True, help="Seed of the generated database."),
-    click.option("--db-size", type=click.IntRange(min=1), default=1, show_default=True,
+    click.option("--db-size", type=click.IntRange(1, DB_SIZE_MAX), default=1, show_default=True,
                  help="Scale of the generated database."),
 )
 

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import api
-from ._common import env_path_option
+from ._common import DB_SIZE_MAX, env_path_option
 
 
 def _console() -> Console:
@@ -68,7 +68,7 @@ def tools_command(name: str, fmt: str, env_path: tuple[str, ...]) -> None:
 @env_group.command("db")
 @click.argument("name")
 @click.option("--seed", type=int, default=0, show_default=True, help="Generator seed.")
-@click.option("--size", type=click.IntRange(min=1), default=1, show_default=True, help="Scale factor.")
+@click.option("--size", type=click.IntRange(1, DB_SIZE_MAX), default=1, show_default=True, help="Scale factor.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", help="Output file (default stdout).")
 @env_path_option
 def db_command(name: str, seed: int, size: int, output: str, env_path: tuple[str, ...]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import api
-from ._common import engine_option, env_path_option, exit_on_failures, workers_option
+from ._common import ATTEMPTS_MAX, engine_option, env_path_option, exit_on_failures, workers_option
 
 
 @click.command("run")
@@ -35,7 +35,7 @@ from ._common import engine_option, env_path_option, exit_on_failures, workers_o
               help="Retries of a request after 429/5xx/timeouts (with backoff); other errors are not retried.")
 @click.option("--concurrency", type=click.IntRange(min=1), default=8, show_default=True,
               help="Dialogues in flight at once.")
-@click.option("--attempts", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--attempts", type=click.IntRange(1, ATTEMPTS_MAX), default=1, show_default=True,
               help="Dialogues per task at most (pass rates need more than one).")
 @click.option("--keep", type=click.Choice(["first", "all"]), default="first", show_default=True,
               help="first: stop at a task's first verified dialogue; all: make every attempt, keep each "

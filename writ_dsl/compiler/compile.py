@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import diagnostics as diag
 from ..diagnostics import Diagnostic, Severity, Span, has_errors
+from ..env.core import checked_size
 from ..errors import InputError, SpecError
 from ..lang import ast
 from ..lang.limits import COMPILE_SETTINGS, compile_setting_problems
@@ -51,6 +52,10 @@ class CompileOptions:
     progress: ProgressSink | None = field(default=None, compare=False)  # told the total, then each task done
     workers: int | None = field(default=1, compare=False)  # worker processes, None: all cores; same output
     engine: str | None = field(default=None, compare=False)  # a name in compiler.engine.ENGINES; None: by workers
+
+    def __post_init__(self) -> None:
+        if self.db_path is None:  # refused here, before a command makes or claims any folder
+            checked_size(self.db_size)
 
 
 @dataclass

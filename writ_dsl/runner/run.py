@@ -137,6 +137,8 @@ def _check_options(options: RunOptions) -> None:
             raise InputError(f"{flag} must be a finite number, not {value}")
     if not 1 <= options.attempts <= MAX_ATTEMPTS:
         raise InputError(f"--attempts must be from 1 to {MAX_ATTEMPTS}")
+    if options.uses_llm and options.engine not in ("auto", "asyncio"):
+        raise InputError(f"--engine {options.engine} runs offline roles only (LLM roles run on --engine auto)")
     if options.backend is None:
         used = ([("agent", options.agent_endpoint())] if options.agent != "oracle" else []) + \
                ([("user", options.user_endpoint())] if options.user == "llm" else [])
