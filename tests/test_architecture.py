@@ -106,8 +106,8 @@ PINNED = [
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "run_in_progress",
     "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
-    # the response cache of LLM runs
-    "cache_info", "clear_cache",
+    # the response cache of LLM runs, and an endpoint to try them on
+    "cache_info", "clear_cache", "loopback_endpoint",
     # environments and editors
     "list_environments", "environment", "result_shapes", "new_environment", "resolve_database",
     "generate_database", "tools_json", "serve_language_server",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .lang.loader import LoadedSpec, LoadResult
     from .leakage import LeakageReport
     from .runner.cache import CacheInfo
+    from .runner.loopback import LoopbackServer
     from .runner.run import RunOptions, RunSummary
     from .compiler.progress import CompileProgress
     from .preview import Spread
@@ -59,8 +60,8 @@ __all__ = [
     "instance_calls", "preview", "tau2_tasks", "task_schema", "export_formats", "export_as", "run_in_progress",
     "schema_names",
     "json_schema", "view", "collect_stats", "write_plots", "token_summary", "leakage", "write_without_leaks",
-    # the response cache of LLM runs
-    "cache_info", "clear_cache",
+    # the response cache of LLM runs, and an endpoint to try them on
+    "cache_info", "clear_cache", "loopback_endpoint",
     # environments and editors
     "list_environments", "environment", "result_shapes", "new_environment", "resolve_database",
     "generate_database", "tools_json", "serve_language_server",
@@ -534,3 +535,24 @@ def serve_language_server(env_path: Sequence[str | Path] = ()) -> None:
     except ImportError:
         raise InputError("writ lsp needs pygls: pip install 'writ-dsl[editor]'") from None
     serve(env_path)
+
+
+def loopback_endpoint(tasks: Iterable[CompiledTask], *, port: int = 0, latency: float = 0.0,
+                      fault_rate: float = 0.0, fault_seed: int = 0) -> LoopbackServer:
+    """An OpenAI-compatible endpoint on 127.0.0.1 that answers as the oracle agent and the scripted user of
+    ``tasks`` (a model's twin, to try LLM roles and the plumbing around them offline), with ``latency`` seconds
+    per answer and a share ``fault_rate`` of injected faults; started, to be stopped with ``stop()`` (or used as
+    a context manager)."""
+    import os
+
+    from .errors import InputError
+    from .runner.loopback import FaultPlan, LoopbackServer
+
+    if not (0 <= fault_rate <= 1 and latency >= 0):
+        raise InputError("--latency must be at least 0 and --fault-rate from 0 to 1")
+    server = LoopbackServer(tasks, FaultPlan(rate=fault_rate, seed=fault_seed), latency, port=port)
+    try:
+        return server.start()
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise InputError(f"cannot listen on 127.0.0.1:{port}: {reason}") from None

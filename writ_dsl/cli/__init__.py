@@ -27,6 +27,7 @@ COMMANDS = {
     "lsp": "editor_commands:lsp_command",
     "leakage": "leakage_commands:leakage_command",
     "cache": "cache_commands:cache_group",
+    "loopback": "loopback_commands:loopback_command",
 }
 
 # command name -> its one-line help, as `writ --help` lists it without importing the command
@@ -46,6 +47,7 @@ SUMMARIES = {
     "lsp": 'Run the .writ language server on stdin/stdout (diagnostics, formatting, go-to-definition, hover).',
     "leakage": 'Report the instances of PATH (a tasks.jsonl or an output folder) that make the same changes as a τ²-bench task (needs the tau2 extra); exit 1 when any matches, unless --without wrote a file without them.',
     "cache": 'The response cache of LLM runs: DIR/responses.sqlite, or the file given with --cache.',
+    "loopback": 'Serve an OpenAI-compatible endpoint on 127.0.0.1 that answers as the oracle agent and the scripted user of the tasks in TASKS_FILE, until Ctrl-C: `writ run TASKS_FILE --agent llm --user llm` against it runs without a model or a network.',
 }
 
 

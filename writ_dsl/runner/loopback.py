@@ -101,11 +101,12 @@ class LoopbackServer:
     """``refuse_with``: answer every request with that HTTP status and an error body that echoes the request's
     Authorization header (as careless servers do); ``weak_burden``: see :func:`play`; ``keep_bodies``: keep every
     request body in ``bodies``; ``remember``: keep each reply by its request (dialogue and body) and answer the
-    same request again without playing it, as a benchmark's warmed endpoint whose own CPU stays small."""
+    same request again without playing it, as a benchmark's warmed endpoint whose own CPU stays small; ``port``:
+    the port to listen on (0: any free one)."""
 
     def __init__(self, tasks: Iterable[CompiledTask], faults: FaultPlan = FaultPlan(), latency: float = 0.0, *,
                  refuse_with: int | None = None, weak_burden: int | None = None, keep_bodies: bool = False,
-                 remember: bool = False) -> None:
+                 remember: bool = False, port: int = 0) -> None:
         self.tasks = {task.id: task for task in tasks}
         self.faults, self.latency = faults, latency
         self.refuse_with, self.weak_burden, self.keep_bodies = refuse_with, weak_burden, keep_bodies
@@ -116,7 +117,7 @@ class LoopbackServer:
         self._random = random.Random(faults.seed)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._port = 0
+        self._port = port  # 0: any free port
 
     @property
     def base_url(self) -> str:
@@ -125,9 +126,12 @@ class LoopbackServer:
 
     def start(self) -> LoopbackServer:
         loop = asyncio.new_event_loop()
-        # hundreds of clients connect at once
-        server = loop.run_until_complete(loop.create_server(lambda: _ServedConnection(self._answer), "127.0.0.1", 0,
-                                                            backlog=1024))
+        try:  # hundreds of clients connect at once
+            server = loop.run_until_complete(loop.create_server(lambda: _ServedConnection(self._answer), "127.0.0.1",
+                                                                self._port, backlog=1024))
+        except OSError:
+            loop.close()
+            raise
         self._port = server.sockets[0].getsockname()[1]
         self._loop, self._server = loop, server
         self._thread = threading.Thread(target=loop.run_forever, name="writ-loopback", daemon=True)
