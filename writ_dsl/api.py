@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +151,10 @@ def compile(checked: CheckResult, options: CompileOptions) -> CompileResult:  # 
                            files=dict(checked.files))
     if checked.ok:
         compile_specs(checked.specs, options, result)
+    if not checked.specs and any(d.code == "no-specs" for d in result.diagnostics):
+        # nothing to compile because no file was found: that (located at the paths given) is the error
+        result.diagnostics = [replace(d, severity=diag.Severity.ERROR) if d.code == "no-specs" else d
+                              for d in result.diagnostics if not (d.code == "no-tasks" and d.span is None)]
     result.diagnostics.sort(key=diag.Diagnostic.sort_key)
     return result
 

@@ -263,3 +263,19 @@ def test_options_refused_before_any_folder_is_made(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="size must be from 1 to 100"):
         api.compile_options(db_size=101)
+
+
+def test_messages_that_name_what_the_user_gave(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for command in (["synth", tmp_path / "empty", "-n", "2", "-o", tmp_path / "out", "--no-progress"],
+                    ["compile", tmp_path / "empty", "-n", "2", "-o", tmp_path / "x.jsonl"]):
+        result = invoke(*command)
+        assert result.exit_code == 1 and f"error: no .writ files under {tmp_path / 'empty'}" in result.output
+        assert "the specs" not in result.output
+    one_task = REPO / "specs" / "airline" / "book_fastest_business.writ"
+    assert invoke("graph", one_task, "--instance", "1").exit_code == 0
+    many = invoke("graph", REPO / "specs" / "airline", "--instance", "1")
+    assert many.exit_code == 2 and "--instance needs one task: FILE:TASK (" in many.output and " tasks)" in many.output
+    spec = tmp_path / "kiosk.writ"
+    spec.write_text("env kiosk\n")
+    assert "found with --env-path FOLDER or $WRIT_ENV_PATH" in invoke("check", spec).output

@@ -69,19 +69,20 @@ def compile_command(paths: tuple[str, ...], instances: int | None, per_task: int
 @click.argument("target")
 @click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid"]), default="text", show_default=True)
 @click.option("--instance", type=click.IntRange(min=0, max=9_999), default=None,
-              help="Compile the task and show instance K's fan-out as numbers (needs FILE:TASK; instances are "
-                   "compiled in order up to K, so K is below 10,000).")
+              help="Compile the task and show instance K's fan-out as numbers (needs one task: a FILE that holds "
+                   "one, or FILE:TASK; instances are compiled in order up to K, so K is below 10,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Base seed of the compile (with --instance).")
 @env_path_option
 def graph_command(target: str, fmt: str, instance: int | None, seed: int, env_path: tuple[str, ...]) -> None:
     """Print the evidence graph of a task: FILE, FILE:TASK, or every task under a FOLDER (static, or with
     --instance the fan-out of one compiled instance)."""
     path, task_name = _split_target(target)
-    if instance is not None and task_name is None:
-        raise click.BadParameter("--instance needs one task: FILE:TASK", param_hint="TARGET")
     checked = api.check_paths([path], env_path=env_path)
     problems = list(checked.diagnostics)
     tasks = [(spec, t) for spec in checked.specs for t in spec.module.tasks if task_name in (None, t.name.name)]
+    if instance is not None and len(tasks) > 1:
+        raise click.BadParameter(f"--instance needs one task: FILE:TASK ({path.as_posix()} holds {len(tasks)} tasks)",
+                                 param_hint="TARGET")
     if not tasks and not diag.has_errors(problems):
         where = path.as_posix()
         code, fields = ("task-not-found", {"task": task_name}) if task_name else ("no-tasks", {})

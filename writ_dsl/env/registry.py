@@ -27,7 +27,8 @@ class UnknownEnvironment(LookupError):
     def __init__(self, name: str, known: Sequence[str]) -> None:
         self.name = name
         self.known = list(known)
-        super().__init__(f"unknown environment '{name}' (known: {', '.join(self.known) or 'none'})")
+        super().__init__(f"unknown environment '{name}' (known: {', '.join(self.known) or 'none'}; an environment "
+                         f"of your own is found with --env-path FOLDER or ${ENV_PATH_VARIABLE})")
 
 
 class BrokenEnvironment(UnknownEnvironment):
