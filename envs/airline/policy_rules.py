@@ -92,12 +92,17 @@ def no_certificate_for_changes(actions: Sequence[Action], db: Database) -> Itera
 
 
 def booking_limits(actions: Sequence[Action], db: Database) -> Iterator[str]:
-    """A booking has at most five passengers, one certificate, one credit card and three gift cards."""
+    """A booking has one to five passengers, is paid, and with at most one certificate, one credit card and
+    three gift cards."""
     for action in actions:
         if action.name != "book_reservation":
             continue
+        if not action.get("passengers"):
+            yield "a booking without a passenger"
         if len(action.get("passengers") or []) > MAX_PASSENGERS:
             yield "a booking with more than five passengers"
+        if not action.get("payment_methods"):
+            yield "a booking without a payment method"
         for kind, limit in PAYMENT_LIMITS.items():
             used = [p for p in action.get("payment_methods") or [] if str(p.get("payment_id", "")).startswith(kind)]
             if len(used) > limit:

@@ -89,6 +89,20 @@ def test_airline_forbids_basic_economy_flight_changes_fewer_bags_and_certificate
     assert policy_violations(AIRLINE.policy_rules, [by_certificate], db)
 
 
+def test_airline_forbids_a_booking_without_a_passenger_or_a_payment() -> None:
+    db = _airline_db("economy")
+    passenger = {"first_name": "Ann", "last_name": "Lee", "dob": "1990-01-01"}
+    paid = [{"payment_id": "credit_card_1", "amount": 100}]
+
+    def booking(passengers: list, payments: list) -> Action:
+        return Action("book_reservation", {"user_id": "u1", "passengers": passengers, "payment_methods": payments})
+
+    assert "a booking without a passenger" in policy_violations(AIRLINE.policy_rules, [booking([], paid)], db)
+    assert "a booking without a payment method" in policy_violations(AIRLINE.policy_rules,
+                                                                     [booking([passenger], [])], db)
+    assert not policy_violations(AIRLINE.policy_rules, [booking([passenger], paid)], db)
+
+
 @pytest.mark.parametrize("domain", [RETAIL, AIRLINE], ids=["retail", "airline"])
 def test_every_rule_is_documented(domain) -> None:
     assert domain.policy_rules
