@@ -552,8 +552,12 @@ def loopback_endpoint(tasks: Iterable[CompiledTask], *, port: int = 0, latency: 
     from .errors import InputError
     from .runner.loopback import FaultPlan, LoopbackServer
 
-    if not (0 <= fault_rate <= 1 and latency >= 0):
-        raise InputError("--latency must be at least 0 and --fault-rate from 0 to 1")
+    tasks = list(tasks)
+    if not tasks:
+        raise InputError("no tasks to answer for: give a tasks.jsonl that `writ compile` wrote")
+    if not (0 <= fault_rate <= 1 and 0 <= latency < float("inf") and 0 <= port <= 65535):
+        raise InputError("--latency must be a finite number of seconds, --fault-rate from 0 to 1, "
+                         "--port from 0 to 65535")
     server = LoopbackServer(tasks, FaultPlan(rate=fault_rate, seed=fault_seed), latency, port=port)
     try:
         return server.start()

@@ -26,7 +26,7 @@ from .errors import InputError
 from .exports.tau2_tasks import to_tau2
 from .io import atomic_write, forget_views, json_array_rows, refuse_foreign_folder, write_tasks
 from .lang.loader import LoadedSpec
-from .runner.run import RunOptions, RunSummary, run_tasks
+from .runner.run import RunOptions, RunSummary, check_options, run_tasks
 from .runner.store import DB_NAME, RunStore, lock_folder
 from .synth_stream import stream_synthesis
 
@@ -35,6 +35,7 @@ from .synth_stream import stream_synthesis
 def synthesize_checked(specs: Sequence[LoadedSpec], out_dir: Path, compile_options: CompileOptions,
                        run_options: RunOptions) -> tuple[CompileResult, RunSummary | None]:
     """Compile and run into ``out_dir``; the run summary is None when compiling found errors."""
+    check_options(run_options)  # before the folder is made: a refused command leaves nothing behind
     out_dir.mkdir(parents=True, exist_ok=True)
     identity = synth_identity(specs, compile_options, run_options)
     if not run_options.force:

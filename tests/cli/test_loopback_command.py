@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from writ_dsl.cli import main
@@ -47,3 +48,29 @@ def test_a_port_in_use_is_said(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         result = CliRunner().invoke(main, ["loopback", str(tasks), "--port", str(port)])
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output
+
+
+def test_a_loopback_without_tasks_or_with_impossible_settings_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    result = CliRunner().invoke(main, ["loopback", str(empty), "--port", "0"])
+    assert result.exit_code == 1 and "no tasks to answer for" in result.output
+    tasks = tmp_path / "tasks.jsonl"
+    assert CliRunner().invoke(main, ["compile", str(REPO / "specs" / "retail" / "cancel_pending_order.writ"), "-n",
+                                     "1", "-o", str(tasks)]).exit_code == 0
+    result = CliRunner().invoke(main, ["loopback", str(tasks), "--port", "0", "--latency", "inf"])
+    assert result.exit_code == 1 and "--latency must be a finite number" in result.output
+
+    from writ_dsl import api
+    from writ_dsl.errors import InputError
+
+    with pytest.raises(InputError, match="--port from 0 to 65535"):
+        api.loopback_endpoint(api.read_tasks(tasks), port=70000)
+
+
+def test_synth_refuses_llm_roles_on_a_worker_engine_before_making_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["synth", str(REPO / "specs" / "retail" / "cancel_pending_order.writ"), "-n",
+                                       "1", "-o", str(out), "--agent", "llm", "--model", "m", "--base-url",
+                                       "http://127.0.0.1:9/v1", "--engine", "process", "--no-progress"])
+    assert result.exit_code == 1 and "runs offline roles only" in result.output and not out.exists()

@@ -17,7 +17,9 @@ from .. import api
               help="Seconds each answer waits, as a remote model's would.")
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of requests answered with a fault (HTTP 500/429, a slow or broken reply, a bad tool call).")
-@click.option("--fault-seed", type=int, default=0, show_default=True, help="Seed of the faults drawn.")
+@click.option("--fault-seed", type=int, default=0, show_default=True,
+              help="Seed of the fault draws, made in the order requests arrive (the same faults for the same "
+                   "requests only when one client sends them one at a time).")
 def loopback_command(tasks_file: str, port: int, latency: float, fault_rate: float, fault_seed: int) -> None:
     """Serve an OpenAI-compatible endpoint on 127.0.0.1 that answers as the oracle agent and the scripted user
     of the tasks in TASKS_FILE, until Ctrl-C: `writ run TASKS_FILE --agent llm --user llm` against it runs

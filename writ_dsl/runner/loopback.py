@@ -129,7 +129,7 @@ class LoopbackServer:
         try:  # hundreds of clients connect at once
             server = loop.run_until_complete(loop.create_server(lambda: _ServedConnection(self._answer), "127.0.0.1",
                                                                 self._port, backlog=1024))
-        except OSError:
+        except BaseException:  # a port in use or out of range: no loop is left open
             loop.close()
             raise
         self._port = server.sockets[0].getsockname()[1]
@@ -180,9 +180,13 @@ class LoopbackServer:
                 self.counts["requests"] += 1
             echoed = f"invalid credentials: Authorization: {request.headers.get('authorization')}"
             return _reply(self.refuse_with, {"error": {"message": echoed, "type": "auth"}})
-        task = self.tasks.get(request.headers.get(DIALOGUE_HEADER.lower(), ""))
-        if request.method != "POST" or not request.path.rstrip("/").endswith("/chat/completions") or task is None:
-            return _reply(400, {"error": {"message": "unknown route or dialogue", "type": "invalid"}})
+        dialogue = request.headers.get(DIALOGUE_HEADER.lower(), "")
+        task = self.tasks.get(dialogue)
+        if request.method != "POST" or not request.path.rstrip("/").endswith("/chat/completions"):
+            return _reply(400, {"error": {"message": "only POST .../chat/completions is served", "type": "invalid"}})
+        if task is None:
+            message = f"dialogue {dialogue!r} is not one of the tasks this endpoint serves ({DIALOGUE_HEADER})"
+            return _reply(400, {"error": {"message": message, "type": "invalid"}})
         arrived = asyncio.get_running_loop().time()
         message, answer = self._played(task, raw)
         if self.latency:  # the answer leaves ``latency`` after the request came, however long it took to make

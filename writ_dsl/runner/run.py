@@ -64,7 +64,7 @@ def run_tasks(tasks: Iterable[CompiledTask], out_dir: str | Path, options: RunOp
     survey them (ids, environments, fingerprint), once to run them; none is kept beyond the jobs in flight.
     """
     started, out_dir = time.monotonic(), Path(out_dir)
-    _check_options(options)
+    check_options(options)
     survey = Survey.of(tasks, options.env_path)
     _check_policy(options, survey.envs.values())
     if not (out_dir / DB_NAME).is_file():
@@ -126,7 +126,8 @@ class Survey:
         return sum(1 for task_id in chosen if open_attempts(made.get(task_id, {}), options))
 
 
-def _check_options(options: RunOptions) -> None:
+def check_options(options: RunOptions) -> None:
+    """InputError for options no run can use (checked before any folder is made or claimed)."""
     if options.uses_llm and options.backend is None and not options.model:
         raise InputError("--model (or $WRIT_MODEL) is needed when --user llm or --agent llm/guided")
     if options.concurrency < 1:
