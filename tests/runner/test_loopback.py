@@ -11,7 +11,7 @@ import httptools
 from writ_dsl.runner.endpoint import DIALOGUE_HEADER
 from writ_dsl.runner.loopback import LoopbackServer
 
-from .helpers import make_task
+from .helpers import make_task, many_tasks
 
 
 @dataclass
@@ -115,3 +115,17 @@ def test_connection_close_is_honoured_and_refusals_carry_their_status() -> None:
         assert reply.status == 499 and reply.headers["connection"] == "close"
         assert "invalid credentials" in json.loads(reply.body)["error"]["message"]
         assert sock.recv(100) == b""
+
+
+def test_stopping_the_endpoint_closes_the_connections_clients_still_hold() -> None:
+    import socket
+
+    from writ_dsl.runner.loopback import LoopbackServer
+
+    server = LoopbackServer(many_tasks(1)).start()
+    port = int(server.base_url.rsplit(":", 1)[1].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        client.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+        assert client.recv(65536).startswith(b"HTTP/1.1 400")  # kept alive: the connection stays open
+        server.stop()
+        assert client.recv(65536) == b"", "the server's end of the connection is closed with it"

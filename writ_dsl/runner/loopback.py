@@ -118,6 +118,7 @@ class LoopbackServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._port = port  # 0: any free port
+        self._open: set[_ServedConnection] = set()  # client connections, closed with the server
 
     @property
     def base_url(self) -> str:
@@ -127,8 +128,8 @@ class LoopbackServer:
     def start(self) -> LoopbackServer:
         loop = asyncio.new_event_loop()
         try:  # hundreds of clients connect at once
-            server = loop.run_until_complete(loop.create_server(lambda: _ServedConnection(self._answer), "127.0.0.1",
-                                                                self._port, backlog=1024))
+            server = loop.run_until_complete(loop.create_server(lambda: _ServedConnection(self._answer, self._open),
+                                                                "127.0.0.1", self._port, backlog=1024))
         except BaseException:  # a port in use or out of range: no loop is left open
             loop.close()
             raise
@@ -150,6 +151,9 @@ class LoopbackServer:
 
     async def _close(self) -> None:
         self._server.close()
+        for connection in list(self._open):  # a server's close() leaves the connections it accepted open
+            if connection.transport is not None:
+                connection.transport.close()
         for task in [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]:
             task.cancel()
         await self._server.wait_closed()
@@ -256,8 +260,8 @@ class _ServedConnection(asyncio.Protocol):
     """One client connection: requests parsed as they come, each answered in turn (keep-alive), by
     ``answer`` on the server's loop."""
 
-    def __init__(self, answer: Callable[[_Request], Awaitable[_Reply]]) -> None:
-        self.answer = answer
+    def __init__(self, answer: Callable[[_Request], Awaitable[_Reply]], open_now: set[_ServedConnection]) -> None:
+        self.answer, self.open_now = answer, open_now
         self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.previous: asyncio.Task[None] | None = None  # the reply before this one, written first
@@ -267,9 +271,11 @@ class _ServedConnection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.open_now.add(self)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
+        self.open_now.discard(self)
 
     def data_received(self, data: bytes) -> None:
         try:
