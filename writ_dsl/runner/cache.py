@@ -160,33 +160,43 @@ class _OpenCache:
     def __enter__(self) -> sqlite3.Connection:
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)  # changes nothing yet
-            names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            names = _table_names(self.conn)
         except sqlite3.OperationalError as exc:
             self.__exit__()
-            if not cannot_write_beside(exc):
-                raise InputError(f"{self.path}: cannot read the response cache: {exc}") from None
-            if not self.reading:
-                raise InputError(f"{self.path}: cannot change the response cache: its folder cannot be written "
-                                 f"to ({exc})") from None
-            try:
-                self.conn = read_only_connection(self.path)
-                names = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            except sqlite3.Error as again:
-                self.__exit__()
-                raise InputError(f"{self.path}: cannot read the response cache on read-only storage ({again}); "
-                                 "copy it somewhere writable first") from None
+            names = self._read_only_instead(exc)
         except sqlite3.DatabaseError:
             self.__exit__()
             raise InputError(f"{self.path} is not a writ response cache (not an SQLite database)") from None
         if "responses" not in names:
             self.__exit__()
             raise InputError(f"{self.path} is not a writ response cache (it has no responses table)")
+        assert self.conn is not None
         return self.conn
+
+    def _read_only_instead(self, exc: sqlite3.OperationalError) -> set[str]:
+        """The cache's tables read as it is on storage SQLite cannot write beside it (only when ``reading``);
+        else the InputError that says why it cannot be opened."""
+        if not cannot_write_beside(exc):
+            raise InputError(f"{self.path}: cannot read the response cache: {exc}") from None
+        if not self.reading:
+            raise InputError(f"{self.path}: cannot change the response cache: its folder cannot be written "
+                             f"to ({exc})") from None
+        try:
+            self.conn = read_only_connection(self.path)
+            return _table_names(self.conn)
+        except sqlite3.Error as again:
+            self.__exit__()
+            raise InputError(f"{self.path}: cannot read the response cache on read-only storage ({again}); "
+                             "copy it somewhere writable first") from None
 
     def __exit__(self, *exc: object) -> None:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def _table_names(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def _size(path: Path) -> int:

@@ -177,8 +177,8 @@ class _Connection(asyncio.Protocol):
 
     def _count(self, part: int, size: int) -> None:
         self._sizes[part] += size
-        if self._sizes[part] > (MAX_HEAD_BYTES, MAX_REPLY_BYTES)[part]:
-            limit = (MAX_HEAD_BYTES, MAX_REPLY_BYTES)[part]
+        limit = (MAX_HEAD_BYTES, MAX_REPLY_BYTES)[part]
+        if self._sizes[part] > limit:
             raise ReplyTooLarge(f"the reply's {('head', 'body')[part]} is over {limit // 1024:,} KiB")
 
     def on_headers_complete(self) -> None:
